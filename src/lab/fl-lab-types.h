@@ -1,0 +1,71 @@
+/* fl-lab-types.h
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define FL_LAB_ERROR (fl_lab_error_quark ())
+
+/**
+ * FlLabError:
+ * @FL_LAB_ERROR_IO: the file could not be read or written
+ * @FL_LAB_ERROR_SYNTAX: not JSON
+ * @FL_LAB_ERROR_FORMAT: a "format" this version does not read
+ * @FL_LAB_ERROR_MISSING: a required field is missing
+ * @FL_LAB_ERROR_TYPE: a field has the wrong JSON type
+ * @FL_LAB_ERROR_VALUE: a field's value is invalid
+ * @FL_LAB_ERROR_UNKNOWN_KEY: a field this format does not have
+ * @FL_LAB_ERROR_DUPLICATE: a name, address or VM used twice
+ * @FL_LAB_ERROR_SECRET: something that looks like a secret
+ *
+ * Every error message starts with the JSON path of the offending value.
+ */
+typedef enum
+{
+  FL_LAB_ERROR_IO,
+  FL_LAB_ERROR_SYNTAX,
+  FL_LAB_ERROR_FORMAT,
+  FL_LAB_ERROR_MISSING,
+  FL_LAB_ERROR_TYPE,
+  FL_LAB_ERROR_VALUE,
+  FL_LAB_ERROR_UNKNOWN_KEY,
+  FL_LAB_ERROR_DUPLICATE,
+  FL_LAB_ERROR_SECRET,
+} FlLabError;
+
+typedef enum
+{
+  FL_HYPERVISOR_NONE,
+  FL_HYPERVISOR_PROXMOX_API,
+  FL_HYPERVISOR_PROXMOX_SSH,
+} FlHypervisorKind;
+
+typedef enum
+{
+  FL_CLIENT_ACCESS_LOCAL,
+  FL_CLIENT_ACCESS_GUEST_AGENT,
+  FL_CLIENT_ACCESS_NONE,
+} FlClientAccess;
+
+#define FL_LAB_FORMAT 1
+
+#define FL_LAB_INTERVAL_MIN_MS      100
+#define FL_LAB_INTERVAL_MAX_MS    10000
+#define FL_LAB_INTERVAL_DEFAULT_MS 1000
+#define FL_LAB_DEADLINE_MIN_MS       50
+#define FL_LAB_DEADLINE_MAX_MS    10000
+#define FL_LAB_DEADLINE_DEFAULT_MS  800
+#define FL_LAB_MAX_CONTROLLERS       16
+
+GQuark fl_lab_error_quark (void);
+
+const char *fl_hypervisor_kind_to_string  (FlHypervisorKind kind);
+const char *fl_client_access_to_string    (FlClientAccess   access);
+
+G_END_DECLS

@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Small helpers shared by the lab suite's tests: TAP output, the sandbox, timed probes.
+
+Every probe here runs inside the sandbox's client namespace (the test re-executes itself there),
+so it talks only to the lab's own addresses.
+"""
+
+import json
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+SANDBOX = os.environ.get("FL_SANDBOX") or os.path.join(os.path.dirname(__file__), "sandbox")
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, desc, diag=None):
+        self.n += 1
+        print(f"{'ok' if cond else 'not ok'} {self.n} - {desc}", flush=True)
+        if diag:
+            for line in str(diag).splitlines():
+                print(f"# {line}", flush=True)
+        if not cond:
+            self.failed += 1
+        return cond
+
+    def diag(self, text):
+        for line in str(text).splitlines():
+            print(f"# {line}", flush=True)
+
+    def done(self):
+        print(f"1..{self.n}", flush=True)
+        return 1 if self.failed else 0
+
+
+def skip_all(reason):
+    print(f"1..0 # SKIP {reason}", flush=True)
+    sys.exit(0)
+
+
+def sandbox(*args, env=None, check=True, lab_id=None):
+    argv = [SANDBOX] + (["--id", lab_id] if lab_id else []) + list(args)
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       env=dict(os.environ, **(env or {})), timeout=900)
+    if check and p.returncode != 0:
+        raise RuntimeError(f"sandbox {' '.join(args)} failed: {p.stdout}{p.stderr}")
+    return p
+
+
+def status(lab_id=None):
+    p = sandbox("status", "--json", check=False, lab_id=lab_id)
+    if p.returncode != 0:
+        return None
+    return json.loads(p.stdout)
+
+
+def enter_client_namespace(lab_id=None):
+    """Re-executes this test inside the sandbox's client namespace (once)."""
+    if os.environ.get("FL_IN_CLIENT_NS") == "1":
+        return
+    if os.geteuid() != 0:
+        skip_all("the lab suite needs root (network namespaces); run it as root")
+    st = status(lab_id)
+    if st is None or not st.get("up"):
+        skip_all("the sandbox lab is not up: run `tests/lab/sandbox up` as root first")
+    argv = [SANDBOX] + (["--id", lab_id] if lab_id else []) + [
+        "exec", "client", "--", "env", "FL_IN_CLIENT_NS=1", sys.executable] + sys.argv
+    os.execv(SANDBOX, argv)
+
+
+def run(argv, env=None, timeout=60, input=None):
+    t0 = time.monotonic()
+    p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       env=dict(os.environ, **(env or {})), timeout=timeout, input=input)
+    return p, time.monotonic() - t0
+
+
+def tcp_connect(addr, port, timeout):
+    """Returns (outcome, seconds): open, refused, timeout, unreachable."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    t0 = time.monotonic()
+    try:
+        s.connect((addr, port))
+        r = "open"
+    except ConnectionRefusedError:
+        r = "refused"
+    except socket.timeout:
+        r = "timeout"
+    except OSError as e:
+        r = "unreachable" if e.errno in (113, 101) else f"errno {e.errno}"
+    finally:
+        s.close()
+    return r, time.monotonic() - t0
+
+
+def dns_udp(server, name, qtype=33, timeout=1.0):
+    """One UDP DNS query on a connected socket: (outcome, rcode, answers, seconds)."""
+    qid = random.randrange(65536)
+    q = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0)
+    for label in name.split("."):
+        q += bytes([len(label)]) + label.encode()
+    q += b"\0" + struct.pack(">HH", qtype, 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    t0 = time.monotonic()
+    try:
+        s.connect((server, 53))
+        s.send(q)
+        while True:
+            r = s.recv(4096)
+            if len(r) >= 12 and struct.unpack(">H", r[:2])[0] == qid:
+                flags, _, an = struct.unpack(">HHH", r[2:8])
+                return "answer", flags & 0xF, an, time.monotonic() - t0
+    except ConnectionRefusedError:
+        return "refused", None, 0, time.monotonic() - t0
+    except socket.timeout:
+        return "timeout", None, 0, time.monotonic() - t0
+    except OSError as e:
+        return ("unreachable" if e.errno in (113, 101) else f"errno {e.errno}"), None, 0, \
+            time.monotonic() - t0
+    finally:
+        s.close()
+
+
+def ping(addr, timeout=1.0):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+    s.settimeout(timeout)
+    t0 = time.monotonic()
+    try:
+        s.connect((addr, 0))
+        s.send(struct.pack(">BBHHH", 8, 0, 0, 0, 1) + b"failover-lab")
+        s.recv(1024)
+        r = "ok"
+    except socket.timeout:
+        r = "timeout"
+    except OSError as e:
+        r = "unreachable" if e.errno in (113, 101) else f"errno {e.errno}"
+    finally:
+        s.close()
+    return r, time.monotonic() - t0
+
+
+def kinit(principal, krb5_conf, ccache_dir, password=None, keytab=None, timeout=60):
+    """kinit against the KDCs krb5_conf names; returns (ok, seconds, answering KDC, output)."""
+    ccache = os.path.join(ccache_dir, f"cc-{random.randrange(1 << 30)}")
+    trace = ccache + ".trace"
+    argv = ["kinit", "-c", f"FILE:{ccache}"]
+    argv += ["-k", "-t", keytab, principal] if keytab else [principal]
+    p, secs = run(argv, env={"KRB5_CONFIG": krb5_conf, "KRB5_TRACE": trace}, timeout=timeout,
+                  input=(password + "\n") if password else None)
+    kdc = None
+    try:
+        with open(trace) as f:
+            for line in f:
+                if "Received answer" in line and " from " in line:
+                    kdc = line.split(" from ")[1].split()[-1].rsplit(":", 1)[0]
+        os.unlink(trace)
+    except OSError:
+        pass
+    ok = p.returncode == 0 and os.path.exists(ccache)
+    if ok:
+        k, _ = run(["klist", "-c", f"FILE:{ccache}"])
+        ok = "krbtgt/" in k.stdout
+    for f in (ccache,):
+        try:
+            os.unlink(f)
+        except OSError:
+            pass
+    return ok, secs, kdc, (p.stdout + p.stderr).strip()
+
+
+def ms(secs):
+    return f"{secs * 1000:.1f} ms"
