@@ -543,6 +543,22 @@ set_type_error (GError     **error,
                where, expected, node_type_name (node));
 }
 
+static void
+set_range_error (GError     **error,
+                 const char  *where,
+                 gint64       value,
+                 gint64       min,
+                 gint64       max)
+{
+  g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  g_autofree char *lo = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+  g_autofree char *hi = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+
+  /* TRANSLATORS: "probe.interval_ms: 10 is out of range (100–10000)" */
+  g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE, _("%s: %s is out of range (%s–%s)"),
+               where, v, lo, hi);
+}
+
 /* Returns FALSE with @error set on a problem; *out stays NULL when absent and optional. */
 static gboolean
 get_string (JsonObject  *object,
@@ -627,10 +643,7 @@ get_uint (JsonObject *object,
   value = json_node_get_int (node);
   if (value < min || value > max)
     {
-      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
-                   _("%s: %" G_GINT64_FORMAT " is out of range (%" G_GINT64_FORMAT
-                     "–%" G_GINT64_FORMAT ")"),
-                   where, value, min, max);
+      set_range_error (error, where, value, min, max);
       return FALSE;
     }
 
@@ -936,9 +949,10 @@ fl_lab_new_from_data (const char  *data,
 
   if (len > FL_LAB_MAX_FILE_SIZE)
     {
+      g_autofree char *size = g_format_size_full (len, G_FORMAT_SIZE_IEC_UNITS);
+
       g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_SYNTAX,
-                   _("the file is too large for a lab file (%" G_GSIZE_FORMAT " bytes; at most %d)"),
-                   len, FL_LAB_MAX_FILE_SIZE);
+                   _("not a lab file: %s is too large (a lab file has at most 1 MiB)"), size);
       return NULL;
     }
   if (!g_utf8_validate_len (data, len, NULL))
@@ -1085,8 +1099,7 @@ validate_vm (const char  *where,
     return invalid (error, node_where, node, _("a Proxmox node name"));
   if (vmid < 100 || vmid > 999999999)
     {
-      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
-                   _("%s: %u is out of range (%d–%d)"), vmid_where, vmid, 100, 999999999);
+      set_range_error (error, vmid_where, vmid, 100, 999999999);
       return FALSE;
     }
   return TRUE;
@@ -1291,8 +1304,7 @@ fl_lab_validate (FlLab   *self,
         return invalid (error, "hypervisor.user", self->hv_user, _("a user name"));
       if (self->hv_port < 1 || self->hv_port > 65535)
         {
-          g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
-                       _("%s: %u is out of range (%d–%d)"), "hypervisor.port", self->hv_port, 1, 65535);
+          set_range_error (error, "hypervisor.port", self->hv_port, 1, 65535);
           return FALSE;
         }
     }
@@ -1310,16 +1322,14 @@ fl_lab_validate (FlLab   *self,
 
   if (self->interval_ms < FL_LAB_INTERVAL_MIN_MS || self->interval_ms > FL_LAB_INTERVAL_MAX_MS)
     {
-      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
-                   _("%s: %u is out of range (%d–%d)"), "probe.interval_ms", self->interval_ms,
-                   FL_LAB_INTERVAL_MIN_MS, FL_LAB_INTERVAL_MAX_MS);
+      set_range_error (error, "probe.interval_ms", self->interval_ms,
+                       FL_LAB_INTERVAL_MIN_MS, FL_LAB_INTERVAL_MAX_MS);
       return FALSE;
     }
   if (self->deadline_ms < FL_LAB_DEADLINE_MIN_MS || self->deadline_ms > FL_LAB_DEADLINE_MAX_MS)
     {
-      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
-                   _("%s: %u is out of range (%d–%d)"), "probe.deadline_ms", self->deadline_ms,
-                   FL_LAB_DEADLINE_MIN_MS, FL_LAB_DEADLINE_MAX_MS);
+      set_range_error (error, "probe.deadline_ms", self->deadline_ms,
+                       FL_LAB_DEADLINE_MIN_MS, FL_LAB_DEADLINE_MAX_MS);
       return FALSE;
     }
 
