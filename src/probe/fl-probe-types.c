@@ -1,0 +1,82 @@
+/* fl-probe-types.c
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-probe"
+
+#include "config.h"
+
+#include "fl-probe-types.h"
+
+G_DEFINE_QUARK (fl-probe-error-quark, fl_probe_error)
+
+static const char * const check_names[FL_N_CHECKS] = {
+  [FL_CHECK_REACH] = "reach",
+  [FL_CHECK_DNS] = "dns",
+  [FL_CHECK_LDAP_PING] = "ldap_ping",
+  [FL_CHECK_LDAP] = "ldap",
+  [FL_CHECK_KERBEROS] = "kerberos",
+  [FL_CHECK_MACHINE_TRUST] = "machine_trust",
+  [FL_CHECK_SMB] = "smb",
+  [FL_CHECK_TIME] = "time",
+  [FL_CHECK_NETWORK] = "network",
+  [FL_CHECK_LOCATOR] = "locator",
+  [FL_CHECK_FSMO] = "fsmo",
+  [FL_CHECK_SSSD] = "sssd",
+};
+
+static const char * const status_names[] = {
+  [FL_STATUS_OK] = "ok",
+  [FL_STATUS_DEGRADED] = "degraded",
+  [FL_STATUS_FAIL] = "fail",
+  [FL_STATUS_TIMEOUT] = "timeout",
+  [FL_STATUS_SKIPPED] = "skipped",
+};
+
+const char *
+fl_check_kind_to_string (FlCheckKind kind)
+{
+  g_return_val_if_fail (kind < FL_N_CHECKS, "unknown");
+  return check_names[kind];
+}
+
+gboolean
+fl_check_kind_from_string (const char  *text,
+                           FlCheckKind *kind)
+{
+  for (guint i = 0; i < FL_N_CHECKS; i++)
+    if (g_strcmp0 (text, check_names[i]) == 0)
+      {
+        *kind = (FlCheckKind)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+fl_check_kind_is_per_dc (FlCheckKind kind)
+{
+  return kind < FL_N_DC_CHECKS;
+}
+
+const char *
+fl_status_to_string (FlStatus status)
+{
+  g_return_val_if_fail (status <= FL_STATUS_SKIPPED, "unknown");
+  return status_names[status];
+}
+
+gboolean
+fl_status_from_string (const char *text,
+                       FlStatus   *status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
+    if (g_strcmp0 (text, status_names[i]) == 0)
+      {
+        *status = (FlStatus)i;
+        return TRUE;
+      }
+  return FALSE;
+}

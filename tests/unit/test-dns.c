@@ -1,0 +1,180 @@
+/* test-dns.c: DNS query encoding, answer decoding and SRV ordering
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "fl-dns-message.h"
+#include "fl-probe-types.h"
+
+static void
+test_build_query (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) q = fl_dns_build_query (0x1234, "_ldap._tcp.dc._msdcs.test.local", FL_DNS_TYPE_SRV, &error);
+  const guint8 expected_head[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 5, '_', 'l', 'd', 'a', 'p' };
+  gsize len;
+  const guint8 *data = g_bytes_get_data (q, &len);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, ==, 12 + 33 + 4);
+  g_assert_cmpmem (data, sizeof expected_head, expected_head, sizeof expected_head);
+  g_assert_cmpuint (data[len - 3], ==, 33);
+
+  g_assert_null (fl_dns_build_query (1, "a..b", FL_DNS_TYPE_A, &error));
+  g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG);
+}
+
+/* A realistic SRV answer as Samba's DNS server sends it: two records, compressed targets,
+ * followed by additional A records. */
+static GByteArray *
+srv_answer (guint16 id)
+{
+  GByteArray *b = g_byte_array_new ();
+  g_autoptr(GBytes) q = fl_dns_build_query (id, "_ldap._tcp.dc._msdcs.test.local", FL_DNS_TYPE_SRV, NULL);
+  gsize qlen;
+  const guint8 *qd = g_bytes_get_data (q, &qlen);
+  const guint8 rr1[] = {
+    0xc0, 12, 0, 33, 0, 1, 0, 0, 3, 0x84, 0, 22,
+    0, 0, 0, 100, 1, 0x85, 3, 'd', 'c', '1', 4, 't', 'e', 's', 't', 5, 'l', 'o', 'c', 'a', 'l', 0,
+  };
+  const guint8 rr2[] = {
+    0xc0, 12, 0, 33, 0, 1, 0, 0, 3, 0x84, 0, 12,
+    0, 0, 0, 100, 1, 0x85, 3, 'd', 'c', '2', 0xc0, 12 + 33 + 4 + 12 + 6 + 4,
+  };
+  const guint8 a[] = { 0xc0, 12 + 33 + 4 + 12 + 6, 0, 1, 0, 1, 0, 0, 3, 0x84, 0, 4, 10, 231, 7, 11 };
+
+  g_byte_array_append (b, qd, qlen);
+  b->data[2] = 0x85; /* response, authoritative, recursion desired */
+  b->data[3] = 0x80;
+  b->data[7] = 3;    /* three answers */
+  g_byte_array_append (b, rr1, sizeof rr1);
+  g_byte_array_append (b, rr2, sizeof rr2);
+  g_byte_array_append (b, a, sizeof a);
+  return b;
+}
+
+static void
+test_parse_srv (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) b = srv_answer (77);
+  g_autoptr(FlDnsResponse) r = fl_dns_parse_response (b->data, b->len, 77, &error);
+  FlDnsSrv *s;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->rcode, ==, 0);
+  g_assert_true (r->authoritative);
+  g_assert_cmpuint (r->n_answers, ==, 3);
+  g_assert_cmpuint (r->srv->len, ==, 2);
+  s = g_ptr_array_index (r->srv, 0);
+  g_assert_cmpuint (s->priority, ==, 0);
+  g_assert_cmpuint (s->weight, ==, 100);
+  g_assert_cmpuint (s->port, ==, 389);
+  g_assert_cmpstr (s->target, ==, "dc1.test.local");
+  s = g_ptr_array_index (r->srv, 1);
+  g_assert_cmpstr (s->target, ==, "dc2.test.local");
+  g_assert_cmpuint (r->addresses->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (r->addresses, 0), ==, "10.231.7.11");
+
+  /* wrong id: someone else's answer */
+  g_assert_null (fl_dns_parse_response (b->data, b->len, 78, &error));
+  g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
+  g_clear_error (&error);
+
+  /* every truncation fails cleanly, never reads past the end */
+  for (guint cut = 0; cut < b->len; cut++)
+    {
+      g_autoptr(FlDnsResponse) t = fl_dns_parse_response (b->data, cut, 77, NULL);
+
+      g_assert_null (t);
+    }
+}
+
+static void
+test_parse_nxdomain_and_loops (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) b = srv_answer (5);
+  g_autoptr(FlDnsResponse) r = NULL;
+
+  b->data[3] = 0x83; /* NXDOMAIN, no answers */
+  b->data[7] = 0;
+  r = fl_dns_parse_response (b->data, b->len, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->rcode, ==, 3);
+  g_assert_cmpstr (fl_dns_rcode_to_string (r->rcode), ==, "NXDOMAIN");
+  g_assert_cmpuint (r->srv->len, ==, 0);
+
+  /* an answer whose owner name points at itself */
+  b->data[7] = 1;
+  b->data[12 + 33 + 4] = 0xc0;
+  b->data[12 + 33 + 4 + 1] = 12 + 33 + 4;
+  g_clear_pointer (&r, fl_dns_response_free);
+  r = fl_dns_parse_response (b->data, b->len, 5, &error);
+  g_assert_null (r);
+  g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
+}
+
+static FlDnsSrv *
+srv (guint16 prio, guint16 weight, const char *target)
+{
+  FlDnsSrv *s = g_new0 (FlDnsSrv, 1);
+
+  s->priority = prio;
+  s->weight = weight;
+  s->target = g_strdup (target);
+  return s;
+}
+
+static void
+srv_free (gpointer p)
+{
+  FlDnsSrv *s = p;
+
+  g_free (s->target);
+  g_free (s);
+}
+
+static void
+test_srv_order (void)
+{
+  guint first_a = 0, runs = 2000;
+
+  for (guint seed = 0; seed < runs; seed++)
+    {
+      g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (srv_free);
+
+      g_ptr_array_add (list, srv (10, 0, "backup"));
+      g_ptr_array_add (list, srv (0, 300, "a"));
+      g_ptr_array_add (list, srv (0, 100, "b"));
+      fl_dns_sort_srv (list, seed);
+      /* priority first, always */
+      g_assert_cmpstr (((FlDnsSrv *)list->pdata[2])->target, ==, "backup");
+      if (g_str_equal (((FlDnsSrv *)list->pdata[0])->target, "a"))
+        first_a++;
+    }
+  /* weight 300 against 100: about 3 in 4 */
+  g_assert_cmpuint (first_a, >, runs * 65 / 100);
+  g_assert_cmpuint (first_a, <, runs * 85 / 100);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/dns/build-query", test_build_query);
+  g_test_add_func ("/dns/parse-srv", test_parse_srv);
+  g_test_add_func ("/dns/parse-nxdomain-and-loops", test_parse_nxdomain_and_loops);
+  g_test_add_func ("/dns/srv-order", test_srv_order);
+
+  return g_test_run ();
+}
