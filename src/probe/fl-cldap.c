@@ -24,7 +24,13 @@
 #define LDAP_FILTER_AND        ((ber_tag_t)0xa0)
 #define LDAP_FILTER_EQUALITY   ((ber_tag_t)0xa3)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerElement, ber_free_buf)
+static void
+ber_free_all (BerElement *ber)
+{
+  ber_free (ber, 1);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BerElement, ber_free_all)
 
 /**
  * fl_cldap_build_request:

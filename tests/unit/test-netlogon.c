@@ -246,6 +246,7 @@ test_cldap_reply (void)
   g_assert_true (g_bytes_equal (netlogon, expected));
 
   /* another message id is someone else's answer */
+  g_clear_pointer (&netlogon, g_bytes_unref);
   g_assert_false (fl_cldap_parse_reply (data, len, 2, &netlogon, &error));
   g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
   g_clear_error (&error);
