@@ -23,6 +23,7 @@ static const char * const check_names[FL_N_CHECKS] = {
   [FL_CHECK_TIME] = "time",
   [FL_CHECK_NETWORK] = "network",
   [FL_CHECK_LOCATOR] = "locator",
+  [FL_CHECK_KDC_VIEW] = "kdc_view",
   [FL_CHECK_FSMO] = "fsmo",
   [FL_CHECK_SSSD] = "sssd",
 };

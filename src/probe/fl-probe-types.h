@@ -39,7 +39,8 @@ typedef enum
  * FlCheckKind:
  *
  * What a sample measured. The first ones are per DC; %FL_CHECK_NETWORK, %FL_CHECK_LOCATOR,
- * %FL_CHECK_FSMO and %FL_CHECK_SSSD are domain-wide.
+ * %FL_CHECK_KDC_VIEW (an AS exchange with every KDC in lab order, as the client's krb5.conf
+ * would: which KDC issues tickets now), %FL_CHECK_FSMO and %FL_CHECK_SSSD are domain-wide.
  */
 typedef enum
 {
@@ -53,6 +54,7 @@ typedef enum
   FL_CHECK_TIME,
   FL_CHECK_NETWORK,
   FL_CHECK_LOCATOR,
+  FL_CHECK_KDC_VIEW,
   FL_CHECK_FSMO,
   FL_CHECK_SSSD,
   FL_N_CHECKS

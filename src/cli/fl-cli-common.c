@@ -1,0 +1,199 @@
+/* fl-cli-common.c
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "failoverctl"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-cli-common.h"
+#include "fl-lab-probe.h"
+
+GOptionGroup *
+fl_cli_lab_options (FlCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "lab", 'l', 0, G_OPTION_ARG_FILENAME, &o->lab_file,
+      N_("The lab file (or $FAILOVER_LAB_FILE)"), N_("FILE") },
+    { "domain", 0, 0, G_OPTION_ARG_STRING, &o->domain,
+      N_("Without a lab file: the AD domain"), N_("DOMAIN") },
+    { "dc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->dcs,
+      N_("Without a lab file: a DC, as NAME=ADDRESS (repeat for each DC)"), N_("NAME=ADDRESS") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &o->user,
+      N_("The user principal for the Kerberos check"), N_("USER@REALM") },
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &o->machine,
+      N_("The machine principal for the trust check"), N_("NAME$@REALM") },
+    { "keytab", 0, 0, G_OPTION_ARG_FILENAME, &o->keytab,
+      N_("The machine account's keytab"), N_("FILE") },
+    { "reference", 0, 0, G_OPTION_ARG_STRING, &o->reference,
+      N_("A host that is not a DC (the gateway): is the network alive?"), N_("ADDRESS") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->password_file,
+      N_("Read the user's password from FILE (or set FAILOVER_LAB_PASSWORD); never on the command line"),
+      N_("FILE") },
+    { "interval", 'i', 0, G_OPTION_ARG_INT, &o->interval_ms,
+      N_("Milliseconds between rounds (100–10000)"), N_("MS") },
+    { "deadline", 'd', 0, G_OPTION_ARG_INT, &o->deadline_ms,
+      N_("Milliseconds each check may take (50–10000)"), N_("MS") },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("lab", _("Lab options:"), _("Show the lab options"),
+                                            NULL, NULL);
+
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  return group;
+}
+
+void
+fl_cli_options_clear (FlCliOptions *o)
+{
+  g_clear_pointer (&o->lab_file, g_free);
+  g_clear_pointer (&o->domain, g_free);
+  g_clear_pointer (&o->dcs, g_strfreev);
+  g_clear_pointer (&o->user, g_free);
+  g_clear_pointer (&o->machine, g_free);
+  g_clear_pointer (&o->keytab, g_free);
+  g_clear_pointer (&o->reference, g_free);
+  g_clear_pointer (&o->password_file, g_free);
+}
+
+int
+fl_cli_fail (const char *format,
+             ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "failoverctl: %s\n", text);
+  return FL_EXIT_USAGE;
+}
+
+char *
+fl_cli_format_ms (gint64 us)
+{
+  if (us < 0)
+    return g_strdup ("—");
+  if (us < 10000)
+    return g_strdup_printf ("%.1f ms", us / 1000.0);
+  return g_strdup_printf ("%.0f ms", us / 1000.0);
+}
+
+/**
+ * fl_cli_load_lab:
+ *
+ * The lab from --lab (or $FAILOVER_LAB_FILE), or built from --domain and --dc.
+ */
+FlLab *
+fl_cli_load_lab (FlCliOptions  *o,
+                 GError       **error)
+{
+  g_autoptr(FlLab) lab = NULL;
+  const char *file = o->lab_file ? o->lab_file : g_getenv ("FAILOVER_LAB_FILE");
+
+  if (o->domain == NULL && file != NULL)
+    {
+      lab = fl_lab_new_from_file (file, error);
+      if (lab == NULL)
+        return NULL;
+    }
+  else if (o->domain != NULL)
+    {
+      lab = fl_lab_new (o->domain, o->domain);
+      for (guint i = 0; o->dcs != NULL && o->dcs[i]; i++)
+        {
+          g_auto(GStrv) parts = g_strsplit (o->dcs[i], "=", 2);
+          g_autofree char *host = NULL;
+          g_autoptr(FlLabController) c = NULL;
+
+          if (g_strv_length (parts) != 2)
+            {
+              g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
+                           _("--dc %s: expected NAME=ADDRESS"), o->dcs[i]);
+              return NULL;
+            }
+          {
+            g_autofree char *fqdn = g_strdup_printf ("%s.%s", parts[0], o->domain);
+
+            host = g_ascii_strdown (fqdn, -1);
+          }
+          c = fl_lab_controller_new (parts[0], host, parts[1]);
+          fl_lab_add_controller (lab, c);
+        }
+      fl_lab_set_reference_host (lab, o->reference);
+    }
+  else
+    {
+      g_set_error_literal (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING,
+                           _("no lab: give --lab FILE (or set FAILOVER_LAB_FILE), or --domain "
+                             "and --dc NAME=ADDRESS"));
+      return NULL;
+    }
+
+  if (o->user != NULL || o->machine != NULL || o->keytab != NULL)
+    fl_lab_set_credentials (lab,
+                            o->user ? o->user : fl_lab_get_user_principal (lab),
+                            o->machine ? o->machine : fl_lab_get_machine_principal (lab),
+                            o->keytab ? o->keytab : fl_lab_get_keytab (lab),
+                            fl_lab_get_keyring_key (lab));
+  if (o->reference != NULL)
+    fl_lab_set_reference_host (lab, o->reference);
+  if (o->interval_ms != 0 || o->deadline_ms != 0)
+    fl_lab_set_probe_timing (lab, o->interval_ms ? (guint)o->interval_ms : fl_lab_get_interval_ms (lab),
+                             o->deadline_ms ? (guint)o->deadline_ms : fl_lab_get_deadline_ms (lab));
+  if (!fl_lab_validate (lab, error))
+    return NULL;
+  return g_steal_pointer (&lab);
+}
+
+/* The password: $FAILOVER_LAB_PASSWORD or --password-file, never argv. */
+static char *
+read_password (FlCliOptions  *o,
+               GError       **error)
+{
+  const char *env = g_getenv ("FAILOVER_LAB_PASSWORD");
+  g_autofree char *contents = NULL;
+  char *nl;
+
+  if (o->password_file != NULL)
+    {
+      if (!g_file_get_contents (o->password_file, &contents, NULL, error))
+        return NULL;
+      nl = strpbrk (contents, "\r\n");
+      if (nl != NULL)
+        *nl = '\0';
+      return g_steal_pointer (&contents);
+    }
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return NULL;
+}
+
+FlProbeConfig *
+fl_cli_probe_config (FlCliOptions  *o,
+                     FlLab         *lab,
+                     GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *password = read_password (o, &local_error);
+  FlProbeConfig *config;
+
+  if (local_error != NULL)
+    {
+      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_IO, _("--password-file: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  config = fl_lab_create_probe_config (lab, password, error);
+  if (password != NULL)
+    explicit_bzero (password, strlen (password));
+  return config;
+}

@@ -1,0 +1,54 @@
+/* fl-cli-common.h: what every failoverctl command shares
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "fl-lab.h"
+#include "fl-probe-config.h"
+
+G_BEGIN_DECLS
+
+/* exit codes */
+#define FL_EXIT_OK        0  /* everything answered as it should */
+#define FL_EXIT_PROBLEM   1  /* a check failed, timed out or is degraded */
+#define FL_EXIT_USAGE     2  /* bad arguments, unreadable lab file, missing credentials */
+#define FL_EXIT_NO_DC     3  /* the locator found no domain controller */
+
+typedef struct
+{
+  char  *lab_file;
+  char  *domain;
+  char **dcs;
+  char  *user;
+  char  *machine;
+  char  *keytab;
+  char  *reference;
+  char  *password_file;
+  int    interval_ms;
+  int    deadline_ms;
+  gboolean json;
+} FlCliOptions;
+
+GOptionGroup  *fl_cli_lab_options      (FlCliOptions  *options);
+FlLab         *fl_cli_load_lab         (FlCliOptions  *options,
+                                        GError       **error);
+FlProbeConfig *fl_cli_probe_config     (FlCliOptions  *options,
+                                        FlLab         *lab,
+                                        GError       **error);
+void           fl_cli_options_clear    (FlCliOptions  *options);
+int            fl_cli_fail             (const char    *format,
+                                        ...) G_GNUC_PRINTF (1, 2);
+char          *fl_cli_format_ms        (gint64         us);
+
+int fl_cli_check  (int argc, char **argv);
+int fl_cli_watch  (int argc, char **argv);
+int fl_cli_locate (int argc, char **argv);
+int fl_cli_decode (int argc, char **argv);
+int fl_cli_mark_fault (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* fl-checks.h: the checks, each one blocking call bounded by a deadline (worker threads only)
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "fl-probe-config.h"
+#include "fl-sample.h"
+
+G_BEGIN_DECLS
+
+/* Hints a check may use from earlier rounds (the locator's client site). Read-only. */
+typedef struct
+{
+  const char *client_site;
+} FlCheckHints;
+
+FlSample *fl_check_run (FlCheckKind          kind,
+                        FlProbeConfig       *config,
+                        const FlProbeDc     *dc,
+                        gint64               deadline_us,
+                        const FlCheckHints  *hints);
+
+G_END_DECLS

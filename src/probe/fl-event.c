@@ -1,0 +1,204 @@
+/* fl-event.c
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-event"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-event.h"
+#include "fl-probe-types.h"
+
+struct _FlEvent
+{
+  char        *dc;
+  char        *view;
+  char        *from;
+  char        *to;
+  char        *message;
+  gint64       mono_us;
+  gint64       wall_us;
+  gint64       detection_us;
+  gint64       switchover_us;
+  FlEventKind  kind;
+};
+
+G_DEFINE_BOXED_TYPE (FlEvent, fl_event, fl_event_ref, fl_event_unref)
+
+static const char * const kind_names[] = {
+  [FL_EVENT_WATCH_STARTED] = "watch_started",
+  [FL_EVENT_FAULT] = "fault",
+  [FL_EVENT_SERVICE_DOWN] = "service_down",
+  [FL_EVENT_SERVICE_UP] = "service_up",
+  [FL_EVENT_REACH_LOST] = "reach_lost",
+  [FL_EVENT_REACH_BACK] = "reach_back",
+  [FL_EVENT_LOCATOR_CHANGED] = "locator_changed",
+  [FL_EVENT_KDC_CHANGED] = "kdc_changed",
+  [FL_EVENT_ALL_DOWN] = "all_down",
+  [FL_EVENT_RECOVERED] = "recovered",
+  [FL_EVENT_DETECTED] = "detected",
+  [FL_EVENT_SWITCHED] = "switched",
+  [FL_EVENT_FAILBACK] = "failback",
+};
+
+const char *
+fl_event_kind_to_string (FlEventKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), "unknown");
+  return kind_names[kind];
+}
+
+gboolean
+fl_event_kind_from_string (const char  *text,
+                           FlEventKind *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    if (g_strcmp0 (text, kind_names[i]) == 0)
+      {
+        *kind = (FlEventKind)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+fl_event_clear (gpointer data)
+{
+  FlEvent *self = data;
+
+  g_free (self->dc);
+  g_free (self->view);
+  g_free (self->from);
+  g_free (self->to);
+  g_free (self->message);
+}
+
+/**
+ * fl_event_new:
+ * @detection_us: for %FL_EVENT_DETECTED / %FL_EVENT_SWITCHED: t_detect − t_fault, else -1
+ * @switchover_us: for %FL_EVENT_SWITCHED: t_switch − t_fault, else -1
+ */
+FlEvent *
+fl_event_new (FlEventKind  kind,
+              gint64       mono_us,
+              gint64       wall_us,
+              const char  *dc,
+              const char  *view,
+              const char  *from,
+              const char  *to,
+              gint64       detection_us,
+              gint64       switchover_us,
+              const char  *message)
+{
+  FlEvent *self = g_atomic_rc_box_new0 (FlEvent);
+
+  self->kind = kind;
+  self->mono_us = mono_us;
+  self->wall_us = wall_us;
+  self->dc = g_strdup (dc);
+  self->view = g_strdup (view);
+  self->from = g_strdup (from);
+  self->to = g_strdup (to);
+  self->detection_us = detection_us;
+  self->switchover_us = switchover_us;
+  self->message = g_strdup (message);
+  return self;
+}
+
+FlEvent *
+fl_event_ref (FlEvent *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+void
+fl_event_unref (FlEvent *self)
+{
+  g_atomic_rc_box_release_full (self, fl_event_clear);
+}
+
+FlEventKind fl_event_get_kind (const FlEvent *self) { return self->kind; }
+gint64 fl_event_get_mono_us (const FlEvent *self) { return self->mono_us; }
+gint64 fl_event_get_wall_us (const FlEvent *self) { return self->wall_us; }
+const char *fl_event_get_dc (const FlEvent *self) { return self->dc; }
+const char *fl_event_get_view (const FlEvent *self) { return self->view; }
+const char *fl_event_get_from (const FlEvent *self) { return self->from; }
+const char *fl_event_get_to (const FlEvent *self) { return self->to; }
+gint64 fl_event_get_detection_us (const FlEvent *self) { return self->detection_us; }
+gint64 fl_event_get_switchover_us (const FlEvent *self) { return self->switchover_us; }
+const char *fl_event_get_message (const FlEvent *self) { return self->message; }
+
+static void
+add_opt_string (JsonBuilder *b,
+                const char  *key,
+                const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (b, key);
+  json_builder_add_string_value (b, value);
+}
+
+JsonNode *
+fl_event_to_json (const FlEvent *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "event");
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, fl_event_kind_to_string (self->kind));
+  json_builder_set_member_name (b, "t_us");
+  json_builder_add_int_value (b, self->mono_us);
+  json_builder_set_member_name (b, "wall_us");
+  json_builder_add_int_value (b, self->wall_us);
+  add_opt_string (b, "dc", self->dc);
+  add_opt_string (b, "view", self->view);
+  add_opt_string (b, "from", self->from);
+  add_opt_string (b, "to", self->to);
+  if (self->detection_us >= 0)
+    {
+      json_builder_set_member_name (b, "detection_us");
+      json_builder_add_int_value (b, self->detection_us);
+    }
+  if (self->switchover_us >= 0)
+    {
+      json_builder_set_member_name (b, "switchover_us");
+      json_builder_add_int_value (b, self->switchover_us);
+    }
+  add_opt_string (b, "message", self->message);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+FlEvent *
+fl_event_new_from_json (JsonNode  *node,
+                        GError   **error)
+{
+  JsonObject *o;
+  FlEventKind kind;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    goto bad;
+  o = json_node_get_object (node);
+  if (!fl_event_kind_from_string (json_object_get_string_member_with_default (o, "event", NULL), &kind))
+    goto bad;
+  return fl_event_new (kind,
+                       json_object_get_int_member_with_default (o, "t_us", 0),
+                       json_object_get_int_member_with_default (o, "wall_us", 0),
+                       json_object_get_string_member_with_default (o, "dc", NULL),
+                       json_object_get_string_member_with_default (o, "view", NULL),
+                       json_object_get_string_member_with_default (o, "from", NULL),
+                       json_object_get_string_member_with_default (o, "to", NULL),
+                       json_object_get_int_member_with_default (o, "detection_us", -1),
+                       json_object_get_int_member_with_default (o, "switchover_us", -1),
+                       json_object_get_string_member_with_default (o, "message", NULL));
+bad:
+  g_set_error_literal (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED, _("not an event record"));
+  return NULL;
+}

@@ -1,0 +1,604 @@
+/* fl-probe-scheduler.c: runs the checks in rounds on worker threads
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-probe-scheduler"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-checks.h"
+#include "fl-probe-scheduler.h"
+
+/* Every interval a round starts: each (DC, check) and each domain-wide check becomes a job on
+ * the thread pool, with its own deadline. A dead DC never delays a live one: jobs are
+ * independent and concurrent. A job still running from an earlier round is not started again:
+ * the round gets a "skipped" sample for it instead. A job that overruns its deadline (MIT krb5
+ * cannot be cancelled) gets a "timeout" sample at the deadline, from the main context, and its
+ * late result is dropped. Samples are emitted on the main context the scheduler was made in. */
+
+#define GRACE_US (30 * 1000)
+
+typedef struct _Job Job;
+
+struct _FlProbeScheduler
+{
+  GObject parent_instance;
+
+  FlProbeConfig *config;
+  GMainContext  *context;
+  GThreadPool   *pool;
+  Job          **in_flight;     /* (FL_N_CHECKS) × (n_dcs + 1), the last row domain-wide */
+  char          *client_site;
+  GSource       *timer;
+
+  guint32        checks;
+  guint          interval_ms;
+  guint          deadline_ms;
+  guint          round;
+  guint          n_in_flight;
+  guint          n_slots;
+};
+
+struct _Job
+{
+  gatomicrefcount   ref;
+  FlProbeScheduler *scheduler;   /* (nullable) cleared when the scheduler goes */
+  FlProbeConfig    *config;
+  FlCheckKind       kind;
+  guint             dc_index;    /* G_MAXUINT for domain-wide */
+  guint             slot;
+  guint             round;
+  gint64            started;
+  gint64            deadline;
+  char             *client_site;
+  FlSample         *result;
+  GSource          *watchdog;
+  gboolean          abandoned;
+};
+
+enum {
+  PROP_0,
+  PROP_INTERVAL,
+  PROP_DEADLINE,
+  PROP_RUNNING,
+  N_PROPS
+};
+
+enum {
+  SAMPLE,
+  ROUND_STARTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FlProbeScheduler, fl_probe_scheduler, G_TYPE_OBJECT)
+
+static Job *
+job_ref (Job *job)
+{
+  g_atomic_ref_count_inc (&job->ref);
+  return job;
+}
+
+static void
+job_unref (Job *job)
+{
+  if (!g_atomic_ref_count_dec (&job->ref))
+    return;
+  g_assert (job->watchdog == NULL);
+  fl_probe_config_unref (job->config);
+  g_clear_pointer (&job->result, fl_sample_unref);
+  g_free (job->client_site);
+  g_free (job);
+}
+
+static const char *
+job_dc_name (Job *job)
+{
+  if (job->dc_index == G_MAXUINT)
+    return NULL;
+  return fl_probe_config_get_dc (job->config, job->dc_index)->name;
+}
+
+static void
+emit_sample (FlProbeScheduler *self,
+             FlSample         *sample)
+{
+  /* remember what the locator learnt: the client's site (DynamicSiteName) */
+  if (fl_sample_get_kind (sample) == FL_CHECK_LOCATOR ||
+      fl_sample_get_kind (sample) == FL_CHECK_LDAP_PING)
+    {
+      const char *site = fl_sample_lookup_string (sample, "client_site");
+
+      if (site != NULL && *site != '\0' && g_strcmp0 (site, self->client_site) != 0)
+        {
+          g_free (self->client_site);
+          self->client_site = g_strdup (site);
+        }
+    }
+  g_signal_emit (self, signals[SAMPLE], 0, sample);
+}
+
+static void
+job_release_slot (Job *job)
+{
+  FlProbeScheduler *self = job->scheduler;
+
+  if (self == NULL)
+    return;
+  g_assert (self->in_flight[job->slot] == job);
+  self->in_flight[job->slot] = NULL;
+  self->n_in_flight--;
+  job->scheduler = NULL;
+  job_unref (job);
+}
+
+/* main context: the worker finished */
+static gboolean
+job_done_cb (gpointer data)
+{
+  Job *job = data;
+  FlProbeScheduler *self = job->scheduler;
+
+  if (job->watchdog != NULL)
+    {
+      g_source_destroy (job->watchdog);
+      g_clear_pointer (&job->watchdog, g_source_unref);
+    }
+
+  if (self != NULL)
+    {
+      g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
+
+      if (!job->abandoned)
+        emit_sample (self, job->result);
+      else
+        g_debug ("%s %s: result after its deadline dropped (%s)",
+                 job_dc_name (job) ? job_dc_name (job) : "domain",
+                 fl_check_kind_to_string (job->kind), fl_status_to_string (fl_sample_get_status (job->result)));
+      job_release_slot (job);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* main context: the deadline passed and the worker is still busy */
+static gboolean
+job_watchdog_cb (gpointer data)
+{
+  Job *job = data;
+  FlProbeScheduler *self = job->scheduler;
+  g_autoptr(FlSample) sample = NULL;
+  g_autofree char *message = NULL;
+  GVariantDict detail;
+
+  g_clear_pointer (&job->watchdog, g_source_unref);
+  if (self == NULL || job->abandoned)
+    return G_SOURCE_REMOVE;
+
+  job->abandoned = TRUE;
+  g_variant_dict_init (&detail, NULL);
+  g_variant_dict_insert (&detail, "error", "s", "timeout");
+  if (job->dc_index != G_MAXUINT)
+    g_variant_dict_insert (&detail, "address", "s",
+                           fl_probe_config_get_dc (job->config, job->dc_index)->address);
+  message = g_strdup_printf (_("no answer within the deadline (%u ms)"),
+                             (guint)((job->deadline - job->started) / 1000));
+  sample = fl_sample_new (job->kind, job_dc_name (job), FL_STATUS_TIMEOUT, job->started,
+                          job->deadline - job->started, message, g_variant_dict_end (&detail));
+  emit_sample (self, sample);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+worker (gpointer data,
+        gpointer user_data)
+{
+  Job *job = data;
+  FlCheckHints hints = { job->client_site };
+  const FlProbeDc *dc = NULL;
+  GMainContext *context = user_data;
+  GSource *source;
+
+  if (job->dc_index != G_MAXUINT)
+    dc = fl_probe_config_get_dc (job->config, job->dc_index);
+  job->result = fl_check_run (job->kind, job->config, dc, job->deadline, &hints);
+
+  /* Always through a source: g_main_context_invoke() would run the callback right here, in
+   * the worker, whenever it can acquire the context (e.g. before the main loop runs). */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, job_done_cb, job, (GDestroyNotify)job_unref);
+  g_source_set_static_name (source, "[fl-probe-scheduler] result");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+static void
+fl_probe_scheduler_dispose (GObject *object)
+{
+  FlProbeScheduler *self = (FlProbeScheduler *)object;
+
+  fl_probe_scheduler_stop (self);
+  for (guint i = 0; self->in_flight != NULL && i < self->n_slots; i++)
+    {
+      Job *job = self->in_flight[i];
+
+      if (job != NULL)
+        {
+          if (job->watchdog != NULL)
+            {
+              g_source_destroy (job->watchdog);
+              g_clear_pointer (&job->watchdog, g_source_unref);
+            }
+          job_release_slot (job);
+        }
+    }
+
+  G_OBJECT_CLASS (fl_probe_scheduler_parent_class)->dispose (object);
+}
+
+static void
+fl_probe_scheduler_finalize (GObject *object)
+{
+  FlProbeScheduler *self = (FlProbeScheduler *)object;
+
+  /* workers still running hold their own references to the job and config; they finish
+   * on their own (the pool is not waited for: a stuck krb5 call must not hang the caller) */
+  g_thread_pool_free (self->pool, FALSE, FALSE);
+  g_clear_pointer (&self->in_flight, g_free);
+  g_clear_pointer (&self->config, fl_probe_config_unref);
+  g_clear_pointer (&self->client_site, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (fl_probe_scheduler_parent_class)->finalize (object);
+}
+
+static void
+fl_probe_scheduler_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  FlProbeScheduler *self = FL_PROBE_SCHEDULER (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval_ms);
+      break;
+
+    case PROP_DEADLINE:
+      g_value_set_uint (value, self->deadline_ms);
+      break;
+
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->timer != NULL);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_probe_scheduler_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  FlProbeScheduler *self = FL_PROBE_SCHEDULER (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      fl_probe_scheduler_set_interval (self, g_value_get_uint (value));
+      break;
+
+    case PROP_DEADLINE:
+      fl_probe_scheduler_set_deadline (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_probe_scheduler_class_init (FlProbeSchedulerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fl_probe_scheduler_dispose;
+  object_class->finalize = fl_probe_scheduler_finalize;
+  object_class->get_property = fl_probe_scheduler_get_property;
+  object_class->set_property = fl_probe_scheduler_set_property;
+
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 100, 10000, 1000,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DEADLINE] =
+    g_param_spec_uint ("deadline", NULL, NULL, 50, 10000, 800,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FlProbeScheduler::sample:
+   * @sample: the new sample (immutable)
+   *
+   * A check produced a sample: its result, a timeout at its deadline, or "skipped".
+   */
+  signals[SAMPLE] =
+    g_signal_new ("sample", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, FL_TYPE_SAMPLE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * FlProbeScheduler::round-started:
+   * @round: the round's number
+   * @n_jobs: how many samples the round will produce
+   */
+  signals[ROUND_STARTED] =
+    g_signal_new ("round-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+fl_probe_scheduler_init (FlProbeScheduler *self)
+{
+  self->checks = FL_CHECK_MASK_DEFAULT;
+  self->interval_ms = 1000;
+  self->deadline_ms = 800;
+}
+
+/**
+ * fl_probe_scheduler_new:
+ * @config: a prepared config
+ *
+ * Samples are emitted on the thread-default main context of the caller.
+ */
+FlProbeScheduler *
+fl_probe_scheduler_new (FlProbeConfig *config)
+{
+  FlProbeScheduler *self;
+  guint n_dcs;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_object_new (FL_TYPE_PROBE_SCHEDULER, NULL);
+  self->config = fl_probe_config_ref (config);
+  self->context = g_main_context_ref_thread_default ();
+  self->interval_ms = fl_probe_config_get_interval_ms (config);
+  self->deadline_ms = fl_probe_config_get_deadline_ms (config);
+  n_dcs = fl_probe_config_get_n_dcs (config);
+  self->n_slots = FL_N_CHECKS * (n_dcs + 1);
+  self->in_flight = g_new0 (Job *, self->n_slots);
+  /* enough threads that every check of every DC can be blocked at once */
+  self->pool = g_thread_pool_new (worker, self->context, (int)self->n_slots + 4, FALSE, NULL);
+  return self;
+}
+
+FlProbeConfig *
+fl_probe_scheduler_get_config (FlProbeScheduler *self)
+{
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), NULL);
+  return self->config;
+}
+
+void
+fl_probe_scheduler_set_checks (FlProbeScheduler *self,
+                               guint32           mask)
+{
+  g_return_if_fail (FL_IS_PROBE_SCHEDULER (self));
+  self->checks = mask;
+}
+
+guint32
+fl_probe_scheduler_get_checks (FlProbeScheduler *self)
+{
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
+  return self->checks;
+}
+
+guint
+fl_probe_scheduler_get_interval (FlProbeScheduler *self)
+{
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
+  return self->interval_ms;
+}
+
+guint
+fl_probe_scheduler_get_deadline (FlProbeScheduler *self)
+{
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
+  return self->deadline_ms;
+}
+
+guint
+fl_probe_scheduler_get_n_in_flight (FlProbeScheduler *self)
+{
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
+  return self->n_in_flight;
+}
+
+static gboolean
+timer_cb (gpointer data)
+{
+  fl_probe_scheduler_run_round (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+attach_timer (FlProbeScheduler *self)
+{
+  self->timer = g_timeout_source_new (self->interval_ms);
+  g_source_set_callback (self->timer, timer_cb, self, NULL);
+  g_source_set_static_name (self->timer, "[fl-probe-scheduler] round");
+  g_source_attach (self->timer, self->context);
+}
+
+static void
+restart_timer (FlProbeScheduler *self)
+{
+  if (self->timer == NULL)
+    return;
+  g_source_destroy (self->timer);
+  g_clear_pointer (&self->timer, g_source_unref);
+  attach_timer (self);
+}
+
+void
+fl_probe_scheduler_set_interval (FlProbeScheduler *self,
+                                 guint             interval_ms)
+{
+  g_return_if_fail (FL_IS_PROBE_SCHEDULER (self));
+
+  interval_ms = CLAMP (interval_ms, 100, 10000);
+  if (self->interval_ms == interval_ms)
+    return;
+  self->interval_ms = interval_ms;
+  restart_timer (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+void
+fl_probe_scheduler_set_deadline (FlProbeScheduler *self,
+                                 guint             deadline_ms)
+{
+  g_return_if_fail (FL_IS_PROBE_SCHEDULER (self));
+
+  deadline_ms = CLAMP (deadline_ms, 50, 10000);
+  if (self->deadline_ms == deadline_ms)
+    return;
+  self->deadline_ms = deadline_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEADLINE]);
+}
+
+void
+fl_probe_scheduler_start (FlProbeScheduler *self)
+{
+  g_return_if_fail (FL_IS_PROBE_SCHEDULER (self));
+
+  if (self->timer != NULL)
+    return;
+  attach_timer (self);
+  fl_probe_scheduler_run_round (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * fl_probe_scheduler_stop:
+ *
+ * No new round starts. Checks already running finish and still report.
+ */
+void
+fl_probe_scheduler_stop (FlProbeScheduler *self)
+{
+  g_return_if_fail (FL_IS_PROBE_SCHEDULER (self));
+
+  if (self->timer == NULL)
+    return;
+  g_source_destroy (self->timer);
+  g_clear_pointer (&self->timer, g_source_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+gboolean
+fl_probe_scheduler_is_running (FlProbeScheduler *self)
+{
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), FALSE);
+  return self->timer != NULL;
+}
+
+static void
+start_job (FlProbeScheduler *self,
+           FlCheckKind       kind,
+           guint             dc_index,
+           gint64            now)
+{
+  guint row = dc_index == G_MAXUINT ? fl_probe_config_get_n_dcs (self->config) : dc_index;
+  guint slot = row * FL_N_CHECKS + kind;
+  Job *job;
+  /* the client views measure the client's experience, fallback delays included */
+  gint64 deadline_ms = kind == FL_CHECK_KDC_VIEW ? MAX (self->deadline_ms, 5000) : self->deadline_ms;
+
+  if (self->in_flight[slot] != NULL)
+    {
+      Job *busy = self->in_flight[slot];
+      g_autofree char *message =
+        g_strdup_printf (_("still running since %u ms: not started again"),
+                         (guint)((now - busy->started) / 1000));
+      g_autoptr(FlSample) sample =
+        fl_sample_new (kind, dc_index == G_MAXUINT ? NULL
+                                                   : fl_probe_config_get_dc (self->config, dc_index)->name,
+                       FL_STATUS_SKIPPED, now, -1, message, NULL);
+
+      emit_sample (self, sample);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  g_atomic_ref_count_init (&job->ref);
+  job->scheduler = self;
+  job->config = fl_probe_config_ref (self->config);
+  job->kind = kind;
+  job->dc_index = dc_index;
+  job->slot = slot;
+  job->round = self->round;
+  job->started = now;
+  job->deadline = now + deadline_ms * 1000;
+  job->client_site = g_strdup (self->client_site);
+
+  self->in_flight[slot] = job;   /* the slot's reference */
+  self->n_in_flight++;
+
+  job->watchdog = g_timeout_source_new ((guint)(deadline_ms + GRACE_US / 1000));
+  g_source_set_callback (job->watchdog, job_watchdog_cb, job_ref (job), (GDestroyNotify)job_unref);
+  g_source_set_static_name (job->watchdog, "[fl-probe-scheduler] deadline");
+  g_source_attach (job->watchdog, self->context);
+
+  g_thread_pool_push (self->pool, job_ref (job), NULL);
+}
+
+/**
+ * fl_probe_scheduler_run_round:
+ *
+ * Starts one round now.
+ *
+ * Returns: how many samples the round will produce
+ */
+guint
+fl_probe_scheduler_run_round (FlProbeScheduler *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint n = 0;
+
+  g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
+
+  self->round++;
+  for (guint k = 0; k < FL_N_CHECKS; k++)
+    if (self->checks & FL_CHECK_MASK (k))
+      n += fl_check_kind_is_per_dc (k) ? fl_probe_config_get_n_dcs (self->config) : 1;
+  g_signal_emit (self, signals[ROUND_STARTED], 0, self->round, n);
+
+  for (guint k = 0; k < FL_N_CHECKS; k++)
+    {
+      if (!(self->checks & FL_CHECK_MASK (k)))
+        continue;
+      if (fl_check_kind_is_per_dc (k))
+        for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config); i++)
+          start_job (self, k, i, now);
+      else
+        start_job (self, k, G_MAXUINT, now);
+    }
+
+  return n;
+}

@@ -1,0 +1,429 @@
+/* fl-switchover-detector.c: from samples to events, and the switchover measurement
+ *
+ * t_fault: when a VM action was issued or `mark-fault` said so (a FAULT event), or the first
+ * failed sample when the fault came from outside. t_detect: the end of the first sample that
+ * shows the faulted DC's services failing. t_switch(view): the end of the first sample in which
+ * that view (the locator's active logon server; the KDC issuing tickets) is served by another
+ * DC. Detection time = t_detect − t_fault, switchover time = t_switch − t_fault. Fail-back is
+ * separate: the DC answering again is one event, a view moving back to it another.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-switchover-detector"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-switchover-detector.h"
+
+typedef enum { STATE_UNKNOWN, STATE_UP, STATE_DOWN } State;
+
+enum { VIEW_LOCATOR, VIEW_KDC, N_VIEWS };
+
+static const char * const view_names[N_VIEWS] = { "locator", "kerberos" };
+
+typedef struct
+{
+  gboolean active;
+  gint64   t_fault;
+  char    *dc;                  /* nullable: any DC */
+  char    *original[N_VIEWS];   /* who served each view at t_fault */
+  gint64   t_detect;            /* -1 until detected */
+  gboolean switched[N_VIEWS];
+  gboolean failed_back[N_VIEWS];
+  gint64   dc_back_at;          /* -1 until the faulted DC answers again */
+} Fault;
+
+struct _FlSwitchoverDetector
+{
+  GObject parent_instance;
+
+  FlTimeline *timeline;         /* owned */
+  State      *service;          /* per DC */
+  State      *reach;            /* per DC */
+  char       *view[N_VIEWS];    /* current server of each view, NULL = none */
+  FlEvent    *last_switch;
+  Fault       fault;
+  gulong      sample_handler;
+  gulong      event_handler;
+  guint       n_dcs;
+  gboolean    view_known[N_VIEWS];
+  gboolean    all_down;
+};
+
+G_DEFINE_FINAL_TYPE (FlSwitchoverDetector, fl_switchover_detector, G_TYPE_OBJECT)
+
+static void
+fault_clear (Fault *fault)
+{
+  g_clear_pointer (&fault->dc, g_free);
+  for (guint v = 0; v < N_VIEWS; v++)
+    g_clear_pointer (&fault->original[v], g_free);
+  fault->active = FALSE;
+}
+
+static void
+emit (FlSwitchoverDetector *self,
+      FlEventKind           kind,
+      gint64                t,
+      const char           *dc,
+      const char           *view,
+      const char           *from,
+      const char           *to,
+      gint64                detection_us,
+      gint64                switchover_us,
+      const char           *message)
+{
+  gint64 wall = g_get_real_time () - (g_get_monotonic_time () - t);
+  g_autoptr(FlEvent) event = fl_event_new (kind, t, wall, dc, view, from, to, detection_us,
+                                           switchover_us, message);
+
+  if (kind == FL_EVENT_SWITCHED)
+    {
+      g_clear_pointer (&self->last_switch, fl_event_unref);
+      self->last_switch = fl_event_ref (event);
+    }
+  fl_timeline_add_event (self->timeline, event);
+}
+
+static int
+dc_index (FlSwitchoverDetector *self,
+          const char           *dc)
+{
+  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+
+  for (guint i = 0; i < self->n_dcs; i++)
+    if (g_strcmp0 (fl_probe_config_get_dc (config, i)->name, dc) == 0)
+      return (int)i;
+  return -1;
+}
+
+static void
+on_event_added (FlTimeline           *timeline,
+                FlEvent              *event,
+                FlSwitchoverDetector *self)
+{
+  if (fl_event_get_kind (event) != FL_EVENT_FAULT)
+    return;
+
+  fault_clear (&self->fault);
+  self->fault.active = TRUE;
+  self->fault.t_fault = fl_event_get_mono_us (event);
+  self->fault.dc = g_strdup (fl_event_get_dc (event));
+  self->fault.t_detect = -1;
+  self->fault.dc_back_at = -1;
+  for (guint v = 0; v < N_VIEWS; v++)
+    {
+      self->fault.original[v] = g_strdup (self->view[v]);
+      self->fault.switched[v] = FALSE;
+      self->fault.failed_back[v] = FALSE;
+    }
+
+  /* the faulted DC may already be down (a fault marked late) */
+  if (self->fault.dc != NULL)
+    {
+      int i = dc_index (self, self->fault.dc);
+
+      if (i >= 0 && self->service[i] == STATE_DOWN)
+        self->fault.t_detect = self->fault.t_fault;
+    }
+}
+
+static void
+update_view (FlSwitchoverDetector *self,
+             guint                 v,
+             FlSample             *sample,
+             gint64                t_end)
+{
+  const char *server = NULL;
+  Fault *f = &self->fault;
+
+  if (fl_sample_get_status (sample) == FL_STATUS_SKIPPED)
+    return;
+  if (fl_sample_get_status (sample) == FL_STATUS_OK)
+    server = fl_sample_lookup_string (sample, "server");
+
+  if (self->view_known[v] && g_strcmp0 (server, self->view[v]) != 0)
+    {
+      g_autofree char *message = NULL;
+
+      if (v == VIEW_LOCATOR)
+        message = g_strdup_printf (_("Active logon server: %s → %s"),
+                                   self->view[v] ? self->view[v] : _("none"),
+                                   server ? server : _("none"));
+      else
+        message = g_strdup_printf (_("Tickets now come from %s (before: %s)"),
+                                   server ? server : _("no KDC"),
+                                   self->view[v] ? self->view[v] : _("no KDC"));
+      emit (self, v == VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED : FL_EVENT_KDC_CHANGED, t_end, NULL,
+            view_names[v], self->view[v], server, -1, -1, message);
+    }
+  g_free (self->view[v]);
+  self->view[v] = g_strdup (server);
+  self->view_known[v] = TRUE;
+
+  if (!f->active || server == NULL)
+    return;
+
+  /* switched: served by a DC other than the one that failed. A view that was never on the
+   * faulted DC did not need to move. */
+  if (!f->switched[v])
+    {
+      gboolean moved;
+
+      if (f->dc != NULL)
+        moved = (f->original[v] == NULL || g_strcmp0 (f->original[v], f->dc) == 0) &&
+                g_strcmp0 (server, f->dc) != 0;
+      else
+        moved = f->original[v] != NULL && g_strcmp0 (server, f->original[v]) != 0;
+
+      if (moved)
+        {
+          g_autofree char *message = NULL;
+          gint64 switchover = t_end - f->t_fault;
+
+          f->switched[v] = TRUE;
+          if (f->t_detect >= 0)
+            /* TRANSLATORS: "locator view: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
+            message = g_strdup_printf (_("%s view: %s → %s in %.1f s (detected after %.1f s)"),
+                                       view_names[v], f->original[v] ? f->original[v] : _("none"),
+                                       server, switchover / 1e6, (f->t_detect - f->t_fault) / 1e6);
+          else
+            message = g_strdup_printf (_("%s view: %s → %s in %.1f s"), view_names[v],
+                                       f->original[v] ? f->original[v] : _("none"), server,
+                                       switchover / 1e6);
+          emit (self, FL_EVENT_SWITCHED, t_end, f->dc, view_names[v], f->original[v], server,
+                f->t_detect >= 0 ? f->t_detect - f->t_fault : -1, switchover, message);
+          return;
+        }
+    }
+
+  /* fail-back: the view returns to the DC that failed, after it answered again */
+  if (f->switched[v] && !f->failed_back[v] && f->dc != NULL && f->dc_back_at >= 0 &&
+      g_strcmp0 (server, f->dc) == 0)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("%s view back on %s, %.1f s after it answered again"), view_names[v],
+                         server, (t_end - f->dc_back_at) / 1e6);
+
+      f->failed_back[v] = TRUE;
+      emit (self, FL_EVENT_FAILBACK, t_end, f->dc, view_names[v], NULL, server, -1,
+            t_end - f->dc_back_at, message);
+    }
+}
+
+static void
+on_sample_added (FlTimeline           *timeline,
+                 FlSample             *sample,
+                 FlSwitchoverDetector *self)
+{
+  FlCheckKind kind = fl_sample_get_kind (sample);
+  FlStatus status = fl_sample_get_status (sample);
+  const char *dc = fl_sample_get_dc (sample);
+  gint64 t_end = fl_sample_get_mono_us (sample) + MAX (0, fl_sample_get_latency_us (sample));
+  Fault *f = &self->fault;
+  int i;
+
+  if (status == FL_STATUS_SKIPPED)
+    return;
+
+  if (kind == FL_CHECK_LOCATOR)
+    {
+      update_view (self, VIEW_LOCATOR, sample, t_end);
+      return;
+    }
+  if (kind == FL_CHECK_KDC_VIEW)
+    {
+      update_view (self, VIEW_KDC, sample, t_end);
+      return;
+    }
+
+  i = dc_index (self, dc);
+  if (i < 0)
+    return;
+
+  if (kind == FL_CHECK_REACH)
+    {
+      State now = status == FL_STATUS_OK ? STATE_UP : STATE_DOWN;
+
+      if (self->reach[i] != STATE_UNKNOWN && now != self->reach[i])
+        {
+          g_autofree char *message =
+            now == STATE_DOWN ? g_strdup_printf (_("%s is unreachable on the network"), dc)
+                              : g_strdup_printf (_("%s is reachable again"), dc);
+
+          emit (self, now == STATE_DOWN ? FL_EVENT_REACH_LOST : FL_EVENT_REACH_BACK, t_end, dc,
+                NULL, NULL, NULL, -1, -1, message);
+        }
+      self->reach[i] = now;
+      return;
+    }
+
+  if (kind != FL_CHECK_LDAP_PING)
+    return;
+
+  {
+    State now = (status == FL_STATUS_OK || status == FL_STATUS_DEGRADED) ? STATE_UP : STATE_DOWN;
+    State before = self->service[i];
+    gboolean all_down = TRUE;
+
+    self->service[i] = now;
+    if (now == before)
+      return;
+
+    if (now == STATE_DOWN)
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("%s stopped answering: %s"), dc,
+                           fl_sample_get_message (sample) ? fl_sample_get_message (sample) : "");
+
+        /* a fault nobody announced: it starts with this first failed sample */
+        if (before == STATE_UP && (!f->active || (f->dc != NULL && g_strcmp0 (f->dc, dc) != 0 &&
+                                                   f->t_detect >= 0)))
+          {
+            g_autofree char *note = g_strdup_printf (_("%s failed (observed, not caused here)"), dc);
+            g_autoptr(FlEvent) fault =
+              fl_event_new (FL_EVENT_FAULT, fl_sample_get_mono_us (sample),
+                            fl_sample_get_wall_us (sample), dc, NULL, NULL, NULL, -1, -1, note);
+
+            fl_timeline_add_event (self->timeline, fault);
+          }
+
+        emit (self, FL_EVENT_SERVICE_DOWN, t_end, dc, NULL, NULL, NULL, -1, -1, message);
+
+        if (f->active && f->t_detect < 0 && (f->dc == NULL || g_strcmp0 (f->dc, dc) == 0) &&
+            fl_sample_get_mono_us (sample) >= f->t_fault - G_USEC_PER_SEC / 10)
+          {
+            g_autofree char *detected =
+              g_strdup_printf (_("%s failure detected after %.1f s"), dc,
+                               MAX (0, t_end - f->t_fault) / 1e6);
+
+            f->t_detect = MAX (t_end, f->t_fault);
+            if (f->dc == NULL)
+              f->dc = g_strdup (dc);
+            emit (self, FL_EVENT_DETECTED, t_end, dc, NULL, NULL, NULL, f->t_detect - f->t_fault,
+                  -1, detected);
+          }
+      }
+    else if (before != STATE_UNKNOWN)
+      {
+        g_autofree char *message = g_strdup_printf (_("%s answers again"), dc);
+
+        emit (self, FL_EVENT_SERVICE_UP, t_end, dc, NULL, NULL, NULL, -1, -1, message);
+        if (f->active && g_strcmp0 (f->dc, dc) == 0 && f->dc_back_at < 0)
+          f->dc_back_at = t_end;
+        if (self->all_down)
+          {
+            g_autofree char *back = g_strdup_printf (_("%s answers: the domain is back"), dc);
+
+            self->all_down = FALSE;
+            emit (self, FL_EVENT_RECOVERED, t_end, dc, NULL, NULL, NULL, -1, -1, back);
+          }
+      }
+
+    for (guint j = 0; j < self->n_dcs; j++)
+      if (self->service[j] != STATE_DOWN)
+        all_down = FALSE;
+    if (all_down && !self->all_down)
+      {
+        self->all_down = TRUE;
+        emit (self, FL_EVENT_ALL_DOWN, t_end, NULL, NULL, NULL, NULL, -1, -1,
+              _("No domain controller answers"));
+      }
+  }
+}
+
+static void
+fl_switchover_detector_dispose (GObject *object)
+{
+  FlSwitchoverDetector *self = (FlSwitchoverDetector *)object;
+
+  if (self->timeline != NULL)
+    {
+      g_clear_signal_handler (&self->sample_handler, self->timeline);
+      g_clear_signal_handler (&self->event_handler, self->timeline);
+      g_clear_object (&self->timeline);
+    }
+  G_OBJECT_CLASS (fl_switchover_detector_parent_class)->dispose (object);
+}
+
+static void
+fl_switchover_detector_finalize (GObject *object)
+{
+  FlSwitchoverDetector *self = (FlSwitchoverDetector *)object;
+
+  fault_clear (&self->fault);
+  for (guint v = 0; v < N_VIEWS; v++)
+    g_clear_pointer (&self->view[v], g_free);
+  g_clear_pointer (&self->service, g_free);
+  g_clear_pointer (&self->reach, g_free);
+  g_clear_pointer (&self->last_switch, fl_event_unref);
+  G_OBJECT_CLASS (fl_switchover_detector_parent_class)->finalize (object);
+}
+
+static void
+fl_switchover_detector_class_init (FlSwitchoverDetectorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fl_switchover_detector_dispose;
+  object_class->finalize = fl_switchover_detector_finalize;
+}
+
+static void
+fl_switchover_detector_init (FlSwitchoverDetector *self)
+{
+}
+
+/**
+ * fl_switchover_detector_new:
+ *
+ * Watches @timeline's samples and adds the events it derives to the same timeline.
+ */
+FlSwitchoverDetector *
+fl_switchover_detector_new (FlTimeline *timeline)
+{
+  FlSwitchoverDetector *self = g_object_new (FL_TYPE_SWITCHOVER_DETECTOR, NULL);
+
+  self->timeline = g_object_ref (timeline);
+  self->n_dcs = fl_probe_config_get_n_dcs (fl_timeline_get_config (timeline));
+  self->service = g_new0 (State, self->n_dcs);
+  self->reach = g_new0 (State, self->n_dcs);
+  self->sample_handler = g_signal_connect (timeline, "sample-added", G_CALLBACK (on_sample_added), self);
+  self->event_handler = g_signal_connect (timeline, "event-added", G_CALLBACK (on_event_added), self);
+  return self;
+}
+
+/**
+ * fl_switchover_detector_get_logon_server:
+ *
+ * Returns: (nullable): the DC the locator picks now (the active logon server), %NULL when none
+ */
+const char *
+fl_switchover_detector_get_logon_server (FlSwitchoverDetector *self)
+{
+  g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
+  return self->view[VIEW_LOCATOR];
+}
+
+const char *
+fl_switchover_detector_get_kdc (FlSwitchoverDetector *self)
+{
+  g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
+  return self->view[VIEW_KDC];
+}
+
+/**
+ * fl_switchover_detector_get_last_switch:
+ *
+ * Returns: (transfer none) (nullable): the last SWITCHED event ("DC1 → DC2 in 3.4 s")
+ */
+FlEvent *
+fl_switchover_detector_get_last_switch (FlSwitchoverDetector *self)
+{
+  g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
+  return self->last_switch;
+}
