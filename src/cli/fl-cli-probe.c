@@ -8,7 +8,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
@@ -353,6 +357,201 @@ fl_cli_locate (int    argc,
   return code;
 }
 
+/* --- mark-fault ------------------------------------------------------------------------ */
+
+/* `watch` listens on a Unix socket (in $XDG_RUNTIME_DIR/failover-lab/, mode 0700); mark-fault
+ * sends it one line, {"dc": "DC1", "note": "…"}, and the watch records t_fault at once. */
+
+static char *
+control_dir (void)
+{
+  return g_build_filename (g_get_user_runtime_dir (), "failover-lab", NULL);
+}
+
+static char *
+default_control_path (void)
+{
+  g_autofree char *dir = control_dir ();
+  g_autofree char *name = g_strdup_printf ("watch-%d.sock", (int)getpid ());
+
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+reply_and_close (GSocketConnection *connection,
+                 const char        *text)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  g_output_stream_write_all (out, text, strlen (text), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+}
+
+static gboolean
+on_control_incoming (GSocketService    *service,
+                     GSocketConnection *connection,
+                     GObject           *source,
+                     Session           *s)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char buffer[1024];
+  gssize n;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  const char *dc, *note;
+  FlEvent *event;
+  g_autofree char *reply = NULL;
+
+  /* one short line from a local process: read it with a small bound */
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 2);
+  n = g_input_stream_read (in, buffer, sizeof buffer - 1, NULL, NULL);
+  if (n <= 0)
+    return TRUE;
+  buffer[n] = '\0';
+  if (!json_parser_load_from_data (parser, buffer, n, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      reply_and_close (connection, "error not JSON\n");
+      return TRUE;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+  dc = json_object_get_string_member_with_default (o, "dc", NULL);
+  note = json_object_get_string_member_with_default (o, "note", NULL);
+  if (dc != NULL && fl_probe_config_lookup_dc (s->config, dc) == NULL)
+    {
+      reply_and_close (connection, "error unknown DC\n");
+      return TRUE;
+    }
+  if (dc != NULL)
+    dc = fl_probe_config_lookup_dc (s->config, dc)->name;
+  event = fl_timeline_mark_fault (s->timeline, FL_EVENT_FAULT, dc, note);
+  reply = g_strdup_printf ("ok %" G_GINT64_FORMAT "\n", fl_event_get_mono_us (event));
+  reply_and_close (connection, reply);
+  return TRUE;
+}
+
+static GSocketService *
+control_listen (Session     *s,
+                const char  *path,
+                GError     **error)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", dir, g_strerror (errno));
+      return NULL;
+    }
+  g_unlink (path);
+  address = g_unix_socket_address_new (path);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, error))
+    return NULL;
+  g_chmod (path, 0600);
+  g_signal_connect (service, "incoming", G_CALLBACK (on_control_incoming), s);
+  g_socket_service_start (service);
+  return g_steal_pointer (&service);
+}
+
+static char *
+find_control (GError **error)
+{
+  g_autofree char *dir = control_dir ();
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, "watch-") && g_str_has_suffix (name, ".sock"))
+      {
+        int pid = atoi (name + strlen ("watch-"));
+        g_autofree char *proc = g_strdup_printf ("/proc/%d", pid);
+
+        /* skip what a crashed watch left behind */
+        if (pid > 0 && g_file_test (proc, G_FILE_TEST_IS_DIR))
+          g_ptr_array_add (found, g_build_filename (dir, name, NULL));
+      }
+
+  if (found->len == 1)
+    return g_strdup (found->pdata[0]);
+  if (found->len == 0)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         _("no failoverctl watch is running (start one, or give --control PATH)"));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                         _("several failoverctl watch are running: give --control PATH"));
+  return NULL;
+}
+
+int
+fl_cli_mark_fault (int    argc,
+                   char **argv)
+{
+  g_autofree char *control = NULL;
+  g_autofree char *dc = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— record a fault now (t_fault) in a running watch"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  char reply[256] = { 0 };
+  gssize n;
+  const GOptionEntry entries[] = {
+    { "dc", 0, 0, G_OPTION_ARG_STRING, &dc, N_("The DC the fault is about"), N_("NAME") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was done, e.g. “pulled DC1's cable”"),
+      N_("TEXT") },
+    { "control", 0, 0, G_OPTION_ARG_FILENAME, &control,
+      N_("The watch's control socket (default: the only running watch)"), N_("PATH") },
+    { NULL }
+  };
+
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fl_cli_fail ("%s", error->message);
+  if (control == NULL && (control = find_control (&error)) == NULL)
+    return fl_cli_fail ("%s", error->message);
+
+  json_builder_begin_object (b);
+  if (dc != NULL)
+    {
+      json_builder_set_member_name (b, "dc");
+      json_builder_add_string_value (b, dc);
+    }
+  if (note != NULL)
+    {
+      json_builder_set_member_name (b, "note");
+      json_builder_add_string_value (b, note);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  line = json_generator_to_data (gen, NULL);
+
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, 3);
+  address = g_unix_socket_address_new (control);
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+  if (connection == NULL)
+    return fl_cli_fail ("%s: %s", control, error->message);
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                  line, strlen (line), NULL, NULL, &error))
+    return fl_cli_fail ("%s: %s", control, error->message);
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), reply,
+                           sizeof reply - 1, NULL, &error);
+  if (n <= 0 || !g_str_has_prefix (reply, "ok"))
+    return fl_cli_fail (_("the watch refused the fault: %s"), n > 0 ? g_strstrip (reply) : _("no reply"));
+  printf (_("Fault recorded at t=%s µs\n"), g_strstrip (reply + 3));
+  return FL_EXIT_OK;
+}
+
 /* --- watch ----------------------------------------------------------------------------- */
 
 static gboolean
@@ -390,7 +589,12 @@ fl_cli_watch (int    argc,
   g_autoptr(FlLab) lab = NULL;
   g_autoptr(FlProbeConfig) config = NULL;
   g_autoptr(FlProbeScheduler) scheduler = NULL;
+  g_autoptr(GSocketService) service = NULL;
+  g_autofree char *control = NULL;
+  g_autofree char *control_path = NULL;
   const GOptionEntry entries[] = {
+    { "control", 0, 0, G_OPTION_ARG_FILENAME, &control_path,
+      N_("Listen for mark-fault on this socket (default: in $XDG_RUNTIME_DIR)"), N_("PATH") },
     { "jsonl", 0, 0, G_OPTION_ARG_NONE, &jsonl,
       N_("Stream samples and events as JSON Lines (a recording)"), NULL },
     { "duration", 0, 0, G_OPTION_ARG_INT, &duration_s,
@@ -429,22 +633,23 @@ fl_cli_watch (int    argc,
   g_unix_signal_add (SIGTERM, on_signal_quit, s.loop);
   if (duration_s > 0)
     g_timeout_add_seconds ((guint)duration_s, on_signal_quit, s.loop);
+  control = control_path ? g_strdup (control_path) : default_control_path ();
+  service = control_listen (&s, control, &error);
+  if (service == NULL)
+    g_warning ("mark-fault will not reach this watch: %s", error->message);
   fl_timeline_mark_fault (s.timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
 
   fl_probe_scheduler_start (scheduler);
   g_main_loop_run (s.loop);
   fl_probe_scheduler_stop (scheduler);
+  if (service != NULL)
+    {
+      g_socket_service_stop (service);
+      g_socket_listener_close (G_SOCKET_LISTENER (service));
+      g_unlink (control);
+    }
 
   session_clear (&s);
   fl_cli_options_clear (&o);
   return FL_EXIT_OK;
-}
-
-/* --- mark-fault ------------------------------------------------------------------------ */
-
-int
-fl_cli_mark_fault (int    argc,
-                   char **argv)
-{
-  return fl_cli_fail ("%s", _("mark-fault: not available yet in this build"));
 }

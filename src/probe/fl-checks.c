@@ -985,8 +985,20 @@ check_locator (Run                *run,
       return run_finish (run, FL_STATUS_FAIL, message);
     }
 
-  /* 2. priority, then weight; targets mapped to the lab's addresses */
+  /* 2. priority, then weight; targets mapped to the lab's addresses. The DC found last time
+   * goes first: like Netlogon's cache, a client keeps its DC while it answers (no fail-back),
+   * and rediscovers at once when it refuses. */
   fl_dns_sort_srv (srv->srv, g_random_int ());
+  if (hints != NULL && hints->logon_server != NULL)
+    {
+      const FlProbeDc *cached = fl_probe_config_lookup_dc (run->config, hints->logon_server);
+
+      if (cached != NULL)
+        {
+          g_ptr_array_add (candidates, cached->address);
+          g_variant_dict_insert (&run->detail, "cached", "s", cached->name);
+        }
+    }
   for (guint i = 0; i < srv->srv->len; i++)
     {
       const FlDnsSrv *s = srv->srv->pdata[i];

@@ -11,10 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* Hints a check may use from earlier rounds (the locator's client site). Read-only. */
+/* What earlier rounds learnt, as a client's Netlogon remembers it. Read-only. */
 typedef struct
 {
-  const char *client_site;
+  const char *client_site;   /* DynamicSiteName: from the last LDAP ping answer */
+  const char *logon_server;  /* the DC the locator found last time (the cached DC) */
 } FlCheckHints;
 
 FlSample *fl_check_run (FlCheckKind          kind,

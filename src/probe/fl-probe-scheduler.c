@@ -33,6 +33,7 @@ struct _FlProbeScheduler
   GThreadPool   *pool;
   Job          **in_flight;     /* (FL_N_CHECKS) × (n_dcs + 1), the last row domain-wide */
   char          *client_site;
+  char          *logon_server;
   GSource       *timer;
 
   guint32        checks;
@@ -55,6 +56,7 @@ struct _Job
   gint64            started;
   gint64            deadline;
   char             *client_site;
+  char             *logon_server;
   FlSample         *result;
   GSource          *watchdog;
   gboolean          abandoned;
@@ -95,6 +97,7 @@ job_unref (Job *job)
   fl_probe_config_unref (job->config);
   g_clear_pointer (&job->result, fl_sample_unref);
   g_free (job->client_site);
+  g_free (job->logon_server);
   g_free (job);
 }
 
@@ -121,6 +124,12 @@ emit_sample (FlProbeScheduler *self,
           g_free (self->client_site);
           self->client_site = g_strdup (site);
         }
+    }
+  if (fl_sample_get_kind (sample) == FL_CHECK_LOCATOR &&
+      fl_sample_get_status (sample) != FL_STATUS_SKIPPED)
+    {
+      g_free (self->logon_server);
+      self->logon_server = g_strdup (fl_sample_lookup_string (sample, "server"));
     }
   g_signal_emit (self, signals[SAMPLE], 0, sample);
 }
@@ -201,7 +210,7 @@ worker (gpointer data,
         gpointer user_data)
 {
   Job *job = data;
-  FlCheckHints hints = { job->client_site };
+  FlCheckHints hints = { job->client_site, job->logon_server };
   const FlProbeDc *dc = NULL;
   GMainContext *context = user_data;
   GSource *source;
@@ -255,6 +264,7 @@ fl_probe_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->in_flight, g_free);
   g_clear_pointer (&self->config, fl_probe_config_unref);
   g_clear_pointer (&self->client_site, g_free);
+  g_clear_pointer (&self->logon_server, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (fl_probe_scheduler_parent_class)->finalize (object);
@@ -556,6 +566,7 @@ start_job (FlProbeScheduler *self,
   job->started = now;
   job->deadline = now + deadline_ms * 1000;
   job->client_site = g_strdup (self->client_site);
+  job->logon_server = g_strdup (self->logon_server);
 
   self->in_flight[slot] = job;   /* the slot's reference */
   self->n_in_flight++;

@@ -51,6 +51,8 @@ struct _FlSwitchoverDetector
   gulong      event_handler;
   guint       n_dcs;
   gboolean    view_known[N_VIEWS];
+  gint64      change_t[N_VIEWS];      /* the last change of each view… */
+  char       *change_from[N_VIEWS];   /* …and where it came from */
   gboolean    all_down;
 };
 
@@ -101,6 +103,45 @@ dc_index (FlSwitchoverDetector *self,
   return -1;
 }
 
+/* Did view @v move off the faulted DC to @server? A view that was never on the faulted DC
+ * did not need to move. */
+static gboolean
+view_moved (Fault      *f,
+            guint       v,
+            const char *server)
+{
+  if (server == NULL)
+    return FALSE;
+  if (f->dc != NULL)
+    return (f->original[v] == NULL || g_strcmp0 (f->original[v], f->dc) == 0) &&
+           g_strcmp0 (server, f->dc) != 0;
+  return f->original[v] != NULL && g_strcmp0 (server, f->original[v]) != 0;
+}
+
+static void
+emit_switched (FlSwitchoverDetector *self,
+               guint                 v,
+               const char           *server,
+               gint64                t_switch)
+{
+  Fault *f = &self->fault;
+  g_autofree char *message = NULL;
+  gint64 switchover = MAX (0, t_switch - f->t_fault);
+
+  f->switched[v] = TRUE;
+  if (f->t_detect >= 0)
+    /* TRANSLATORS: "locator view: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
+    message = g_strdup_printf (_("%s view: %s → %s in %.1f s (detected after %.1f s)"),
+                               view_names[v], f->original[v] ? f->original[v] : _("none"),
+                               server, switchover / 1e6, (f->t_detect - f->t_fault) / 1e6);
+  else
+    message = g_strdup_printf (_("%s view: %s → %s in %.1f s"), view_names[v],
+                               f->original[v] ? f->original[v] : _("none"), server,
+                               switchover / 1e6);
+  emit (self, FL_EVENT_SWITCHED, MAX (t_switch, f->t_fault), f->dc, view_names[v], f->original[v],
+        server, f->t_detect >= 0 ? f->t_detect - f->t_fault : -1, switchover, message);
+}
+
 static void
 on_event_added (FlTimeline           *timeline,
                 FlEvent              *event,
@@ -117,9 +158,15 @@ on_event_added (FlTimeline           *timeline,
   self->fault.dc_back_at = -1;
   for (guint v = 0; v < N_VIEWS; v++)
     {
-      self->fault.original[v] = g_strdup (self->view[v]);
+      /* a view may have moved already, between t_fault and now (a fault observed late, or
+       * marked after the action): measure from where it was at t_fault */
+      gboolean moved_since = self->change_t[v] >= self->fault.t_fault && self->change_t[v] > 0;
+
+      self->fault.original[v] = g_strdup (moved_since ? self->change_from[v] : self->view[v]);
       self->fault.switched[v] = FALSE;
       self->fault.failed_back[v] = FALSE;
+      if (moved_since && view_moved (&self->fault, v, self->view[v]))
+        emit_switched (self, v, self->view[v], self->change_t[v]);
     }
 
   /* the faulted DC may already be down (a fault marked late) */
@@ -128,7 +175,14 @@ on_event_added (FlTimeline           *timeline,
       int i = dc_index (self, self->fault.dc);
 
       if (i >= 0 && self->service[i] == STATE_DOWN)
-        self->fault.t_detect = self->fault.t_fault;
+        {
+          g_autofree char *detected =
+            g_strdup_printf (_("%s failure detected after %.1f s"), self->fault.dc, 0.0);
+
+          self->fault.t_detect = self->fault.t_fault;
+          emit (self, FL_EVENT_DETECTED, self->fault.t_fault, self->fault.dc, NULL, NULL, NULL, 0,
+                -1, detected);
+        }
     }
 }
 
@@ -160,6 +214,9 @@ update_view (FlSwitchoverDetector *self,
                                    self->view[v] ? self->view[v] : _("no KDC"));
       emit (self, v == VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED : FL_EVENT_KDC_CHANGED, t_end, NULL,
             view_names[v], self->view[v], server, -1, -1, message);
+      self->change_t[v] = t_end;
+      g_free (self->change_from[v]);
+      self->change_from[v] = g_strdup (self->view[v]);
     }
   g_free (self->view[v]);
   self->view[v] = g_strdup (server);
@@ -168,37 +225,10 @@ update_view (FlSwitchoverDetector *self,
   if (!f->active || server == NULL)
     return;
 
-  /* switched: served by a DC other than the one that failed. A view that was never on the
-   * faulted DC did not need to move. */
-  if (!f->switched[v])
+  if (!f->switched[v] && view_moved (f, v, server))
     {
-      gboolean moved;
-
-      if (f->dc != NULL)
-        moved = (f->original[v] == NULL || g_strcmp0 (f->original[v], f->dc) == 0) &&
-                g_strcmp0 (server, f->dc) != 0;
-      else
-        moved = f->original[v] != NULL && g_strcmp0 (server, f->original[v]) != 0;
-
-      if (moved)
-        {
-          g_autofree char *message = NULL;
-          gint64 switchover = t_end - f->t_fault;
-
-          f->switched[v] = TRUE;
-          if (f->t_detect >= 0)
-            /* TRANSLATORS: "locator view: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
-            message = g_strdup_printf (_("%s view: %s → %s in %.1f s (detected after %.1f s)"),
-                                       view_names[v], f->original[v] ? f->original[v] : _("none"),
-                                       server, switchover / 1e6, (f->t_detect - f->t_fault) / 1e6);
-          else
-            message = g_strdup_printf (_("%s view: %s → %s in %.1f s"), view_names[v],
-                                       f->original[v] ? f->original[v] : _("none"), server,
-                                       switchover / 1e6);
-          emit (self, FL_EVENT_SWITCHED, t_end, f->dc, view_names[v], f->original[v], server,
-                f->t_detect >= 0 ? f->t_detect - f->t_fault : -1, switchover, message);
-          return;
-        }
+      emit_switched (self, v, server, t_end);
+      return;
     }
 
   /* fail-back: the view returns to the DC that failed, after it answered again */
@@ -270,7 +300,6 @@ on_sample_added (FlTimeline           *timeline,
     State before = self->service[i];
     gboolean all_down = TRUE;
 
-    self->service[i] = now;
     if (now == before)
       return;
 
@@ -280,9 +309,9 @@ on_sample_added (FlTimeline           *timeline,
           g_strdup_printf (_("%s stopped answering: %s"), dc,
                            fl_sample_get_message (sample) ? fl_sample_get_message (sample) : "");
 
-        /* a fault nobody announced: it starts with this first failed sample */
-        if (before == STATE_UP && (!f->active || (f->dc != NULL && g_strcmp0 (f->dc, dc) != 0 &&
-                                                   f->t_detect >= 0)))
+        /* a fault nobody announced: it starts with this first failed sample (unless another
+         * fault is still being followed: a second DC falling is "all down", not a new fault) */
+        if (before == STATE_UP && (!f->active || f->dc_back_at >= 0))
           {
             g_autofree char *note = g_strdup_printf (_("%s failed (observed, not caused here)"), dc);
             g_autoptr(FlEvent) fault =
@@ -292,6 +321,7 @@ on_sample_added (FlTimeline           *timeline,
             fl_timeline_add_event (self->timeline, fault);
           }
 
+        self->service[i] = now;
         emit (self, FL_EVENT_SERVICE_DOWN, t_end, dc, NULL, NULL, NULL, -1, -1, message);
 
         if (f->active && f->t_detect < 0 && (f->dc == NULL || g_strcmp0 (f->dc, dc) == 0) &&
@@ -308,10 +338,13 @@ on_sample_added (FlTimeline           *timeline,
                   -1, detected);
           }
       }
-    else if (before != STATE_UNKNOWN)
+    else if (before == STATE_UNKNOWN)
+      self->service[i] = now;
+    else
       {
         g_autofree char *message = g_strdup_printf (_("%s answers again"), dc);
 
+        self->service[i] = now;
         emit (self, FL_EVENT_SERVICE_UP, t_end, dc, NULL, NULL, NULL, -1, -1, message);
         if (f->active && g_strcmp0 (f->dc, dc) == 0 && f->dc_back_at < 0)
           f->dc_back_at = t_end;
@@ -357,7 +390,10 @@ fl_switchover_detector_finalize (GObject *object)
 
   fault_clear (&self->fault);
   for (guint v = 0; v < N_VIEWS; v++)
-    g_clear_pointer (&self->view[v], g_free);
+    {
+      g_clear_pointer (&self->view[v], g_free);
+      g_clear_pointer (&self->change_from[v], g_free);
+    }
   g_clear_pointer (&self->service, g_free);
   g_clear_pointer (&self->reach, g_free);
   g_clear_pointer (&self->last_switch, fl_event_unref);
