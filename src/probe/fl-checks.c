@@ -902,6 +902,16 @@ accept_usable_ping (const guint8 *data,
   return fl_netlogon_is_usable (reply);
 }
 
+static char *
+join_lines (GPtrArray *lines)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (out, "%s%s", i ? "; " : "", (const char *)lines->pdata[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static FlDnsResponse *
 locator_srv (Run         *run,
              const char  *name,
@@ -966,7 +976,7 @@ check_locator (Run                *run,
 
   if (srv == NULL)
     {
-      g_autofree char *why = g_strjoinv ("; ", (char **)g_ptr_array_steal (failures, NULL));
+      g_autofree char *why = join_lines (failures);
       g_autofree char *message =
         g_strdup_printf (_("ERROR_NO_SUCH_DOMAIN: no DNS server answered for %s (%s)"), name, why);
 
@@ -1024,7 +1034,7 @@ check_locator (Run                *run,
                             &winner, failures);
   if (answer == NULL)
     {
-      g_autofree char *why = g_strjoinv ("; ", (char **)g_ptr_array_steal (failures, NULL));
+      g_autofree char *why = join_lines (failures);
       g_autofree char *message =
         g_strdup_printf (_("ERROR_NO_SUCH_DOMAIN: no domain controller answered the LDAP ping (%s)"),
                          why);

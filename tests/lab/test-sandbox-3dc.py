@@ -80,4 +80,25 @@ t.ok(ok, f"the workstation keytab works against DC3 ({ms(secs)})", out)
 p, secs = labtap.run(["getent", "ahostsv4", f"dc3.{DOMAIN}"])
 t.ok(p.returncode == 0 and dcs[2]["address"] in p.stdout,
      f"the client resolves dc3.{DOMAIN} through the DCs' DNS ({ms(secs)})", p.stdout)
+
+# the probe library on this lab: locator, flags, every check (issue: a 3-DC lab, another domain)
+ctl = os.environ.get("FL_FAILOVERCTL")
+if ctl:
+    p = subprocess.run([ctl, "check", "--json", "--lab", st["lab_file"], "--password-file",
+                        os.path.join(client_dir, "user01.password")],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+    samples = json.loads(p.stdout) if p.stdout.startswith("[") else []
+    t.ok(p.returncode == 0, f"failoverctl check: every check ok on the 3-DC lab ({len(samples)} samples)",
+         "\n".join(f"{s.get('dc')} {s['check']} {s['status']} {s.get('message', '')}"
+                   for s in samples if s["status"] != "ok") + p.stderr)
+    loc = [s for s in samples if s["check"] == "locator"]
+    t.ok(loc and loc[0]["status"] == "ok" and loc[0]["detail"]["server"] in ("DC1", "DC2", "DC3")
+         and loc[0]["detail"]["domain"] == DOMAIN,
+         f"the locator finds a DC of {DOMAIN}: {loc[0]['detail'].get('server') if loc else None}")
+    flags = {s["dc"]: s["detail"]["flags_text"].split() for s in samples if s["check"] == "ldap_ping"}
+    t.ok(flags.get("DC1", []).count("PDC") == 1 and "PDC" not in flags.get("DC2", [])
+         and "PDC" not in flags.get("DC3", []) and all("KDC" in f and "WRITABLE" in f for f in flags.values()),
+         f"LDAP ping flags: only DC1 is PDC; all are writable KDCs ({flags.get('DC3')})")
+    nb = {s["dc"]: s["detail"]["netbios_domain"] for s in samples if s["check"] == "ldap_ping"}
+    t.ok(set(nb.values()) == {NETBIOS}, f"every DC answers for NetBIOS domain {NETBIOS}")
 sys.exit(t.done())

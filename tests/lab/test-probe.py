@@ -1,0 +1,362 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The probe library against real Samba DCs: the exercise playbook's observations, asserted on
+# what failoverctl reports (check --json, watch --jsonl, mark-fault) while the sandbox stops,
+# unplugs and restarts DCs. Runs inside the sandbox's client namespace.
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import labtap  # noqa: E402
+
+LAB_ID = os.environ.get("FL_SANDBOX_ID")
+labtap.enter_client_namespace(LAB_ID)
+
+CTL = os.environ.get("FL_FAILOVERCTL", "failoverctl")
+INTERVAL_MS = 250
+DEADLINE_MS = 800
+SLACK_US = 60_000          # scheduling slack allowed past a deadline
+
+t = labtap.Tap()
+st = labtap.status(LAB_ID)
+lab_file = st["lab_file"]
+with open(lab_file) as f:
+    lab = json.load(f)
+client_dir = os.path.join(st["state_dir"], "client")
+password_file = os.path.join(client_dir, "user01.password")
+dcs = [d["name"] for d in st["controllers"]]
+addr = {d["name"]: d["address"] for d in st["controllers"]}
+host = {d["name"]: d["host"] for d in st["controllers"]}
+tmp = tempfile.mkdtemp(prefix="fl-probe-test-")
+PER_DC = ["reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb", "time"]
+
+
+def ctl(*args, timeout=60):
+    return subprocess.run([CTL] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, timeout=timeout)
+
+
+def check_json():
+    p = ctl("check", "--json", "--lab", lab_file, "--password-file", password_file)
+    return p.returncode, json.loads(p.stdout) if p.stdout.strip().startswith("[") else [], p.stderr
+
+
+def by(samples, check, dc=None):
+    return [s for s in samples if s["check"] == check and s.get("dc") == dc]
+
+
+class Watch:
+    """failoverctl watch --jsonl in the background, collecting samples and events."""
+
+    def __init__(self, name):
+        self.control = os.path.join(tmp, f"{name}.sock")
+        self.lines = []
+        self.lock = threading.Lock()
+        self.proc = subprocess.Popen(
+            [CTL, "watch", "--jsonl", "--interval", str(INTERVAL_MS), "--deadline",
+             str(DEADLINE_MS), "--lab", lab_file, "--password-file", password_file,
+             "--control", self.control],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.control) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _read(self):
+        for line in self.proc.stdout:
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            with self.lock:
+                self.lines.append(item)
+
+    def mark(self, dc, note):
+        p = ctl("mark-fault", "--control", self.control, "--dc", dc, "--note", note)
+        return p.returncode == 0
+
+    def now_us(self):
+        """The watch's monotonic clock (CLOCK_MONOTONIC, shared by every process)."""
+        return int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+
+    def wait(self, cond, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if cond(list(self.lines)):
+                    return True
+            time.sleep(0.05)
+        return False
+
+    def samples(self):
+        with self.lock:
+            return [x for x in self.lines if x["type"] == "sample"]
+
+    def events(self):
+        with self.lock:
+            return [x for x in self.lines if x["type"] == "event"]
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)   # our own child, by PID
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
+        err = self.proc.stderr.read()
+        return self.proc.returncode, err
+
+
+def ev(events, kind, **kw):
+    return [e for e in events if e["event"] == kind and all(e.get(k) == v for k, v in kw.items())]
+
+
+def end(s):
+    return s["t_us"] + max(0, s["latency_us"])
+
+
+def settle_all_ok(timeout=60):
+    """Waits until one check round is all ok (after a restart, services come up in turns)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rc, samples, _ = check_json()
+        if rc == 0:
+            return samples
+        time.sleep(1)
+    return samples
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. baseline
+
+rc, samples, err = check_json()
+t.ok(rc == 0, f"1 baseline: failoverctl check exits 0 ({len(samples)} samples)", err)
+for dc in dcs:
+    bad = [f"{c}: {s['status']} {s.get('message', '')}" for c in PER_DC
+           for s in by(samples, c, dc) if s["status"] != "ok"]
+    t.ok(not bad and all(by(samples, c, dc) for c in PER_DC),
+         f"1 baseline: every check ok on {dc}", "\n".join(bad))
+for dc in dcs:
+    srv = by(samples, "dns", dc)[0].get("detail", {}).get("srv", [])
+    want = sorted(f"{host[d]}:389" for d in dcs)
+    t.ok(sorted(x.lower() for x in srv) == want,
+         f"1 baseline: SRV at {dc} lists every DC", f"{srv} vs {want}")
+loc = by(samples, "locator")[0]
+t.ok(loc["status"] == "ok" and loc["detail"]["server"] in dcs,
+     f"1 baseline: the locator returns a DC ({loc.get('detail', {}).get('server')}, "
+     f"{loc['latency_us'] / 1000:.1f} ms)", loc.get("message"))
+for dc in dcs:
+    k = by(samples, "kerberos", dc)[0]
+    t.ok(k["status"] == "ok" and k["detail"].get("kdc") == addr[dc]
+         and k["detail"].get("service_ticket", "").startswith(f"ldap/{host[dc]}"),
+         f"1 baseline: Kerberos via {dc}'s KDC alone, with a service ticket "
+         f"({k['latency_us'] / 1000:.0f} ms)", k.get("message"))
+    m = by(samples, "machine_trust", dc)[0]
+    t.ok(m["status"] == "ok" and m["detail"].get("kdc") == addr[dc],
+         f"1 baseline: machine trust (WS01$ keytab) ok via {dc}", m.get("message"))
+pdc = [d for d in dcs if "PDC" in by(samples, "ldap_ping", d)[0]["detail"]["flags_text"].split()]
+t.ok(pdc == ["DC1"], f"1 baseline: the LDAP ping flags show DC1 as PDC ({pdc})")
+ts = by(samples, "time", "DC1")[0]
+t.ok(ts["status"] == "ok" and abs(ts["detail"]["offset_us"]) < 60_000_000,
+     f"1 baseline: DC1's clock offset {ts['detail']['offset_us'] / 1e6:+.2f} s via "
+     f"{ts['detail']['method']}")
+
+# decode of a live reply: the same facts as the ldap_ping sample
+d1 = by(samples, "ldap_ping", "DC1")[0]["detail"]
+t.ok(d1["dc_host"].lower() == host["DC1"] and d1["opcode"] == "LOGON_SAM_LOGON_RESPONSE_EX"
+     and d1["domain"] == lab["domain"], "1 baseline: DC1's LDAP ping decodes (opcode 23, names)")
+
+# ---------------------------------------------------------------------------------------------
+# 2. stop DC1: refused fast, reach stays, locator on DC2, DC2 unaffected
+
+
+def scenario(name, action, undo, dc="DC1", hold=3.0):
+    w = Watch(name)
+    w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "locator") >= 4, 15)
+    t_fault = w.now_us()
+    w.mark(dc, f"{name} {dc}")
+    labtap.sandbox(action, dc, lab_id=LAB_ID)
+    time.sleep(hold)
+    t_undo = w.now_us()
+    labtap.sandbox(undo, dc, lab_id=LAB_ID)
+    w.wait(lambda lines: any(x.get("event") == "service_up" and x.get("dc") == dc
+                             for x in lines), 30)
+    time.sleep(1.5)
+    rc, err = w.stop()
+    return w, t_fault, t_undo, rc, err
+
+
+w, t_fault, t_undo, rc, err = scenario("stop", "stop", "start")
+samples, events = w.samples(), w.events()
+during = [s for s in samples if s["t_us"] > t_fault and end(s) < t_undo]
+det = ev(events, "detected", dc="DC1")
+t.ok(rc == 0 and det, f"2 stop: the watch ran and detected DC1's failure "
+     f"({det[0]['detection_us'] / 1e6:.2f} s after the fault mark)" if det else "2 stop: detected",
+     err[-500:])
+t_detect = det[0]["t_us"] if det else t_fault
+fails = [s for s in during if s.get("dc") == "DC1" and s["check"] in ("ldap_ping", "ldap", "kerberos")
+         and s["t_us"] > t_detect]
+t.ok(fails and all(s["status"] == "fail" and s["latency_us"] < 100_000 for s in fails),
+     f"2 stop: DC1's ldap_ping/ldap/kerberos fail fast, refused (max "
+     f"{max((s['latency_us'] for s in fails), default=0) / 1000:.1f} ms over {len(fails)} samples)",
+     "\n".join(f"{s['check']} {s['status']} {s['latency_us']}" for s in fails[:5]))
+t.ok(all("refused" in (s.get("message") or "") or s["check"] == "kerberos" for s in fails),
+     "2 stop: the messages say the connection was refused")
+reach = [s for s in during if s.get("dc") == "DC1" and s["check"] == "reach"]
+t.ok(reach and all(s["status"] == "ok" for s in reach),
+     f"2 stop: DC1 still answers ping ({len(reach)} samples ok)")
+locs = [s for s in during if s["check"] == "locator" and s["t_us"] > t_detect]
+t.ok(locs and all(s["status"] == "ok" and s["detail"]["server"] == "DC2" for s in locs),
+     f"2 stop: every locator round after detection picks DC2 ({len(locs)} rounds)",
+     [s["detail"].get("server") for s in locs])
+first = min((end(s) for s in locs), default=None)
+t.ok(first is not None and first - t_detect <= INTERVAL_MS * 1000 + DEADLINE_MS * 1000,
+     f"2 stop: locator on DC2 within one interval of detection "
+     f"({(first - t_detect) / 1000:.0f} ms)" if first else "2 stop: locator on DC2")
+k2 = [s for s in during if s.get("dc") == "DC2" and s["check"] == "kerberos"]
+t.ok(k2 and all(s["status"] == "ok" for s in k2), f"2 stop: Kerberos via DC2 ok ({len(k2)} samples)")
+before = [s["latency_us"] for s in samples if s.get("dc") == "DC2" and s["check"] == "ldap_ping"
+          and end(s) < t_fault]
+under = [s["latency_us"] for s in during if s.get("dc") == "DC2" and s["check"] == "ldap_ping"]
+if before and under:
+    mb, mu = statistics.median(before), statistics.median(under)
+    t.ok(mu < 2 * mb + 5000, f"2 stop: DC2's LDAP ping latency unaffected (median "
+         f"{mb / 1000:.1f} ms before, {mu / 1000:.1f} ms during)")
+else:
+    t.ok(False, "2 stop: DC2 latency samples present")
+sw = ev(events, "switched", view="kerberos")
+t.ok(sw and sw[0]["to"] == "DC2", f"2 stop: the Kerberos view switched to DC2 in "
+     f"{sw[0]['switchover_us'] / 1e6:.2f} s" if sw else "2 stop: kerberos view switched")
+t.diag(f"stop: detection {det[0]['detection_us'] / 1e6 if det else -1:.2f} s; switches: " +
+       ", ".join(f"{e['view']} {e['switchover_us'] / 1e6:.2f} s" for e in ev(events, "switched")))
+
+samples_after = settle_all_ok()
+
+# ---------------------------------------------------------------------------------------------
+# 3. unplug DC1: deadlines, never later; reach fails; locator on DC2
+
+w, t_fault, t_undo, rc, err = scenario("unplug", "unplug", "plug", hold=4.0)
+samples, events = w.samples(), w.events()
+dc1 = [s for s in samples if s.get("dc") == "DC1" and s["t_us"] > t_fault + 300_000
+       and end(s) < t_undo and s["status"] != "skipped"]
+late = [s for s in dc1 if s["latency_us"] > DEADLINE_MS * 1000 + SLACK_US]
+t.ok(dc1 and not late, f"3 unplug: DC1's checks end at their deadline, never later "
+     f"(max {max((s['latency_us'] for s in dc1), default=0) / 1000:.0f} ms, deadline {DEADLINE_MS} ms, "
+     f"{len(dc1)} samples)", "\n".join(f"{s['check']} {s['latency_us']}" for s in late[:5]))
+t.ok(all(s["status"] in ("timeout", "fail") for s in dc1 if s["check"] in ("ldap_ping", "ldap", "dns")),
+     "3 unplug: DC1's LDAP ping, LDAP and DNS time out or fail")
+reach = [s for s in dc1 if s["check"] == "reach"]
+t.ok(reach and all(s["status"] != "ok" for s in reach), f"3 unplug: reach fails ({len(reach)} samples)")
+net = [s for s in samples if s["check"] == "network" and t_fault < s["t_us"] < t_undo]
+t.ok(net and all(s["status"] == "ok" for s in net),
+     "3 unplug: the reference host still answers: the network is alive")
+locs = [s for s in samples if s["check"] == "locator" and t_fault + 1_000_000 < s["t_us"] < t_undo - 500_000]
+t.ok(locs and all(s["status"] == "ok" and s["detail"]["server"] == "DC2" for s in locs),
+     f"3 unplug: the locator picks DC2 ({len(locs)} rounds, max "
+     f"{max((s['latency_us'] for s in locs), default=0) / 1000:.0f} ms)")
+d2 = [s for s in samples if s.get("dc") == "DC2" and t_fault < s["t_us"] < t_undo
+      and s["check"] in ("ldap_ping", "ldap", "kerberos", "dns")]
+t.ok(d2 and all(s["status"] == "ok" for s in d2),
+     f"3 unplug: DC2's samples keep coming, all ok ({len(d2)})")
+det = ev(events, "detected", dc="DC1")
+t.diag(f"unplug: detection {det[0]['detection_us'] / 1e6 if det else -1:.2f} s; switches: " +
+       ", ".join(f"{e['view']} {e['switchover_us'] / 1e6:.2f} s" for e in ev(events, "switched")))
+
+settle_all_ok()
+
+# ---------------------------------------------------------------------------------------------
+# 4. both DCs stopped
+
+w = Watch("both")
+w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "locator") >= 2, 15)
+for dc in dcs:
+    labtap.sandbox("stop", dc, lab_id=LAB_ID)
+t_all = w.now_us()
+time.sleep(3)
+t_end = w.now_us()
+for dc in dcs:
+    labtap.sandbox("start", dc, lab_id=LAB_ID)
+w.wait(lambda lines: any(x.get("event") == "recovered" for x in lines), 30)
+time.sleep(2)
+rc, err = w.stop()
+samples, events = w.samples(), w.events()
+win = [s for s in samples if t_all < s["t_us"] < t_end]
+t.ok(all(s["status"] == "ok" for s in win if s["check"] == "reach"),
+     "4 both stopped: both DCs still answer ping")
+t.ok(all(s["status"] != "ok" for s in win if s["check"] == "dns"), "4 both stopped: DNS fails at both")
+locs = [s for s in win if s["check"] == "locator"]
+t.ok(locs and all(s["status"] == "fail" and "ERROR_NO_SUCH_DOMAIN" in s.get("message", "") for s in locs),
+     f"4 both stopped: the locator reports no DC ({locs[0].get('message') if locs else ''})")
+t.ok(all(s["status"] != "ok" for s in win if s["check"] in ("kerberos", "kdc_view")),
+     "4 both stopped: Kerberos fails")
+slow = [s for s in win if s["check"] != "kdc_view" and s["latency_us"] > DEADLINE_MS * 1000 + SLACK_US]
+t.ok(not slow, f"4 both stopped: rounds stay bounded (max "
+     f"{max((s['latency_us'] for s in win if s['check'] != 'kdc_view'), default=0) / 1000:.0f} ms)")
+t.ok(ev(events, "all_down") and ev(events, "recovered"),
+     "4 both stopped: the events say all down, then recovered")
+t.ok(all(s["status"] == "ok" for s in win if s["check"] == "network"),
+     "4 both stopped: the network (reference host) is alive")
+
+# ---------------------------------------------------------------------------------------------
+# 5. recovery: everything ok again; events in order; fail-back separate
+
+samples = settle_all_ok()
+t.ok(samples and all(s["status"] == "ok" for s in samples if s["check"] in PER_DC + ["locator"]),
+     "5 recovery: every check ok again")
+w, t_fault, t_undo, rc, err = scenario("recovery", "stop", "start", hold=2.0)
+events = w.events()
+order = [e["event"] for e in events if e["event"] in ("fault", "detected", "service_down", "service_up")]
+idx = {k: order.index(k) for k in ("fault", "service_down", "service_up") if k in order}
+t.ok(len(idx) == 3 and idx["fault"] < idx["service_down"] < idx["service_up"],
+     f"5 recovery: events in order: {order}")
+times = [e["t_us"] for e in events]
+t.ok(all(b >= a - 1_000_000 for a, b in zip(times, times[1:])),
+     "5 recovery: event timestamps (nearly) ordered")
+up = ev(events, "service_up", dc="DC1")
+fb = ev(events, "failback")
+t.ok(up and all(f["t_us"] >= up[0]["t_us"] for f in fb),
+     f"5 recovery: 'DC1 answers again' is its own event; fail-back reported separately "
+     f"({', '.join(f['view'] for f in fb) or 'no view moved back'})")
+
+# ---------------------------------------------------------------------------------------------
+# 6. broken trust: stale keytab
+
+labtap.sandbox("break-trust", lab_id=LAB_ID)
+rc, samples, err = check_json()
+mt = [s for dc in dcs for s in by(samples, "machine_trust", dc)]
+ku = [s for dc in dcs for s in by(samples, "kerberos", dc)]
+t.ok(mt and all(s["status"] == "fail" and "trust relationship is broken" in s.get("message", "")
+                for s in mt), "6 broken trust: machine_trust fails with a clear message",
+     mt[0].get("message") if mt else "")
+t.ok(ku and all(s["status"] == "ok" for s in ku), "6 broken trust: user Kerberos still works")
+labtap.sandbox("repair-trust", lab_id=LAB_ID)
+rc, samples, err = check_json()
+t.ok(all(s["status"] == "ok" for dc in dcs for s in by(samples, "machine_trust", dc)),
+     "6 repaired: machine_trust ok again")
+
+# ---------------------------------------------------------------------------------------------
+# decode: the command-line decoder reads a live reply
+p = ctl("decode", "netlogon",
+        "17000000bd1100007497781f053bd7428bb28cf3d97a7f6a02733405686f77746f0861626172746c6574"
+        "036e657400c018046f626564c0180853342d484f57544f00044f42454400001744656661756c742d4669"
+        "7273742d536974652d4e616d6500c04905000000ffffffff")
+t.ok(p.returncode == 0 and "Domain Controller: obed.s4.howto.abartlet.net" in p.stdout,
+     "decode netlogon prints the reference vector like net ads lookup", p.stdout + p.stderr)
+p = ctl("decode", "netlogon", "--json", "1700")
+t.ok(p.returncode == 1 and "too short" in p.stderr, "decode netlogon: a malformed blob says why",
+     p.stderr)
+p = ctl("check", "--lab", "/nonexistent.json")
+t.ok(p.returncode == 2 and "/nonexistent.json" in p.stderr, "check: a missing lab file exits 2")
+
+sys.exit(t.done())
