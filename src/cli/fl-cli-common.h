@@ -48,6 +48,7 @@ char          *fl_cli_format_ms        (gint64         us);
 int fl_cli_check  (int argc, char **argv);
 int fl_cli_watch  (int argc, char **argv);
 int fl_cli_locate (int argc, char **argv);
+int fl_cli_fsmo   (int argc, char **argv);
 int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
 

@@ -87,7 +87,8 @@ print_table (Session *s)
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   guint n = fl_probe_config_get_n_dcs (s->config);
-  const FlCheckKind domain_checks[] = { FL_CHECK_LOCATOR, FL_CHECK_KDC_VIEW, FL_CHECK_NETWORK };
+  const FlCheckKind domain_checks[] = { FL_CHECK_LOCATOR, FL_CHECK_KDC_VIEW, FL_CHECK_SSSD,
+                                        FL_CHECK_FSMO, FL_CHECK_NETWORK };
 
   g_string_append_printf (out, "%-8s", _("DC"));
   for (guint k = 0; k < G_N_ELEMENTS (table_checks); k++)
@@ -148,6 +149,15 @@ print_table (Session *s)
                                 fl_sample_lookup_string (sample, "flags_text"));
       else if (domain_checks[k] == FL_CHECK_KDC_VIEW && server != NULL)
         g_string_append_printf (out, _("tickets from %s"), server);
+      else if (domain_checks[k] == FL_CHECK_SSSD && server != NULL)
+        g_string_append_printf (out, _("SSSD uses %s"), server);
+      else if (domain_checks[k] == FL_CHECK_FSMO && fl_sample_get_status (sample) == FL_STATUS_OK)
+        g_string_append_printf (out, _("PDC %s, RID %s, infrastructure %s, naming %s, schema %s"),
+                                fl_sample_lookup_string (sample, "pdc"),
+                                fl_sample_lookup_string (sample, "rid"),
+                                fl_sample_lookup_string (sample, "infrastructure"),
+                                fl_sample_lookup_string (sample, "naming"),
+                                fl_sample_lookup_string (sample, "schema"));
       else if (fl_sample_get_message (sample) != NULL)
         g_string_append (out, fl_sample_get_message (sample));
       else if (fl_sample_lookup_string (sample, "address") != NULL)
@@ -228,10 +238,40 @@ round_exit_code (Session *s)
   return code;
 }
 
+typedef enum { SHOW_TABLE, SHOW_LOCATE, SHOW_FSMO } Show;
+
+static void
+print_fsmo (FlSample *sample)
+{
+  const struct { const char *key; const char *label; } roles[] = {
+    { "schema", N_("Schema master") },
+    { "naming", N_("Domain naming master") },
+    { "pdc", N_("PDC emulator") },
+    { "rid", N_("RID master") },
+    { "infrastructure", N_("Infrastructure master") },
+  };
+  g_autofree char *ms = fl_cli_format_ms (fl_sample_get_latency_us (sample));
+
+  if (fl_sample_get_status (sample) != FL_STATUS_OK)
+    {
+      fprintf (stderr, "failoverctl: %s\n", fl_sample_get_message (sample));
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      const char *label = _(roles[i].label);
+
+      printf ("%s%*s %s\n", label, (int)MAX (0, 24 - g_utf8_strlen (label, -1)), "",
+              fl_sample_lookup_string (sample, roles[i].key));
+    }
+  printf (_("(read from %s with a Kerberos bind in %s)\n"),
+          fl_sample_lookup_string (sample, "server"), ms);
+}
+
 static int
 run_once (FlCliOptions *o,
           guint32       mask,
-          gboolean      as_locate)
+          Show          show)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLab) lab = fl_cli_load_lab (o, &error);
@@ -276,7 +316,12 @@ run_once (FlCliOptions *o,
         printf ("%s\n", text);
       }
     }
-  else if (as_locate)
+  else if (show == SHOW_FSMO)
+    {
+      if (s.round->len > 0)
+        print_fsmo (s.round->pdata[0]);
+    }
+  else if (show == SHOW_LOCATE)
     {
       FlSample *sample = s.round->len > 0 ? s.round->pdata[0] : NULL;
 
@@ -327,7 +372,7 @@ fl_cli_check (int    argc,
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
 
-  code = run_once (&o, FL_CHECK_MASK_DEFAULT, FALSE);
+  code = run_once (&o, FL_CHECK_MASK_DEFAULT, SHOW_TABLE);
   fl_cli_options_clear (&o);
   return code;
 }
@@ -352,7 +397,32 @@ fl_cli_locate (int    argc,
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
 
-  code = run_once (&o, FL_CHECK_MASK (FL_CHECK_LOCATOR), TRUE);
+  code = run_once (&o, FL_CHECK_MASK (FL_CHECK_LOCATOR), SHOW_LOCATE);
+  fl_cli_options_clear (&o);
+  return code;
+}
+
+int
+fl_cli_fsmo (int    argc,
+             char **argv)
+{
+  FlCliOptions o = { 0 };
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new (_("— show the five FSMO role owners (read with a Kerberos bind)"));
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print the sample as JSON"), NULL },
+    { NULL }
+  };
+  int code;
+
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, fl_cli_lab_options (&o));
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fl_cli_fail ("%s", error->message);
+
+  code = run_once (&o, FL_CHECK_MASK (FL_CHECK_FSMO), SHOW_FSMO);
   fl_cli_options_clear (&o);
   return code;
 }

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
 #include <ldap.h>
 #include <profile.h>
@@ -328,6 +329,8 @@ ldap_open_dc (const FlProbeDc  *dc,
 
   ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
   ldap_set_option (ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  /* SASL names the service after the URL's host, never a reverse lookup of the address */
+  ldap_set_option (ld, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
   set_timeval (&tv, fl_net_remaining_us (deadline_us));
   ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
   ldap_set_option (ld, LDAP_OPT_TIMEOUT, &tv);
@@ -1052,6 +1055,314 @@ check_locator (Run                *run,
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* fsmo: the five role owners, read with a Kerberos (SASL/GSSAPI) bind */
+
+static const struct {
+  const char *key;
+  const char *label;
+} fsmo_roles[] = {
+  { "pdc", "PDC emulator" },
+  { "rid", "RID master" },
+  { "infrastructure", "Infrastructure master" },
+  { "naming", "Domain naming master" },
+  { "schema", "Schema master" },
+};
+
+static int
+sasl_interact_none (LDAP     *ld,
+                    unsigned  flags,
+                    void     *defaults,
+                    void     *interact)
+{
+  /* GSSAPI needs no prompt: the credentials are in the thread's ccache */
+  return LDAP_SUCCESS;
+}
+
+/* A TGT and the service ticket ldap/<host> in a fresh MEMORY ccache, from this DC's KDC alone.
+ * Returns the ccache name for gss_krb5_ccache_name(), or NULL with @error. */
+static char *
+fsmo_credentials (Run              *run,
+                  const FlProbeDc  *dc,
+                  krb5_context     *ctx_out,
+                  krb5_ccache      *cc_out,
+                  GError          **error)
+{
+  const char *principal = fl_probe_config_get_user (run->config);
+  const char *password = fl_probe_config_get_password (run->config);
+  g_autofree char *service = NULL;
+  krb5_context ctx = NULL;
+  krb5_principal client = NULL;
+  krb5_get_init_creds_opt *opt = NULL;
+  krb5_ccache cc = NULL;
+  krb5_creds creds, in, *out = NULL;
+  profile_t profile = NULL;
+  krb5_error_code code;
+  char *name = NULL;
+  char *result = NULL;
+
+  memset (&creds, 0, sizeof creds);
+  memset (&in, 0, sizeof in);
+
+  if (principal == NULL || password == NULL)
+    {
+      g_set_error_literal (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG,
+                           _("no user credentials: the FSMO roles are read with a Kerberos bind"));
+      return NULL;
+    }
+
+  service = g_strdup_printf ("ldap/%s@%s", dc->host, fl_probe_config_get_realm (run->config));
+  if ((code = profile_init_path (dc->krb5_conf, &profile)) == 0 &&
+      (code = krb5_init_context_profile (profile, 0, &ctx)) == 0 &&
+      (code = krb5_parse_name (ctx, principal, &client)) == 0 &&
+      (code = krb5_get_init_creds_opt_alloc (ctx, &opt)) == 0 &&
+      (code = krb5_cc_new_unique (ctx, "MEMORY", NULL, &cc)) == 0 &&
+      (code = krb5_cc_initialize (ctx, cc, client)) == 0 &&
+      (code = krb5_get_init_creds_opt_set_out_ccache (ctx, opt, cc)) == 0 &&
+      (code = krb5_get_init_creds_password (ctx, &creds, client, password, NULL, NULL, 0, NULL,
+                                            opt)) == 0 &&
+      (code = krb5_parse_name (ctx, service, &in.server)) == 0)
+    {
+      in.client = client;
+      code = krb5_get_credentials (ctx, 0, cc, &in, &out);
+      if (code == 0)
+        code = krb5_cc_get_full_name (ctx, cc, &name);
+    }
+  if (profile != NULL)
+    profile_release (profile);
+
+  if (code != 0)
+    {
+      const char *text = ctx ? krb5_get_error_message (ctx, code) : NULL;
+
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_AUTH, _("Kerberos for the FSMO bind: %s"),
+                   text ? text : "?");
+      if (text != NULL)
+        krb5_free_error_message (ctx, text);
+    }
+  else
+    result = g_strdup (name);
+
+  krb5_free_string (ctx, name);
+  krb5_free_creds (ctx, out);
+  if (in.server != NULL)
+    krb5_free_principal (ctx, in.server);
+  krb5_free_cred_contents (ctx, &creds);
+  if (opt != NULL)
+    krb5_get_init_creds_opt_free (ctx, opt);
+  if (client != NULL)
+    krb5_free_principal (ctx, client);
+  if (result == NULL)
+    {
+      if (cc != NULL)
+        krb5_cc_destroy (ctx, cc);
+      if (ctx != NULL)
+        krb5_free_context (ctx);
+      return NULL;
+    }
+  *ctx_out = ctx;
+  *cc_out = cc;
+  return result;
+}
+
+/* The role owner: fSMORoleOwner is "CN=NTDS Settings,CN=<server>,CN=Servers,…"; the server
+ * object's dNSHostName names the DC. */
+static char *
+fsmo_owner (Run        *run,
+            LDAP       *ld,
+            const char *dn,
+            GError    **error)
+{
+  char *attrs[] = { (char *)"fSMORoleOwner", NULL };
+  char *host_attrs[] = { (char *)"dNSHostName", NULL };
+  LDAPMessage *result = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *host = NULL;
+  const char *server_dn;
+  const FlProbeDc *dc;
+  struct timeval tv;
+  int rc;
+
+  set_timeval (&tv, fl_net_remaining_us (run->deadline));
+  rc = ldap_search_ext_s (ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, &tv,
+                          1, &result);
+  if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
+    owner = entry_value (ld, ldap_first_entry (ld, result), "fSMORoleOwner");
+  ldap_msgfree (result);
+  if (rc != LDAP_SUCCESS)
+    {
+      set_ldap_error (error, ld, rc, dn);
+      return NULL;
+    }
+  if (owner == NULL || (server_dn = strchr (owner, ',')) == NULL)
+    return g_strdup ("?");
+  server_dn++;
+
+  result = NULL;
+  set_timeval (&tv, fl_net_remaining_us (run->deadline));
+  rc = ldap_search_ext_s (ld, server_dn, LDAP_SCOPE_BASE, "(objectClass=*)", host_attrs, 0, NULL,
+                          NULL, &tv, 1, &result);
+  if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
+    host = entry_value (ld, ldap_first_entry (ld, result), "dNSHostName");
+  ldap_msgfree (result);
+
+  dc = fl_probe_config_lookup_dc (run->config, host);
+  if (dc != NULL)
+    return g_strdup (dc->name);
+  if (host != NULL)
+    return g_steal_pointer (&host);
+  /* "CN=DC1,CN=Servers,…" */
+  return g_strndup (server_dn + 3, strcspn (server_dn + 3, ","));
+}
+
+static FlSample *
+check_fsmo (Run                *run,
+            const FlCheckHints *hints)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LDAP) ld = NULL;
+  g_autofree char *ccache = NULL;
+  krb5_context ctx = NULL;
+  krb5_ccache cc = NULL;
+  char *nc_attrs[] = { (char *)"defaultNamingContext", (char *)"configurationNamingContext",
+                       (char *)"schemaNamingContext", NULL };
+  g_autofree char *domain_nc = NULL;
+  g_autofree char *config_nc = NULL;
+  g_autofree char *schema_nc = NULL;
+  LDAPMessage *result = NULL;
+  const FlProbeDc *dc = NULL;
+  OM_uint32 minor;
+  struct timeval tv;
+  guint unknown = 0;
+  int rc;
+
+  /* read from the DC the locator uses; any DC holds the same (replicated) answer */
+  if (hints != NULL && hints->logon_server != NULL)
+    dc = fl_probe_config_lookup_dc (run->config, hints->logon_server);
+  if (dc == NULL)
+    dc = fl_probe_config_get_dc (run->config, 0);
+  g_variant_dict_insert (&run->detail, "server", "s", dc->name);
+
+  ccache = fsmo_credentials (run, dc, &ctx, &cc, &error);
+  if (ccache == NULL)
+    return run_fail (run, error);
+
+  /* the GSSAPI mechanism of this thread uses that ccache (and only this thread) */
+  gss_krb5_ccache_name (&minor, ccache, NULL);
+
+  ld = ldap_open_dc (dc, run->deadline, &error);
+  if (ld != NULL)
+    {
+      rc = ldap_sasl_interactive_bind_s (ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
+                                         sasl_interact_none, NULL);
+      if (rc != LDAP_SUCCESS)
+        set_ldap_error (&error, ld, rc, _("Kerberos bind"));
+    }
+
+  if (error == NULL)
+    {
+      set_timeval (&tv, fl_net_remaining_us (run->deadline));
+      rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", nc_attrs, 0, NULL, NULL,
+                              &tv, 1, &result);
+      if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
+        {
+          domain_nc = entry_value (ld, ldap_first_entry (ld, result), "defaultNamingContext");
+          config_nc = entry_value (ld, ldap_first_entry (ld, result), "configurationNamingContext");
+          schema_nc = entry_value (ld, ldap_first_entry (ld, result), "schemaNamingContext");
+        }
+      ldap_msgfree (result);
+      if (rc != LDAP_SUCCESS || domain_nc == NULL || config_nc == NULL || schema_nc == NULL)
+        set_ldap_error (&error, ld, rc != LDAP_SUCCESS ? rc : LDAP_NO_SUCH_OBJECT, "rootDSE");
+    }
+
+  if (error == NULL)
+    {
+      g_autofree char *rid = g_strdup_printf ("CN=RID Manager$,CN=System,%s", domain_nc);
+      g_autofree char *infra = g_strdup_printf ("CN=Infrastructure,%s", domain_nc);
+      g_autofree char *parts = g_strdup_printf ("CN=Partitions,%s", config_nc);
+      const char *dns[] = { domain_nc, rid, infra, parts, schema_nc };
+
+      for (guint i = 0; error == NULL && i < G_N_ELEMENTS (fsmo_roles); i++)
+        {
+          g_autofree char *owner = fsmo_owner (run, ld, dns[i], &error);
+
+          if (owner != NULL)
+            {
+              g_variant_dict_insert (&run->detail, fsmo_roles[i].key, "s", owner);
+              if (g_str_equal (owner, "?"))
+                unknown++;
+            }
+        }
+    }
+
+  gss_krb5_ccache_name (&minor, NULL, NULL);
+  krb5_cc_destroy (ctx, cc);
+  krb5_free_context (ctx);
+
+  if (error != NULL)
+    return run_fail (run, error);
+  if (unknown > 0)
+    return run_finish (run, FL_STATUS_DEGRADED, _("some FSMO role owners could not be read"));
+  return run_finish (run, FL_STATUS_OK, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* sssd: the system's own view, SSSD InfoPipe ActiveServer("AD"), when SSSD is there */
+
+static FlSample *
+check_sssd (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) server_reply = NULL;
+  const char *path = NULL;
+  const char *server = NULL;
+  const FlProbeDc *dc;
+  int timeout_ms = (int)MAX (1, fl_net_remaining_us (run->deadline) / 1000);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  if (bus == NULL)
+    return run_finish (run, FL_STATUS_SKIPPED, _("not available: no system bus"));
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.sssd.infopipe",
+                                       "/org/freedesktop/sssd/infopipe",
+                                       "org.freedesktop.sssd.infopipe", "FindDomainByName",
+                                       g_variant_new ("(s)", fl_probe_config_get_domain (run->config)),
+                                       G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                       timeout_ms, NULL, &error);
+  if (reply == NULL)
+    {
+      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
+        return run_finish (run, FL_STATUS_SKIPPED, _("not available: SSSD's InfoPipe is not running"));
+      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
+        return run_finish (run, FL_STATUS_SKIPPED,
+                           _("not available: SSSD's InfoPipe lets only root in (add this user to "
+                             "allowed_uids in [ifp])"));
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        return run_finish (run, FL_STATUS_TIMEOUT, error->message);
+      return run_finish (run, FL_STATUS_SKIPPED, error->message);
+    }
+  g_variant_get (reply, "(&o)", &path);
+
+  server_reply = g_dbus_connection_call_sync (bus, "org.freedesktop.sssd.infopipe", path,
+                                              "org.freedesktop.sssd.infopipe.Domains.Domain",
+                                              "ActiveServer", g_variant_new ("(s)", "AD"),
+                                              G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                              timeout_ms, NULL, &error);
+  if (server_reply == NULL)
+    return run_finish (run, FL_STATUS_FAIL, error->message);
+  g_variant_get (server_reply, "(&s)", &server);
+  g_variant_dict_insert (&run->detail, "active_server", "s", server);
+  if (*server == '\0')
+    return run_finish (run, FL_STATUS_DEGRADED, _("SSSD has no active server (offline?)"));
+  dc = fl_probe_config_lookup_dc (run->config, server);
+  if (dc != NULL)
+    g_variant_dict_insert (&run->detail, "server", "s", dc->name);
+  return run_finish (run, FL_STATUS_OK, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 /**
  * fl_check_run:
@@ -1106,7 +1417,9 @@ fl_check_run (FlCheckKind         kind,
     case FL_CHECK_KDC_VIEW:
       return check_kerberos (&run, fl_probe_config_get_client_krb5_conf (config), FALSE);
     case FL_CHECK_FSMO:
+      return check_fsmo (&run, hints);
     case FL_CHECK_SSSD:
+      return check_sssd (&run);
     case FL_N_CHECKS:
     default:
       return run_finish (&run, FL_STATUS_SKIPPED, _("not available"));

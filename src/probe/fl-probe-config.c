@@ -270,6 +270,12 @@ fl_probe_config_prepare (FlProbeConfig  *self,
       return FALSE;
     }
 
+  /* The GSSAPI mechanism (the FSMO check's SASL bind) makes its own krb5 context from the
+   * environment: give it our profile, which never canonicalises host names through DNS (with
+   * the first name server silent, that would stall every bind). Set here, on the main thread,
+   * before any probe thread runs. */
+  g_setenv ("KRB5_CONFIG", self->client_krb5_conf, TRUE);
+
   self->prepared = TRUE;
   return TRUE;
 }

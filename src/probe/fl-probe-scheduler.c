@@ -36,6 +36,8 @@ struct _FlProbeScheduler
   char          *logon_server;
   GSource       *timer;
 
+  gint64         fsmo_last;     /* when the FSMO roles were last read */
+  guint32        pdc_flags;     /* which DCs said PDC last: a change reads the roles again */
   guint32        checks;
   guint          interval_ms;
   guint          deadline_ms;
@@ -125,6 +127,27 @@ emit_sample (FlProbeScheduler *self,
           self->client_site = g_strdup (site);
         }
     }
+  /* the PDC flag moved: read the FSMO roles in the next round */
+  if (fl_sample_get_kind (sample) == FL_CHECK_LDAP_PING && fl_sample_get_dc (sample) != NULL)
+    {
+      gint64 flags = 0;
+      guint bit = 0;
+
+      for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config) && i < 32; i++)
+        if (g_strcmp0 (fl_probe_config_get_dc (self->config, i)->name, fl_sample_get_dc (sample)) == 0)
+          bit = 1u << i;
+      if (bit != 0 && fl_sample_lookup_int64 (sample, "flags", &flags))
+        {
+          guint32 before = self->pdc_flags;
+
+          if (flags & 0x1)
+            self->pdc_flags |= bit;
+          else
+            self->pdc_flags &= ~bit;
+          if (before != self->pdc_flags)
+            self->fsmo_last = 0;
+        }
+    }
   if (fl_sample_get_kind (sample) == FL_CHECK_LOCATOR &&
       fl_sample_get_status (sample) != FL_STATUS_SKIPPED)
     {
@@ -163,8 +186,8 @@ job_done_cb (gpointer data)
 
   if (self != NULL)
     {
-      g_autoptr(GObject) hold = g_object_ref (G_OBJECT (self));
-
+      /* a "sample" handler may drop the last reference to the scheduler */
+      g_object_ref (self);
       if (!job->abandoned)
         emit_sample (self, job->result);
       else
@@ -172,6 +195,7 @@ job_done_cb (gpointer data)
                  job_dc_name (job) ? job_dc_name (job) : "domain",
                  fl_check_kind_to_string (job->kind), fl_status_to_string (fl_sample_get_status (job->result)));
       job_release_slot (job);
+      g_object_unref (self);
     }
 
   return G_SOURCE_REMOVE;
@@ -590,19 +614,27 @@ guint
 fl_probe_scheduler_run_round (FlProbeScheduler *self)
 {
   gint64 now = g_get_monotonic_time ();
+  gboolean run_fsmo;
   guint n = 0;
 
   g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
 
+  /* the FSMO roles: at most every 30 s, or when the PDC flag moved */
+  run_fsmo = self->fsmo_last == 0 || now - self->fsmo_last >= 30 * G_USEC_PER_SEC;
+  if (run_fsmo && (self->checks & FL_CHECK_MASK (FL_CHECK_FSMO)))
+    self->fsmo_last = now;
+
   self->round++;
   for (guint k = 0; k < FL_N_CHECKS; k++)
-    if (self->checks & FL_CHECK_MASK (k))
+    if ((self->checks & FL_CHECK_MASK (k)) && (k != FL_CHECK_FSMO || run_fsmo))
       n += fl_check_kind_is_per_dc (k) ? fl_probe_config_get_n_dcs (self->config) : 1;
   g_signal_emit (self, signals[ROUND_STARTED], 0, self->round, n);
 
   for (guint k = 0; k < FL_N_CHECKS; k++)
     {
       if (!(self->checks & FL_CHECK_MASK (k)))
+        continue;
+      if (k == FL_CHECK_FSMO && !run_fsmo)
         continue;
       if (fl_check_kind_is_per_dc (k))
         for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config); i++)

@@ -101,4 +101,8 @@ if ctl:
          f"LDAP ping flags: only DC1 is PDC; all are writable KDCs ({flags.get('DC3')})")
     nb = {s["dc"]: s["detail"]["netbios_domain"] for s in samples if s["check"] == "ldap_ping"}
     t.ok(set(nb.values()) == {NETBIOS}, f"every DC answers for NetBIOS domain {NETBIOS}")
+    fs = [s for s in samples if s["check"] == "fsmo"]
+    t.ok(fs and fs[0]["status"] == "ok" and all(fs[0]["detail"][r] == "DC1" for r in
+                                                 ("pdc", "rid", "infrastructure", "naming", "schema")),
+         "FSMO: DC1 (the provisioning DC) holds the five roles", fs[0].get("message") if fs else "")
 sys.exit(t.done())
