@@ -243,6 +243,54 @@ fl_sample_to_json (const FlSample *self)
   return json_builder_get_root (b);
 }
 
+static GVariant *
+detail_from_json (JsonObject *object)
+{
+  GVariantDict dict;
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  g_variant_dict_init (&dict, NULL);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *v = json_object_get_member (object, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (v))
+        switch (json_node_get_value_type (v))
+          {
+          case G_TYPE_STRING:
+            g_variant_dict_insert (&dict, l->data, "s", json_node_get_string (v));
+            break;
+          case G_TYPE_INT64:
+            g_variant_dict_insert (&dict, l->data, "x", json_node_get_int (v));
+            break;
+          case G_TYPE_DOUBLE:
+            g_variant_dict_insert (&dict, l->data, "d", json_node_get_double (v));
+            break;
+          case G_TYPE_BOOLEAN:
+            g_variant_dict_insert (&dict, l->data, "b", json_node_get_boolean (v));
+            break;
+          default:
+            break;
+          }
+      else if (JSON_NODE_HOLDS_ARRAY (v))
+        {
+          JsonArray *a = json_node_get_array (v);
+          g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+
+          for (guint i = 0; i < json_array_get_length (a); i++)
+            {
+              JsonNode *e = json_array_get_element (a, i);
+
+              if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+                g_ptr_array_add (strv, (gpointer)json_node_get_string (e));
+            }
+          g_ptr_array_add (strv, NULL);
+          g_variant_dict_insert (&dict, l->data, "^as", (char **)strv->pdata);
+        }
+    }
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
 /**
  * fl_sample_new_from_json:
  *
@@ -267,8 +315,10 @@ fl_sample_new_from_json (JsonNode  *node,
     goto bad;
   if (json_object_has_member (o, "detail"))
     {
-      detail = json_gvariant_deserialize (json_object_get_member (o, "detail"), "a{sv}", NULL);
-      if (detail == NULL)
+      JsonNode *dn = json_object_get_member (o, "detail");
+
+      /* built by hand: json-glib 1.6's json_gvariant_deserialize() makes malformed a{sv} */
+      if (!JSON_NODE_HOLDS_OBJECT (dn) || (detail = detail_from_json (json_node_get_object (dn))) == NULL)
         goto bad;
     }
 

@@ -1,0 +1,207 @@
+/* test-detector.c: the timeline's ring buffers and the switchover detector, on synthetic samples
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "fl-switchover-detector.h"
+#include "fl-timeline.h"
+
+#define S(x) ((gint64)((x) * G_USEC_PER_SEC))
+
+static FlProbeConfig *
+two_dcs (void)
+{
+  FlProbeConfig *config = fl_probe_config_new ("test.local", NULL);
+
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "192.0.2.11", NULL);
+  fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "192.0.2.12", NULL);
+  return config;
+}
+
+static void
+add (FlTimeline  *timeline,
+     FlCheckKind  kind,
+     const char  *dc,
+     FlStatus     status,
+     gint64       t,
+     const char  *server)
+{
+  g_autoptr(FlSample) sample = NULL;
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  if (server != NULL)
+    g_variant_dict_insert (&d, "server", "s", server);
+  sample = fl_sample_new_full (kind, dc, status, t, t, S (0.01), NULL, g_variant_dict_end (&d));
+  fl_timeline_add_sample (timeline, sample);
+}
+
+static void
+round_of (FlTimeline *timeline,
+          gint64      t,
+          FlStatus    dc1,
+          FlStatus    dc2,
+          const char *locator)
+{
+  add (timeline, FL_CHECK_LDAP_PING, "DC1", dc1, t, NULL);
+  add (timeline, FL_CHECK_LDAP_PING, "DC2", dc2, t, NULL);
+  add (timeline, FL_CHECK_LOCATOR, NULL, locator ? FL_STATUS_OK : FL_STATUS_FAIL, t, locator);
+}
+
+static GPtrArray *
+kinds_of (FlTimeline *timeline)
+{
+  GPtrArray *events = fl_timeline_get_events (timeline);
+  GPtrArray *kinds = g_ptr_array_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (kinds, (gpointer)fl_event_kind_to_string (fl_event_get_kind (events->pdata[i])));
+  g_ptr_array_add (kinds, NULL);
+  return kinds;
+}
+
+static FlEvent *
+find (FlTimeline  *timeline,
+      FlEventKind  kind,
+      const char  *view)
+{
+  GPtrArray *events = fl_timeline_get_events (timeline);
+
+  for (guint i = 0; i < events->len; i++)
+    if (fl_event_get_kind (events->pdata[i]) == kind &&
+        (view == NULL || g_strcmp0 (fl_event_get_view (events->pdata[i]), view) == 0))
+      return events->pdata[i];
+  return NULL;
+}
+
+static void
+test_stop_and_failback (void)
+{
+  g_autoptr(FlProbeConfig) config = two_dcs ();
+  g_autoptr(FlTimeline) timeline = fl_timeline_new (config, 0);
+  g_autoptr(FlSwitchoverDetector) detector = fl_switchover_detector_new (timeline);
+  g_autoptr(FlEvent) fault = NULL;
+  g_autoptr(GPtrArray) kinds = NULL;
+  FlEvent *e;
+
+  round_of (timeline, S (1), FL_STATUS_OK, FL_STATUS_OK, "DC1");
+  round_of (timeline, S (2), FL_STATUS_OK, FL_STATUS_OK, "DC1");
+  g_assert_cmpstr (fl_switchover_detector_get_logon_server (detector), ==, "DC1");
+
+  fault = fl_event_new (FL_EVENT_FAULT, S (2.5), S (2.5), "DC1", NULL, NULL, NULL, -1, -1, "stop DC1");
+  fl_timeline_add_event (timeline, fault);
+  round_of (timeline, S (3), FL_STATUS_FAIL, FL_STATUS_OK, "DC2");
+  round_of (timeline, S (4), FL_STATUS_FAIL, FL_STATUS_OK, "DC2");
+  round_of (timeline, S (5), FL_STATUS_OK, FL_STATUS_OK, "DC2");
+  round_of (timeline, S (6), FL_STATUS_OK, FL_STATUS_OK, "DC1");
+
+  kinds = kinds_of (timeline);
+  g_assert_cmpstrv ((char **)kinds->pdata,
+                    ((const char *[]) { "fault", "service_down", "detected", "locator_changed",
+                                        "switched", "service_up", "locator_changed", "failback",
+                                        NULL }));
+  e = find (timeline, FL_EVENT_DETECTED, NULL);
+  g_assert_cmpint (fl_event_get_detection_us (e), ==, S (0.51));
+  e = find (timeline, FL_EVENT_SWITCHED, "locator");
+  g_assert_cmpstr (fl_event_get_from (e), ==, "DC1");
+  g_assert_cmpstr (fl_event_get_to (e), ==, "DC2");
+  g_assert_cmpint (fl_event_get_switchover_us (e), ==, S (0.51));
+  g_assert_cmpint (fl_event_get_detection_us (e), ==, S (0.51));
+  g_assert_true (fl_switchover_detector_get_last_switch (detector) == e);
+  /* fail-back is measured from DC1 answering again, not from the fault */
+  e = find (timeline, FL_EVENT_FAILBACK, "locator");
+  g_assert_cmpint (fl_event_get_switchover_us (e), ==, S (1));
+}
+
+static void
+test_observed_fault_and_all_down (void)
+{
+  g_autoptr(FlProbeConfig) config = two_dcs ();
+  g_autoptr(FlTimeline) timeline = fl_timeline_new (config, 0);
+  g_autoptr(FlSwitchoverDetector) detector = fl_switchover_detector_new (timeline);
+  g_autoptr(GPtrArray) kinds = NULL;
+  FlEvent *e;
+
+  round_of (timeline, S (1), FL_STATUS_OK, FL_STATUS_OK, "DC1");
+  /* the locator moves before the DC's own check notices (a pulled cable) */
+  add (timeline, FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, S (2), "DC2");
+  add (timeline, FL_CHECK_LDAP_PING, "DC1", FL_STATUS_TIMEOUT, S (2), NULL);
+  add (timeline, FL_CHECK_LDAP_PING, "DC2", FL_STATUS_OK, S (2), NULL);
+  round_of (timeline, S (3), FL_STATUS_TIMEOUT, FL_STATUS_FAIL, NULL);
+  g_assert_null (fl_switchover_detector_get_logon_server (detector));
+  round_of (timeline, S (4), FL_STATUS_TIMEOUT, FL_STATUS_OK, "DC2");
+
+  kinds = kinds_of (timeline);
+  g_assert_cmpstrv ((char **)kinds->pdata,
+                    ((const char *[]) { "locator_changed", "fault", "switched", "service_down",
+                                        "detected", "service_down", "all_down", "locator_changed",
+                                        "service_up", "recovered", "locator_changed", NULL }));
+  /* the observed fault starts at the first failed sample */
+  e = find (timeline, FL_EVENT_FAULT, NULL);
+  g_assert_cmpint (fl_event_get_mono_us (e), ==, S (2));
+  e = find (timeline, FL_EVENT_SWITCHED, "locator");
+  g_assert_cmpint (fl_event_get_switchover_us (e), ==, S (0.01));
+}
+
+static void
+test_ring_buffer (void)
+{
+  g_autoptr(FlProbeConfig) config = two_dcs ();
+  g_autoptr(FlTimeline) timeline = fl_timeline_new (config, 100);
+
+  for (guint i = 0; i < 250; i++)
+    add (timeline, FL_CHECK_REACH, "DC2", FL_STATUS_OK, S (i), NULL);
+  g_assert_cmpuint (fl_timeline_get_n_samples (timeline, "DC2", FL_CHECK_REACH), ==, 100);
+  g_assert_cmpint (fl_sample_get_mono_us (fl_timeline_get_sample (timeline, "DC2", FL_CHECK_REACH, 0)), ==, S (150));
+  g_assert_cmpint (fl_sample_get_mono_us (fl_timeline_get_latest (timeline, "DC2", FL_CHECK_REACH)), ==, S (249));
+  g_assert_null (fl_timeline_get_sample (timeline, "DC2", FL_CHECK_REACH, 100));
+  g_assert_cmpuint (fl_timeline_get_n_samples (timeline, "DC1", FL_CHECK_REACH), ==, 0);
+  g_assert_cmpuint (fl_timeline_get_n_samples (timeline, "DC9", FL_CHECK_REACH), ==, 0);
+}
+
+static void
+test_json_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  GVariantDict d;
+  g_autoptr(FlSample) a = NULL;
+  g_autoptr(FlSample) b = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(FlEvent) e = fl_event_new (FL_EVENT_SWITCHED, 5, 6, "DC1", "locator", "DC1", "DC2", 7, 8, "m");
+  g_autoptr(JsonNode) enode = fl_event_to_json (e);
+  g_autoptr(FlEvent) e2 = fl_event_new_from_json (enode, &error);
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "server", "s", "DC2");
+  a = fl_sample_new_full (FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, 1, 2, 3, "msg", g_variant_dict_end (&d));
+  node = fl_sample_to_json (a);
+  b = fl_sample_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_sample_get_kind (b), ==, FL_CHECK_LOCATOR);
+  g_assert_cmpint (fl_sample_get_latency_us (b), ==, 3);
+  g_assert_cmpstr (fl_sample_lookup_string (b, "server"), ==, "DC2");
+  g_assert_cmpstr (fl_sample_get_message (b), ==, "msg");
+
+  g_assert_no_error (error);
+  g_assert_cmpint (fl_event_get_kind (e2), ==, FL_EVENT_SWITCHED);
+  g_assert_cmpint (fl_event_get_switchover_us (e2), ==, 8);
+  g_assert_cmpstr (fl_event_get_to (e2), ==, "DC2");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/detector/stop-and-failback", test_stop_and_failback);
+  g_test_add_func ("/detector/observed-fault-and-all-down", test_observed_fault_and_all_down);
+  g_test_add_func ("/timeline/ring-buffer", test_ring_buffer);
+  g_test_add_func ("/timeline/json-round-trip", test_json_round_trip);
+  return g_test_run ();
+}
