@@ -353,12 +353,16 @@ run_once (FlCliOptions *o,
   return code;
 }
 
-int
-fl_cli_check (int    argc,
-              char **argv)
+/* check, locate and fsmo: one round of some checks, shown one way */
+static int
+run_once_command (int          argc,
+                  char       **argv,
+                  const char  *summary,
+                  guint32      mask,
+                  Show         show)
 {
   FlCliOptions o = { 0 };
-  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— run every check once"));
+  g_autoptr(GOptionContext) ctx = g_option_context_new (summary);
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print the samples as JSON"), NULL },
@@ -372,59 +376,35 @@ fl_cli_check (int    argc,
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
 
-  code = run_once (&o, FL_CHECK_MASK_DEFAULT, SHOW_TABLE);
+  code = run_once (&o, mask, show);
   fl_cli_options_clear (&o);
   return code;
+}
+
+int
+fl_cli_check (int    argc,
+              char **argv)
+{
+  return run_once_command (argc, argv, _("— run every check once"), FL_CHECK_MASK_DEFAULT,
+                           SHOW_TABLE);
 }
 
 int
 fl_cli_locate (int    argc,
                char **argv)
 {
-  FlCliOptions o = { 0 };
-  g_autoptr(GOptionContext) ctx =
-    g_option_context_new (_("— find a domain controller as nltest /dsgetdc:DOMAIN /force does"));
-  g_autoptr(GError) error = NULL;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print the sample as JSON"), NULL },
-    { NULL }
-  };
-  int code;
-
-  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (ctx, fl_cli_lab_options (&o));
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fl_cli_fail ("%s", error->message);
-
-  code = run_once (&o, FL_CHECK_MASK (FL_CHECK_LOCATOR), SHOW_LOCATE);
-  fl_cli_options_clear (&o);
-  return code;
+  return run_once_command (argc, argv,
+                           _("— find a domain controller as nltest /dsgetdc:DOMAIN /force does"),
+                           FL_CHECK_MASK (FL_CHECK_LOCATOR), SHOW_LOCATE);
 }
 
 int
 fl_cli_fsmo (int    argc,
              char **argv)
 {
-  FlCliOptions o = { 0 };
-  g_autoptr(GOptionContext) ctx =
-    g_option_context_new (_("— show the five FSMO role owners (read with a Kerberos bind)"));
-  g_autoptr(GError) error = NULL;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print the sample as JSON"), NULL },
-    { NULL }
-  };
-  int code;
-
-  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (ctx, fl_cli_lab_options (&o));
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fl_cli_fail ("%s", error->message);
-
-  code = run_once (&o, FL_CHECK_MASK (FL_CHECK_FSMO), SHOW_FSMO);
-  fl_cli_options_clear (&o);
-  return code;
+  return run_once_command (argc, argv,
+                           _("— show the five FSMO role owners (read with a Kerberos bind)"),
+                           FL_CHECK_MASK (FL_CHECK_FSMO), SHOW_FSMO);
 }
 
 /* --- mark-fault ------------------------------------------------------------------------ */
