@@ -33,7 +33,11 @@ on_sample (FlProbeScheduler *scheduler,
 {
   r->last = g_get_monotonic_time ();
   if (fl_sample_get_status (sample) != FL_STATUS_OK && fl_sample_get_status (sample) != FL_STATUS_SKIPPED)
-    r->not_ok++;
+    {
+      r->not_ok++;
+      g_printerr ("not ok: %s %s: %s\n", fl_sample_get_dc (sample) ? fl_sample_get_dc (sample) : "",
+                  fl_check_kind_to_string (fl_sample_get_kind (sample)), fl_sample_get_message (sample));
+    }
   if (--r->expected == 0)
     g_main_loop_quit (r->loop);
 }
@@ -82,6 +86,9 @@ main (int   argc,
       return 2;
     }
 
+  if (g_getenv ("BENCH_NO_KERBEROS") != NULL)
+    mask &= ~(FL_CHECK_MASK (FL_CHECK_KERBEROS) | FL_CHECK_MASK (FL_CHECK_MACHINE_TRUST) |
+              FL_CHECK_MASK (FL_CHECK_KDC_VIEW));
   if (g_getenv ("BENCH_DC_CHECKS_ONLY") != NULL)
     mask &= ~(FL_CHECK_MASK (FL_CHECK_KDC_VIEW) | FL_CHECK_MASK (FL_CHECK_LOCATOR) |
               FL_CHECK_MASK (FL_CHECK_NETWORK));
