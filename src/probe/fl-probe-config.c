@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <ldap.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fl-probe-config.h"
 #include "fl-probe-types.h"
@@ -65,10 +66,32 @@ fl_probe_init (void)
 
   if (g_once_init_enter (&once))
     {
-      int on = 1;
+      g_autofree char *path = NULL;
+      int fd;
 
       g_setenv ("SSSD_KRB5_LOCATOR_DISABLE", "true", TRUE);
-      ldap_set_option (NULL, LDAP_OPT_X_SASL_NOCANON, &on);
+      ldap_set_option (NULL, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
+
+      /* The GSSAPI mechanism (the FSMO check's SASL bind) makes its own krb5 contexts from the
+       * environment. Give it a profile that never canonicalises host names through DNS (with
+       * the first name server silent, that would stall every bind); it needs nothing else,
+       * since the service ticket is already in the thread's ccache. Set once, here, before
+       * any thread runs: setenv() is not thread-safe. */
+      fd = g_file_open_tmp ("failover-lab-gssapi-XXXXXX.conf", &path, NULL);
+      if (fd >= 0)
+        {
+          static const char profile[] =
+            "# written by Failover Lab for its GSSAPI binds\n"
+            "[libdefaults]\n"
+            "\tdns_canonicalize_hostname = false\n"
+            "\trdns = false\n"
+            "\tdns_lookup_kdc = false\n"
+            "\tdns_lookup_realm = false\n";
+
+          if (write (fd, profile, sizeof profile - 1) == (gssize)(sizeof profile - 1))
+            g_setenv ("KRB5_CONFIG", path, TRUE);
+          close (fd);
+        }
       g_once_init_leave (&once, 1);
     }
 }
@@ -269,12 +292,6 @@ fl_probe_config_prepare (FlProbeConfig  *self,
       g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG, "%s", local_error->message);
       return FALSE;
     }
-
-  /* The GSSAPI mechanism (the FSMO check's SASL bind) makes its own krb5 context from the
-   * environment: give it our profile, which never canonicalises host names through DNS (with
-   * the first name server silent, that would stall every bind). Set here, on the main thread,
-   * before any probe thread runs. */
-  g_setenv ("KRB5_CONFIG", self->client_krb5_conf, TRUE);
 
   self->prepared = TRUE;
   return TRUE;

@@ -531,12 +531,28 @@ fl_probe_scheduler_start (FlProbeScheduler *self)
 /**
  * fl_probe_scheduler_stop:
  *
- * No new round starts. Checks already running finish and still report.
+ * No new round starts, and the checks still running are abandoned: no sample comes after
+ * this returns. (Their threads finish on their own; a blocking krb5 call cannot be cut short.
+ * Until they do, the next round reports them as skipped.)
  */
 void
 fl_probe_scheduler_stop (FlProbeScheduler *self)
 {
   g_return_if_fail (FL_IS_PROBE_SCHEDULER (self));
+
+  for (guint i = 0; self->in_flight != NULL && i < self->n_slots; i++)
+    {
+      Job *job = self->in_flight[i];
+
+      if (job == NULL)
+        continue;
+      job->abandoned = TRUE;
+      if (job->watchdog != NULL)
+        {
+          g_source_destroy (job->watchdog);
+          g_clear_pointer (&job->watchdog, g_source_unref);
+        }
+    }
 
   if (self->timer == NULL)
     return;
