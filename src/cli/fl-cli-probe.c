@@ -183,7 +183,8 @@ on_sample (FlProbeScheduler *scheduler,
 {
   g_hash_table_insert (s->latest, key_for (fl_sample_get_kind (sample), fl_sample_get_dc (sample)),
                        fl_sample_ref (sample));
-  g_ptr_array_add (s->round, fl_sample_ref (sample));
+  if (!s->jsonl && !s->table)
+    g_ptr_array_add (s->round, fl_sample_ref (sample));   /* one-shot commands only */
   if (s->timeline != NULL)
     fl_timeline_add_sample (s->timeline, sample);
   if (s->jsonl)
@@ -611,6 +612,41 @@ on_signal_quit (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* the instructor's headline: who serves logons now, and the last switchover */
+static void
+print_banner (Session *s)
+{
+  const char *server = fl_switchover_detector_get_logon_server (s->detector);
+  FlEvent *last = fl_switchover_detector_get_last_switch (s->detector);
+
+  if (server != NULL)
+    printf (_("Active logon server: %s"), server);
+  else
+    printf ("%s", _("No DC answers"));
+  if (last != NULL)
+    printf ("    %s %s", _("Last switchover:"), fl_event_get_message (last));
+  printf ("\n\n");
+}
+
+static void
+print_recent_events (Session *s)
+{
+  GPtrArray *events = fl_timeline_get_events (s->timeline);
+  guint first = events->len > 6 ? events->len - 6 : 0;
+
+  if (events->len <= 1)
+    return;
+  printf ("\n%s\n", _("Events:"));
+  for (guint i = first; i < events->len; i++)
+    {
+      FlEvent *e = events->pdata[i];
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (fl_event_get_wall_us (e) / G_USEC_PER_SEC);
+      g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
+
+      printf ("  %s  %s\n", when, fl_event_get_message (e));
+    }
+}
+
 static void
 on_round_started (FlProbeScheduler *scheduler,
                   guint             round,
@@ -623,7 +659,9 @@ on_round_started (FlProbeScheduler *scheduler,
       fputs ("\033[H\033[2J", stdout);
       printf (_("failoverctl watch — round %u, every %u ms (Ctrl+C to stop)\n\n"), round - 1,
               fl_probe_scheduler_get_interval (scheduler));
+      print_banner (s);
       print_table (s);
+      print_recent_events (s);
     }
 }
 
@@ -672,7 +710,8 @@ fl_cli_watch (int    argc,
   s.latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)fl_sample_unref);
   s.round = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_sample_unref);
   s.loop = g_main_loop_new (NULL, FALSE);
-  s.timeline = fl_timeline_new (config, 0);
+  /* the detector needs the present, not 8 hours of history: keep a few samples per series */
+  s.timeline = fl_timeline_new (config, 64);
   s.detector = fl_switchover_detector_new (s.timeline);
   g_signal_connect (s.timeline, "event-added", G_CALLBACK (on_event), &s);
 

@@ -74,6 +74,10 @@ fl_sample_new_full (FlCheckKind  kind,
   self->latency_us = latency_us;
   self->message = g_strdup (message);
   self->detail = detail ? g_variant_ref_sink (detail) : NULL;
+  /* serialise now, on the thread that made it: one compact buffer instead of a tree of small
+   * GVariants (a timeline keeps hundreds of thousands of samples) */
+  if (self->detail != NULL)
+    (void)g_variant_get_data (self->detail);
   return self;
 }
 

@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fl-lab-probe.h"
 #include "fl-probe-scheduler.h"
@@ -24,6 +25,7 @@ typedef struct
   guint      expected;
   gint64     last;
   guint      not_ok;
+  long       rss_start;
 } Round;
 
 static void
@@ -40,6 +42,18 @@ on_sample (FlProbeScheduler *scheduler,
     }
   if (--r->expected == 0)
     g_main_loop_quit (r->loop);
+}
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmRSS:")) == NULL)
+    return -1;
+  return strtol (line + 6, NULL, 10);
 }
 
 static int
@@ -100,8 +114,11 @@ main (int   argc,
 
   for (guint i = 0; i < rounds + 2; i++)
     {
-      gint64 start = g_get_monotonic_time ();
-      gint64 took;
+      gint64 start, took;
+
+      if (i == 2)
+        r.rss_start = rss_kib ();
+      start = g_get_monotonic_time ();
 
       r.expected = fl_probe_scheduler_run_round (scheduler);
       g_main_loop_run (r.loop);
@@ -117,6 +134,8 @@ main (int   argc,
           g_array_index (times, gint64, times->len / 2) / 1000.0,
           g_array_index (times, gint64, 0) / 1000.0,
           g_array_index (times, gint64, times->len - 1) / 1000.0, r.not_ok);
+  printf ("rss: %ld KiB after the warm-up rounds, %ld KiB after %u rounds\n", r.rss_start,
+          rss_kib (), rounds);
   g_main_loop_unref (r.loop);
   return 0;
 }
