@@ -1061,11 +1061,11 @@ static const struct {
   const char *key;
   const char *label;
 } fsmo_roles[] = {
-  { "pdc", "PDC emulator" },
-  { "rid", "RID master" },
-  { "infrastructure", "Infrastructure master" },
-  { "naming", "Domain naming master" },
-  { "schema", "Schema master" },
+  { "pdc", N_("PDC emulator") },
+  { "rid", N_("RID master") },
+  { "infrastructure", N_("Infrastructure master") },
+  { "naming", N_("Domain naming master") },
+  { "schema", N_("Schema master") },
 };
 
 static int
@@ -1232,6 +1232,7 @@ check_fsmo (Run                *run,
   const FlProbeDc *dc = NULL;
   OM_uint32 minor;
   struct timeval tv;
+  g_autoptr(GString) unknown_roles = g_string_new (NULL);
   guint unknown = 0;
   int rc;
 
@@ -1285,11 +1286,23 @@ check_fsmo (Run                *run,
         {
           g_autofree char *owner = fsmo_owner (run, ld, dns[i], &error);
 
+          /* Samba right after a restart sometimes returns the object without the attribute:
+           * ask once more before calling the role unknown */
+          if (owner != NULL && g_str_equal (owner, "?"))
+            {
+              g_free (owner);
+              owner = fsmo_owner (run, ld, dns[i], &error);
+            }
           if (owner != NULL)
             {
               g_variant_dict_insert (&run->detail, fsmo_roles[i].key, "s", owner);
               if (g_str_equal (owner, "?"))
-                unknown++;
+                {
+                  if (unknown_roles->len > 0)
+                    g_string_append (unknown_roles, ", ");
+                  g_string_append (unknown_roles, _(fsmo_roles[i].label));
+                  unknown++;
+                }
             }
         }
     }
@@ -1301,7 +1314,12 @@ check_fsmo (Run                *run,
   if (error != NULL)
     return run_fail (run, error);
   if (unknown > 0)
-    return run_finish (run, FL_STATUS_DEGRADED, _("some FSMO role owners could not be read"));
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("the owner of these FSMO roles could not be read: %s"), unknown_roles->str);
+
+      return run_finish (run, FL_STATUS_DEGRADED, message);
+    }
   return run_finish (run, FL_STATUS_OK, NULL);
 }
 
