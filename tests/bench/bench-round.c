@@ -100,6 +100,11 @@ main (int   argc,
       return 2;
     }
 
+  /* the facts the command-line pipeline gathers: dig, net ads lookup, ldapsearch, kinit, TCP 445 */
+  if (g_getenv ("BENCH_PIPELINE_EQUIVALENT") != NULL)
+    mask = FL_CHECK_MASK (FL_CHECK_DNS) | FL_CHECK_MASK (FL_CHECK_LDAP_PING) |
+           FL_CHECK_MASK (FL_CHECK_LDAP) | FL_CHECK_MASK (FL_CHECK_KERBEROS) |
+           FL_CHECK_MASK (FL_CHECK_SMB);
   if (g_getenv ("BENCH_NO_KERBEROS") != NULL)
     mask &= ~(FL_CHECK_MASK (FL_CHECK_KERBEROS) | FL_CHECK_MASK (FL_CHECK_MACHINE_TRUST) |
               FL_CHECK_MASK (FL_CHECK_KDC_VIEW));
