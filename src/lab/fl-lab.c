@@ -1527,6 +1527,20 @@ fl_lab_get_file (FlLab *self)
 }
 
 /**
+ * fl_lab_set_file:
+ * @path: (nullable): where the lab was read from, when it was read by the caller
+ */
+void
+fl_lab_set_file (FlLab      *self,
+                 const char *path)
+{
+  g_return_if_fail (FL_IS_LAB (self));
+
+  g_free (self->file);
+  self->file = path ? g_canonicalize_filename (path, NULL) : NULL;
+}
+
+/**
  * fl_lab_resolve_path:
  * @path: (nullable): a path from the lab file
  *

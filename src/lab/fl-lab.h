@@ -35,6 +35,8 @@ gboolean          fl_lab_save_to_file             (FlLab            *self,
                                                    const char       *path,
                                                    GError          **error);
 const char       *fl_lab_get_file                 (FlLab            *self);
+void              fl_lab_set_file                 (FlLab            *self,
+                                                   const char       *path);
 char             *fl_lab_resolve_path             (FlLab            *self,
                                                    const char       *path);
 

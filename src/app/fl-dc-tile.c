@@ -1,0 +1,337 @@
+/* fl-dc-tile.c: one domain controller: each check's state as icon + text + latency
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-dc-tile"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-dc-tile.h"
+#include "fl-netlogon.h"
+
+typedef struct
+{
+  GtkImage *icon;
+  GtkLabel *status;
+  GtkLabel *latency;
+} Row;
+
+struct _FlDcTile
+{
+  AdwBin parent_instance;
+
+  /* template widgets */
+  GtkBox   *box;
+  GtkLabel *name_label;
+  GtkLabel *state_label;
+  GtkLabel *host_label;
+  GtkLabel *roles_label;
+  GtkGrid  *grid;
+
+  /* owned */
+  char     *name;
+  char     *flags_text;
+  char     *roles;
+
+  Row       rows[FL_N_DC_CHECKS];
+  FlStatus  last[FL_N_DC_CHECKS];
+  const char *state;
+
+  guint     serving : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FlDcTile, fl_dc_tile, ADW_TYPE_BIN)
+
+static const char *
+check_label (FlCheckKind kind)
+{
+  switch (kind)
+    {
+    case FL_CHECK_REACH:
+      return _("Network");
+    case FL_CHECK_DNS:
+      return _("DNS");
+    case FL_CHECK_LDAP_PING:
+      return _("LDAP ping");
+    case FL_CHECK_LDAP:
+      return _("LDAP");
+    case FL_CHECK_KERBEROS:
+      return _("Kerberos");
+    case FL_CHECK_MACHINE_TRUST:
+      return _("Machine trust");
+    case FL_CHECK_SMB:
+      return _("SMB");
+    case FL_CHECK_TIME:
+      return _("Time");
+    case FL_CHECK_NETWORK:
+    case FL_CHECK_LOCATOR:
+    case FL_CHECK_KDC_VIEW:
+    case FL_CHECK_FSMO:
+    case FL_CHECK_SSSD:
+    case FL_N_CHECKS:
+    default:
+      return "";
+    }
+}
+
+static void
+status_look (FlStatus     status,
+             const char **icon,
+             const char **text,
+             const char **css)
+{
+  switch (status)
+    {
+    case FL_STATUS_OK:
+      *icon = "emblem-ok-symbolic", *text = C_("check", "OK"), *css = "success";
+      break;
+    case FL_STATUS_DEGRADED:
+      *icon = "dialog-warning-symbolic", *text = C_("check", "Degraded"), *css = "warning";
+      break;
+    case FL_STATUS_FAIL:
+      *icon = "dialog-error-symbolic", *text = C_("check", "Failed"), *css = "error";
+      break;
+    case FL_STATUS_TIMEOUT:
+      *icon = "alarm-symbolic", *text = C_("check", "No answer"), *css = "error";
+      break;
+    case FL_STATUS_SKIPPED:
+    default:
+      *icon = "content-loading-symbolic", *text = C_("check", "Skipped"), *css = "dim-label";
+      break;
+    }
+}
+
+static void
+fl_dc_tile_finalize (GObject *object)
+{
+  FlDcTile *self = (FlDcTile *)object;
+
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->flags_text, g_free);
+  g_clear_pointer (&self->roles, g_free);
+  G_OBJECT_CLASS (fl_dc_tile_parent_class)->finalize (object);
+}
+
+static void
+fl_dc_tile_class_init (FlDcTileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = fl_dc_tile_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/failoverlab/FailoverLab/ui/fl-dc-tile.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, box);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, state_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, host_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, roles_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, grid);
+}
+
+static void
+fl_dc_tile_init (FlDcTile *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint k = 0; k < FL_N_DC_CHECKS; k++)
+    {
+      Row *row = &self->rows[k];
+      GtkWidget *label = gtk_label_new (check_label (k));
+
+      row->icon = GTK_IMAGE (gtk_image_new_from_icon_name ("content-loading-symbolic"));
+      row->status = GTK_LABEL (gtk_label_new ("…"));
+      row->latency = GTK_LABEL (gtk_label_new (""));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_xalign (row->status, 0);
+      gtk_label_set_xalign (row->latency, 1);
+      gtk_widget_set_hexpand (GTK_WIDGET (row->status), TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (row->latency), "numeric");
+      gtk_widget_add_css_class (GTK_WIDGET (row->latency), "dim-label");
+      gtk_grid_attach (self->grid, GTK_WIDGET (row->icon), 0, k, 1, 1);
+      gtk_grid_attach (self->grid, label, 1, k, 1, 1);
+      gtk_grid_attach (self->grid, GTK_WIDGET (row->status), 2, k, 1, 1);
+      gtk_grid_attach (self->grid, GTK_WIDGET (row->latency), 3, k, 1, 1);
+      self->last[k] = FL_STATUS_SKIPPED;
+    }
+  self->state = "";
+}
+
+GtkWidget *
+fl_dc_tile_new (const char *name,
+                const char *host,
+                const char *address,
+                const char *site)
+{
+  FlDcTile *self = g_object_new (FL_TYPE_DC_TILE, NULL);
+  g_autofree char *where = NULL;
+
+  self->name = g_strdup (name);
+  gtk_label_set_label (self->name_label, name);
+  where = site ? g_strdup_printf ("%s · %s · %s", host, address, site)
+               : g_strdup_printf ("%s · %s", host, address);
+  gtk_label_set_label (self->host_label, where);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->host_label), where);
+  return GTK_WIDGET (self);
+}
+
+const char *
+fl_dc_tile_get_name (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), NULL);
+  return self->name;
+}
+
+const char *
+fl_dc_tile_get_state (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), NULL);
+  return self->state;
+}
+
+static void
+update_roles (FlDcTile *self)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  if (self->flags_text != NULL)
+    {
+      /* the ping's own flags: PDC and GC matter to people */
+      g_auto(GStrv) flags = g_strsplit (self->flags_text, " ", -1);
+
+      if (g_strv_contains ((const char * const *)flags, "PDC"))
+        g_string_append (s, "PDC");
+      if (g_strv_contains ((const char * const *)flags, "GC"))
+        g_string_append_printf (s, "%sGC", s->len ? " · " : "");
+    }
+  if (self->roles != NULL && *self->roles)
+    g_string_append_printf (s, "%s%s %s", s->len ? " · " : "", _("FSMO:"), self->roles);
+  gtk_label_set_label (self->roles_label, s->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->roles_label), s->len > 0);
+}
+
+static void
+update_state (FlDcTile *self)
+{
+  const char *css;
+  FlStatus ping = self->last[FL_CHECK_LDAP_PING];
+  FlStatus reach = self->last[FL_CHECK_REACH];
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+
+  /* "running but not answering" is not "unreachable" */
+  if (ping == FL_STATUS_OK)
+    self->state = _("Answering"), css = "success";
+  else if (ping == FL_STATUS_DEGRADED)
+    self->state = _("Degraded"), css = "warning";
+  else if (ping == FL_STATUS_SKIPPED)
+    self->state = _("Starting…"), css = NULL;
+  else if (reach == FL_STATUS_OK)
+    self->state = _("Up, services not answering"), css = "warning";
+  else
+    self->state = _("Unreachable"), css = "error";
+
+  gtk_label_set_label (self->state_label, self->state);
+  if (css != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), css);
+}
+
+/**
+ * fl_dc_tile_add_sample:
+ *
+ * Shows the sample of one of this DC's checks.
+ */
+void
+fl_dc_tile_add_sample (FlDcTile *self,
+                       FlSample *sample)
+{
+  FlCheckKind kind = fl_sample_get_kind (sample);
+  FlStatus status = fl_sample_get_status (sample);
+  const char *icon, *text, *css;
+  Row *row;
+
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  if (kind >= FL_N_DC_CHECKS)
+    return;
+  /* a skipped round says nothing new: keep showing the last real answer */
+  if (status == FL_STATUS_SKIPPED && self->last[kind] != FL_STATUS_SKIPPED)
+    return;
+
+  row = &self->rows[kind];
+  status_look (status, &icon, &text, &css);
+  gtk_image_set_from_icon_name (row->icon, icon);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const classes[] = { "success", "warning", "error", "dim-label" };
+
+      gtk_widget_remove_css_class (GTK_WIDGET (row->icon), classes[i]);
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (row->icon), css);
+
+  if (kind == FL_CHECK_TIME && status == FL_STATUS_OK)
+    {
+      gint64 offset = 0;
+      g_autofree char *t = NULL;
+
+      fl_sample_lookup_int64 (sample, "offset_us", &offset);
+      t = g_strdup_printf (_("OK, %+.2f s"), offset / 1e6);
+      gtk_label_set_label (row->status, t);
+    }
+  else
+    gtk_label_set_label (row->status, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->status), fl_sample_get_message (sample));
+
+  if (fl_sample_get_latency_us (sample) >= 0 && status != FL_STATUS_SKIPPED)
+    {
+      g_autofree char *ms = g_strdup_printf (_("%.1f ms"), fl_sample_get_latency_us (sample) / 1000.0);
+
+      gtk_label_set_label (row->latency, ms);
+    }
+
+  if (kind == FL_CHECK_LDAP_PING && status == FL_STATUS_OK)
+    {
+      g_free (self->flags_text);
+      self->flags_text = g_strdup (fl_sample_lookup_string (sample, "flags_text"));
+      update_roles (self);
+    }
+
+  self->last[kind] = status;
+  if (kind == FL_CHECK_LDAP_PING || kind == FL_CHECK_REACH)
+    update_state (self);
+}
+
+void
+fl_dc_tile_set_serving (FlDcTile *self,
+                        gboolean  serving)
+{
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  self->serving = !!serving;
+  if (serving)
+    gtk_widget_add_css_class (GTK_WIDGET (self->box), "serving");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->box), "serving");
+}
+
+/**
+ * fl_dc_tile_set_roles:
+ * @roles: (nullable): the FSMO roles this DC holds, e.g. "PDC RID Infrastructure"
+ */
+void
+fl_dc_tile_set_roles (FlDcTile   *self,
+                      const char *roles)
+{
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  g_free (self->roles);
+  self->roles = g_strdup (roles);
+  update_roles (self);
+}

@@ -1,0 +1,32 @@
+/* fl-dc-tile.h
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "fl-sample.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_DC_TILE (fl_dc_tile_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlDcTile, fl_dc_tile, FL, DC_TILE, AdwBin)
+
+GtkWidget  *fl_dc_tile_new          (const char *name,
+                                     const char *host,
+                                     const char *address,
+                                     const char *site);
+const char *fl_dc_tile_get_name     (FlDcTile   *self);
+void        fl_dc_tile_add_sample   (FlDcTile   *self,
+                                     FlSample   *sample);
+void        fl_dc_tile_set_serving  (FlDcTile   *self,
+                                     gboolean    serving);
+void        fl_dc_tile_set_roles    (FlDcTile   *self,
+                                     const char *roles);
+const char *fl_dc_tile_get_state    (FlDcTile   *self);
+
+G_END_DECLS

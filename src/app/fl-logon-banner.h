@@ -1,0 +1,25 @@
+/* fl-logon-banner.h
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_LOGON_BANNER (fl_logon_banner_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlLogonBanner, fl_logon_banner, FL, LOGON_BANNER, AdwBin)
+
+GtkWidget *fl_logon_banner_new      (void);
+void       fl_logon_banner_update   (FlLogonBanner *self,
+                                     const char    *server,
+                                     gint64         since_wall_us,
+                                     const char    *kdc,
+                                     const char    *sssd,
+                                     const char    *last_switch);
+
+G_END_DECLS

@@ -1,0 +1,483 @@
+/* fl-window.c: the main window
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-dc-tile.h"
+#include "fl-lab-probe.h"
+#include "fl-logon-banner.h"
+#include "fl-probe-scheduler.h"
+#include "fl-switchover-detector.h"
+#include "fl-window.h"
+
+#define MAX_EVENT_ROWS 1000
+
+struct _FlWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle  *window_title;
+  GtkToggleButton *run_button;
+  GtkStack        *stack;
+  AdwStatusPage   *welcome_page;
+  GtkListBox      *recent_list;
+  FlLogonBanner   *banner;
+  GtkFlowBox      *tiles;
+  GtkListView     *event_list;
+
+  /* owned */
+  GSettings            *settings;
+  FlLab                *lab;
+  FlProbeConfig        *config;
+  FlProbeScheduler     *scheduler;
+  FlTimeline           *timeline;
+  FlSwitchoverDetector *detector;
+  GtkStringList        *events;
+  GHashTable           *tiles_by_name;   /* borrowed FlDcTile */
+  char                 *sssd_server;
+
+  gint64                logon_since;
+};
+
+G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+refresh_banner (FlWindow *self)
+{
+  FlEvent *last = fl_switchover_detector_get_last_switch (self->detector);
+  const char *server = fl_switchover_detector_get_logon_server (self->detector);
+  GHashTableIter iter;
+  gpointer key, tile;
+
+  fl_logon_banner_update (self->banner, server, self->logon_since,
+                          fl_switchover_detector_get_kdc (self->detector), self->sssd_server,
+                          last ? fl_event_get_message (last) : NULL);
+
+  g_hash_table_iter_init (&iter, self->tiles_by_name);
+  while (g_hash_table_iter_next (&iter, &key, &tile))
+    fl_dc_tile_set_serving (tile, g_strcmp0 (key, server) == 0);
+}
+
+static void
+on_sample_added (FlTimeline *timeline,
+                 FlSample   *sample,
+                 FlWindow   *self)
+{
+  FlCheckKind kind = fl_sample_get_kind (sample);
+
+  if (fl_sample_get_dc (sample) != NULL)
+    {
+      FlDcTile *tile = g_hash_table_lookup (self->tiles_by_name, fl_sample_get_dc (sample));
+
+      if (tile != NULL)
+        fl_dc_tile_add_sample (tile, sample);
+      return;
+    }
+
+  if (kind == FL_CHECK_SSSD && fl_sample_get_status (sample) != FL_STATUS_SKIPPED)
+    {
+      g_free (self->sssd_server);
+      self->sssd_server = g_strdup (fl_sample_lookup_string (sample, "server"));
+    }
+  else if (kind == FL_CHECK_FSMO && fl_sample_get_status (sample) == FL_STATUS_OK)
+    {
+      static const struct { const char *key; const char *label; } roles[] = {
+        { "pdc", "PDC" }, { "rid", "RID" }, { "infrastructure", N_("Infrastructure") },
+        { "naming", N_("Naming") }, { "schema", N_("Schema") },
+      };
+      GHashTableIter iter;
+      gpointer name, tile;
+
+      g_hash_table_iter_init (&iter, self->tiles_by_name);
+      while (g_hash_table_iter_next (&iter, &name, &tile))
+        {
+          g_autoptr(GString) held = g_string_new (NULL);
+
+          for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+            if (g_strcmp0 (fl_sample_lookup_string (sample, roles[i].key), name) == 0)
+              g_string_append_printf (held, "%s%s", held->len ? " " : "", _(roles[i].label));
+          fl_dc_tile_set_roles (tile, held->str);
+        }
+    }
+  refresh_banner (self);
+}
+
+static void
+on_event_added (FlTimeline *timeline,
+                FlEvent    *event,
+                FlWindow   *self)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (fl_event_get_wall_us (event) / G_USEC_PER_SEC);
+  g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
+  g_autofree char *line = g_strdup_printf ("%s   %s", when, fl_event_get_message (event));
+
+  if (fl_event_get_kind (event) == FL_EVENT_LOCATOR_CHANGED)
+    self->logon_since = fl_event_get_wall_us (event);
+
+  /* newest first; bounded */
+  gtk_string_list_splice (self->events, 0, 0, (const char * const[]) { line, NULL });
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) > MAX_EVENT_ROWS)
+    gtk_string_list_remove (self->events, MAX_EVENT_ROWS);
+
+  if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (fl_event_get_message (event)));
+  refresh_banner (self);
+}
+
+static void
+setup_event_row (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_event_row (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  data)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (string));
+}
+
+static void
+stop_probing (FlWindow *self)
+{
+  if (self->scheduler != NULL)
+    fl_probe_scheduler_stop (self->scheduler);
+  if (self->timeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->timeline, self);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->detector);
+  g_clear_object (&self->timeline);
+  g_clear_pointer (&self->config, fl_probe_config_unref);
+}
+
+static void
+fl_window_dispose (GObject *object)
+{
+  FlWindow *self = (FlWindow *)object;
+
+  stop_probing (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
+  G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
+}
+
+static void
+fl_window_finalize (GObject *object)
+{
+  FlWindow *self = (FlWindow *)object;
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->lab);
+  g_clear_object (&self->events);
+  g_clear_pointer (&self->tiles_by_name, g_hash_table_unref);
+  g_clear_pointer (&self->sssd_server, g_free);
+  G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
+}
+
+static void
+running_changed (FlWindow *self)
+{
+  gboolean running = self->scheduler != NULL && fl_probe_scheduler_is_running (self->scheduler);
+
+  gtk_button_set_icon_name (GTK_BUTTON (self->run_button),
+                            running ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button),
+                               running ? _("Pause Probing") : _("Resume Probing"));
+}
+
+static void
+toggle_running_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  FlWindow *self = FL_WINDOW (widget);
+
+  if (self->scheduler == NULL)
+    return;
+  if (fl_probe_scheduler_is_running (self->scheduler))
+    fl_probe_scheduler_stop (self->scheduler);
+  else
+    fl_probe_scheduler_start (self->scheduler);
+  gtk_toggle_button_set_active (self->run_button, !fl_probe_scheduler_is_running (self->scheduler));
+  running_changed (self);
+}
+
+static void
+mark_fault_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  fl_window_mark_fault (FL_WINDOW (widget), NULL, _("marked by hand"));
+}
+
+static void
+fl_window_class_init (FlWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_window_dispose;
+  object_class->finalize = fl_window_finalize;
+
+  g_type_ensure (FL_TYPE_LOGON_BANNER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/failoverlab/FailoverLab/ui/fl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, tiles);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
+
+  gtk_widget_class_install_action (widget_class, "win.running", NULL, toggle_running_action);
+  gtk_widget_class_install_action (widget_class, "win.mark-fault", NULL, mark_fault_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.running", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mark-fault", NULL);
+}
+
+static void
+recent_activated (GtkListBox    *box,
+                  GtkListBoxRow *row,
+                  FlWindow      *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "path");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  fl_window_open_file (self, file);
+}
+
+static void
+fill_recent (FlWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-labs");
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))))
+    gtk_list_box_remove (self->recent_list, child);
+
+  for (guint i = 0; recent[i] != NULL && i < 5; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *base = g_path_get_basename (recent[i]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), recent[i]);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "path", g_strdup (recent[i]), g_free);
+      gtk_list_box_append (self->recent_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_list), recent[0] != NULL);
+}
+
+static void
+fl_window_init (FlWindow *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkNoSelection *selection;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (g_str_has_suffix (APP_ID, ".Devel"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  self->settings = g_settings_new ("io.github.failoverlab.FailoverLab");
+  self->tiles_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->events = gtk_string_list_new (NULL);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_event_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_event_row), NULL);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events)));
+  gtk_list_view_set_model (self->event_list, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_factory (self->event_list, factory);
+  g_object_unref (selection);
+
+  g_signal_connect (self->recent_list, "row-activated", G_CALLBACK (recent_activated), self);
+  fill_recent (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", FALSE);
+}
+
+FlWindow *
+fl_window_new (AdwApplication *application)
+{
+  return g_object_new (FL_TYPE_WINDOW, "application", application, NULL);
+}
+
+FlTimeline *
+fl_window_get_timeline (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->timeline;
+}
+
+/**
+ * fl_window_mark_fault:
+ * @dc: (nullable): the DC it is about
+ *
+ * Records t_fault now: the detector measures detection and switchover from it.
+ */
+void
+fl_window_mark_fault (FlWindow   *self,
+                      const char *dc,
+                      const char *note)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+
+  if (self->timeline == NULL)
+    return;
+  fl_timeline_mark_fault (self->timeline, FL_EVENT_FAULT, dc, note);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Fault marked: switchovers are measured from now")));
+}
+
+static void
+remember_recent (FlWindow   *self,
+                 const char *path)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-labs");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  g_strv_builder_add (builder, path);
+  for (guint i = 0, n = 1; recent[i] != NULL && n < 10; i++)
+    if (!g_str_equal (recent[i], path))
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-labs", (const char * const *)updated);
+}
+
+/**
+ * fl_window_open_lab:
+ *
+ * Starts probing @lab: a tile per DC, the banner, the events. The user's password comes from
+ * $FAILOVER_LAB_PASSWORD for now (the keyring lookup comes with the Preferences).
+ */
+gboolean
+fl_window_open_lab (FlWindow  *self,
+                    FlLab     *lab,
+                    GError   **error)
+{
+  g_autoptr(FlProbeConfig) config = NULL;
+  GtkWidget *child;
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (FL_IS_LAB (lab), FALSE);
+
+  config = fl_lab_create_probe_config (lab, g_getenv ("FAILOVER_LAB_PASSWORD"), error);
+  if (config == NULL)
+    return FALSE;
+
+  stop_probing (self);
+  g_set_object (&self->lab, lab);
+  self->config = g_steal_pointer (&config);
+  self->timeline = fl_timeline_new (self->config, 0);
+  self->detector = fl_switchover_detector_new (self->timeline);
+  self->scheduler = fl_probe_scheduler_new (self->config);
+  self->logon_since = 0;
+  g_signal_connect_object (self->scheduler, "sample", G_CALLBACK (fl_timeline_add_sample),
+                           self->timeline, G_CONNECT_SWAPPED);
+  g_signal_connect (self->timeline, "sample-added", G_CALLBACK (on_sample_added), self);
+  g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
+
+  g_hash_table_remove_all (self->tiles_by_name);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))))
+    gtk_flow_box_remove (self->tiles, child);
+  for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)
+    {
+      FlLabController *c = fl_lab_get_controller (lab, i);
+      GtkWidget *tile = fl_dc_tile_new (fl_lab_controller_get_name (c), fl_lab_controller_get_host (c),
+                                        fl_lab_controller_get_address (c), fl_lab_controller_get_site (c));
+
+      gtk_flow_box_append (self->tiles, tile);
+      g_hash_table_insert (self->tiles_by_name, (gpointer)fl_dc_tile_get_name (FL_DC_TILE (tile)), tile);
+    }
+  gtk_string_list_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)), NULL);
+
+  adw_window_title_set_title (self->window_title, fl_lab_get_name (lab));
+  adw_window_title_set_subtitle (self->window_title, fl_lab_get_domain (lab));
+  gtk_stack_set_visible_child_name (self->stack, "lab");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", TRUE);
+  if (fl_lab_get_file (lab) != NULL)
+    remember_recent (self, fl_lab_get_file (lab));
+
+  fl_timeline_mark_fault (self->timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
+  fl_probe_scheduler_start (self->scheduler);
+  running_changed (self);
+  refresh_banner (self);
+  return TRUE;
+}
+
+static void
+file_loaded (GObject      *object,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_file_get_path (G_FILE (object));
+  g_autoptr(FlLab) lab = NULL;
+  gsize len = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error))
+    goto failed;
+  lab = fl_lab_new_from_data (contents, len, &error);
+  if (lab == NULL)
+    {
+      g_prefix_error (&error, "%s: ", path);
+      goto failed;
+    }
+  /* relative paths in the lab (the keytab) are relative to its folder */
+  fl_lab_set_file (lab, path);
+  if (!fl_window_open_lab (self, lab, &error))
+    goto failed;
+  return;
+
+failed:
+  {
+    AdwToast *toast = adw_toast_new (error->message);
+
+    adw_toast_set_timeout (toast, 0);
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  }
+}
+
+/**
+ * fl_window_open_file:
+ *
+ * Loads a lab file (asynchronously) and opens it; errors show as a toast that names the
+ * JSON path at fault.
+ */
+void
+fl_window_open_file (FlWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+
+  g_file_load_contents_async (file, NULL, file_loaded, g_object_ref (self));
+}

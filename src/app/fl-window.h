@@ -1,0 +1,31 @@
+/* fl-window.h
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "fl-lab.h"
+#include "fl-timeline.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_WINDOW (fl_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlWindow, fl_window, FL, WINDOW, AdwApplicationWindow)
+
+FlWindow   *fl_window_new           (AdwApplication *application);
+gboolean    fl_window_open_lab      (FlWindow       *self,
+                                     FlLab          *lab,
+                                     GError        **error);
+void        fl_window_open_file     (FlWindow       *self,
+                                     GFile          *file);
+FlTimeline *fl_window_get_timeline  (FlWindow       *self);
+void        fl_window_mark_fault    (FlWindow       *self,
+                                     const char     *dc,
+                                     const char     *note);
+
+G_END_DECLS

@@ -1,0 +1,35 @@
+/* main.c: failover-lab
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <malloc.h>
+
+#include "fl-application.h"
+#include "fl-probe-config.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(FlApplication) app = NULL;
+
+  /* many short-lived worker allocations: a few malloc arenas keep the resident size flat */
+  mallopt (M_ARENA_MAX, 2);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* before any thread: libldap's start-up lookups, the GSSAPI profile (see fl_probe_init) */
+  fl_probe_init ();
+
+  app = fl_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,235 @@
+/* test-ui.c: widgets created, shown, destroyed and finalized; screenshots of the window
+ * (GSK_RENDERER=cairo) that fail on a blank or broken image. With FL_UI_LAB_FILE set (the
+ * wrapper does so inside the sandbox's client namespace) it also shows a live lab.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "fl-dc-tile.h"
+#include "fl-logon-banner.h"
+#include "fl-probe-config.h"
+#include "fl-window.h"
+
+static const char *shot_dir;
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_cb, loop);
+  g_main_loop_run (loop);
+}
+
+static GdkTexture *
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GdkTexture *texture;
+  g_autofree char *path = g_strdup_printf ("%s/%s.png", shot_dir, name);
+
+  g_assert_cmpint (w, >, 200);
+  g_assert_cmpint (h, >, 200);
+  /* a widget that changes all the time may have no render node between two frames: wait for
+   * one (a few frames at most) */
+  for (guint attempt = 0; attempt < 40; attempt++)
+    {
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node != NULL)
+        break;
+      snapshot = gtk_snapshot_new ();
+      spin (25);
+    }
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+  return texture;
+}
+
+typedef struct
+{
+  guint distinct;
+  guint dark;     /* text */
+  guint green;    /* success */
+  guint red;      /* error */
+} Stats;
+
+/* colour statistics of a region (fractions of the texture, 0–1) */
+static Stats
+region_stats (GdkTexture *texture,
+              double      x0,
+              double      y0,
+              double      x1,
+              double      y1)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize)w * h * 4);
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+  Stats st = { 0 };
+
+  gdk_texture_download (texture, data, (gsize)w * 4);
+  for (int y = (int)(y0 * h); y < (int)(y1 * h); y++)
+    for (int x = (int)(x0 * w); x < (int)(x1 * w); x++)
+      {
+        const guchar *p = data + ((gsize)y * w + x) * 4;   /* B G R A (native, little-endian) */
+        guint b = p[0], g = p[1], r = p[2];
+
+        g_hash_table_add (colours, GUINT_TO_POINTER ((r << 16) | (g << 8) | b));
+        if (r + g + b < 200)
+          st.dark++;
+        if (g > r + 40 && g > b + 10)
+          st.green++;
+        if (r > g + 60 && r > b + 60)
+          st.red++;
+      }
+  st.distinct = g_hash_table_size (colours);
+  return st;
+}
+
+static void
+test_tile_lifecycle (void)
+{
+  GtkWidget *tile = fl_dc_tile_new ("DC1", "dc1.test.local", "192.0.2.11", "Default-First-Site-Name");
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr(FlSample) ok = fl_sample_new (FL_CHECK_LDAP_PING, "DC1", FL_STATUS_OK, g_get_monotonic_time (), 1000, NULL, NULL);
+  g_autoptr(FlSample) reach = fl_sample_new (FL_CHECK_REACH, "DC1", FL_STATUS_OK, g_get_monotonic_time (), 1000, NULL, NULL);
+  g_autoptr(FlSample) refused = fl_sample_new (FL_CHECK_LDAP_PING, "DC1", FL_STATUS_FAIL, g_get_monotonic_time (), 1000, "refused", NULL);
+  g_autoptr(FlSample) gone = fl_sample_new (FL_CHECK_REACH, "DC1", FL_STATUS_TIMEOUT, g_get_monotonic_time (), 800000, NULL, NULL);
+
+  g_object_ref (tile);
+  gtk_window_set_child (GTK_WINDOW (window), tile);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_dc_tile_add_sample (FL_DC_TILE (tile), reach);
+  fl_dc_tile_add_sample (FL_DC_TILE (tile), ok);
+  g_assert_cmpstr (fl_dc_tile_get_state (FL_DC_TILE (tile)), ==, "Answering");
+  fl_dc_tile_add_sample (FL_DC_TILE (tile), refused);
+  /* running, but not answering: not the same as unreachable */
+  g_assert_cmpstr (fl_dc_tile_get_state (FL_DC_TILE (tile)), ==, "Up, services not answering");
+  fl_dc_tile_add_sample (FL_DC_TILE (tile), gone);
+  g_assert_cmpstr (fl_dc_tile_get_state (FL_DC_TILE (tile)), ==, "Unreachable");
+  fl_dc_tile_set_roles (FL_DC_TILE (tile), "PDC RID");
+  fl_dc_tile_set_serving (FL_DC_TILE (tile), TRUE);
+  spin (50);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (tile);
+}
+
+static void
+test_banner_lifecycle (void)
+{
+  GtkWidget *banner = fl_logon_banner_new ();
+  GtkWidget *window = gtk_window_new ();
+
+  g_object_ref (banner);
+  gtk_window_set_child (GTK_WINDOW (window), banner);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_logon_banner_update (FL_LOGON_BANNER (banner), "DC2", g_get_real_time (), "DC1", NULL,
+                          "locator view: DC1 → DC2 in 0.2 s");
+  fl_logon_banner_update (FL_LOGON_BANNER (banner), NULL, 0, NULL, NULL, NULL);
+  spin (50);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (banner);
+}
+
+static void
+test_window_welcome (void)
+{
+  FlWindow *window = fl_window_new (NULL);
+  g_autoptr(GdkTexture) shot = NULL;
+  Stats all, middle;
+
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (500);
+  shot = screenshot (GTK_WIDGET (window), "welcome");
+  all = region_stats (shot, 0, 0, 1, 1);
+  middle = region_stats (shot, 0.25, 0.3, 0.75, 0.7);
+  /* not blank: anti-aliased text and an icon make many colours; the title is dark text */
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (middle.dark, >, 200);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_live_lab (void)
+{
+  const char *lab_file = g_getenv ("FL_UI_LAB_FILE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLab) lab = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  FlWindow *window;
+  Stats tiles, banner;
+
+  if (lab_file == NULL)
+    {
+      g_test_skip ("no sandbox lab here (FL_UI_LAB_FILE is not set)");
+      return;
+    }
+  lab = fl_lab_new_from_file (lab_file, &error);
+  g_assert_no_error (error);
+
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_window_open_lab (window, lab, &error));
+  g_assert_no_error (error);
+  spin (4000);
+  shot = screenshot (GTK_WIDGET (window), "healthy-lab");
+  banner = region_stats (shot, 0.05, 0.05, 0.95, 0.28);
+  tiles = region_stats (shot, 0.05, 0.3, 0.95, 0.7);
+  g_assert_cmpuint (banner.dark, >, 1000);          /* the logon server's name, large */
+  g_assert_cmpuint (tiles.green, >, 100);           /* ok icons and "Answering" */
+  g_assert_cmpuint (tiles.red, <, 50);              /* nothing failed */
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_assert_finalize_object (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  textdomain (GETTEXT_PACKAGE);
+  fl_probe_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  {
+    /* without an application, load the stylesheet AdwApplication would load */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/failoverlab/FailoverLab/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  shot_dir = g_getenv ("FL_UI_SHOT_DIR") ? g_getenv ("FL_UI_SHOT_DIR") : ".";
+
+  g_test_add_func ("/ui/dc-tile/lifecycle", test_tile_lifecycle);
+  g_test_add_func ("/ui/logon-banner/lifecycle", test_banner_lifecycle);
+  g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
+  g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
+  return g_test_run ();
+}
