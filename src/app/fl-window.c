@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-chart.h"
 #include "fl-dc-tile.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
@@ -32,6 +33,8 @@ struct _FlWindow
   GtkListBox      *recent_list;
   FlLogonBanner   *banner;
   GtkFlowBox      *tiles;
+  FlChart         *chart;
+  GtkButton       *live_button;
   GtkListView     *event_list;
 
   /* owned */
@@ -230,6 +233,20 @@ mark_fault_action (GtkWidget  *widget,
 }
 
 static void
+follow_live_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  fl_chart_set_follow_live (FL_WINDOW (widget)->chart, TRUE);
+}
+
+static void
+follow_live_changed (FlWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->live_button), !fl_chart_get_follow_live (self->chart));
+}
+
+static void
 fl_window_class_init (FlWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -239,6 +256,7 @@ fl_window_class_init (FlWindowClass *klass)
   object_class->finalize = fl_window_finalize;
 
   g_type_ensure (FL_TYPE_LOGON_BANNER);
+  g_type_ensure (FL_TYPE_CHART);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/failoverlab/FailoverLab/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
@@ -249,10 +267,13 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recent_list);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, tiles);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, chart);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
 
   gtk_widget_class_install_action (widget_class, "win.running", NULL, toggle_running_action);
   gtk_widget_class_install_action (widget_class, "win.mark-fault", NULL, mark_fault_action);
+  gtk_widget_class_install_action (widget_class, "win.follow-live", NULL, follow_live_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.running", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mark-fault", NULL);
 }
@@ -314,6 +335,14 @@ fl_window_init (FlWindow *self)
   g_object_unref (selection);
 
   g_signal_connect (self->recent_list, "row-activated", G_CALLBACK (recent_activated), self);
+  g_signal_connect_swapped (self->chart, "notify::follow-live", G_CALLBACK (follow_live_changed), self);
+  follow_live_changed (self);
+  fl_chart_set_span (self->chart, g_settings_get_uint (self->settings, "chart-window-s"));
+  {
+    g_autofree char *palette = g_settings_get_string (self->settings, "palette");
+
+    fl_chart_set_colorblind (self->chart, g_str_equal (palette, "colorblind"));
+  }
   fill_recent (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", FALSE);
@@ -391,6 +420,7 @@ fl_window_open_lab (FlWindow  *self,
   if (config == NULL)
     return FALSE;
 
+  fl_chart_set_timeline (self->chart, NULL);
   stop_probing (self);
   g_set_object (&self->lab, lab);
   self->config = g_steal_pointer (&config);
@@ -425,6 +455,8 @@ fl_window_open_lab (FlWindow  *self,
   if (fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
+  fl_chart_set_timeline (self->chart, self->timeline);
+  fl_chart_set_follow_live (self->chart, TRUE);
   fl_timeline_mark_fault (self->timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
   fl_probe_scheduler_start (self->scheduler);
   running_changed (self);

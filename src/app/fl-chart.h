@@ -1,0 +1,30 @@
+/* fl-chart.h
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fl-timeline.h"
+
+G_BEGIN_DECLS
+
+#define FL_TYPE_CHART (fl_chart_get_type ())
+
+G_DECLARE_FINAL_TYPE (FlChart, fl_chart, FL, CHART, GtkWidget)
+
+GtkWidget *fl_chart_new             (void);
+void       fl_chart_set_timeline    (FlChart    *self,
+                                     FlTimeline *timeline);
+void       fl_chart_set_follow_live (FlChart    *self,
+                                     gboolean    follow);
+gboolean   fl_chart_get_follow_live (FlChart    *self);
+void       fl_chart_set_span        (FlChart    *self,
+                                     guint       seconds);
+void       fl_chart_set_colorblind  (FlChart    *self,
+                                     gboolean    colorblind);
+
+G_END_DECLS

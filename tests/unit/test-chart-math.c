@@ -1,0 +1,100 @@
+/* test-chart-math.c: the chart's time ↔ pixel arithmetic, zoom, pan and decimation
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "fl-chart-math.h"
+
+#define S(x) ((gint64)((x) * (double)G_USEC_PER_SEC))
+
+static void
+test_mapping_zoom_pan (void)
+{
+  FlChartWindow w = { S (100), S (60), 600 };
+  gint64 anchor;
+
+  g_assert_cmpfloat (fl_chart_x_for_time (&w, S (100)), ==, 0);
+  g_assert_cmpfloat (fl_chart_x_for_time (&w, S (130)), ==, 300);
+  g_assert_cmpint (fl_chart_time_for_x (&w, 600), ==, S (160));
+
+  /* zooming keeps the time under the pointer where it is */
+  anchor = fl_chart_time_for_x (&w, 150);
+  fl_chart_zoom (&w, 150, 0.5, S (10), S (3600));
+  g_assert_cmpint (w.span_us, ==, S (30));
+  g_assert_cmpint (ABS (fl_chart_time_for_x (&w, 150) - anchor), <=, 1);
+  /* clamped */
+  fl_chart_zoom (&w, 0, 0.01, S (10), S (3600));
+  g_assert_cmpint (w.span_us, ==, S (10));
+  fl_chart_zoom (&w, 0, 1000, S (10), S (3600));
+  g_assert_cmpint (w.span_us, ==, S (3600));
+
+  /* a drag of a tenth of the width moves a tenth of the span back */
+  w = (FlChartWindow) { S (100), S (60), 600 };
+  fl_chart_pan (&w, 60);
+  g_assert_cmpint (w.start_us, ==, S (94));
+}
+
+static void
+test_decimate (void)
+{
+  FlChartWindow w = { 0, S (10), 10 };   /* one column per second */
+  gint64 starts[] = { S (0), S (0.25), S (0.5), S (3), S (9.5), S (20) };
+  gint64 ends[] = { S (0.25), S (0.5), S (3), S (9.5), S (20), S (21) };
+  FlStatus statuses[] = { FL_STATUS_OK, FL_STATUS_FAIL, FL_STATUS_OK, FL_STATUS_TIMEOUT,
+                          FL_STATUS_SKIPPED, FL_STATUS_OK };
+  int columns[10];
+
+  fl_chart_decimate (&w, starts, ends, statuses, G_N_ELEMENTS (starts), columns);
+  /* the worst of a column wins: a 250 ms failure is never hidden */
+  g_assert_cmpint (columns[0], ==, FL_STATUS_FAIL);
+  g_assert_cmpint (columns[1], ==, FL_STATUS_OK);
+  g_assert_cmpint (columns[2], ==, FL_STATUS_OK);
+  g_assert_cmpint (columns[3], ==, FL_STATUS_TIMEOUT);
+  g_assert_cmpint (columns[8], ==, FL_STATUS_TIMEOUT);
+  g_assert_cmpint (columns[9], ==, FL_STATUS_TIMEOUT);   /* skipped is the mildest */
+
+  /* an empty lane stays empty */
+  fl_chart_decimate (&w, starts, ends, statuses, 0, columns);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpint (columns[i], ==, -1);
+}
+
+static void
+test_decimate_many (void)
+{
+  /* 8 h at 1 Hz into 1000 columns: every column gets its worst */
+  guint n = 8 * 3600;
+  g_autofree gint64 *starts = g_new (gint64, n);
+  g_autofree gint64 *ends = g_new (gint64, n);
+  g_autofree FlStatus *statuses = g_new (FlStatus, n);
+  FlChartWindow w = { 0, S (8 * 3600), 1000 };
+  int columns[1000];
+
+  for (guint i = 0; i < n; i++)
+    {
+      starts[i] = S (i);
+      ends[i] = S (i + 1);
+      statuses[i] = i == 12345 ? FL_STATUS_FAIL : FL_STATUS_OK;
+    }
+  fl_chart_decimate (&w, starts, ends, statuses, n, columns);
+  g_assert_cmpint (columns[(int)(12345 * 1000.0 / n)], ==, FL_STATUS_FAIL);
+  g_assert_cmpint (columns[0], ==, FL_STATUS_OK);
+  g_assert_cmpint (columns[999], ==, FL_STATUS_OK);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/chart/mapping-zoom-pan", test_mapping_zoom_pan);
+  g_test_add_func ("/chart/decimate", test_decimate);
+  g_test_add_func ("/chart/decimate-8h", test_decimate_many);
+  return g_test_run ();
+}
