@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <cairo-svg.h>
 #include <math.h>
 
 #include "fl-chart.h"
@@ -344,27 +345,19 @@ draw_axis (FlChart *self,
   }
 }
 
+/* Draws the whole chart on @cr: the widget's snapshot and the PNG/SVG exports share it. */
 static void
-fl_chart_snapshot (GtkWidget   *widget,
-                   GtkSnapshot *snapshot)
+fl_chart_draw (FlChart *self,
+               cairo_t *cr,
+               int      width)
 {
-  FlChart *self = FL_CHART (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  FlProbeConfig *config;
-  gint64 interval_us;
-  cairo_t *cr;
+  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+  gint64 interval_us = (gint64)fl_probe_config_get_interval_ms (config) * 1000;
   double y = 4;
 
-  if (self->timeline == NULL || width <= LABEL_WIDTH)
-    return;
-
-  config = fl_timeline_get_config (self->timeline);
-  interval_us = (gint64)fl_probe_config_get_interval_ms (config) * 1000;
   self->view.width_px = width - LABEL_WIDTH;
   if (self->follow_live)
     self->view.start_us = g_get_monotonic_time () - self->view.span_us;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   for (guint d = 0; d < fl_probe_config_get_n_dcs (config); d++)
     {
@@ -397,7 +390,67 @@ fl_chart_snapshot (GtkWidget   *widget,
       cairo_rectangle (cr, x0, 0, x1 - x0, y);
       cairo_fill (cr);
     }
+}
+
+static void
+fl_chart_snapshot (GtkWidget   *widget,
+                   GtkSnapshot *snapshot)
+{
+  FlChart *self = FL_CHART (widget);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (self->timeline == NULL || width <= LABEL_WIDTH)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  fl_chart_draw (self, cr, width);
   cairo_destroy (cr);
+}
+
+/**
+ * fl_chart_export:
+ * @svg: SVG rather than PNG
+ *
+ * Writes the chart as it is shown now (window, zoom) to @path, on a white background.
+ */
+gboolean
+fl_chart_export (FlChart     *self,
+                 const char  *path,
+                 gboolean     svg,
+                 GError     **error)
+{
+  int width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 800);
+  int height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 200);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+
+  g_return_val_if_fail (FL_IS_CHART (self), FALSE);
+
+  if (self->timeline == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("There is no chart yet"));
+      return FALSE;
+    }
+  surface = svg ? cairo_svg_surface_create (path, width, height)
+                : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  fl_chart_draw (self, cr, width);
+  cairo_destroy (cr);
+  if (svg)
+    cairo_surface_finish (surface);
+  else
+    cairo_surface_write_to_png (surface, path);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void

@@ -26,5 +26,9 @@ void       fl_chart_set_span        (FlChart    *self,
                                      guint       seconds);
 void       fl_chart_set_colorblind  (FlChart    *self,
                                      gboolean    colorblind);
+gboolean   fl_chart_export          (FlChart    *self,
+                                     const char *path,
+                                     gboolean    svg,
+                                     GError    **error);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-scheduler.h"
+#include "fl-recording.h"
 #include "fl-switchover-detector.h"
 #include "fl-window.h"
 
@@ -232,6 +233,108 @@ mark_fault_action (GtkWidget  *widget,
   fl_window_mark_fault (FL_WINDOW (widget), NULL, _("marked by hand"));
 }
 
+typedef struct
+{
+  GPtrArray         *items;
+  FlRecordingFormat  format;
+  GFile             *file;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_pointer (&job->items, g_ptr_array_unref);
+  g_clear_object (&job->file);
+  g_free (job);
+}
+
+/* worker thread: tens of megabytes for a long run must not stall the window */
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileOutputStream) out =
+    g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &error);
+
+  if (out == NULL || !fl_recording_write (job->items, job->format, G_OUTPUT_STREAM (out), cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  FlWindow *self = FL_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
+}
+
+static void
+export_response (GtkNativeDialog *dialog,
+                 int              response,
+                 FlWindow        *self)
+{
+  const char *kind = g_object_get_data (G_OBJECT (dialog), "kind");
+
+  if (response == GTK_RESPONSE_ACCEPT && self->timeline != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (g_str_equal (kind, "png") || g_str_equal (kind, "svg"))
+        {
+          if (!fl_chart_export (self->chart, path, g_str_equal (kind, "svg"), &error))
+            adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+          else
+            adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
+        }
+      else
+        {
+          g_autoptr(GTask) task = g_task_new (self, NULL, export_done, NULL);
+          ExportJob *job = g_new0 (ExportJob, 1);
+
+          job->items = fl_recording_collect (self->timeline);
+          job->format = g_str_equal (kind, "csv") ? FL_RECORDING_CSV : FL_RECORDING_JSONL;
+          job->file = g_object_ref (file);
+          g_task_set_source_tag (task, export_response);
+          g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
+          g_task_run_in_thread (task, export_thread);
+        }
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  const char *kind = g_variant_get_string (param, NULL);
+  g_autofree char *name = g_strdup_printf ("failover-lab.%s", kind);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data_full (G_OBJECT (dialog), "kind", g_strdup (kind), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 follow_live_action (GtkWidget  *widget,
                     const char *action_name,
@@ -274,6 +377,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.running", NULL, toggle_running_action);
   gtk_widget_class_install_action (widget_class, "win.mark-fault", NULL, mark_fault_action);
   gtk_widget_class_install_action (widget_class, "win.follow-live", NULL, follow_live_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.running", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mark-fault", NULL);
 }
@@ -346,6 +450,7 @@ fl_window_init (FlWindow *self)
   fill_recent (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
 }
 
 FlWindow *
@@ -452,6 +557,7 @@ fl_window_open_lab (FlWindow  *self,
   gtk_stack_set_visible_child_name (self->stack, "lab");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
   if (fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
@@ -512,4 +618,19 @@ fl_window_open_file (FlWindow *self,
   g_return_if_fail (FL_IS_WINDOW (self));
 
   g_file_load_contents_async (file, NULL, file_loaded, g_object_ref (self));
+}
+
+/**
+ * fl_window_export_chart:
+ *
+ * The chart as shown, to a PNG or SVG file (what the Export menu does, without the dialog).
+ */
+gboolean
+fl_window_export_chart (FlWindow    *self,
+                        const char  *path,
+                        gboolean     svg,
+                        GError     **error)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+  return fl_chart_export (self->chart, path, svg, error);
 }

@@ -27,5 +27,9 @@ FlTimeline *fl_window_get_timeline  (FlWindow       *self);
 void        fl_window_mark_fault    (FlWindow       *self,
                                      const char     *dc,
                                      const char     *note);
+gboolean    fl_window_export_chart  (FlWindow       *self,
+                                     const char     *path,
+                                     gboolean        svg,
+                                     GError        **error);
 
 G_END_DECLS

@@ -1214,11 +1214,13 @@ fsmo_owner (Run        *run,
   return g_strndup (server_dn + 3, strcspn (server_dn + 3, ","));
 }
 
-static FlSample *
-check_fsmo (Run                *run,
-            const FlCheckHints *hints)
+/* One DC's view of the five roles: @owners[i] set where it could be read. */
+static gboolean
+fsmo_read (Run              *run,
+           const FlProbeDc  *dc,
+           char            **owners,
+           GError          **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(LDAP) ld = NULL;
   g_autofree char *ccache = NULL;
   krb5_context ctx = NULL;
@@ -1229,37 +1231,28 @@ check_fsmo (Run                *run,
   g_autofree char *config_nc = NULL;
   g_autofree char *schema_nc = NULL;
   LDAPMessage *result = NULL;
-  const FlProbeDc *dc = NULL;
+  GError *local_error = NULL;
   OM_uint32 minor;
   struct timeval tv;
-  g_autoptr(GString) unknown_roles = g_string_new (NULL);
-  guint unknown = 0;
   int rc;
 
-  /* read from the DC the locator uses; any DC holds the same (replicated) answer */
-  if (hints != NULL && hints->logon_server != NULL)
-    dc = fl_probe_config_lookup_dc (run->config, hints->logon_server);
-  if (dc == NULL)
-    dc = fl_probe_config_get_dc (run->config, 0);
-  g_variant_dict_insert (&run->detail, "server", "s", dc->name);
-
-  ccache = fsmo_credentials (run, dc, &ctx, &cc, &error);
+  ccache = fsmo_credentials (run, dc, &ctx, &cc, error);
   if (ccache == NULL)
-    return run_fail (run, error);
+    return FALSE;
 
   /* the GSSAPI mechanism of this thread uses that ccache (and only this thread) */
   gss_krb5_ccache_name (&minor, ccache, NULL);
 
-  ld = ldap_open_dc (dc, run->deadline, &error);
+  ld = ldap_open_dc (dc, run->deadline, &local_error);
   if (ld != NULL)
     {
       rc = ldap_sasl_interactive_bind_s (ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
                                          sasl_interact_none, NULL);
       if (rc != LDAP_SUCCESS)
-        set_ldap_error (&error, ld, rc, _("Kerberos bind"));
+        set_ldap_error (&local_error, ld, rc, _("Kerberos bind"));
     }
 
-  if (error == NULL)
+  if (local_error == NULL)
     {
       set_timeval (&tv, fl_net_remaining_us (run->deadline));
       rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", nc_attrs, 0, NULL, NULL,
@@ -1272,38 +1265,27 @@ check_fsmo (Run                *run,
         }
       ldap_msgfree (result);
       if (rc != LDAP_SUCCESS || domain_nc == NULL || config_nc == NULL || schema_nc == NULL)
-        set_ldap_error (&error, ld, rc != LDAP_SUCCESS ? rc : LDAP_NO_SUCH_OBJECT, "rootDSE");
+        set_ldap_error (&local_error, ld, rc != LDAP_SUCCESS ? rc : LDAP_NO_SUCH_OBJECT, "rootDSE");
     }
 
-  if (error == NULL)
+  if (local_error == NULL)
     {
       g_autofree char *rid = g_strdup_printf ("CN=RID Manager$,CN=System,%s", domain_nc);
       g_autofree char *infra = g_strdup_printf ("CN=Infrastructure,%s", domain_nc);
       g_autofree char *parts = g_strdup_printf ("CN=Partitions,%s", config_nc);
       const char *dns[] = { domain_nc, rid, infra, parts, schema_nc };
 
-      for (guint i = 0; error == NULL && i < G_N_ELEMENTS (fsmo_roles); i++)
+      for (guint i = 0; local_error == NULL && i < G_N_ELEMENTS (fsmo_roles); i++)
         {
-          g_autofree char *owner = fsmo_owner (run, ld, dns[i], &error);
+          char *owner;
 
-          /* Samba right after a restart sometimes returns the object without the attribute:
-           * ask once more before calling the role unknown */
-          if (owner != NULL && g_str_equal (owner, "?"))
-            {
-              g_free (owner);
-              owner = fsmo_owner (run, ld, dns[i], &error);
-            }
-          if (owner != NULL)
-            {
-              g_variant_dict_insert (&run->detail, fsmo_roles[i].key, "s", owner);
-              if (g_str_equal (owner, "?"))
-                {
-                  if (unknown_roles->len > 0)
-                    g_string_append (unknown_roles, ", ");
-                  g_string_append (unknown_roles, _(fsmo_roles[i].label));
-                  unknown++;
-                }
-            }
+          if (owners[i] != NULL)
+            continue;
+          owner = fsmo_owner (run, ld, dns[i], &local_error);
+          if (owner != NULL && !g_str_equal (owner, "?"))
+            owners[i] = owner;
+          else
+            g_free (owner);
         }
     }
 
@@ -1311,8 +1293,76 @@ check_fsmo (Run                *run,
   krb5_cc_destroy (ctx, cc);
   krb5_free_context (ctx);
 
-  if (error != NULL)
-    return run_fail (run, error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static FlSample *
+check_fsmo (Run                *run,
+            const FlCheckHints *hints)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GString) unknown_roles = g_string_new (NULL);
+  char *owners[G_N_ELEMENTS (fsmo_roles)] = { NULL };
+  const char *read_from = NULL;
+  guint unknown = 0;
+
+  /* read from the DC the locator uses; a DC that cannot say (still starting, a partition not
+   * yet in place) hands over to the next one */
+  if (hints != NULL && hints->logon_server != NULL &&
+      fl_probe_config_lookup_dc (run->config, hints->logon_server) != NULL)
+    g_ptr_array_add (order, (gpointer)fl_probe_config_lookup_dc (run->config, hints->logon_server));
+  for (guint i = 0; i < fl_probe_config_get_n_dcs (run->config); i++)
+    if (!g_ptr_array_find (order, fl_probe_config_get_dc (run->config, i), NULL))
+      g_ptr_array_add (order, (gpointer)fl_probe_config_get_dc (run->config, i));
+
+  for (guint d = 0; d < order->len && fl_net_remaining_us (run->deadline) > 0; d++)
+    {
+      const FlProbeDc *dc = order->pdata[d];
+      g_autoptr(GError) dc_error = NULL;
+      guint missing = 0;
+
+      if (!fsmo_read (run, dc, owners, &dc_error))
+        {
+          if (error == NULL)
+            error = g_steal_pointer (&dc_error);
+          continue;
+        }
+      if (read_from == NULL)
+        read_from = dc->name;
+      for (guint i = 0; i < G_N_ELEMENTS (fsmo_roles); i++)
+        if (owners[i] == NULL)
+          missing++;
+      if (missing == 0)
+        break;
+    }
+
+  if (read_from == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (fsmo_roles); i++)
+        g_free (owners[i]);
+      return run_fail (run, error);
+    }
+
+  g_variant_dict_insert (&run->detail, "server", "s", read_from);
+  for (guint i = 0; i < G_N_ELEMENTS (fsmo_roles); i++)
+    {
+      g_variant_dict_insert (&run->detail, fsmo_roles[i].key, "s", owners[i] ? owners[i] : "?");
+      if (owners[i] == NULL)
+        {
+          if (unknown_roles->len > 0)
+            g_string_append (unknown_roles, ", ");
+          g_string_append (unknown_roles, _(fsmo_roles[i].label));
+          unknown++;
+        }
+      g_free (owners[i]);
+    }
+
   if (unknown > 0)
     {
       g_autofree char *message =

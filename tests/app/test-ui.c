@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include "fl-dc-tile.h"
 #include "fl-logon-banner.h"
@@ -202,6 +203,24 @@ test_window_live_lab (void)
   g_assert_cmpuint (banner.dark, >, 1000);          /* the logon server's name, large */
   g_assert_cmpuint (tiles.green, >, 100);           /* ok icons and "Answering" */
   g_assert_cmpuint (tiles.red, <, 50);              /* nothing failed */
+
+  /* the chart exports as PNG and SVG */
+  {
+    g_autofree char *png = g_strdup_printf ("%s/chart.png", shot_dir);
+    g_autofree char *svg = g_strdup_printf ("%s/chart.svg", shot_dir);
+    g_autofree char *svg_text = NULL;
+    g_autoptr(GdkTexture) chart = NULL;
+
+    g_assert_true (fl_window_export_chart (window, png, FALSE, &error));
+    g_assert_no_error (error);
+    g_assert_true (fl_window_export_chart (window, svg, TRUE, &error));
+    g_assert_no_error (error);
+    chart = gdk_texture_new_from_filename (png, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (region_stats (chart, 0.5, 0, 1, 0.8).green, >, 500);   /* ok lanes */
+    g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+    g_assert_nonnull (strstr (svg_text, "<svg"));
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
   g_assert_finalize_object (window);

@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
+#include "fl-recording.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
 
@@ -193,6 +195,65 @@ test_json_round_trip (void)
   g_assert_cmpstr (fl_event_get_to (e2), ==, "DC2");
 }
 
+static char *
+write_recording (FlTimeline        *timeline,
+                 FlRecordingFormat  format)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = fl_recording_collect (timeline);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  g_assert_true (fl_recording_write (items, format, out, NULL, &error));
+  g_assert_no_error (error);
+  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
+}
+
+static void
+test_recording (void)
+{
+  g_autoptr(FlProbeConfig) config = two_dcs ();
+  g_autoptr(FlTimeline) timeline = fl_timeline_new (config, 0);
+  g_autoptr(FlSwitchoverDetector) detector = fl_switchover_detector_new (timeline);
+  g_autoptr(FlSample) quoted = fl_sample_new_full (FL_CHECK_LDAP, "DC2", FL_STATUS_FAIL, S (2.5), S (2.5), 1500,
+                                                   "LDAP rootDSE: \"odd\", with a comma", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *jsonl = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_samples = 0, n_events = 0;
+
+  round_of (timeline, S (1), FL_STATUS_OK, FL_STATUS_OK, "DC1");
+  round_of (timeline, S (2), FL_STATUS_FAIL, FL_STATUS_OK, "DC2");
+  fl_timeline_add_sample (timeline, quoted);
+
+  csv = write_recording (timeline, FL_RECORDING_CSV);
+  g_assert_true (g_str_has_prefix (csv, "time,dc,check,status,latency_ms,server,message\n"));
+  g_assert_nonnull (strstr (csv, ",DC2,ldap,fail,1.500,,\"LDAP rootDSE: \"\"odd\"\", with a comma\"\n"));
+  g_assert_nonnull (strstr (csv, ",,locator,ok,10.000,DC2,\n"));
+
+  jsonl = write_recording (timeline, FL_RECORDING_JSONL);
+  lines = g_strsplit (jsonl, "\n", -1);
+  for (guint i = 0; lines[i] && *lines[i]; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      o = json_node_get_object (json_parser_get_root (parser));
+      if (g_str_equal (json_object_get_string_member (o, "type"), "sample"))
+        {
+          g_autoptr(FlSample) back = fl_sample_new_from_json (json_parser_get_root (parser), NULL);
+
+          g_assert_nonnull (back);
+          n_samples++;
+        }
+      else
+        n_events++;
+    }
+  g_assert_cmpuint (n_samples, ==, 7);
+  g_assert_cmpuint (n_events, >=, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -203,5 +264,6 @@ main (int   argc,
   g_test_add_func ("/detector/observed-fault-and-all-down", test_observed_fault_and_all_down);
   g_test_add_func ("/timeline/ring-buffer", test_ring_buffer);
   g_test_add_func ("/timeline/json-round-trip", test_json_round_trip);
+  g_test_add_func ("/timeline/recording-csv-jsonl", test_recording);
   return g_test_run ();
 }
