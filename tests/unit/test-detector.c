@@ -225,6 +225,7 @@ test_recording (void)
   round_of (timeline, S (1), FL_STATUS_OK, FL_STATUS_OK, "DC1");
   round_of (timeline, S (2), FL_STATUS_FAIL, FL_STATUS_OK, "DC2");
   fl_timeline_add_sample (timeline, quoted);
+  g_assert_cmpstr (fl_switchover_detector_get_logon_server (detector), ==, "DC2");
 
   csv = write_recording (timeline, FL_RECORDING_CSV);
   g_assert_true (g_str_has_prefix (csv, "time,dc,check,status,latency_ms,server,message\n"));
