@@ -29,6 +29,7 @@ struct _FlWindow
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle  *window_title;
   GtkToggleButton *run_button;
+  GtkDropDown     *interval_dropdown;
   GtkStack        *stack;
   AdwStatusPage   *welcome_page;
   GtkListBox      *recent_list;
@@ -336,6 +337,118 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+palette_switched (FlWindow   *self,
+                  GParamSpec *pspec,
+                  GtkSwitch  *sw)
+{
+  g_settings_set_string (self->settings, "palette", gtk_switch_get_active (sw) ? "colorblind" : "default");
+}
+
+static const guint intervals_ms[] = { 100, 250, 500, 1000, 2000, 5000, 10000 };
+
+static void
+interval_selected (FlWindow *self)
+{
+  guint i = gtk_drop_down_get_selected (self->interval_dropdown);
+
+  if (i < G_N_ELEMENTS (intervals_ms) &&
+      g_settings_get_uint (self->settings, "interval-ms") != intervals_ms[i])
+    g_settings_set_uint (self->settings, "interval-ms", intervals_ms[i]);
+}
+
+/* GSettings → the probing and the chart, live */
+static void
+settings_changed (GSettings  *settings,
+                  const char *key,
+                  FlWindow   *self)
+{
+  if (g_str_equal (key, "interval-ms"))
+    {
+      guint ms = g_settings_get_uint (settings, key);
+      guint best = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (intervals_ms); i++)
+        if (intervals_ms[i] <= ms)
+          best = i;
+      if (gtk_drop_down_get_selected (self->interval_dropdown) != best)
+        gtk_drop_down_set_selected (self->interval_dropdown, best);
+      if (self->scheduler != NULL)
+        fl_probe_scheduler_set_interval (self->scheduler, ms);
+    }
+  else if (g_str_equal (key, "deadline-ms") && self->scheduler != NULL)
+    fl_probe_scheduler_set_deadline (self->scheduler, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "chart-window-s"))
+    fl_chart_set_span (self->chart, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "palette"))
+    {
+      g_autofree char *palette = g_settings_get_string (settings, key);
+
+      fl_chart_set_colorblind (self->chart, g_str_equal (palette, "colorblind"));
+    }
+}
+
+static GtkWidget *
+spin_row (const char *title,
+          const char *subtitle,
+          GSettings  *settings,
+          const char *key,
+          double      min,
+          double      max,
+          double      step)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, step);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  return row;
+}
+
+static void
+preferences_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  FlWindow *self = FL_WINDOW (widget);
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *probing = adw_preferences_group_new ();
+  GtkWidget *chart = adw_preferences_group_new ();
+  GtkWidget *palette = adw_action_row_new ();
+  GtkWidget *colorblind = gtk_switch_new ();
+  g_autofree char *current = g_settings_get_string (self->settings, "palette");
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (probing), _("Probing"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (probing),
+                             spin_row (_("Interval"), _("Milliseconds between two rounds of checks"),
+                                       self->settings, "interval-ms", 100, 10000, 50));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (probing),
+                             spin_row (_("Deadline"), _("Milliseconds a check may take before it counts as a timeout"),
+                                       self->settings, "deadline-ms", 50, 10000, 50));
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (chart), _("Chart"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart),
+                             spin_row (_("Window"), _("Seconds of history the chart shows (1 minute to 8 hours)"),
+                                       self->settings, "chart-window-s", 60, 28800, 60));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (palette), _("Colour-Blind-Safe Palette"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (palette), _("Okabe–Ito colours instead of the theme's"));
+  gtk_switch_set_active (GTK_SWITCH (colorblind), g_str_equal (current, "colorblind"));
+  gtk_widget_set_valign (colorblind, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (colorblind, "notify::active", G_CALLBACK (palette_switched), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (palette), colorblind);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (palette), colorblind);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart), palette);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (probing));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 follow_live_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
@@ -365,6 +478,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, interval_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recent_list);
@@ -378,6 +492,8 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.mark-fault", NULL, mark_fault_action);
   gtk_widget_class_install_action (widget_class, "win.follow-live", NULL, follow_live_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.running", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mark-fault", NULL);
 }
@@ -441,6 +557,9 @@ fl_window_init (FlWindow *self)
   g_signal_connect (self->recent_list, "row-activated", G_CALLBACK (recent_activated), self);
   g_signal_connect_swapped (self->chart, "notify::follow-live", G_CALLBACK (follow_live_changed), self);
   follow_live_changed (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed), self, 0);
+  g_signal_connect_swapped (self->interval_dropdown, "notify::selected", G_CALLBACK (interval_selected), self);
+  settings_changed (self->settings, "interval-ms", self);
   fl_chart_set_span (self->chart, g_settings_get_uint (self->settings, "chart-window-s"));
   {
     g_autofree char *palette = g_settings_get_string (self->settings, "palette");
@@ -563,6 +682,9 @@ fl_window_open_lab (FlWindow  *self,
 
   fl_chart_set_timeline (self->chart, self->timeline);
   fl_chart_set_follow_live (self->chart, TRUE);
+  /* the lab file's probe settings, then the header and Preferences change them live */
+  g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
+  g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
   fl_timeline_mark_fault (self->timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
   fl_probe_scheduler_start (self->scheduler);
   running_changed (self);
