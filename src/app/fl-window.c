@@ -557,6 +557,18 @@ fl_window_init (FlWindow *self)
   g_signal_connect (self->recent_list, "row-activated", G_CALLBACK (recent_activated), self);
   g_signal_connect_swapped (self->chart, "notify::follow-live", G_CALLBACK (follow_live_changed), self);
   follow_live_changed (self);
+  {
+    /* built here: GTK 4.8 does not translate the items of a GtkStringList in a template */
+    static const char * const labels[] = {
+      N_("every 100 ms"), N_("every 250 ms"), N_("every 500 ms"), N_("every 1 s"),
+      N_("every 2 s"), N_("every 5 s"), N_("every 10 s"),
+    };
+    g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+      gtk_string_list_append (model, _(labels[i]));
+    gtk_drop_down_set_model (self->interval_dropdown, G_LIST_MODEL (model));
+  }
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed), self, 0);
   g_signal_connect_swapped (self->interval_dropdown, "notify::selected", G_CALLBACK (interval_selected), self);
   settings_changed (self->settings, "interval-ms", self);
