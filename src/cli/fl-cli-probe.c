@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fl-checks.h"
 #include "fl-cli-common.h"
 #include "fl-probe-scheduler.h"
 #include "fl-switchover-detector.h"
@@ -244,13 +245,6 @@ typedef enum { SHOW_TABLE, SHOW_LOCATE, SHOW_FSMO } Show;
 static void
 print_fsmo (FlSample *sample)
 {
-  const struct { const char *key; const char *label; } roles[] = {
-    { "schema", N_("Schema master") },
-    { "naming", N_("Domain naming master") },
-    { "pdc", N_("PDC emulator") },
-    { "rid", N_("RID master") },
-    { "infrastructure", N_("Infrastructure master") },
-  };
   g_autofree char *ms = fl_cli_format_ms (fl_sample_get_latency_us (sample));
 
   if (fl_sample_get_status (sample) != FL_STATUS_OK)
@@ -258,12 +252,12 @@ print_fsmo (FlSample *sample)
       fprintf (stderr, "failoverctl: %s\n", fl_sample_get_message (sample));
       return;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+  for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
     {
-      const char *label = _(roles[i].label);
+      const char *label = fl_fsmo_role_label (i);
 
       printf ("%s%*s %s\n", label, (int)MAX (0, 24 - g_utf8_strlen (label, -1)), "",
-              fl_sample_lookup_string (sample, roles[i].key));
+              fl_sample_lookup_string (sample, fl_fsmo_role_key (i)));
     }
   printf (_("(read from %s with a Kerberos bind in %s)\n"),
           fl_sample_lookup_string (sample, "server"), ms);

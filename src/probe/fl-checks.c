@@ -140,7 +140,7 @@ check_reach_address (Run        *run,
    * comes from the host itself. */
   g_clear_error (&error);
   g_variant_dict_insert (&run->detail, "method", "s", "tcp");
-  socket = fl_net_tcp_connect (address, 389, run->deadline, &error);
+  socket = fl_net_tcp_connect (address, 389, "TCP", run->deadline, &error);
   if (socket != NULL || g_error_matches (error, FL_PROBE_ERROR, FL_PROBE_ERROR_REFUSED))
     return run_finish (run, FL_STATUS_OK, NULL);
   return run_fail (run, error);
@@ -152,21 +152,11 @@ check_tcp_service (Run        *run,
                    const char *service)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) socket = fl_net_tcp_connect (run->dc->address, port, run->deadline, &error);
+  g_autoptr(GSocket) socket = fl_net_tcp_connect (run->dc->address, port, service, run->deadline,
+                                                  &error);
 
   if (socket == NULL)
-    {
-      /* name the service, not "TCP" */
-      g_autofree char *message = NULL;
-
-      if (error->domain == FL_PROBE_ERROR && g_str_has_prefix (error->message, "TCP"))
-        {
-          message = g_strconcat (service, error->message + 3, NULL);
-          g_free (error->message);
-          error->message = g_steal_pointer (&message);
-        }
-      return run_fail (run, error);
-    }
+    return run_fail (run, error);
   return run_finish (run, FL_STATUS_OK, NULL);
 }
 
@@ -298,7 +288,7 @@ ldap_open_dc (const FlProbeDc  *dc,
               gint64            deadline_us,
               GError          **error)
 {
-  g_autoptr(GSocket) socket = fl_net_tcp_connect (dc->address, 389, deadline_us, error);
+  g_autoptr(GSocket) socket = fl_net_tcp_connect (dc->address, 389, "LDAP", deadline_us, error);
   g_autofree char *url = NULL;
   struct timeval tv;
   LDAP *ld = NULL;
@@ -306,16 +296,7 @@ ldap_open_dc (const FlProbeDc  *dc,
   int fd, rc;
 
   if (socket == NULL)
-    {
-      if (*error != NULL && g_str_has_prefix ((*error)->message, "TCP"))
-        {
-          char *message = g_strconcat ("LDAP", (*error)->message + 3, NULL);
-
-          g_free ((*error)->message);
-          (*error)->message = message;
-        }
-      return NULL;
-    }
+    return NULL;
 
   fd = dup (g_socket_get_fd (socket));
   url = g_strdup_printf ("ldap://%s:389", dc->host);
@@ -1060,13 +1041,37 @@ check_locator (Run                *run,
 static const struct {
   const char *key;
   const char *label;
-} fsmo_roles[] = {
+} fsmo_roles[FL_FSMO_N_ROLES] = {
   { "pdc", N_("PDC emulator") },
   { "rid", N_("RID master") },
   { "infrastructure", N_("Infrastructure master") },
   { "naming", N_("Domain naming master") },
   { "schema", N_("Schema master") },
 };
+
+/**
+ * fl_fsmo_role_key:
+ *
+ * Returns: the detail key of the fsmo sample for role @i ("pdc", "rid", …)
+ */
+const char *
+fl_fsmo_role_key (guint i)
+{
+  g_return_val_if_fail (i < G_N_ELEMENTS (fsmo_roles), NULL);
+  return fsmo_roles[i].key;
+}
+
+/**
+ * fl_fsmo_role_label:
+ *
+ * Returns: the role's name for people, translated ("PDC emulator")
+ */
+const char *
+fl_fsmo_role_label (guint i)
+{
+  g_return_val_if_fail (i < G_N_ELEMENTS (fsmo_roles), NULL);
+  return _(fsmo_roles[i].label);
+}
 
 static int
 sasl_interact_none (LDAP     *ld,

@@ -18,6 +18,11 @@ typedef struct
   const char *logon_server;  /* the DC the locator found last time (the cached DC) */
 } FlCheckHints;
 
+#define FL_FSMO_N_ROLES 5
+
+const char *fl_fsmo_role_key   (guint i);
+const char *fl_fsmo_role_label (guint i);
+
 FlSample *fl_check_run (FlCheckKind          kind,
                         FlProbeConfig       *config,
                         const FlProbeDc     *dc,

@@ -90,12 +90,14 @@ wait_for (GSocket      *socket,
 
 /**
  * fl_net_tcp_connect:
+ * @service: what errors call it, e.g. "LDAP"
  *
  * Returns: (transfer full): a connected socket, or %NULL with a probe error
  */
 GSocket *
 fl_net_tcp_connect (const char  *address,
                     guint16      port,
+                    const char  *service,
                     gint64       deadline_us,
                     GError     **error)
 {
@@ -126,7 +128,7 @@ fl_net_tcp_connect (const char  *address,
   return g_steal_pointer (&socket);
 
 failed:
-  fl_net_set_error (error, io_error, address, port, "TCP");
+  fl_net_set_error (error, io_error, address, port, service);
   return NULL;
 }
 

@@ -18,6 +18,7 @@ typedef gboolean (*FlNetAcceptFunc) (const guint8 *data,
 gint64    fl_net_remaining_us  (gint64           deadline_us);
 GSocket  *fl_net_tcp_connect   (const char      *address,
                                 guint16          port,
+                                const char      *service,
                                 gint64           deadline_us,
                                 GError         **error);
 GBytes   *fl_net_udp_exchange  (const char      *address,

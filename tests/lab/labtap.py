@@ -83,14 +83,13 @@ def run(argv, env=None, timeout=60, input=None):
     return p, time.monotonic() - t0
 
 
-def tcp_connect(addr, port, timeout):
-    """Returns (outcome, seconds): open, refused, timeout, unreachable."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.settimeout(timeout)
+def _attempt(sock, action, success, timeout):
+    """Runs action(sock); returns (outcome, seconds): success, refused, timeout, unreachable."""
+    sock.settimeout(timeout)
     t0 = time.monotonic()
     try:
-        s.connect((addr, port))
-        r = "open"
+        action(sock)
+        r = success
     except ConnectionRefusedError:
         r = "refused"
     except socket.timeout:
@@ -98,8 +97,14 @@ def tcp_connect(addr, port, timeout):
     except OSError as e:
         r = "unreachable" if e.errno in (113, 101) else f"errno {e.errno}"
     finally:
-        s.close()
+        sock.close()
     return r, time.monotonic() - t0
+
+
+def tcp_connect(addr, port, timeout):
+    """Returns (outcome, seconds): open, refused, timeout, unreachable."""
+    return _attempt(socket.socket(socket.AF_INET, socket.SOCK_STREAM),
+                    lambda s: s.connect((addr, port)), "open", timeout)
 
 
 def dns_udp(server, name, qtype=33, timeout=1.0):
@@ -132,21 +137,12 @@ def dns_udp(server, name, qtype=33, timeout=1.0):
 
 
 def ping(addr, timeout=1.0):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
-    s.settimeout(timeout)
-    t0 = time.monotonic()
-    try:
+    def echo(s):
         s.connect((addr, 0))
         s.send(struct.pack(">BBHHH", 8, 0, 0, 0, 1) + b"failover-lab")
         s.recv(1024)
-        r = "ok"
-    except socket.timeout:
-        r = "timeout"
-    except OSError as e:
-        r = "unreachable" if e.errno in (113, 101) else f"errno {e.errno}"
-    finally:
-        s.close()
-    return r, time.monotonic() - t0
+    return _attempt(socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP),
+                    echo, "ok", timeout)
 
 
 def kinit(principal, krb5_conf, ccache_dir, password=None, keytab=None, timeout=60):
