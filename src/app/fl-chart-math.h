@@ -40,4 +40,50 @@ void     fl_chart_decimate        (const FlChartWindow *w,
                                    guint                n,
                                    int                 *columns);
 
+void     fl_chart_decimate_values (const FlChartWindow *w,
+                                   const gint64        *times_us,
+                                   const double        *values,
+                                   guint                n,
+                                   double              *mins,
+                                   double              *maxs);
+double   fl_chart_nice_ceiling    (double               value);
+double   fl_chart_scale           (double               value,
+                                   double               bottom,
+                                   double               top,
+                                   gboolean             log_scale);
+
+typedef struct
+{
+  gint8  status;   /* worst FlStatus, -1 for none */
+  gint8  server;   /* 1 + DC index a client view named, 0 for none */
+  float  lo;       /* smallest and largest value, NAN for none */
+  float  hi;
+} FlChartBucket;
+
+typedef struct
+{
+  gint64  bucket_us;
+  gint64  b0;          /* index of buckets[0] */
+  GArray *buckets;     /* FlChartBucket */
+  gint64  from_b;      /* complete from this bucket on */
+  gint64  merged_us;   /* the start of the last sample added */
+} FlChartColumns;
+
+void                 fl_chart_columns_init          (FlChartColumns       *self,
+                                                     gint64                bucket_us,
+                                                     gint64                from_us);
+void                 fl_chart_columns_clear         (FlChartColumns       *self);
+gint64               fl_chart_columns_bucket_for    (const FlChartColumns *self,
+                                                     gint64                t_us);
+void                 fl_chart_columns_add           (FlChartColumns       *self,
+                                                     gint64                start_us,
+                                                     gint64                end_us,
+                                                     FlStatus              status,
+                                                     int                   server,
+                                                     double                value);
+const FlChartBucket *fl_chart_columns_lookup        (const FlChartColumns *self,
+                                                     gint64                b);
+void                 fl_chart_columns_forget_before (FlChartColumns       *self,
+                                                     gint64                b);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <cairo-svg.h>
 #include <math.h>
+#include <string.h>
 
 #include "fl-chart.h"
 #include "fl-chart-math.h"
@@ -21,6 +22,7 @@
 #define LANE_GAP     2
 #define GROUP_GAP    10
 #define AXIS_HEIGHT  22
+#define LATENCY_HEIGHT 72
 #define MIN_SPAN_US  (G_GINT64_CONSTANT (10) * G_USEC_PER_SEC)
 #define MAX_SPAN_US  (G_GINT64_CONSTANT (8) * 3600 * G_USEC_PER_SEC)
 
@@ -44,19 +46,74 @@ struct _FlChart
   FlChartWindow  view;          /* start and span; width set at draw */
   double         drag_start_x;
   double         drag_x;
+  double         hover_x;       /* -1 when the pointer is elsewhere */
+
+  /* drawing */
+  FlSample     **scratch;       /* one lane's new samples (no references) */
+  guint          scratch_size;
+  FlChartColumns *columns;      /* per (DC or domain, check), as the timeline's series */
+  guint          n_columns;
+  GArray        *lanes;         /* Lane, where each was drawn: for tooltips */
+  double         latency_top_ms;
+
+  /* the chart as last drawn; redrawn only when the data, the window or the style change, not
+   * for the pointer's selection and hover line */
+  GdkTexture    *cache;
+  guint64        generation;
+  guint64        cache_generation;
+  FlChartWindow  cache_view;
+  int            cache_height;
 
   guint          follow_live : 1;
   guint          dragging : 1;
   guint          colorblind : 1;
+  guint          latency_log : 1;
 };
+
+typedef struct
+{
+  double       y;
+  double       height;
+  const char  *dc;    /* interned; NULL for a domain-wide view */
+  FlCheckKind  kind;
+  gboolean     latency;
+} Lane;
 
 enum {
   PROP_0,
   PROP_FOLLOW_LIVE,
+  PROP_LATENCY_LOG,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void
+invalidate (FlChart *self)
+{
+  self->generation++;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* the samples of one lane from @from_us on (and the one before, which covers the left edge) */
+static guint
+visible_samples (FlChart     *self,
+                 const char  *dc,
+                 FlCheckKind  kind,
+                 gint64       from_us)
+{
+  guint n = fl_timeline_get_n_samples (self->timeline, dc, kind);
+  guint first = fl_timeline_find_sample (self->timeline, dc, kind, from_us);
+
+  if (first > 0)
+    first--;
+  if (n - first > self->scratch_size)
+    {
+      self->scratch_size = MAX (n - first, 1024);
+      self->scratch = g_renew (FlSample *, self->scratch, self->scratch_size);
+    }
+  return fl_timeline_get_samples (self->timeline, dc, kind, first, n - first, self->scratch);
+}
 
 G_DEFINE_FINAL_TYPE (FlChart, fl_chart, GTK_TYPE_WIDGET)
 
@@ -120,13 +177,119 @@ fl_chart_measure (GtkWidget      *widget,
       int dcs = self->timeline ? (int)fl_probe_config_get_n_dcs (fl_timeline_get_config (self->timeline)) : 2;
 
       *minimum = *natural = AXIS_HEIGHT + dcs * ((int)G_N_ELEMENTS (lane_checks) * (LANE_HEIGHT + LANE_GAP) + GROUP_GAP)
-                            + 2 * (LANE_HEIGHT * 2 + LANE_GAP) + GROUP_GAP + 8;
+                            + 2 * (LANE_HEIGHT * 2 + LANE_GAP) + GROUP_GAP + LATENCY_HEIGHT + GROUP_GAP + 8;
     }
+}
+
+/* Brings the buckets of one series up to date with the timeline: only what arrived since the
+ * last frame is added, unless the zoom changed or the window moved before what is kept. The
+ * newest sample's end is not known yet: it is returned in @pending, not added. */
+static FlChartColumns *
+update_columns (FlChart      *self,
+                guint         row,
+                const char   *dc,
+                FlCheckKind   kind,
+                gboolean      by_server,
+                FlSample    **pending)
+{
+  FlChartColumns *cols = &self->columns[row * FL_N_CHECKS + kind];
+  gint64 bucket_us = MAX (self->view.span_us / MAX (self->view.width_px, 1), 1);
+  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+  GVariant *last_detail = NULL;
+  int last_server = 0;
+  gint64 from;
+  guint n;
+
+  if (cols->buckets == NULL || cols->bucket_us != bucket_us ||
+      fl_chart_columns_bucket_for (cols, self->view.start_us) < cols->from_b)
+    fl_chart_columns_init (cols, bucket_us, self->view.start_us);
+  from = cols->merged_us == G_MININT64 ? self->view.start_us : cols->merged_us + 1;
+  n = visible_samples (self, dc, kind, from);
+
+  *pending = n > 0 ? self->scratch[n - 1] : NULL;
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      const FlSample *s = self->scratch[i];
+      GVariant *detail = fl_sample_get_detail (s);
+      FlStatus st = fl_sample_get_status (s);
+
+      /* a view's detail is shared from round to round while it does not change */
+      if (by_server && detail != last_detail)
+        {
+          const char *server = fl_sample_lookup_string (s, "server");
+
+          last_detail = detail;
+          last_server = 0;
+          for (guint d = 0; server && d < fl_probe_config_get_n_dcs (config); d++)
+            if (g_strcmp0 (fl_probe_config_get_dc (config, d)->name, server) == 0)
+              last_server = (int)d + 1;
+        }
+      fl_chart_columns_add (cols, fl_sample_get_mono_us (s), fl_sample_get_mono_us (self->scratch[i + 1]),
+                            st, last_server,
+                            (st == FL_STATUS_OK || st == FL_STATUS_DEGRADED)
+                            ? fl_sample_get_latency_us (s) / 1000.0 : NAN);
+    }
+
+  /* a live window leaves old buckets behind */
+  if (cols->buckets->len > (guint)self->view.width_px * 3)
+    fl_chart_columns_forget_before (cols, fl_chart_columns_bucket_for (cols, self->view.start_us) -
+                                    self->view.width_px);
+  return cols;
+}
+
+/* bucket @b of @cols with the pending newest sample (which lasts one interval) on top */
+static FlChartBucket
+bucket_with_pending (const FlChartColumns *cols,
+                     gint64                b,
+                     const FlSample       *pending,
+                     gint64                interval_us,
+                     int                   pending_server)
+{
+  const FlChartBucket *known = fl_chart_columns_lookup (cols, b);
+  FlChartBucket bucket = known ? *known : (FlChartBucket) { -1, 0, NAN, NAN };
+
+  if (pending != NULL)
+    {
+      gint64 start = fl_sample_get_mono_us (pending);
+      FlStatus st = fl_sample_get_status (pending);
+
+      if (b >= fl_chart_columns_bucket_for (cols, start) &&
+          b <= fl_chart_columns_bucket_for (cols, start + interval_us - 1))
+        {
+          if (bucket.status < 0 || fl_status_severity (st) > fl_status_severity (bucket.status))
+            bucket.status = (gint8)st;
+          if (pending_server > 0)
+            bucket.server = (gint8)pending_server;
+          if (b == fl_chart_columns_bucket_for (cols, start) &&
+              (st == FL_STATUS_OK || st == FL_STATUS_DEGRADED))
+            {
+              float v = (float)(fl_sample_get_latency_us (pending) / 1000.0);
+
+              bucket.lo = isnan (bucket.lo) ? v : MIN (bucket.lo, v);
+              bucket.hi = isnan (bucket.hi) ? v : MAX (bucket.hi, v);
+            }
+        }
+    }
+  return bucket;
+}
+
+static int
+server_index (FlChart        *self,
+              const FlSample *sample)
+{
+  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+  const char *server = sample ? fl_sample_lookup_string (sample, "server") : NULL;
+
+  for (guint d = 0; server && d < fl_probe_config_get_n_dcs (config); d++)
+    if (g_strcmp0 (fl_probe_config_get_dc (config, d)->name, server) == 0)
+      return (int)d + 1;
+  return 0;
 }
 
 static void
 fill_columns (FlChart         *self,
               cairo_t         *cr,
+              guint            row,
               const char      *dc,
               FlCheckKind      kind,
               double           y,
@@ -134,82 +297,179 @@ fill_columns (FlChart         *self,
               gint64           interval_us,
               gboolean         by_server)
 {
-  guint n = fl_timeline_get_n_samples (self->timeline, dc, kind);
-  g_autofree gint64 *starts = g_new (gint64, MAX (n, 1));
-  g_autofree gint64 *ends = g_new (gint64, MAX (n, 1));
-  g_autofree FlStatus *statuses = g_new (FlStatus, MAX (n, 1));
-  g_autofree int *columns = g_new (int, MAX (self->view.width_px, 1));
-  g_autofree int *servers = by_server ? g_new0 (int, MAX (self->view.width_px, 1)) : NULL;
-  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
-  gint64 first_visible = self->view.start_us - interval_us * 2;
-  guint first = 0;
+  FlSample *pending = NULL;
+  FlChartColumns *cols = update_columns (self, row, dc, kind, by_server, &pending);
+  int pending_server = by_server ? server_index (self, pending) : 0;
+  gint64 b_first = fl_chart_columns_bucket_for (cols, self->view.start_us);
+  gint64 b_last = fl_chart_columns_bucket_for (cols, self->view.start_us + self->view.span_us);
+  int last_server = 0;
 
-  /* skip what lies before the window (binary search on start times) */
-  {
-    guint lo = 0, hi = n;
-
-    while (lo < hi)
-      {
-        guint mid = (lo + hi) / 2;
-
-        if (fl_sample_get_mono_us (fl_timeline_get_sample (self->timeline, dc, kind, mid)) < first_visible)
-          lo = mid + 1;
-        else
-          hi = mid;
-      }
-    first = lo;
-  }
-
-  for (guint i = first; i < n; i++)
-    {
-      FlSample *s = fl_timeline_get_sample (self->timeline, dc, kind, i);
-      guint j = i - first;
-
-      starts[j] = fl_sample_get_mono_us (s);
-      ends[j] = i + 1 < n ? fl_sample_get_mono_us (fl_timeline_get_sample (self->timeline, dc, kind, i + 1))
-                          : starts[j] + interval_us;
-      statuses[j] = fl_sample_get_status (s);
-      if (by_server)
-        {
-          double x = fl_chart_x_for_time (&self->view, starts[j]);
-          const char *server = fl_sample_lookup_string (s, "server");
-
-          for (guint d = 0; server && d < fl_probe_config_get_n_dcs (config); d++)
-            if (g_strcmp0 (fl_probe_config_get_dc (config, d)->name, server) == 0 &&
-                x >= 0 && x < self->view.width_px)
-              servers[(int)x] = (int)d + 1;
-        }
-    }
-  fl_chart_decimate (&self->view, starts, ends, statuses, n - first, columns);
+  g_array_append_val (self->lanes, ((Lane) { y, height, dc, kind, FALSE }));
 
   /* runs of one colour as one rectangle */
-  for (int x = 0; x < self->view.width_px; )
+  for (gint64 b = b_first; b <= b_last; )
     {
-      int run = x;
-      int colour = columns[x];
+      FlChartBucket first = bucket_with_pending (cols, b, pending, interval_us, pending_server);
+      int server = first.server ? first.server : last_server;
+      gint64 run = b + 1;
 
-      while (run < self->view.width_px && columns[run] == colour)
-        run++;
-      if (colour >= 0)
+      while (run <= b_last)
         {
-          const GdkRGBA *c = &self->status_colors[colour];
+          FlChartBucket next = bucket_with_pending (cols, run, pending, interval_us, pending_server);
 
-          if (by_server && colour == FL_STATUS_OK)
-            {
-              /* a client view: coloured by the DC that serves it */
-              int server = 0;
+          if (next.status != first.status || (by_server && next.server && next.server != server))
+            break;
+          run++;
+        }
+      if (first.status >= 0)
+        {
+          const GdkRGBA *c = &self->status_colors[first.status];
+          double x0 = MAX (0, fl_chart_x_for_time (&self->view, b * cols->bucket_us));
+          double x1 = MIN (self->view.width_px, fl_chart_x_for_time (&self->view, run * cols->bucket_us));
 
-              for (int k = x; k < run && server == 0; k++)
-                server = servers[k];
-              if (server > 0)
-                c = &self->dc_colors[(server - 1) % G_N_ELEMENTS (self->dc_colors)];
-            }
+          /* a client view: coloured by the DC that serves it */
+          if (by_server && first.status == FL_STATUS_OK && server > 0)
+            c = &self->dc_colors[(server - 1) % G_N_ELEMENTS (self->dc_colors)];
           gdk_cairo_set_source_rgba (cr, c);
-          cairo_rectangle (cr, LABEL_WIDTH + x, y, run - x, height);
+          cairo_rectangle (cr, LABEL_WIDTH + round (x0), y, MAX (1, round (x1) - round (x0)), height);
           cairo_fill (cr);
         }
-      x = run;
+      last_server = server;
+      b = run;
     }
+}
+
+static double
+latency_y (FlChart *self,
+           double   value_ms,
+           double   y,
+           double   height)
+{
+  return y + height - fl_chart_scale (value_ms, 0.1, self->latency_top_ms, self->latency_log) * height;
+}
+
+static char *
+format_ms (double ms)
+{
+  if (ms >= 1000)
+    return g_strdup_printf (_("%g s"), ms / 1000);
+  return g_strdup_printf (_("%g ms"), ms);
+}
+
+/* The LDAP ping latency of every DC, the locator's own measure: min–max band and the column
+ * maxima as a line, in the DC's colour; only answers count (no answer is a gap, not a value).
+ * The LDAP ping lanes were drawn before: their buckets are up to date. */
+static void
+draw_latency (FlChart *self,
+              cairo_t *cr,
+              double   y,
+              double   height,
+              gint64   interval_us)
+{
+  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+  guint n_dcs = fl_probe_config_get_n_dcs (config);
+  int width = MAX (self->view.width_px, 1);
+  g_autofree double *xs = g_new (double, (gsize)width + 2);
+  g_autofree double *mins = g_new (double, ((gsize)width + 2) * n_dcs);
+  g_autofree double *maxs = g_new (double, ((gsize)width + 2) * n_dcs);
+  gint64 b_first = 0;
+  int n = 0;
+  double top = 0;
+
+  g_array_append_val (self->lanes, ((Lane) { y, height, NULL, FL_CHECK_LDAP_PING, TRUE }));
+
+  for (guint d = 0; d < n_dcs; d++)
+    {
+      FlSample *pending = fl_timeline_get_latest (self->timeline, fl_probe_config_get_dc (config, d)->name,
+                                                  FL_CHECK_LDAP_PING);
+      FlChartColumns *cols = &self->columns[d * FL_N_CHECKS + FL_CHECK_LDAP_PING];
+      gint64 b_last;
+
+      if (cols->buckets == NULL)
+        continue;
+      b_first = fl_chart_columns_bucket_for (cols, self->view.start_us);
+      b_last = MIN (fl_chart_columns_bucket_for (cols, self->view.start_us + self->view.span_us),
+                    b_first + width + 1);
+      n = (int)(b_last - b_first + 1);
+      for (int i = 0; i < n; i++)
+        {
+          FlChartBucket bucket = bucket_with_pending (cols, b_first + i, pending, interval_us, 0);
+
+          xs[i] = fl_chart_x_for_time (&self->view, (b_first + i) * cols->bucket_us + cols->bucket_us / 2);
+          mins[(gsize)d * (width + 2) + i] = bucket.lo;
+          maxs[(gsize)d * (width + 2) + i] = bucket.hi;
+          if (!isnan (bucket.hi))
+            top = MAX (top, bucket.hi);
+        }
+    }
+  self->latency_top_ms = self->latency_log ? MAX (1000, fl_chart_nice_ceiling (top))
+                                           : fl_chart_nice_ceiling (MAX (top, 1));
+
+  /* axis: a frame, and for the log scale one line a decade */
+  cairo_set_line_width (cr, 1);
+  cairo_set_source_rgba (cr, self->fg.red, self->fg.green, self->fg.blue, 0.15);
+  cairo_rectangle (cr, LABEL_WIDTH + 0.5, y + 0.5, width - 1, height - 1);
+  cairo_stroke (cr);
+  if (self->latency_log)
+    for (double v = 1; v < self->latency_top_ms; v *= 10)
+      {
+        double ly = floor (latency_y (self, v, y, height)) + 0.5;
+
+        cairo_move_to (cr, LABEL_WIDTH, ly);
+        cairo_line_to (cr, LABEL_WIDTH + width, ly);
+        cairo_stroke (cr);
+      }
+
+  /* drawn as pixel columns, not stroked paths: a stroked polyline of a thousand points costs
+   * cairo ten times more than the whole rest of the chart */
+  cairo_save (cr);
+  cairo_rectangle (cr, LABEL_WIDTH, y, width, height);
+  cairo_clip (cr);
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
+  for (guint d = 0; d < n_dcs; d++)
+    {
+      const GdkRGBA *c = &self->dc_colors[d % G_N_ELEMENTS (self->dc_colors)];
+      const double *lo = mins + (gsize)d * (width + 2), *hi = maxs + (gsize)d * (width + 2);
+      double prev = NAN;
+
+      if (self->columns[d * FL_N_CHECKS + FL_CHECK_LDAP_PING].buckets == NULL)
+        continue;
+
+      /* the spread inside each column, faint */
+      for (int i = 0; i < n; i++)
+        if (!isnan (hi[i]) && hi[i] > lo[i])
+          {
+            double y0 = latency_y (self, hi[i], y, height), y1 = latency_y (self, lo[i], y, height);
+
+            cairo_rectangle (cr, LABEL_WIDTH + round (xs[i]), round (y0), 1, MAX (1, round (y1) - round (y0)));
+          }
+      cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.3);
+      cairo_fill (cr);
+
+      /* the maxima as a line: each column joins the previous value to its own */
+      for (int i = 0; i < n; i++)
+        {
+          double v;
+
+          if (isnan (hi[i]))
+            {
+              /* no answer in a bucket shorter than the interval is a rounding gap, not an outage */
+              if (!(i > 0 && i + 1 < n && !isnan (hi[i - 1]) && !isnan (hi[i + 1])))
+                prev = NAN;
+              continue;
+            }
+          v = round (latency_y (self, hi[i], y, height));
+          {
+            double y_top = isnan (prev) ? v : MIN (prev, v), y_bottom = isnan (prev) ? v : MAX (prev, v);
+
+            cairo_rectangle (cr, LABEL_WIDTH + round (xs[i]), y_top - 1, 2, y_bottom - y_top + 2);
+          }
+          prev = v;
+        }
+      gdk_cairo_set_source_rgba (cr, c);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
 }
 
 static void
@@ -353,43 +613,45 @@ fl_chart_draw (FlChart *self,
 {
   FlProbeConfig *config = fl_timeline_get_config (self->timeline);
   gint64 interval_us = (gint64)fl_probe_config_get_interval_ms (config) * 1000;
+  guint n_dcs = fl_probe_config_get_n_dcs (config);
   double y = 4;
 
   self->view.width_px = width - LABEL_WIDTH;
-  if (self->follow_live)
-    self->view.start_us = g_get_monotonic_time () - self->view.span_us;
+  g_array_set_size (self->lanes, 0);
 
-  for (guint d = 0; d < fl_probe_config_get_n_dcs (config); d++)
+  for (guint d = 0; d < n_dcs; d++)
     {
       const char *dc = fl_probe_config_get_dc (config, d)->name;
 
       draw_label (self, cr, y - 2, dc, TRUE);
       for (guint k = 0; k < G_N_ELEMENTS (lane_checks); k++)
         {
-          fill_columns (self, cr, dc, lane_checks[k], y, LANE_HEIGHT, interval_us, FALSE);
+          fill_columns (self, cr, d, dc, lane_checks[k], y, LANE_HEIGHT, interval_us, FALSE);
           y += LANE_HEIGHT + LANE_GAP;
         }
       y += GROUP_GAP;
     }
 
   draw_label (self, cr, y - 3, _("Logon server"), FALSE);
-  fill_columns (self, cr, NULL, FL_CHECK_LOCATOR, y, LANE_HEIGHT * 2, interval_us, TRUE);
+  fill_columns (self, cr, n_dcs, NULL, FL_CHECK_LOCATOR, y, LANE_HEIGHT * 2, interval_us, TRUE);
   y += LANE_HEIGHT * 2 + LANE_GAP;
   draw_label (self, cr, y - 3, _("Tickets from"), FALSE);
-  fill_columns (self, cr, NULL, FL_CHECK_KDC_VIEW, y, LANE_HEIGHT * 2, interval_us, TRUE);
+  fill_columns (self, cr, n_dcs, NULL, FL_CHECK_KDC_VIEW, y, LANE_HEIGHT * 2, interval_us, TRUE);
   y += LANE_HEIGHT * 2 + GROUP_GAP;
+
+  draw_latency (self, cr, y, LATENCY_HEIGHT, interval_us);
+  {
+    g_autofree char *top = format_ms (self->latency_top_ms);
+    g_autofree char *bottom = format_ms (self->latency_log ? 0.1 : 0);
+
+    draw_label (self, cr, y - 3, self->latency_log ? _("LDAP ping (log)") : _("LDAP ping"), FALSE);
+    draw_label (self, cr, y + 11, top, FALSE);
+    draw_label (self, cr, y + LATENCY_HEIGHT - 16, bottom, FALSE);
+  }
+  y += LATENCY_HEIGHT + GROUP_GAP;
 
   draw_axis (self, cr, y);
   draw_markers (self, cr, 0, y);
-
-  if (self->dragging)
-    {
-      double x0 = MIN (self->drag_start_x, self->drag_x), x1 = MAX (self->drag_start_x, self->drag_x);
-
-      cairo_set_source_rgba (cr, self->dc_colors[0].red, self->dc_colors[0].green, self->dc_colors[0].blue, 0.2);
-      cairo_rectangle (cr, x0, 0, x1 - x0, y);
-      cairo_fill (cr);
-    }
 }
 
 static void
@@ -398,13 +660,53 @@ fl_chart_snapshot (GtkWidget   *widget,
 {
   FlChart *self = FL_CHART (widget);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  cairo_t *cr;
 
   if (self->timeline == NULL || width <= LABEL_WIDTH)
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  fl_chart_draw (self, cr, width);
-  cairo_destroy (cr);
+
+  /* drawn into an image once per change, then only blitted: the pointer's overlays do not
+   * redraw the chart, and a renderer does not replay thousands of cairo operations */
+  if (self->cache == NULL || self->cache_generation != self->generation ||
+      self->cache_height != height || self->cache_view.width_px != width - LABEL_WIDTH ||
+      self->cache_view.start_us != self->view.start_us || self->cache_view.span_us != self->view.span_us)
+    {
+      int scale = gtk_widget_get_scale_factor (widget);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+      cairo_t *cr = cairo_create (surface);
+      g_autoptr(GBytes) bytes = NULL;
+
+      cairo_surface_set_device_scale (surface, scale, scale);
+      fl_chart_draw (self, cr, width);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                          (gsize)cairo_image_surface_get_stride (surface) * height * scale,
+                                          (GDestroyNotify)cairo_surface_destroy, surface);
+      g_clear_object (&self->cache);
+      self->cache = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                            cairo_image_surface_get_stride (surface));
+      self->cache_generation = self->generation;
+      self->cache_view = self->view;
+      self->cache_height = height;
+    }
+  gtk_snapshot_append_texture (snapshot, self->cache, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* overlays: the selection being dragged and the hover line */
+  if (self->dragging)
+    {
+      double x0 = MIN (self->drag_start_x, self->drag_x), x1 = MAX (self->drag_start_x, self->drag_x);
+      GdkRGBA c = self->dc_colors[0];
+
+      c.alpha = 0.2;
+      gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (x0, 0, x1 - x0, height));
+    }
+  else if (self->hover_x >= LABEL_WIDTH)
+    {
+      GdkRGBA c = self->fg;
+
+      c.alpha = 0.5;
+      gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (floor (self->hover_x), 0, 1, height));
+    }
 }
 
 /**
@@ -459,7 +761,7 @@ fl_chart_css_changed (GtkWidget         *widget,
 {
   GTK_WIDGET_CLASS (fl_chart_parent_class)->css_changed (widget, change);
   load_colors (FL_CHART (widget));
-  gtk_widget_queue_draw (widget);
+  invalidate (FL_CHART (widget));
 }
 
 static gboolean
@@ -522,16 +824,181 @@ on_drag_end (GtkGestureDrag *gesture,
 }
 
 static void
+follow_now (FlChart *self)
+{
+  if (self->follow_live)
+    self->view.start_us = g_get_monotonic_time () - self->view.span_us;
+}
+
+/* redrawn when data arrives, and only then: following live, the window moves with it */
+static void
 on_timeline_changed (FlChart *self)
 {
+  follow_now (self);
+  invalidate (self);
+}
+
+static void
+on_motion (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           FlChart                  *self)
+{
+  self->hover_x = x;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_leave (GtkEventControllerMotion *controller,
+          FlChart                  *self)
+{
+  self->hover_x = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static const char *
+status_text (FlStatus status)
+{
+  switch (status)
+    {
+    case FL_STATUS_OK:
+      return C_("check", "OK");
+    case FL_STATUS_DEGRADED:
+      return C_("check", "Degraded");
+    case FL_STATUS_FAIL:
+      return C_("check", "Failed");
+    case FL_STATUS_TIMEOUT:
+      return C_("check", "No answer");
+    case FL_STATUS_SKIPPED:
+    default:
+      return C_("check", "Skipped");
+    }
+}
+
+/* the sample that was current at @t: the last one that started at or before it */
+static FlSample *
+sample_at (FlChart     *self,
+           const char  *dc,
+           FlCheckKind  kind,
+           gint64       t)
+{
+  guint i = fl_timeline_find_sample (self->timeline, dc, kind, t + 1);
+
+  return i > 0 ? fl_timeline_get_sample (self->timeline, dc, kind, i - 1) : NULL;
+}
+
+static void
+append_sample_text (GString        *s,
+                    const FlSample *sample)
+{
+  gint64 wall = fl_sample_get_wall_us (sample);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
+  g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
+  const char *server = fl_sample_lookup_string (sample, "server");
+
+  g_string_append_printf (s, "%s.%03d  %s", when, (int)(wall % G_USEC_PER_SEC / 1000),
+                          status_text (fl_sample_get_status (sample)));
+  if (server != NULL)
+    g_string_append_printf (s, " · %s", server);
+  if (fl_sample_get_latency_us (sample) >= 0 && fl_sample_get_status (sample) != FL_STATUS_SKIPPED)
+    {
+      g_string_append (s, " · ");
+      g_string_append_printf (s, _("%.1f ms"), fl_sample_get_latency_us (sample) / 1000.0);
+    }
+  if (fl_sample_get_message (sample) != NULL)
+    g_string_append_printf (s, "\n%s", fl_sample_get_message (sample));
+}
+
+static gboolean
+fl_chart_query_tooltip (GtkWidget  *widget,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip)
+{
+  FlChart *self = FL_CHART (widget);
+  g_autoptr(GString) s = g_string_new (NULL);
+  gint64 t;
+
+  if (self->timeline == NULL || keyboard || x < LABEL_WIDTH)
+    return FALSE;
+  t = fl_chart_time_for_x (&self->view, x - LABEL_WIDTH);
+
+  /* an event marker under the pointer comes first */
+  {
+    GPtrArray *events = fl_timeline_get_events (self->timeline);
+
+    for (guint i = 0; i < events->len; i++)
+      {
+        FlEvent *e = events->pdata[i];
+        double ex = fl_chart_x_for_time (&self->view, fl_event_get_mono_us (e)) + LABEL_WIDTH;
+
+        if (fabs (ex - x) <= 3 && fl_event_get_message (e) != NULL)
+          g_string_append_printf (s, "%s%s", s->len ? "\n" : "", fl_event_get_message (e));
+      }
+    if (s->len > 0)
+      {
+        gtk_tooltip_set_text (tooltip, s->str);
+        return TRUE;
+      }
+  }
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      const Lane *lane = &g_array_index (self->lanes, Lane, i);
+      FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+
+      if (y < lane->y - LANE_GAP / 2.0 || y >= lane->y + lane->height + LANE_GAP / 2.0)
+        continue;
+      if (lane->latency)
+        {
+          g_string_append (s, _("LDAP ping latency"));
+          for (guint d = 0; d < fl_probe_config_get_n_dcs (config); d++)
+            {
+              const char *dc = fl_probe_config_get_dc (config, d)->name;
+              FlSample *sample = sample_at (self, dc, FL_CHECK_LDAP_PING, t);
+
+              if (sample == NULL)
+                continue;
+              g_string_append_printf (s, "\n%s: ", dc);
+              append_sample_text (s, sample);
+            }
+        }
+      else
+        {
+          FlSample *sample = sample_at (self, lane->dc, lane->kind, t);
+
+          if (sample == NULL)
+            return FALSE;
+          g_string_append_printf (s, "%s%s%s\n", lane->dc ? lane->dc : "", lane->dc ? " · " : "",
+                                  fl_check_kind_to_label (lane->kind));
+          append_sample_text (s, sample);
+        }
+      gtk_tooltip_set_text (tooltip, s->str);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static void
 fl_chart_dispose (GObject *object)
 {
-  fl_chart_set_timeline (FL_CHART (object), NULL);
+  FlChart *self = FL_CHART (object);
+
+  fl_chart_set_timeline (self, NULL);
+  g_clear_object (&self->cache);
   G_OBJECT_CLASS (fl_chart_parent_class)->dispose (object);
+}
+
+static void
+fl_chart_finalize (GObject *object)
+{
+  FlChart *self = FL_CHART (object);
+
+  g_clear_pointer (&self->scratch, g_free);
+  g_clear_pointer (&self->lanes, g_array_unref);
+  g_clear_pointer (&self->columns, g_free);
+  G_OBJECT_CLASS (fl_chart_parent_class)->finalize (object);
 }
 
 static void
@@ -544,6 +1011,10 @@ fl_chart_get_property (GObject    *object,
     {
     case PROP_FOLLOW_LIVE:
       g_value_set_boolean (value, FL_CHART (object)->follow_live);
+      break;
+
+    case PROP_LATENCY_LOG:
+      g_value_set_boolean (value, FL_CHART (object)->latency_log);
       break;
 
     default:
@@ -563,6 +1034,10 @@ fl_chart_set_property (GObject      *object,
       fl_chart_set_follow_live (FL_CHART (object), g_value_get_boolean (value));
       break;
 
+    case PROP_LATENCY_LOG:
+      fl_chart_set_latency_log (FL_CHART (object), g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -575,14 +1050,19 @@ fl_chart_class_init (FlChartClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fl_chart_dispose;
+  object_class->finalize = fl_chart_finalize;
   object_class->get_property = fl_chart_get_property;
   object_class->set_property = fl_chart_set_property;
   widget_class->measure = fl_chart_measure;
   widget_class->snapshot = fl_chart_snapshot;
   widget_class->css_changed = fl_chart_css_changed;
+  widget_class->query_tooltip = fl_chart_query_tooltip;
 
   properties[PROP_FOLLOW_LIVE] =
     g_param_spec_boolean ("follow-live", NULL, NULL, TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LATENCY_LOG] =
+    g_param_spec_boolean ("latency-log", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_css_name (widget_class, "flchart");
@@ -593,8 +1073,15 @@ fl_chart_init (FlChart *self)
 {
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->follow_live = TRUE;
+  self->hover_x = -1;
+  self->lanes = g_array_new (FALSE, FALSE, sizeof (Lane));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
   self->view.span_us = G_GINT64_CONSTANT (120) * G_USEC_PER_SEC;
   self->view.width_px = 1;
   load_colors (self);
@@ -629,9 +1116,16 @@ fl_chart_set_timeline (FlChart    *self,
       g_clear_signal_handler (&self->event_handler, self->timeline);
       g_clear_object (&self->timeline);
     }
+  for (guint i = 0; i < self->n_columns; i++)
+    fl_chart_columns_clear (&self->columns[i]);
+  g_clear_pointer (&self->columns, g_free);
+  self->n_columns = 0;
+  self->generation++;
   if (timeline != NULL)
     {
       self->timeline = g_object_ref (timeline);
+      self->n_columns = (fl_probe_config_get_n_dcs (fl_timeline_get_config (timeline)) + 1) * FL_N_CHECKS;
+      self->columns = g_new0 (FlChartColumns, self->n_columns);
       self->sample_handler = g_signal_connect_swapped (timeline, "sample-added",
                                                        G_CALLBACK (on_timeline_changed), self);
       self->event_handler = g_signal_connect_swapped (timeline, "event-added",
@@ -650,6 +1144,7 @@ fl_chart_set_follow_live (FlChart  *self,
   if (self->follow_live == follow)
     return;
   self->follow_live = follow;
+  follow_now (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW_LIVE]);
 }
@@ -672,6 +1167,7 @@ fl_chart_set_span (FlChart *self,
   g_return_if_fail (FL_IS_CHART (self));
 
   self->view.span_us = CLAMP ((gint64)seconds * G_USEC_PER_SEC, MIN_SPAN_US, MAX_SPAN_US);
+  follow_now (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -683,5 +1179,23 @@ fl_chart_set_colorblind (FlChart  *self,
 
   self->colorblind = !!colorblind;
   load_colors (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  invalidate (self);
+}
+
+/**
+ * fl_chart_set_latency_log:
+ * @log_scale: a logarithmic latency axis (a decade a step) rather than a linear one
+ */
+void
+fl_chart_set_latency_log (FlChart  *self,
+                          gboolean  log_scale)
+{
+  g_return_if_fail (FL_IS_CHART (self));
+
+  log_scale = !!log_scale;
+  if (self->latency_log == log_scale)
+    return;
+  self->latency_log = log_scale;
+  invalidate (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENCY_LOG]);
 }

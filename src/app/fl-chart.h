@@ -26,6 +26,8 @@ void       fl_chart_set_span        (FlChart    *self,
                                      guint       seconds);
 void       fl_chart_set_colorblind  (FlChart    *self,
                                      gboolean    colorblind);
+void       fl_chart_set_latency_log (FlChart    *self,
+                                     gboolean    log_scale);
 gboolean   fl_chart_export          (FlChart    *self,
                                      const char *path,
                                      gboolean    svg,

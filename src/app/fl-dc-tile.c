@@ -46,38 +46,6 @@ struct _FlDcTile
 
 G_DEFINE_FINAL_TYPE (FlDcTile, fl_dc_tile, ADW_TYPE_BIN)
 
-static const char *
-check_label (FlCheckKind kind)
-{
-  switch (kind)
-    {
-    case FL_CHECK_REACH:
-      return _("Network");
-    case FL_CHECK_DNS:
-      return _("DNS");
-    case FL_CHECK_LDAP_PING:
-      return _("LDAP ping");
-    case FL_CHECK_LDAP:
-      return _("LDAP");
-    case FL_CHECK_KERBEROS:
-      return _("Kerberos");
-    case FL_CHECK_MACHINE_TRUST:
-      return _("Machine trust");
-    case FL_CHECK_SMB:
-      return _("SMB");
-    case FL_CHECK_TIME:
-      return _("Time");
-    case FL_CHECK_NETWORK:
-    case FL_CHECK_LOCATOR:
-    case FL_CHECK_KDC_VIEW:
-    case FL_CHECK_FSMO:
-    case FL_CHECK_SSSD:
-    case FL_N_CHECKS:
-    default:
-      return "";
-    }
-}
-
 static void
 status_look (FlStatus     status,
              const char **icon,
@@ -142,7 +110,7 @@ fl_dc_tile_init (FlDcTile *self)
   for (guint k = 0; k < FL_N_DC_CHECKS; k++)
     {
       Row *row = &self->rows[k];
-      GtkWidget *label = gtk_label_new (check_label (k));
+      GtkWidget *label = gtk_label_new (fl_check_kind_to_label (k));
 
       row->icon = GTK_IMAGE (gtk_image_new_from_icon_name ("content-loading-symbolic"));
       row->status = GTK_LABEL (gtk_label_new ("…"));

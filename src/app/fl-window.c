@@ -442,6 +442,19 @@ preferences_action (GtkWidget  *widget,
   adw_action_row_add_suffix (ADW_ACTION_ROW (palette), colorblind);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (palette), colorblind);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart), palette);
+  {
+    GtkWidget *row = adw_action_row_new ();
+    GtkWidget *sw = gtk_switch_new ();
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Logarithmic Latency Axis"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("A decade a step: fast answers and timeouts both stay readable"));
+    gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+    g_settings_bind (self->settings, "latency-log-scale", sw, "active", G_SETTINGS_BIND_DEFAULT);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart), row);
+  }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (probing));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
@@ -573,6 +586,7 @@ fl_window_init (FlWindow *self)
   g_signal_connect_swapped (self->interval_dropdown, "notify::selected", G_CALLBACK (interval_selected), self);
   settings_changed (self->settings, "interval-ms", self);
   fl_chart_set_span (self->chart, g_settings_get_uint (self->settings, "chart-window-s"));
+  g_settings_bind (self->settings, "latency-log-scale", self->chart, "latency-log", G_SETTINGS_BIND_GET);
   {
     g_autofree char *palette = g_settings_get_string (self->settings, "palette");
 

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "fl-probe-types.h"
 
 G_DEFINE_QUARK (fl-probe-error-quark, fl_probe_error)
@@ -41,6 +43,48 @@ fl_check_kind_to_string (FlCheckKind kind)
 {
   g_return_val_if_fail (kind < FL_N_CHECKS, "unknown");
   return check_names[kind];
+}
+
+/**
+ * fl_check_kind_to_label:
+ *
+ * Returns: what people call the check, translated ("LDAP ping", "Logon server")
+ */
+const char *
+fl_check_kind_to_label (FlCheckKind kind)
+{
+  switch (kind)
+    {
+    case FL_CHECK_REACH:
+      return _("Network");
+    case FL_CHECK_DNS:
+      return _("DNS");
+    case FL_CHECK_LDAP_PING:
+      return _("LDAP ping");
+    case FL_CHECK_LDAP:
+      return _("LDAP");
+    case FL_CHECK_KERBEROS:
+      return _("Kerberos");
+    case FL_CHECK_MACHINE_TRUST:
+      return _("Machine trust");
+    case FL_CHECK_SMB:
+      return _("SMB");
+    case FL_CHECK_TIME:
+      return _("Time");
+    case FL_CHECK_NETWORK:
+      return _("Reference host");
+    case FL_CHECK_LOCATOR:
+      return _("Logon server");
+    case FL_CHECK_KDC_VIEW:
+      return _("Tickets from");
+    case FL_CHECK_FSMO:
+      return _("FSMO roles");
+    case FL_CHECK_SSSD:
+      return _("SSSD");
+    case FL_N_CHECKS:
+    default:
+      return "";
+    }
 }
 
 gboolean

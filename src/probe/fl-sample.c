@@ -35,8 +35,7 @@ fl_sample_clear (gpointer data)
 {
   FlSample *self = data;
 
-  g_free (self->dc);
-  g_free (self->message);
+  g_clear_pointer (&self->message, g_ref_string_release);
   g_clear_pointer (&self->detail, g_variant_unref);
 }
 
@@ -67,12 +66,13 @@ fl_sample_new_full (FlCheckKind  kind,
 
   self = g_atomic_rc_box_new0 (FlSample);
   self->kind = kind;
-  self->dc = g_strdup (dc);
+  /* DC names are few: interned, one copy for every sample */
+  self->dc = (char *)g_intern_string (dc);
   self->status = status;
   self->mono_us = mono_us;
   self->wall_us = wall_us;
   self->latency_us = latency_us;
-  self->message = g_strdup (message);
+  self->message = message ? g_ref_string_new (message) : NULL;
   self->detail = detail ? g_variant_ref_sink (detail) : NULL;
   /* serialise now, on the thread that made it: one compact buffer instead of a tree of small
    * GVariants (a timeline keeps hundreds of thousands of samples) */
@@ -97,6 +97,44 @@ fl_sample_new (FlCheckKind  kind,
   gint64 wall = g_get_real_time () - (g_get_monotonic_time () - started_us);
 
   return fl_sample_new_full (kind, dc, status, started_us, wall, latency_us, message, detail);
+}
+
+/**
+ * fl_sample_new_sharing:
+ * @self: a sample
+ * @previous: (nullable): the sample before it in the same series
+ *
+ * A timeline keeps hundreds of thousands of samples, and one check says the same thing round
+ * after round: this returns @self, or an equal copy of it that shares @previous's message and
+ * detail where they are equal (a few dozen bytes instead of a few hundred).
+ *
+ * Returns: (transfer full): @self or its compact copy
+ */
+FlSample *
+fl_sample_new_sharing (FlSample       *self,
+                       const FlSample *previous)
+{
+  gboolean same_detail, same_message;
+  FlSample *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (previous == NULL)
+    return fl_sample_ref (self);
+  same_detail = self->detail != NULL && previous->detail != NULL &&
+                self->detail != previous->detail && g_variant_equal (self->detail, previous->detail);
+  same_message = self->message != NULL && previous->message != NULL &&
+                 self->message != previous->message && g_str_equal (self->message, previous->message);
+  if (!same_detail && !same_message)
+    return fl_sample_ref (self);
+
+  copy = g_atomic_rc_box_new0 (FlSample);
+  *copy = *self;
+  copy->message = same_message ? g_ref_string_acquire (previous->message)
+                               : (self->message ? g_ref_string_acquire (self->message) : NULL);
+  copy->detail = same_detail ? g_variant_ref (previous->detail)
+                             : (self->detail ? g_variant_ref (self->detail) : NULL);
+  return copy;
 }
 
 FlSample *

@@ -32,6 +32,8 @@ FlSample    *fl_sample_new_full       (FlCheckKind  kind,
                                        gint64       latency_us,
                                        const char  *message,
                                        GVariant    *detail);
+FlSample    *fl_sample_new_sharing    (FlSample       *self,
+                                       const FlSample *previous);
 FlSample    *fl_sample_ref            (FlSample    *self);
 void         fl_sample_unref          (FlSample    *self);
 FlCheckKind  fl_sample_get_kind       (const FlSample *self);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fl-timeline.h"
@@ -153,6 +155,7 @@ void
 fl_timeline_add_sample (FlTimeline *self,
                         FlSample   *sample)
 {
+  const FlSample *previous;
   Series *series;
 
   g_return_if_fail (FL_IS_TIMELINE (self));
@@ -166,11 +169,13 @@ fl_timeline_add_sample (FlTimeline *self,
     }
   if (series->ring == NULL)
     series->ring = g_new0 (FlSample *, self->capacity);
+  previous = series->len ? series->ring[(series->head + self->capacity - 1) % self->capacity] : NULL;
   if (series->len == self->capacity)
     g_clear_pointer (&series->ring[series->head], fl_sample_unref);
   else
     series->len++;
-  series->ring[series->head] = fl_sample_ref (sample);
+  /* what it says again shares memory with what it said before */
+  series->ring[series->head] = fl_sample_new_sharing (sample, previous);
   series->head = (series->head + 1) % self->capacity;
 
   g_signal_emit (self, signals[SAMPLE_ADDED], 0, sample);
@@ -231,6 +236,73 @@ fl_timeline_get_n_samples (FlTimeline  *self,
   g_return_val_if_fail (FL_IS_TIMELINE (self), 0);
   series = lookup_series (self, dc, kind);
   return series ? series->len : 0;
+}
+
+/**
+ * fl_timeline_get_samples:
+ * @first: index of the first, 0 for the oldest kept
+ * @n: how many
+ * @samples: (out caller-allocates) (array length=n) (transfer none): filled in
+ *
+ * Bulk access for drawing: copies @n sample pointers (no references taken).
+ *
+ * Returns: how many were copied (fewer when the series is shorter)
+ */
+guint
+fl_timeline_get_samples (FlTimeline  *self,
+                         const char  *dc,
+                         FlCheckKind  kind,
+                         guint        first,
+                         guint        n,
+                         FlSample   **samples)
+{
+  Series *series;
+  guint start, part;
+
+  g_return_val_if_fail (FL_IS_TIMELINE (self), 0);
+  series = lookup_series (self, dc, kind);
+  if (series == NULL || first >= series->len)
+    return 0;
+  n = MIN (n, series->len - first);
+  start = (series->head + self->capacity - series->len + first) % self->capacity;
+  part = MIN (n, self->capacity - start);
+  memcpy (samples, series->ring + start, part * sizeof *samples);
+  memcpy (samples + part, series->ring, (n - part) * sizeof *samples);
+  return n;
+}
+
+/**
+ * fl_timeline_find_sample:
+ * @mono_us: a monotonic time
+ *
+ * Returns: the index of the first sample that started at or after @mono_us (the number of
+ *   samples when there is none)
+ */
+guint
+fl_timeline_find_sample (FlTimeline  *self,
+                         const char  *dc,
+                         FlCheckKind  kind,
+                         gint64       mono_us)
+{
+  Series *series;
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (FL_IS_TIMELINE (self), 0);
+  series = lookup_series (self, dc, kind);
+  if (series == NULL)
+    return 0;
+  hi = series->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const FlSample *s = series->ring[(series->head + self->capacity - series->len + mid) % self->capacity];
+
+      if (fl_sample_get_mono_us (s) < mono_us)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
 }
 
 /**

@@ -36,6 +36,16 @@ FlSample   *fl_timeline_get_sample      (FlTimeline    *self,
                                          const char    *dc,
                                          FlCheckKind    kind,
                                          guint          i);
+guint       fl_timeline_get_samples     (FlTimeline    *self,
+                                         const char    *dc,
+                                         FlCheckKind    kind,
+                                         guint          first,
+                                         guint          n,
+                                         FlSample     **samples);
+guint       fl_timeline_find_sample     (FlTimeline    *self,
+                                         const char    *dc,
+                                         FlCheckKind    kind,
+                                         gint64         mono_us);
 FlSample   *fl_timeline_get_latest      (FlTimeline    *self,
                                          const char    *dc,
                                          FlCheckKind    kind);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 
 #include "fl-chart-math.h"
 
@@ -87,6 +88,87 @@ test_decimate_many (void)
   g_assert_cmpint (columns[999], ==, FL_STATUS_OK);
 }
 
+static void
+test_decimate_values (void)
+{
+  FlChartWindow w = { 0, S (10), 10 };
+  gint64 times[] = { S (0.1), S (0.5), S (0.9), S (2), S (2.5), S (11), S (-1) };
+  double values[] = { 1.0, 250.0, 2.0, NAN, 3.0, 9.0, 9.0 };
+  double mins[10], maxs[10];
+
+  fl_chart_decimate_values (&w, times, values, G_N_ELEMENTS (times), mins, maxs);
+  /* one slow answer among fast ones is kept as the column's maximum */
+  g_assert_cmpfloat (mins[0], ==, 1.0);
+  g_assert_cmpfloat (maxs[0], ==, 250.0);
+  /* no answer, no value: a gap, not a zero */
+  g_assert_true (isnan (mins[1]) && isnan (maxs[1]));
+  g_assert_cmpfloat (mins[2], ==, 3.0);
+  g_assert_cmpfloat (maxs[2], ==, 3.0);
+  /* outside the window: ignored */
+  for (int x = 3; x < 10; x++)
+    g_assert_true (isnan (maxs[x]));
+}
+
+static void
+test_scale (void)
+{
+  g_assert_cmpfloat (fl_chart_nice_ceiling (0), ==, 1);
+  g_assert_cmpfloat (fl_chart_nice_ceiling (0.7), ==, 1);
+  g_assert_cmpfloat (fl_chart_nice_ceiling (1), ==, 1);
+  g_assert_cmpfloat (fl_chart_nice_ceiling (1.2), ==, 2);
+  g_assert_cmpfloat (fl_chart_nice_ceiling (3), ==, 5);
+  g_assert_cmpfloat (fl_chart_nice_ceiling (42), ==, 50);
+  g_assert_cmpfloat (fl_chart_nice_ceiling (900), ==, 1000);
+
+  g_assert_cmpfloat (fl_chart_scale (25, 0, 50, FALSE), ==, 0.5);
+  g_assert_cmpfloat (fl_chart_scale (80, 0, 50, FALSE), ==, 1);
+  /* log: each decade the same height */
+  g_assert_cmpfloat_with_epsilon (fl_chart_scale (1, 0.1, 1000, TRUE), 0.25, 1e-9);
+  g_assert_cmpfloat_with_epsilon (fl_chart_scale (10, 0.1, 1000, TRUE), 0.5, 1e-9);
+  g_assert_cmpfloat (fl_chart_scale (0.001, 0.1, 1000, TRUE), ==, 0);
+}
+
+static void
+test_columns (void)
+{
+  FlChartColumns cols = { 0 };
+  const FlChartBucket *b;
+
+  /* 1 s buckets from t = 0 */
+  fl_chart_columns_init (&cols, S (1), 0);
+  fl_chart_columns_add (&cols, S (0), S (0.25), FL_STATUS_OK, 1, 2.0);
+  fl_chart_columns_add (&cols, S (0.25), S (0.5), FL_STATUS_TIMEOUT, 0, NAN);
+  fl_chart_columns_add (&cols, S (0.5), S (3.2), FL_STATUS_OK, 2, 40.0);
+  g_assert_cmpint (cols.merged_us, ==, S (0.5));
+
+  /* the worst status, the last server, the value range where the samples started */
+  b = fl_chart_columns_lookup (&cols, 0);
+  g_assert_nonnull (b);
+  g_assert_cmpint (b->status, ==, FL_STATUS_TIMEOUT);
+  g_assert_cmpint (b->server, ==, 2);
+  g_assert_cmpfloat (b->lo, ==, 2.0);
+  g_assert_cmpfloat (b->hi, ==, 40.0);
+  /* a long sample covers its buckets without adding its value to them */
+  b = fl_chart_columns_lookup (&cols, 3);
+  g_assert_nonnull (b);
+  g_assert_cmpint (b->status, ==, FL_STATUS_OK);
+  g_assert_true (isnan (b->hi));
+  g_assert_null (fl_chart_columns_lookup (&cols, 4));
+
+  /* negative times floor too */
+  g_assert_cmpint (fl_chart_columns_bucket_for (&cols, -1), ==, -1);
+  g_assert_cmpint (fl_chart_columns_bucket_for (&cols, S (-1)), ==, -1);
+  g_assert_cmpint (fl_chart_columns_bucket_for (&cols, S (-1) - 1), ==, -2);
+
+  /* a live window forgets what scrolled out, and is complete only from there on */
+  fl_chart_columns_forget_before (&cols, 2);
+  g_assert_null (fl_chart_columns_lookup (&cols, 1));
+  g_assert_nonnull (fl_chart_columns_lookup (&cols, 2));
+  g_assert_cmpint (cols.from_b, ==, 2);
+  fl_chart_columns_clear (&cols);
+  g_assert_null (cols.buckets);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -96,5 +178,8 @@ main (int   argc,
   g_test_add_func ("/chart/mapping-zoom-pan", test_mapping_zoom_pan);
   g_test_add_func ("/chart/decimate", test_decimate);
   g_test_add_func ("/chart/decimate-8h", test_decimate_many);
+  g_test_add_func ("/chart/decimate-values", test_decimate_values);
+  g_test_add_func ("/chart/scale", test_scale);
+  g_test_add_func ("/chart/columns", test_columns);
   return g_test_run ();
 }

@@ -255,6 +255,51 @@ test_recording (void)
   g_assert_cmpuint (n_events, >=, 3);
 }
 
+static GVariant *
+detail_with (const char *server)
+{
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "server", "s", server);
+  return g_variant_dict_end (&d);
+}
+
+static void
+test_sharing_and_bulk_access (void)
+{
+  g_autoptr(FlProbeConfig) config = fl_probe_config_new ("test.local", "TEST.LOCAL");
+  g_autoptr(FlTimeline) timeline = NULL;
+  FlSample *got[8];
+
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "192.0.2.11", NULL);
+  timeline = fl_timeline_new (config, 4);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(FlSample) s = fl_sample_new_full (FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, 1000 * (i + 1), 0, 10,
+                                                  "same words", detail_with (i < 5 ? "DC1" : "DC2"));
+
+      fl_timeline_add_sample (timeline, s);
+    }
+  /* 4 kept (3..6 ms), in order, and what stayed the same is shared */
+  g_assert_cmpuint (fl_timeline_get_samples (timeline, NULL, FL_CHECK_LOCATOR, 0, 8, got), ==, 4);
+  g_assert_cmpint (fl_sample_get_mono_us (got[0]), ==, 3000);
+  g_assert_cmpint (fl_sample_get_mono_us (got[3]), ==, 6000);
+  g_assert_true (fl_sample_get_detail (got[0]) == fl_sample_get_detail (got[1]));
+  g_assert_true (fl_sample_get_message (got[0]) == fl_sample_get_message (got[2]));
+  g_assert_false (fl_sample_get_detail (got[2]) == fl_sample_get_detail (got[3]));
+  g_assert_cmpstr (fl_sample_lookup_string (got[3], "server"), ==, "DC2");
+  g_assert_cmpstr (fl_sample_get_message (got[3]), ==, "same words");
+  /* a window of the ring that wraps */
+  g_assert_cmpuint (fl_timeline_get_samples (timeline, NULL, FL_CHECK_LOCATOR, 2, 8, got), ==, 2);
+  g_assert_cmpint (fl_sample_get_mono_us (got[0]), ==, 5000);
+  /* binary search by time */
+  g_assert_cmpuint (fl_timeline_find_sample (timeline, NULL, FL_CHECK_LOCATOR, 0), ==, 0);
+  g_assert_cmpuint (fl_timeline_find_sample (timeline, NULL, FL_CHECK_LOCATOR, 4000), ==, 1);
+  g_assert_cmpuint (fl_timeline_find_sample (timeline, NULL, FL_CHECK_LOCATOR, 4001), ==, 2);
+  g_assert_cmpuint (fl_timeline_find_sample (timeline, NULL, FL_CHECK_LOCATOR, 99999), ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -264,6 +309,7 @@ main (int   argc,
   g_test_add_func ("/detector/stop-and-failback", test_stop_and_failback);
   g_test_add_func ("/detector/observed-fault-and-all-down", test_observed_fault_and_all_down);
   g_test_add_func ("/timeline/ring-buffer", test_ring_buffer);
+  g_test_add_func ("/timeline/sharing-and-bulk-access", test_sharing_and_bulk_access);
   g_test_add_func ("/timeline/json-round-trip", test_json_round_trip);
   g_test_add_func ("/timeline/recording-csv-jsonl", test_recording);
   return g_test_run ();
