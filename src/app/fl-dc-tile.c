@@ -39,6 +39,9 @@ struct _FlDcTile
 
   Row       rows[FL_N_DC_CHECKS];
   FlStatus  last[FL_N_DC_CHECKS];
+  FlSample *latest[FL_N_DC_CHECKS];    /* for the details */
+  FlSample *answer[FL_N_DC_CHECKS];    /* the last OK or degraded one */
+  FlSample *problem[FL_N_DC_CHECKS];   /* the last failed or timed-out one */
   const char *state;
 
   guint     serving : 1;
@@ -81,6 +84,12 @@ fl_dc_tile_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->flags_text, g_free);
   g_clear_pointer (&self->roles, g_free);
+  for (guint k = 0; k < FL_N_DC_CHECKS; k++)
+    {
+      g_clear_pointer (&self->latest[k], fl_sample_unref);
+      g_clear_pointer (&self->answer[k], fl_sample_unref);
+      g_clear_pointer (&self->problem[k], fl_sample_unref);
+    }
   G_OBJECT_CLASS (fl_dc_tile_parent_class)->finalize (object);
 }
 
@@ -145,6 +154,7 @@ fl_dc_tile_new (const char *name,
                : g_strdup_printf ("%s · %s", host, address);
   gtk_label_set_label (self->host_label, where);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->host_label), where);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), _("Click for everything this DC answered"));
   return GTK_WIDGET (self);
 }
 
@@ -229,6 +239,16 @@ fl_dc_tile_add_sample (FlDcTile *self,
 
   if (kind >= FL_N_DC_CHECKS)
     return;
+  if (status != FL_STATUS_SKIPPED)
+    {
+      FlSample **slot = status == FL_STATUS_OK || status == FL_STATUS_DEGRADED ? &self->answer[kind]
+                                                                               : &self->problem[kind];
+
+      g_clear_pointer (&self->latest[kind], fl_sample_unref);
+      self->latest[kind] = fl_sample_ref (sample);
+      g_clear_pointer (slot, fl_sample_unref);
+      *slot = fl_sample_ref (sample);
+    }
   /* a skipped round says nothing new: keep showing the last real answer */
   if (status == FL_STATUS_SKIPPED && self->last[kind] != FL_STATUS_SKIPPED)
     return;
@@ -274,6 +294,50 @@ fl_dc_tile_add_sample (FlDcTile *self,
   self->last[kind] = status;
   if (kind == FL_CHECK_LDAP_PING || kind == FL_CHECK_REACH)
     update_state (self);
+}
+
+/**
+ * fl_dc_tile_get_sample:
+ * @which: 0 the latest, 1 the last answer (OK or degraded), 2 the last failure or timeout
+ *
+ * Returns: (transfer none) (nullable): that sample of check @kind
+ */
+FlSample *
+fl_dc_tile_get_sample (FlDcTile    *self,
+                       FlCheckKind  kind,
+                       guint        which)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), NULL);
+  g_return_val_if_fail (kind < FL_N_DC_CHECKS, NULL);
+
+  switch (which)
+    {
+    case 0:
+      return self->latest[kind];
+    case 1:
+      return self->answer[kind];
+    default:
+      return self->problem[kind];
+    }
+}
+
+/**
+ * fl_dc_tile_get_where:
+ *
+ * Returns: (transfer full): "host · address · site"
+ */
+char *
+fl_dc_tile_get_where (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), NULL);
+  return g_strdup (gtk_label_get_label (self->host_label));
+}
+
+const char *
+fl_dc_tile_get_roles (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), NULL);
+  return gtk_label_get_label (self->roles_label);
 }
 
 void

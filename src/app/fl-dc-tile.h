@@ -28,5 +28,10 @@ void        fl_dc_tile_set_serving  (FlDcTile   *self,
 void        fl_dc_tile_set_roles    (FlDcTile   *self,
                                      const char *roles);
 const char *fl_dc_tile_get_state    (FlDcTile   *self);
+FlSample   *fl_dc_tile_get_sample   (FlDcTile   *self,
+                                     FlCheckKind kind,
+                                     guint       which);
+char       *fl_dc_tile_get_where    (FlDcTile   *self);
+const char *fl_dc_tile_get_roles    (FlDcTile   *self);
 
 G_END_DECLS

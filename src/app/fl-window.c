@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "fl-chart.h"
+#include "fl-dc-details.h"
 #include "fl-dc-tile.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
@@ -51,6 +52,8 @@ struct _FlWindow
   char                 *sssd_server;
 
   gint64                logon_since;
+  gint64                fault_mono;      /* the last fault: the event list counts from it */
+  gint64                start_mono;
 };
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -121,9 +124,24 @@ on_event_added (FlTimeline *timeline,
                 FlEvent    *event,
                 FlWindow   *self)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (fl_event_get_wall_us (event) / G_USEC_PER_SEC);
+  gint64 wall = fl_event_get_wall_us (event), mono = fl_event_get_mono_us (event);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
   g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
-  g_autofree char *line = g_strdup_printf ("%s   %s", when, fl_event_get_message (event));
+  g_autofree char *relative = NULL;
+  g_autofree char *line = NULL;
+
+  /* relative to the last fault: what the class is timing; before any, to the start */
+  if (fl_event_get_kind (event) == FL_EVENT_FAULT)
+    self->fault_mono = mono;
+  if (fl_event_get_kind (event) == FL_EVENT_WATCH_STARTED)
+    self->start_mono = mono;
+  if (self->fault_mono > 0)
+    relative = g_strdup_printf (_("fault %+.1f s"), (mono - self->fault_mono) / 1e6);
+  else
+    relative = g_strdup_printf (_("start %+.1f s"), (mono - self->start_mono) / 1e6);
+  /* three columns: absolute time, relative time, what happened */
+  line = g_strdup_printf ("%s.%03d\t%s\t%s", when, (int)(wall % G_USEC_PER_SEC / 1000), relative,
+                          fl_event_get_message (event));
 
   if (fl_event_get_kind (event) == FL_EVENT_LOCATOR_CHANGED)
     self->logon_since = fl_event_get_wall_us (event);
@@ -143,12 +161,28 @@ setup_event_row (GtkSignalListItemFactory *factory,
                  GtkListItem              *item,
                  gpointer                  data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
+  for (guint i = 0; i < 3; i++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      if (i < 2)
+        gtk_widget_add_css_class (label, "numeric");
+      if (i == 1)
+        {
+          gtk_widget_add_css_class (label, "dim-label");
+          gtk_widget_add_css_class (label, "relative");
+        }
+      if (i == 2)
+        {
+          gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+          gtk_widget_set_hexpand (label, TRUE);
+        }
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_list_item_set_child (item, box);
 }
 
 static void
@@ -157,9 +191,21 @@ bind_event_row (GtkSignalListItemFactory *factory,
                 gpointer                  data)
 {
   GtkStringObject *string = gtk_list_item_get_item (item);
+  g_auto(GStrv) parts = g_strsplit (gtk_string_object_get_string (string), "\t", 3);
+  GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (item));
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
-                       gtk_string_object_get_string (string));
+  for (guint i = 0; label != NULL; i++, label = gtk_widget_get_next_sibling (label))
+    gtk_label_set_label (GTK_LABEL (label), i < g_strv_length (parts) ? parts[i] : "");
+}
+
+static void
+tile_activated (FlWindow        *self,
+                GtkFlowBoxChild *child)
+{
+  GtkWidget *tile = gtk_flow_box_child_get_child (child);
+
+  if (FL_IS_DC_TILE (tile))
+    gtk_window_present (GTK_WINDOW (fl_dc_details_new (FL_DC_TILE (tile), GTK_WINDOW (self))));
 }
 
 static void
@@ -560,6 +606,7 @@ fl_window_init (FlWindow *self)
   self->tiles_by_name = g_hash_table_new (g_str_hash, g_str_equal);
   self->events = gtk_string_list_new (NULL);
 
+  g_signal_connect_swapped (self->tiles, "child-activated", G_CALLBACK (tile_activated), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_event_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_event_row), NULL);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->events)));
@@ -609,6 +656,18 @@ fl_window_get_timeline (FlWindow *self)
 {
   g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
   return self->timeline;
+}
+
+/**
+ * fl_window_get_logon_server:
+ *
+ * Returns: (nullable): the DC the locator view picks now, as the banner shows it
+ */
+const char *
+fl_window_get_logon_server (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->detector ? fl_switchover_detector_get_logon_server (self->detector) : NULL;
 }
 
 /**
@@ -678,6 +737,8 @@ fl_window_open_lab (FlWindow  *self,
   self->detector = fl_switchover_detector_new (self->timeline);
   self->scheduler = fl_probe_scheduler_new (self->config);
   self->logon_since = 0;
+  self->fault_mono = 0;
+  self->start_mono = g_get_monotonic_time ();
   g_signal_connect_object (self->scheduler, "sample", G_CALLBACK (fl_timeline_add_sample),
                            self->timeline, G_CONNECT_SWAPPED);
   g_signal_connect (self->timeline, "sample-added", G_CALLBACK (on_sample_added), self);

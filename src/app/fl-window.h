@@ -32,4 +32,6 @@ gboolean    fl_window_export_chart  (FlWindow       *self,
                                      gboolean        svg,
                                      GError        **error);
 
+const char *fl_window_get_logon_server (FlWindow *self);
+
 G_END_DECLS

@@ -1,0 +1,385 @@
+/* fl-dc-details.c: one DC in full: every check's last result, the last error of each in full,
+ * the decoded LDAP ping reply and the rootDSE; updated live, copyable as text
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-dc-details"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-dc-details.h"
+
+#define REFRESH_MS 1000
+
+struct _FlDcDetails
+{
+  AdwWindow parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  AdwPreferencesGroup  *checks_group;
+  AdwPreferencesGroup  *errors_group;
+  AdwPreferencesGroup  *ping_group;
+  AdwPreferencesGroup  *rootdse_group;
+
+  /* owned */
+  FlDcTile             *tile;
+  GHashTable           *rows;          /* key → AdwActionRow (borrowed: the groups own them) */
+  guint                 refresh_source;
+};
+
+G_DEFINE_FINAL_TYPE (FlDcDetails, fl_dc_details, ADW_TYPE_WINDOW)
+
+static const struct {
+  const char *key;
+  const char *label;
+} ping_fields[] = {
+  { "dc_host", N_("DC host name") },
+  { "netbios_computer", N_("NetBIOS name") },
+  { "domain", N_("Domain") },
+  { "netbios_domain", N_("NetBIOS domain") },
+  { "forest", N_("Forest") },
+  { "domain_guid", N_("Domain GUID") },
+  { "dc_site", N_("DC site") },
+  { "client_site", N_("Client site") },
+  { "next_closest_site", N_("Next closest site") },
+  { "flags_text", N_("Flags") },
+  { "opcode", N_("Opcode") },
+  { "nt_version", N_("NtVersion") },
+  { "method", N_("Transport") },
+  { "raw", N_("Raw reply (hex)") },
+};
+
+static const char *
+status_text (FlStatus status)
+{
+  switch (status)
+    {
+    case FL_STATUS_OK:
+      return C_("check", "OK");
+    case FL_STATUS_DEGRADED:
+      return C_("check", "Degraded");
+    case FL_STATUS_FAIL:
+      return C_("check", "Failed");
+    case FL_STATUS_TIMEOUT:
+      return C_("check", "No answer");
+    case FL_STATUS_SKIPPED:
+    default:
+      return C_("check", "Skipped");
+    }
+}
+
+static char *
+format_time (const FlSample *sample)
+{
+  gint64 wall = fl_sample_get_wall_us (sample);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
+  g_autofree char *hms = g_date_time_format (dt, "%H:%M:%S");
+
+  return g_strdup_printf ("%s.%03d", hms, (int)(wall % G_USEC_PER_SEC / 1000));
+}
+
+/* the value of a detail key as text, whatever its type */
+static char *
+detail_text (const FlSample *sample,
+             const char     *key)
+{
+  GVariant *detail = fl_sample_get_detail (sample);
+  g_autoptr(GVariant) value = detail ? g_variant_lookup_value (detail, key, NULL) : NULL;
+
+  if (value == NULL)
+    return NULL;
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return g_variant_dup_string (value, NULL);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32) && g_str_equal (key, "flags"))
+    return g_strdup_printf ("0x%08x", g_variant_get_uint32 (value));
+  return g_variant_print (value, FALSE);
+}
+
+static void
+copy_clicked (GtkButton *button,
+              AdwActionRow *row)
+{
+  FlDcDetails *self = FL_DC_DETAILS (gtk_widget_get_root (GTK_WIDGET (row)));
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (row)), adw_action_row_get_subtitle (row));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+}
+
+/* creates the row for @key the first time, then only changes its text: the page keeps its
+ * scroll position and focus while it updates */
+static void
+set_row (FlDcDetails         *self,
+         AdwPreferencesGroup *group,
+         const char          *key,
+         const char          *title,
+         const char          *subtitle,
+         gboolean             copy_button)
+{
+  AdwActionRow *row = g_hash_table_lookup (self->rows, key);
+
+  if (row == NULL)
+    {
+      row = ADW_ACTION_ROW (adw_action_row_new ());
+      adw_action_row_set_subtitle_lines (row, 0);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+      if (copy_button)
+        {
+          GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "flat");
+          gtk_widget_set_tooltip_text (button, _("Copy"));
+          g_signal_connect (button, "clicked", G_CALLBACK (copy_clicked), row);
+          adw_action_row_add_suffix (row, button);
+        }
+      adw_preferences_group_add (group, GTK_WIDGET (row));
+      g_hash_table_insert (self->rows, g_strdup (key), row);
+    }
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (g_strcmp0 (adw_action_row_get_subtitle (row), subtitle) != 0)
+    adw_action_row_set_subtitle (row, subtitle);
+}
+
+static void
+drop_row (FlDcDetails         *self,
+          AdwPreferencesGroup *group,
+          const char          *key)
+{
+  GtkWidget *row = g_hash_table_lookup (self->rows, key);
+
+  if (row != NULL)
+    {
+      adw_preferences_group_remove (group, row);
+      g_hash_table_remove (self->rows, key);
+    }
+}
+
+static void
+refresh (FlDcDetails *self)
+{
+  gboolean any_error = FALSE;
+  FlSample *ping, *ldap;
+  g_autofree char *where = fl_dc_tile_get_where (self->tile);
+  g_autofree char *title = g_strdup_printf ("%s — %s", fl_dc_tile_get_name (self->tile),
+                                            fl_dc_tile_get_state (self->tile));
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, where);
+
+  for (FlCheckKind k = 0; k < FL_N_DC_CHECKS; k++)
+    {
+      FlSample *latest = fl_dc_tile_get_sample (self->tile, k, 0);
+      FlSample *problem = fl_dc_tile_get_sample (self->tile, k, 2);
+      g_autofree char *key = g_strdup_printf ("check:%d", k);
+      g_autofree char *error_key = g_strdup_printf ("error:%d", k);
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      if (latest == NULL)
+        g_string_append (text, _("No result yet"));
+      else
+        {
+          g_autofree char *when = format_time (latest);
+
+          g_string_append_printf (text, "%s · ", status_text (fl_sample_get_status (latest)));
+          g_string_append_printf (text, _("%.1f ms"), fl_sample_get_latency_us (latest) / 1000.0);
+          g_string_append_printf (text, " · %s", when);
+          if (fl_sample_get_message (latest) != NULL)
+            g_string_append_printf (text, "\n%s", fl_sample_get_message (latest));
+        }
+      set_row (self, self->checks_group, key, fl_check_kind_to_label (k), text->str, FALSE);
+
+      if (problem != NULL)
+        {
+          g_autofree char *when = format_time (problem);
+          g_autofree char *error_title = g_strdup_printf ("%s · %s · %s", fl_check_kind_to_label (k),
+                                                          status_text (fl_sample_get_status (problem)), when);
+
+          set_row (self, self->errors_group, error_key, error_title,
+                   fl_sample_get_message (problem) ? fl_sample_get_message (problem) : "", TRUE);
+          any_error = TRUE;
+        }
+    }
+  if (any_error)
+    drop_row (self, self->errors_group, "error:none");
+  else
+    set_row (self, self->errors_group, "error:none", _("No errors since the lab was opened"), NULL, FALSE);
+
+  /* the last reply the DC gave, even while it does not answer now */
+  ping = fl_dc_tile_get_sample (self->tile, FL_CHECK_LDAP_PING, 1);
+  if (ping == NULL)
+    set_row (self, self->ping_group, "ping:none", _("No reply yet"), NULL, FALSE);
+  else
+    {
+      g_autofree char *when = format_time (ping);
+
+      drop_row (self, self->ping_group, "ping:none");
+      set_row (self, self->ping_group, "ping:when", _("Received"), when, FALSE);
+      for (guint i = 0; i < G_N_ELEMENTS (ping_fields); i++)
+        {
+          g_autofree char *value = detail_text (ping, ping_fields[i].key);
+          g_autofree char *key = g_strconcat ("ping:", ping_fields[i].key, NULL);
+
+          if (value != NULL && *value)
+            set_row (self, self->ping_group, key, _(ping_fields[i].label), value, FALSE);
+        }
+      {
+        g_autofree char *flags = detail_text (ping, "flags");
+
+        if (flags != NULL)
+          set_row (self, self->ping_group, "ping:flags", _("Flags (value)"), flags, FALSE);
+      }
+    }
+
+  ldap = fl_dc_tile_get_sample (self->tile, FL_CHECK_LDAP, 1);
+  if (ldap == NULL || fl_sample_get_detail (ldap) == NULL)
+    set_row (self, self->rootdse_group, "rootdse:none", _("No reply yet"), NULL, FALSE);
+  else
+    {
+      GVariantIter iter;
+      const char *name;
+      GVariant *value;
+
+      drop_row (self, self->rootdse_group, "rootdse:none");
+      g_variant_iter_init (&iter, fl_sample_get_detail (ldap));
+      while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
+        {
+          g_autofree char *key = g_strconcat ("rootdse:", name, NULL);
+
+          /* the attributes, not the probe's own notes */
+          if (!g_str_equal (name, "address") && !g_str_equal (name, "method") &&
+              !g_str_equal (name, "error") && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+            set_row (self, self->rootdse_group, key, name, g_variant_get_string (value, NULL), FALSE);
+          g_variant_unref (value);
+        }
+    }
+}
+
+static gboolean
+refresh_cb (gpointer data)
+{
+  refresh (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* what the page shows, as plain text (for a ticket or a chat) */
+static void
+append_group (GString             *s,
+              FlDcDetails         *self,
+              AdwPreferencesGroup *group,
+              const char          *prefix)
+{
+  GHashTableIter iter;
+  gpointer key, row;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+  g_string_append_printf (s, "\n%s\n", adw_preferences_group_get_title (group));
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &key, &row))
+    if (g_str_has_prefix (key, prefix))
+      g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, (GCompareFunc)g_strcmp0);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      AdwActionRow *r = g_hash_table_lookup (self->rows, keys->pdata[i]);
+      const char *subtitle = adw_action_row_get_subtitle (r);
+
+      g_string_append_printf (s, "  %s: %s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (r)),
+                              subtitle ? subtitle : "");
+    }
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  FlDcDetails *self = FL_DC_DETAILS (widget);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  refresh (self);
+  g_string_append_printf (s, "%s\n%s\n", adw_window_title_get_title (self->window_title),
+                          adw_window_title_get_subtitle (self->window_title));
+  if (*fl_dc_tile_get_roles (self->tile))
+    g_string_append_printf (s, "%s\n", fl_dc_tile_get_roles (self->tile));
+  append_group (s, self, self->checks_group, "check:");
+  append_group (s, self, self->errors_group, "error:");
+  append_group (s, self, self->ping_group, "ping:");
+  append_group (s, self, self->rootdse_group, "rootdse:");
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), s->str);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied")));
+}
+
+static void
+fl_dc_details_dispose (GObject *object)
+{
+  FlDcDetails *self = FL_DC_DETAILS (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_object (&self->tile);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_DC_DETAILS);
+  G_OBJECT_CLASS (fl_dc_details_parent_class)->dispose (object);
+}
+
+static void
+fl_dc_details_finalize (GObject *object)
+{
+  FlDcDetails *self = FL_DC_DETAILS (object);
+
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+  G_OBJECT_CLASS (fl_dc_details_parent_class)->finalize (object);
+}
+
+static void
+fl_dc_details_class_init (FlDcDetailsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fl_dc_details_dispose;
+  object_class->finalize = fl_dc_details_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/failoverlab/FailoverLab/ui/fl-dc-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, checks_group);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, errors_group);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, ping_group);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, rootdse_group);
+  gtk_widget_class_install_action (widget_class, "details.copy", NULL, copy_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "details.copy", NULL);
+}
+
+static void
+fl_dc_details_init (FlDcDetails *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * fl_dc_details_new:
+ * @tile: the DC's tile: the window shows what it has seen, and follows it live
+ */
+GtkWidget *
+fl_dc_details_new (FlDcTile  *tile,
+                   GtkWindow *parent)
+{
+  FlDcDetails *self;
+
+  g_return_val_if_fail (FL_IS_DC_TILE (tile), NULL);
+
+  self = g_object_new (FL_TYPE_DC_DETAILS, "transient-for", parent, NULL);
+  self->tile = g_object_ref (tile);
+  refresh (self);
+  self->refresh_source = g_timeout_add (REFRESH_MS, refresh_cb, self);
+  return GTK_WIDGET (self);
+}
