@@ -9,10 +9,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <libsecret/secret.h>
 
 #include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
+#include "fl-keyring.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-scheduler.h"
@@ -454,6 +456,63 @@ spin_row (const char *title,
   return row;
 }
 
+static void ask_password (FlWindow     *self,
+                          FlLab        *lab,
+                          const GError *keyring_error);
+
+static void
+change_password_clicked (FlWindow *self)
+{
+  if (self->lab != NULL)
+    ask_password (self, self->lab, NULL);
+}
+
+static void
+forgotten (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_keyring_clear_finish (result, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("The password was removed from the keyring")));
+}
+
+static void
+forget_password_clicked (FlWindow *self)
+{
+  if (self->lab != NULL)
+    fl_keyring_clear_async (fl_lab_get_user_principal (self->lab), NULL, forgotten, g_object_ref (self));
+}
+
+/* the lab user's password: kept in the keyring, changed or forgotten here */
+static GtkWidget *
+password_group (FlWindow *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *change = gtk_button_new_with_mnemonic (_("_Change…"));
+  GtkWidget *forget = gtk_button_new_with_mnemonic (_("_Forget"));
+  g_autofree char *title = g_strdup_printf (_("Password of %s"), fl_lab_get_user_principal (self->lab));
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Lab User"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Kept in your keyring, never in the lab file"));
+  gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (forget, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (forget, "destructive-action");
+  g_signal_connect_swapped (change, "clicked", G_CALLBACK (change_password_clicked), self);
+  g_signal_connect_swapped (forget, "clicked", G_CALLBACK (forget_password_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), change);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), forget);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return group;
+}
+
 static void
 preferences_action (GtkWidget  *widget,
                     const char *action_name,
@@ -503,6 +562,8 @@ preferences_action (GtkWidget  *widget,
   }
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (probing));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
+  if (self->lab != NULL && fl_lab_get_user_principal (self->lab) != NULL)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (password_group (self)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -708,24 +769,16 @@ remember_recent (FlWindow   *self,
   g_settings_set_strv (self->settings, "recent-labs", (const char * const *)updated);
 }
 
-/**
- * fl_window_open_lab:
- *
- * Starts probing @lab: a tile per DC, the banner, the events. The user's password comes from
- * $FAILOVER_LAB_PASSWORD for now (the keyring lookup comes with the Preferences).
- */
-gboolean
-fl_window_open_lab (FlWindow  *self,
-                    FlLab     *lab,
-                    GError   **error)
+static gboolean
+open_lab_with_password (FlWindow    *self,
+                        FlLab       *lab,
+                        const char  *password,
+                        GError     **error)
 {
   g_autoptr(FlProbeConfig) config = NULL;
   GtkWidget *child;
 
-  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (FL_IS_LAB (lab), FALSE);
-
-  config = fl_lab_create_probe_config (lab, g_getenv ("FAILOVER_LAB_PASSWORD"), error);
+  config = fl_lab_create_probe_config (lab, password, error);
   if (config == NULL)
     return FALSE;
 
@@ -779,6 +832,182 @@ fl_window_open_lab (FlWindow  *self,
   return TRUE;
 }
 
+/**
+ * fl_window_open_lab:
+ *
+ * Starts probing @lab: a tile per DC, the banner, the events, with the user's password from
+ * $FAILOVER_LAB_PASSWORD (or none). fl_window_open_file() asks the keyring, then the user.
+ */
+gboolean
+fl_window_open_lab (FlWindow  *self,
+                    FlLab     *lab,
+                    GError   **error)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (FL_IS_LAB (lab), FALSE);
+
+  return open_lab_with_password (self, lab, g_getenv ("FAILOVER_LAB_PASSWORD"), error);
+}
+
+static void
+show_error (FlWindow     *self,
+            const GError *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+open_or_complain (FlWindow   *self,
+                  FlLab      *lab,
+                  const char *password)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!open_lab_with_password (self, lab, password, &error))
+    show_error (self, error);
+}
+
+static void
+stored (GObject      *object,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_keyring_store_finish (result, &error))
+    show_error (self, error);
+}
+
+static void
+password_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   FlWindow         *self)
+{
+  FlLab *lab = g_object_get_data (G_OBJECT (dialog), "lab");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GtkCheckButton *remember = g_object_get_data (G_OBJECT (dialog), "remember");
+  g_autofree char *password = g_strdup (gtk_editable_get_text (entry));
+
+  /* GTK 4.8's password entry reacts to the focus leaving a window being destroyed, after its
+   * own teardown: move the focus away while it is still whole */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  gtk_editable_set_text (entry, "");
+
+  if (g_str_equal (response, "use") && *password)
+    {
+      if (gtk_check_button_get_active (remember))
+        fl_keyring_store_async (fl_lab_get_user_principal (lab), password, NULL, stored, g_object_ref (self));
+      /* a lab already running keeps its recording: the new password counts from the next start */
+      if (lab != self->lab)
+        open_or_complain (self, lab, password);
+      else
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_("Saved: the Kerberos check uses it when the lab is opened again")));
+    }
+  else if (g_str_equal (response, "skip") && lab != self->lab)
+    open_or_complain (self, lab, NULL);
+  /* close: leave things as they are */
+}
+
+/* Asks for the lab user's password: the Kerberos check logs on as a domain client would. */
+static void
+ask_password (FlWindow     *self,
+              FlLab        *lab,
+              const GError *keyring_error)
+{
+  g_autofree char *heading = g_strdup_printf (_("Password of %s"), fl_lab_get_user_principal (lab));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                              _("The Kerberos check logs on as this user, as a domain "
+                                                "client does. The password is kept in your keyring, "
+                                                "never in the lab file."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *remember = gtk_check_button_new_with_mnemonic (_("_Remember in the keyring"));
+
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  g_object_set (entry, "activates-default", TRUE, NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, heading, -1);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (remember), keyring_error == NULL);
+  gtk_widget_set_sensitive (remember, keyring_error == NULL);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), remember);
+  if (keyring_error != NULL)
+    {
+      GtkWidget *why = gtk_label_new (keyring_error->message);
+
+      gtk_label_set_wrap (GTK_LABEL (why), TRUE);
+      gtk_widget_add_css_class (why, "dim-label");
+      gtk_widget_add_css_class (why, "caption");
+      gtk_box_append (GTK_BOX (box), why);
+    }
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "skip", _("Probe _Without Kerberos"),
+                                    "use", _("_Log On"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "skip");
+  g_object_set_data_full (G_OBJECT (dialog), "lab", g_object_ref (lab), g_object_unref);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "remember", remember);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (password_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+typedef struct
+{
+  GWeakRef  window;   /* the window may close while the keyring answers */
+  FlLab    *lab;
+} Lookup;
+
+static void
+looked_up (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Lookup *lookup = data;
+  g_autoptr(FlWindow) self = g_weak_ref_get (&lookup->window);
+  g_autoptr(GError) error = NULL;
+  char *password = fl_keyring_lookup_finish (result, &error);
+
+  if (self != NULL && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      if (password != NULL)
+        open_or_complain (self, lookup->lab, password);
+      else
+        ask_password (self, lookup->lab, error);
+    }
+  g_clear_pointer (&password, secret_password_free);
+  g_weak_ref_clear (&lookup->window);
+  g_object_unref (lookup->lab);
+  g_free (lookup);
+}
+
+/* the password: the environment, else the keyring, else the user */
+static void
+start_lab (FlWindow *self,
+           FlLab    *lab)
+{
+  if (g_getenv ("FAILOVER_LAB_PASSWORD") != NULL || fl_lab_get_user_principal (lab) == NULL)
+    {
+      open_or_complain (self, lab, g_getenv ("FAILOVER_LAB_PASSWORD"));
+      return;
+    }
+  {
+    Lookup *lookup = g_new0 (Lookup, 1);
+
+    g_weak_ref_init (&lookup->window, self);
+    lookup->lab = g_object_ref (lab);
+    fl_keyring_lookup_async (fl_lab_get_user_principal (lab), NULL, looked_up, lookup);
+  }
+}
+
 static void
 file_loaded (GObject      *object,
              GAsyncResult *result,
@@ -801,17 +1030,11 @@ file_loaded (GObject      *object,
     }
   /* relative paths in the lab (the keytab) are relative to its folder */
   fl_lab_set_file (lab, path);
-  if (!fl_window_open_lab (self, lab, &error))
-    goto failed;
+  start_lab (self, lab);
   return;
 
 failed:
-  {
-    AdwToast *toast = adw_toast_new (error->message);
-
-    adw_toast_set_timeout (toast, 0);
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  }
+  show_error (self, error);
 }
 
 /**

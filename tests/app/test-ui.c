@@ -284,6 +284,64 @@ test_window_live_lab (void)
   g_assert_finalize_object (window);
 }
 
+/* Without $FAILOVER_LAB_PASSWORD and with no keyring (no session bus here), opening a lab file
+ * asks for the user's password; "Probe Without Kerberos" opens it all the same. */
+static void
+test_password_prompt (void)
+{
+  const char *lab_file = g_getenv ("FL_UI_LAB_FILE");
+  g_autofree char *saved = g_strdup (g_getenv ("FAILOVER_LAB_PASSWORD"));
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GListModel) toplevels = NULL;
+  AdwMessageDialog *dialog = NULL;
+  gint64 deadline;
+  FlWindow *window;
+
+  if (lab_file == NULL)
+    {
+      g_test_skip ("no sandbox lab here (FL_UI_LAB_FILE is not set)");
+      return;
+    }
+  g_unsetenv ("FAILOVER_LAB_PASSWORD");
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_present (GTK_WINDOW (window));
+  file = g_file_new_for_path (lab_file);
+  fl_window_open_file (window, file);
+
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (dialog == NULL && g_get_monotonic_time () < deadline)
+    {
+      spin (100);
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (w))
+            dialog = ADW_MESSAGE_DIALOG (w);
+        }
+    }
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "@"));
+  spin (400);
+  shot = screenshot (GTK_WIDGET (dialog), "password-prompt");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).dark, >, 300);
+
+  adw_message_dialog_response (dialog, "skip");
+  spin (300);
+  /* probing, without the Kerberos check */
+  g_assert_nonnull (fl_window_get_timeline (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_assert_finalize_object (window);
+  if (saved != NULL)
+    g_setenv ("FAILOVER_LAB_PASSWORD", saved, TRUE);
+}
+
 static void
 sandbox_done (GObject      *object,
               GAsyncResult *result,
@@ -432,5 +490,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
+  g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
   return g_test_run ();
 }
