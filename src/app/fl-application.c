@@ -22,13 +22,35 @@ struct _FlApplication
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, ADW_TYPE_APPLICATION)
 
+/* $FL_BENCH_FIRST_FRAME (the start-up benchmark): print the wall-clock time of the first frame
+ * painted, and quit when it says "quit" */
+static void
+first_paint (GdkFrameClock *clock,
+             GtkWidget     *window)
+{
+  g_print ("first-frame-wall-us %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  g_signal_handlers_disconnect_by_func (clock, first_paint, window);
+  if (g_strcmp0 (g_getenv ("FL_BENCH_FIRST_FRAME"), "quit") == 0)
+    gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+window_realized (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_paint), window);
+}
+
 static FlWindow *
 get_window (FlApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (fl_window_new (ADW_APPLICATION (self)));
+    {
+      window = GTK_WINDOW (fl_window_new (ADW_APPLICATION (self)));
+      if (g_getenv ("FL_BENCH_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (window_realized), NULL);
+    }
   return FL_WINDOW (window);
 }
 

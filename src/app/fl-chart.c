@@ -372,7 +372,7 @@ draw_latency (FlChart *self,
   g_autofree double *xs = g_new (double, (gsize)width + 2);
   g_autofree double *mins = g_new (double, ((gsize)width + 2) * n_dcs);
   g_autofree double *maxs = g_new (double, ((gsize)width + 2) * n_dcs);
-  gint64 b_first = 0;
+  gint64 b_first = 0, bucket_us = 1;
   int n = 0;
   double top = 0;
 
@@ -388,6 +388,7 @@ draw_latency (FlChart *self,
       if (cols->buckets == NULL)
         continue;
       b_first = fl_chart_columns_bucket_for (cols, self->view.start_us);
+      bucket_us = cols->bucket_us;
       b_last = MIN (fl_chart_columns_bucket_for (cols, self->view.start_us + self->view.span_us),
                     b_first + width + 1);
       n = (int)(b_last - b_first + 1);
@@ -430,7 +431,8 @@ draw_latency (FlChart *self,
     {
       const GdkRGBA *c = &self->dc_colors[d % G_N_ELEMENTS (self->dc_colors)];
       const double *lo = mins + (gsize)d * (width + 2), *hi = maxs + (gsize)d * (width + 2);
-      double prev = NAN;
+      double prev = NAN, prev_x = 0;
+      gint64 prev_t = 0;
 
       if (self->columns[d * FL_N_CHECKS + FL_CHECK_LDAP_PING].buckets == NULL)
         continue;
@@ -446,25 +448,29 @@ draw_latency (FlChart *self,
       cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.3);
       cairo_fill (cr);
 
-      /* the maxima as a line: each column joins the previous value to its own */
+      /* the maxima as a step line; no answer for longer than one and a half intervals is a gap */
       for (int i = 0; i < n; i++)
         {
-          double v;
+          double v, x;
 
           if (isnan (hi[i]))
             {
-              /* no answer in a bucket shorter than the interval is a rounding gap, not an outage */
-              if (!(i > 0 && i + 1 < n && !isnan (hi[i - 1]) && !isnan (hi[i + 1])))
+              if (!isnan (prev) && (b_first + i) * bucket_us - prev_t > interval_us * 3 / 2)
                 prev = NAN;
               continue;
             }
           v = round (latency_y (self, hi[i], y, height));
-          {
-            double y_top = isnan (prev) ? v : MIN (prev, v), y_bottom = isnan (prev) ? v : MAX (prev, v);
-
-            cairo_rectangle (cr, LABEL_WIDTH + round (xs[i]), y_top - 1, 2, y_bottom - y_top + 2);
-          }
+          x = LABEL_WIDTH + round (xs[i]);
+          if (isnan (prev))
+            cairo_rectangle (cr, x, v - 1, 2, 2);
+          else
+            {
+              cairo_rectangle (cr, prev_x, prev - 1, x - prev_x + 2, 2);
+              cairo_rectangle (cr, x, MIN (prev, v) - 1, 2, fabs (prev - v) + 2);
+            }
           prev = v;
+          prev_x = x;
+          prev_t = (b_first + i) * bucket_us;
         }
       gdk_cairo_set_source_rgba (cr, c);
       cairo_fill (cr);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
 #include "fl-logon-banner.h"
@@ -191,6 +192,52 @@ test_details_lifecycle (void)
   g_object_ref (tile);
   gtk_window_destroy (GTK_WINDOW (host));
   g_assert_finalize_object (tile);
+}
+
+static void
+test_chart_lifecycle (void)
+{
+  g_autoptr(FlProbeConfig) config = fl_probe_config_new ("test.local", "TEST.LOCAL");
+  g_autoptr(FlTimeline) timeline = NULL;
+  GtkWidget *chart = fl_chart_new ();
+  GtkWidget *window = gtk_window_new ();
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GdkTexture) shot = NULL;
+
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "192.0.2.11", NULL);
+  fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "192.0.2.12", NULL);
+  fl_probe_config_set_timing (config, 1000, 800);
+  timeline = fl_timeline_new (config, 0);
+  for (int t = 100; t > 0; t--)
+    for (FlCheckKind k = 0; k < FL_N_DC_CHECKS; k++)
+      {
+        /* DC1 fails for the last 30 s */
+        g_autoptr(FlSample) a = fl_sample_new (k, "DC1", t < 30 ? FL_STATUS_TIMEOUT : FL_STATUS_OK,
+                                               now - t * G_USEC_PER_SEC, 1000 + t * 10, NULL, NULL);
+        g_autoptr(FlSample) b = fl_sample_new (k, "DC2", FL_STATUS_OK, now - t * G_USEC_PER_SEC, 2000, NULL, NULL);
+
+        fl_timeline_add_sample (timeline, a);
+        fl_timeline_add_sample (timeline, b);
+      }
+  fl_timeline_mark_fault (timeline, FL_EVENT_FAULT, "DC1", "test");
+
+  g_object_ref (chart);
+  fl_chart_set_timeline (FL_CHART (chart), timeline);
+  fl_chart_set_span (FL_CHART (chart), 120);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 360);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (300);
+  shot = screenshot (window, "chart-widget");
+  /* the right part has lanes: green for DC2, timeouts for DC1 */
+  g_assert_cmpuint (region_stats (shot, 0.6, 0, 1, 0.5).green, >, 500);
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 20);
+  fl_chart_set_latency_log (FL_CHART (chart), TRUE);
+  fl_chart_set_colorblind (FL_CHART (chart), TRUE);
+  fl_chart_set_follow_live (FL_CHART (chart), FALSE);
+  spin (100);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
 }
 
 static void
@@ -486,6 +533,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/dc-tile/lifecycle", test_tile_lifecycle);
   g_test_add_func ("/ui/logon-banner/lifecycle", test_banner_lifecycle);
+  g_test_add_func ("/ui/chart/lifecycle", test_chart_lifecycle);
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
