@@ -1,0 +1,623 @@
+/* fl-pve.c: Proxmox VE wire formats (see fl-pve.h and ../shared/reference/proxmox-api.md)
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-pve"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fl-pve.h"
+
+G_DEFINE_QUARK (fl-pve-error-quark, fl_pve_error)
+
+/* ------------------------------------------------------------------------------------------ */
+/* UPIDs */
+
+static gboolean
+parse_hex (const char *text,
+           guint       max_digits,
+           guint64    *value)
+{
+  char *end = NULL;
+  gsize len = strlen (text);
+
+  if (len == 0 || len > max_digits || !g_ascii_isxdigit (text[0]))
+    return FALSE;
+  *value = g_ascii_strtoull (text, &end, 16);
+  return end != NULL && *end == '\0';
+}
+
+static gboolean
+valid_node_name (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len == 0 || !g_ascii_isalnum (name[0]) || !g_ascii_isalnum (name[len - 1]))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (name[i]) && name[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * fl_pve_upid_parse:
+ * @upid: (out caller-allocates): filled in on success; clear with fl_pve_upid_clear()
+ *
+ * Parses `UPID:<node>:<pid>:<pstart>:<starttime>:<type>:<id>:<user>:` (hex case-insensitive,
+ * pstart 8 or 9 digits, id may be empty, user may be a token `user@realm!name`).
+ */
+gboolean
+fl_pve_upid_parse (const char *text,
+                   FlPveUpid  *upid)
+{
+  g_auto(GStrv) parts = NULL;
+  guint64 pid, pstart, starttime;
+
+  memset (upid, 0, sizeof *upid);
+  if (text == NULL || !g_str_has_prefix (text, "UPID:") || !g_str_has_suffix (text, ":"))
+    return FALSE;
+  parts = g_strsplit (text, ":", -1);
+  /* "UPID", 7 fields, and the empty string after the trailing colon */
+  if (g_strv_length (parts) != 9 || *parts[8] != '\0')
+    return FALSE;
+  if (!valid_node_name (parts[1]) ||
+      !parse_hex (parts[2], 8, &pid) ||
+      !parse_hex (parts[3], 9, &pstart) ||
+      !parse_hex (parts[4], 8, &starttime) ||
+      *parts[5] == '\0' || *parts[7] == '\0' || strchr (parts[7], '@') == NULL)
+    return FALSE;
+  upid->node = g_strdup (parts[1]);
+  upid->pid = (guint)pid;
+  upid->pstart = pstart;
+  upid->starttime = (gint64)starttime;
+  upid->type = g_strdup (parts[5]);
+  upid->id = g_strdup (parts[6]);
+  upid->user = g_strdup (parts[7]);
+  return TRUE;
+}
+
+void
+fl_pve_upid_clear (FlPveUpid *upid)
+{
+  g_clear_pointer (&upid->node, g_free);
+  g_clear_pointer (&upid->type, g_free);
+  g_clear_pointer (&upid->id, g_free);
+  g_clear_pointer (&upid->user, g_free);
+}
+
+char *
+fl_pve_upid_format (const char *node,
+                    guint       pid,
+                    guint64     pstart,
+                    gint64      starttime,
+                    const char *type,
+                    const char *id,
+                    const char *user)
+{
+  return g_strdup_printf ("UPID:%s:%08X:%08" G_GINT64_MODIFIER "X:%08X:%s:%s:%s:", node, pid, pstart,
+                          (guint)starttime, type, id ? id : "", user);
+}
+
+/**
+ * fl_pve_task_exit_ok:
+ *
+ * Returns: whether a task's `exitstatus` means success: `OK` or `WARNINGS: n`
+ */
+gboolean
+fl_pve_task_exit_ok (const char *exitstatus)
+{
+  return g_strcmp0 (exitstatus, "OK") == 0 ||
+         (exitstatus != NULL && g_str_has_prefix (exitstatus, "WARNINGS: "));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* property strings (netN) */
+
+typedef struct
+{
+  char *key;
+  char *value;
+} Pair;
+
+static void
+pair_free (gpointer data)
+{
+  Pair *p = data;
+
+  g_free (p->key);
+  g_free (p->value);
+  g_free (p);
+}
+
+/**
+ * fl_pve_property_parse:
+ *
+ * Splits a property string (`virtio=BC:24:11:2E:C5:4A,bridge=vmbr0,link_down=1`) into its
+ * pairs, in order. Every item must be `key=value`.
+ *
+ * Returns: (transfer full) (element-type Pair): the pairs, for the other fl_pve_property_*
+ */
+GPtrArray *
+fl_pve_property_parse (const char  *text,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) pairs = g_ptr_array_new_with_free_func (pair_free);
+  g_auto(GStrv) items = NULL;
+
+  if (text == NULL || *text == '\0')
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("empty network device"));
+      return NULL;
+    }
+  items = g_strsplit (text, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *eq = strchr (items[i], '=');
+      Pair *p;
+
+      if (eq == NULL || eq == items[i])
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                       _("“%s” in the network device “%s” is not key=value"), items[i], text);
+          return NULL;
+        }
+      p = g_new0 (Pair, 1);
+      p->key = g_strndup (items[i], eq - items[i]);
+      p->value = g_strdup (eq + 1);
+      g_ptr_array_add (pairs, p);
+      /* as Proxmox's own parser: a key once */
+      for (guint j = 0; j + 1 < pairs->len; j++)
+        if (g_str_equal (((Pair *)pairs->pdata[j])->key, p->key))
+          {
+            g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                         _("“%s” appears twice in the network device “%s”"), p->key, text);
+            return NULL;
+          }
+    }
+  return g_steal_pointer (&pairs);
+}
+
+char *
+fl_pve_property_print (GPtrArray *pairs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const Pair *p = pairs->pdata[i];
+
+      g_string_append_printf (s, "%s%s=%s", i ? "," : "", p->key, p->value);
+    }
+  return g_string_free (s, FALSE);
+}
+
+const char *
+fl_pve_property_get (GPtrArray  *pairs,
+                     const char *key)
+{
+  for (guint i = 0; i < pairs->len; i++)
+    if (g_str_equal (((Pair *)pairs->pdata[i])->key, key))
+      return ((Pair *)pairs->pdata[i])->value;
+  return NULL;
+}
+
+/**
+ * fl_pve_property_set:
+ * @value: (nullable): %NULL removes @key
+ *
+ * Changes @key in place, or adds it where Proxmox prints it: after the model=MAC item, in
+ * alphabetical order among the other keys.
+ */
+void
+fl_pve_property_set (GPtrArray  *pairs,
+                     const char *key,
+                     const char *value)
+{
+  guint at;
+
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      Pair *p = pairs->pdata[i];
+
+      if (g_str_equal (p->key, key))
+        {
+          if (value == NULL)
+            g_ptr_array_remove_index (pairs, i);
+          else
+            {
+              g_free (p->value);
+              p->value = g_strdup (value);
+            }
+          return;
+        }
+    }
+  if (value == NULL)
+    return;
+  /* after the last key that sorts before it (the model=MAC item stays first) */
+  at = MIN (1, pairs->len);
+  for (guint i = 1; i < pairs->len; i++)
+    if (strcmp (((Pair *)pairs->pdata[i])->key, key) < 0)
+      at = i + 1;
+  {
+    Pair *p = g_new0 (Pair, 1);
+
+    p->key = g_strdup (key);
+    p->value = g_strdup (value);
+    g_ptr_array_insert (pairs, (int)at, p);
+  }
+}
+
+static gboolean
+property_true (const char *value)
+{
+  return value != NULL && (g_str_equal (value, "1") || g_ascii_strcasecmp (value, "yes") == 0 ||
+                           g_ascii_strcasecmp (value, "on") == 0 || g_ascii_strcasecmp (value, "true") == 0);
+}
+
+/**
+ * fl_pve_net_set_link:
+ * @net: the VM's current netN value, as GET config gave it
+ *
+ * The cable: sets or clears `link_down` and keeps everything else, the model and MAC above
+ * all (a netN value without its MAC gets a new random one: a new adapter for Windows).
+ *
+ * Returns: (transfer full): the value to PUT, %NULL when @net has no model=MAC first item
+ */
+char *
+fl_pve_net_set_link (const char  *net,
+                     gboolean     link_down,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) pairs = fl_pve_property_parse (net, error);
+  const char *first;
+
+  if (pairs == NULL)
+    return NULL;
+  first = ((Pair *)pairs->pdata[0])->value;
+  /* the first item is model=MAC (or the long form model=…,macaddr=…) */
+  if (fl_pve_property_get (pairs, "macaddr") == NULL &&
+      (strlen (first) != 17 || first[2] != ':' || first[14] != ':'))
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                   _("the network device “%s” has no MAC address: changing it would give the VM a "
+                     "new network adapter"), net);
+      return NULL;
+    }
+  fl_pve_property_set (pairs, "link_down", link_down ? "1" : NULL);
+  return fl_pve_property_print (pairs);
+}
+
+gboolean
+fl_pve_net_link_down (const char *net)
+{
+  g_autoptr(GPtrArray) pairs = fl_pve_property_parse (net, NULL);
+
+  return pairs != NULL && property_true (fl_pve_property_get (pairs, "link_down"));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* responses */
+
+static char *
+chomp_dup (const char *text)
+{
+  char *s = g_strdup (text);
+
+  return g_strstrip (s);
+}
+
+/* "Permission check failed (/vms/100, VM.PowerMgmt)" → path and privilege */
+static gboolean
+split_permission (const char  *reason,
+                  char       **path,
+                  char       **priv)
+{
+  const char *open = strrchr (reason, '(');
+  const char *comma = open ? strchr (open, ',') : NULL;
+  const char *close = comma ? strchr (comma, ')') : NULL;
+
+  if (close == NULL)
+    return FALSE;
+  *path = g_strstrip (g_strndup (open + 1, comma - open - 1));
+  *priv = g_strstrip (g_strndup (comma + 1, close - comma - 1));
+  return **path != '\0' && **priv != '\0';
+}
+
+/**
+ * fl_pve_parse_response:
+ * @status: the HTTP status
+ * @reason: (nullable): the reason phrase: Proxmox puts its error text there
+ * @body: (array length=length) (nullable): the body
+ *
+ * Turns an API answer into its `data`, or an error a user can act on: 401 bad credentials,
+ * 403 naming the missing privilege, 400 with every parameter's complaint, 500 with the
+ * server's message ("VM is locked (backup)"), 595–599 the node behind the proxy.
+ *
+ * Returns: (transfer full): the `data` member (a JSON null node for `{"data":null}`)
+ */
+JsonNode *
+fl_pve_parse_response (guint        status,
+                       const char  *reason,
+                       const char  *body,
+                       gsize        length,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) json_error = NULL;
+  g_autofree char *why = chomp_dup (reason ? reason : "");
+  JsonObject *object = NULL;
+  gboolean parsed = FALSE;
+
+  if (body != NULL && length > 0 && g_utf8_validate_len (body, length, NULL))
+    parsed = json_parser_load_from_data (parser, body, (gssize)length, &json_error) &&
+             json_parser_get_root (parser) != NULL;   /* white space parses, to nothing */
+  if (parsed && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    object = json_node_get_object (json_parser_get_root (parser));
+
+  if (status == 200)
+    {
+      if (!parsed)
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                       _("The server's answer is not JSON (%s): is this a Proxmox VE API?"),
+                       json_error ? json_error->message : _("empty body"));
+          return NULL;
+        }
+      if (object == NULL || !json_object_has_member (object, "data"))
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                       _("The server's answer has no “data”: is this a Proxmox VE API?"));
+          return NULL;
+        }
+      return json_node_copy (json_object_get_member (object, "data"));
+    }
+
+  /* newer servers repeat the full message in the body */
+  if (object != NULL && json_object_has_member (object, "message") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "message")) &&
+      json_node_get_value_type (json_object_get_member (object, "message")) == G_TYPE_STRING)
+    {
+      g_free (why);
+      why = chomp_dup (json_object_get_string_member (object, "message"));
+    }
+
+  switch (status)
+    {
+    case 401:
+      if (g_strcmp0 (why, "No ticket") == 0)
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
+                     _("Proxmox VE asked for credentials: none were sent"));
+      else
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
+                     _("Proxmox VE refused the credentials (%s): check the API token ID and secret, "
+                       "or the user and password"), *why ? why : _("authentication failed"));
+      return NULL;
+
+    case 403:
+      {
+        g_autofree char *path = NULL, *priv = NULL;
+
+        if (split_permission (why, &path, &priv))
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION,
+                       _("Permission denied: the Proxmox user or token lacks %s on %s"), priv, path);
+        else
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION, _("Permission denied: %s"), why);
+        return NULL;
+      }
+
+    case 400:
+      {
+        g_autoptr(GString) s = g_string_new (why);
+        JsonObject *errors = object && json_object_has_member (object, "errors") &&
+                             JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "errors"))
+                             ? json_object_get_object_member (object, "errors") : NULL;
+
+        if (errors != NULL)
+          {
+            g_autoptr(GList) members = json_object_get_members (errors);
+
+            for (GList *l = members; l != NULL; l = l->next)
+              {
+                JsonNode *n = json_object_get_member (errors, l->data);
+                g_autofree char *text = JSON_NODE_HOLDS_VALUE (n) &&
+                                        json_node_get_value_type (n) == G_TYPE_STRING
+                                        ? chomp_dup (json_node_get_string (n)) : g_strdup ("?");
+
+                g_string_append_printf (s, "%s%s: %s", l == members ? " — " : "; ", (char *)l->data, text);
+              }
+          }
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PARAMETER, _("Proxmox VE refused the request: %s"), s->str);
+        return NULL;
+      }
+
+    case 500:
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER, "%s", *why ? why : _("internal server error"));
+      return NULL;
+
+    case 501:
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED,
+                   _("Proxmox VE does not know this call (%s): is the server too old?"), why);
+      return NULL;
+
+    case 595:
+    case 596:
+    case 597:
+    case 599:
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NODE_UNREACHABLE,
+                   _("The Proxmox node that holds the VM cannot be reached (%u %s): is it down?"),
+                   status, why);
+      return NULL;
+
+    default:
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("Unexpected answer from Proxmox VE: %u %s"),
+                   status, why);
+      return NULL;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* VM status */
+
+/**
+ * fl_pve_json_get_int:
+ *
+ * Numbers arrive as JSON numbers or as strings ("4096"), depending on the version: both count.
+ */
+gboolean
+fl_pve_json_get_int (JsonObject *object,
+                     const char *member,
+                     gint64     *value)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      *value = json_node_get_int (node);
+      return TRUE;
+    case G_TYPE_DOUBLE:
+      *value = (gint64)json_node_get_double (node);
+      return TRUE;
+    case G_TYPE_BOOLEAN:
+      *value = json_node_get_boolean (node);
+      return TRUE;
+    case G_TYPE_STRING:
+      {
+        const char *s = json_node_get_string (node);
+        char *end = NULL;
+
+        *value = g_ascii_strtoll (s, &end, 10);
+        return *s != '\0' && end != NULL && *end == '\0';
+      }
+    default:
+      return FALSE;
+    }
+}
+
+static char *
+dup_string_member (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return g_strdup (json_node_get_string (node));
+}
+
+/**
+ * fl_pve_parse_vm_status:
+ * @data: the `data` of `GET …/status/current`
+ * @status: (out caller-allocates): clear with fl_pve_vm_status_clear()
+ */
+gboolean
+fl_pve_parse_vm_status (JsonNode       *data,
+                        FlPveVmStatus  *status,
+                        GError        **error)
+{
+  JsonObject *o;
+  gint64 v = 0;
+
+  memset (status, 0, sizeof *status);
+  if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
+    goto bad;
+  o = json_node_get_object (data);
+  status->status = dup_string_member (o, "status");
+  if (status->status == NULL)
+    goto bad;
+  status->qmpstatus = dup_string_member (o, "qmpstatus");
+  if (status->qmpstatus == NULL)
+    status->qmpstatus = g_strdup (status->status);
+  status->name = dup_string_member (o, "name");
+  status->lock = dup_string_member (o, "lock");
+  if (fl_pve_json_get_int (o, "uptime", &v))
+    status->uptime = v;
+  status->agent = fl_pve_json_get_int (o, "agent", &v) && v != 0;
+  if (json_object_has_member (o, "ha") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "ha")))
+    {
+      JsonObject *ha = json_object_get_object_member (o, "ha");
+
+      status->ha_managed = fl_pve_json_get_int (ha, "managed", &v) && v != 0;
+      if (status->ha_managed)
+        status->ha_state = dup_string_member (ha, "state");
+    }
+  return TRUE;
+
+bad:
+  fl_pve_vm_status_clear (status);
+  g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The VM status from Proxmox VE has no “status”"));
+  return FALSE;
+}
+
+void
+fl_pve_vm_status_clear (FlPveVmStatus *status)
+{
+  g_clear_pointer (&status->status, g_free);
+  g_clear_pointer (&status->qmpstatus, g_free);
+  g_clear_pointer (&status->name, g_free);
+  g_clear_pointer (&status->lock, g_free);
+  g_clear_pointer (&status->ha_state, g_free);
+}
+
+/**
+ * fl_pve_find_vm_node:
+ * @resources: the `data` of `GET /cluster/resources?type=vm`
+ *
+ * Returns: (transfer full) (nullable): the node of QEMU VM @vmid
+ */
+char *
+fl_pve_find_vm_node (JsonNode *resources,
+                     guint     vmid)
+{
+  JsonArray *a;
+
+  if (resources == NULL || !JSON_NODE_HOLDS_ARRAY (resources))
+    return NULL;
+  a = json_node_get_array (resources);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *o;
+      g_autofree char *type = NULL;
+      gint64 id = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      o = json_node_get_object (n);
+      type = dup_string_member (o, "type");
+      if (g_strcmp0 (type, "qemu") == 0 && fl_pve_json_get_int (o, "vmid", &id) && id == vmid)
+        return dup_string_member (o, "node");
+    }
+  return NULL;
+}
+
+/**
+ * fl_pve_fingerprint:
+ * @der: the certificate, DER
+ *
+ * Returns: (transfer full): its SHA-256 as Proxmox prints it: upper-case hex pairs joined by ':'
+ */
+char *
+fl_pve_fingerprint (const guint8 *der,
+                    gsize         length)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize n = sizeof digest;
+  GString *s = g_string_sized_new (96);
+
+  g_checksum_update (sum, der, length);
+  g_checksum_get_digest (sum, digest, &n);
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%02X", i ? ":" : "", digest[i]);
+  return g_string_free (s, FALSE);
+}

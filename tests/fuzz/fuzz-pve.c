@@ -1,0 +1,65 @@
+/* fuzz-pve.c: libFuzzer target for the Proxmox VE parsers: the first byte picks the HTTP
+ * status, the rest is the body; the same bytes are tried as a UPID and as a netN value.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fl-pve.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput (const unsigned char *data,
+                        size_t               size)
+{
+  static const guint statuses[] = { 200, 400, 401, 403, 500, 501, 595, 302 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  FlPveUpid upid;
+
+  fuzz_set_logging_func ();
+  if (size == 0)
+    return 0;
+
+  node = fl_pve_parse_response (statuses[data[0] % G_N_ELEMENTS (statuses)], "Reason", (const char *)data + 1,
+                                size - 1, &error);
+  g_assert ((node == NULL) != (error == NULL));
+  if (node != NULL)
+    {
+      FlPveVmStatus st;
+      g_free (fl_pve_find_vm_node (node, 101));
+      if (fl_pve_parse_vm_status (node, &st, NULL))
+        fl_pve_vm_status_clear (&st);
+    }
+
+  text = g_strndup ((const char *)data, size);
+  if (fl_pve_upid_parse (text, &upid))
+    {
+      g_autofree char *again = fl_pve_upid_format (upid.node, upid.pid, upid.pstart, upid.starttime, upid.type,
+                                                   upid.id, upid.user);
+      FlPveUpid u2;
+
+      g_assert (fl_pve_upid_parse (again, &u2));
+      g_assert (u2.pid == upid.pid && u2.starttime == upid.starttime);
+      fl_pve_upid_clear (&u2);
+      fl_pve_upid_clear (&upid);
+    }
+  {
+    g_autofree char *down = fl_pve_net_set_link (text, TRUE, NULL);
+
+    if (down != NULL)
+      {
+        g_autofree char *up = fl_pve_net_set_link (down, FALSE, NULL);
+
+        /* the cable goes and comes back; nothing else changes */
+        g_assert (fl_pve_net_link_down (down));
+        g_assert (up != NULL && !fl_pve_net_link_down (up));
+      }
+  }
+  return 0;
+}
