@@ -1,0 +1,269 @@
+/* fl-hypervisor.c: the hypervisor interface and its small value types
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-hypervisor"
+
+#include "config.h"
+
+#include "fl-hypervisor.h"
+
+G_DEFINE_INTERFACE (FlHypervisor, fl_hypervisor, G_TYPE_OBJECT)
+
+static void
+fl_hypervisor_default_init (FlHypervisorInterface *iface)
+{
+}
+
+static const char * const action_names[] = { "start", "shutdown", "stop", "reboot" };
+
+/* the Proxmox name of the action: status/<name> */
+const char *
+fl_vm_action_to_string (FlVmAction action)
+{
+  g_return_val_if_fail (action <= FL_VM_ACTION_REBOOT, "start");
+  return action_names[action];
+}
+
+gboolean
+fl_vm_action_from_string (const char *text,
+                          FlVmAction *action)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+    if (g_strcmp0 (text, action_names[i]) == 0)
+      {
+        *action = (FlVmAction)i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+FlVmState *
+fl_vm_state_copy (const FlVmState *self)
+{
+  FlVmState *copy = g_new0 (FlVmState, 1);
+
+  *copy = *self;
+  copy->node = g_strdup (self->node);
+  copy->name = g_strdup (self->name);
+  copy->status = g_strdup (self->status);
+  copy->qmpstatus = g_strdup (self->qmpstatus);
+  copy->lock = g_strdup (self->lock);
+  copy->ha_state = g_strdup (self->ha_state);
+  return copy;
+}
+
+void
+fl_vm_state_free (FlVmState *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->node);
+  g_free (self->name);
+  g_free (self->status);
+  g_free (self->qmpstatus);
+  g_free (self->lock);
+  g_free (self->ha_state);
+  g_free (self);
+}
+
+G_DEFINE_BOXED_TYPE (FlVmState, fl_vm_state, fl_vm_state_copy, fl_vm_state_free)
+
+void
+fl_vm_snapshot_free (FlVmSnapshot *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->description);
+  g_free (self->parent);
+  g_free (self);
+}
+
+void
+fl_task_result_free (FlTaskResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->upid);
+  g_free (self->exitstatus);
+  g_free (self);
+}
+
+void
+fl_agent_result_free (FlAgentResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->out_data);
+  g_free (self->err_data);
+  g_free (self);
+}
+
+void
+fl_hypervisor_list_vms_async (FlHypervisor *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->list_vms_async (self, cancellable, callback, user_data);
+}
+
+GPtrArray *
+fl_hypervisor_list_vms_finish (FlHypervisor *self,
+                               GAsyncResult *result,
+                               GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  return FL_HYPERVISOR_GET_IFACE (self)->list_vms_finish (self, result, error);
+}
+
+void
+fl_hypervisor_get_state_async (FlHypervisor *self,
+                               guint vmid,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->get_state_async (self, vmid, cancellable, callback, user_data);
+}
+
+FlVmState *
+fl_hypervisor_get_state_finish (FlHypervisor *self,
+                                GAsyncResult *result,
+                                GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  return FL_HYPERVISOR_GET_IFACE (self)->get_state_finish (self, result, error);
+}
+
+void
+fl_hypervisor_power_async (FlHypervisor *self,
+                           guint vmid,
+                           FlVmAction action,
+                           guint timeout_s,
+                           gboolean force,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->power_async (self, vmid, action, timeout_s, force, cancellable, callback, user_data);
+}
+
+FlTaskResult *
+fl_hypervisor_power_finish (FlHypervisor *self,
+                            GAsyncResult *result,
+                            GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  return FL_HYPERVISOR_GET_IFACE (self)->power_finish (self, result, error);
+}
+
+void
+fl_hypervisor_set_link_async (FlHypervisor *self,
+                              guint vmid,
+                              gboolean link_down,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->set_link_async (self, vmid, link_down, cancellable, callback, user_data);
+}
+
+gboolean
+fl_hypervisor_set_link_finish (FlHypervisor *self,
+                               GAsyncResult *result,
+                               GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
+  return FL_HYPERVISOR_GET_IFACE (self)->set_link_finish (self, result, error);
+}
+
+void
+fl_hypervisor_list_snapshots_async (FlHypervisor *self,
+                                    guint vmid,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->list_snapshots_async (self, vmid, cancellable, callback, user_data);
+}
+
+GPtrArray *
+fl_hypervisor_list_snapshots_finish (FlHypervisor *self,
+                                     GAsyncResult *result,
+                                     GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  return FL_HYPERVISOR_GET_IFACE (self)->list_snapshots_finish (self, result, error);
+}
+
+void
+fl_hypervisor_rollback_async (FlHypervisor *self,
+                              guint vmid,
+                              const char *snapshot,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->rollback_async (self, vmid, snapshot, cancellable, callback, user_data);
+}
+
+FlTaskResult *
+fl_hypervisor_rollback_finish (FlHypervisor *self,
+                               GAsyncResult *result,
+                               GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  return FL_HYPERVISOR_GET_IFACE (self)->rollback_finish (self, result, error);
+}
+
+void
+fl_hypervisor_agent_ping_async (FlHypervisor *self,
+                                guint vmid,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->agent_ping_async (self, vmid, cancellable, callback, user_data);
+}
+
+gboolean
+fl_hypervisor_agent_ping_finish (FlHypervisor *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
+  return FL_HYPERVISOR_GET_IFACE (self)->agent_ping_finish (self, result, error);
+}
+
+void
+fl_hypervisor_agent_exec_async (FlHypervisor *self,
+                                guint vmid,
+                                const char * const *argv,
+                                guint timeout_s,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  FL_HYPERVISOR_GET_IFACE (self)->agent_exec_async (self, vmid, argv, timeout_s, cancellable, callback, user_data);
+}
+
+FlAgentResult *
+fl_hypervisor_agent_exec_finish (FlHypervisor *self,
+                                 GAsyncResult *result,
+                                 GError **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  return FL_HYPERVISOR_GET_IFACE (self)->agent_exec_finish (self, result, error);
+}

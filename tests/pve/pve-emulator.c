@@ -1,0 +1,2342 @@
+/* pve-emulator.c: a Proxmox VE API server for tests, faithful to
+ * ../shared/reference/proxmox-api.md (§9 is its checklist):
+ *
+ *  - HTTPS only, `Server: pve-api-daemon/3.0`, `{"data": …}` envelopes, reason phrases that
+ *    carry the error text, `message` in error bodies (PVE ≥ 8.3), `Connection: close` on ≥ 400;
+ *  - routing and parameters from the official schema: unknown paths and methods 501, a body on
+ *    GET 501, unknown or missing parameters, non-0/1 booleans and out-of-range integers 400
+ *    with `errors{}`, repeated keys as arrays, form values split as Proxmox splits them
+ *    (`&` and `;`, cut at a second `=`);
+ *  - API tokens (`PVEAPIToken=` or a space, split at the last `=`, privilege-separated: the
+ *    intersection with the user's rights) and tickets (2 h, CSRF on writes, TOTP second
+ *    factor), 401 with an empty body and an optional 3 s delay, 403 naming the privilege
+ *    before any existence check;
+ *  - VMs with a state machine: tasks with real UPIDs that take time and can fail (already
+ *    running, locked, shutdown timeout, lock contention after 10 s), HA-managed VMs whose
+ *    tasks end at once while the VM follows later, `digest` on config changes, netN with
+ *    a random MAC when none is given, `link_down` live, snapshots and rollback, the guest
+ *    agent, nodes that go down (595 No route to host).
+ *
+ * With "sandbox" in the configuration, each VM is a sandbox DC: power off stops its Samba and
+ * pulls its cable (a VM that is off is gone from the network), power on plugs it at once and
+ * starts Samba only after the boot delay, link_down is unplug/plug.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "pve-emulator.h"
+
+#define TICKET_LIFETIME_S (2 * 3600)
+
+typedef enum { VM_STOPPED, VM_RUNNING, VM_PAUSED } VmPower;
+
+typedef struct _Task Task;
+
+typedef struct
+{
+  guint        vmid;
+  char        *node;
+  char        *name;
+  char        *dc;             /* the sandbox DC it drives, or NULL */
+  VmPower      power;
+  gint64       started_at;
+  GHashTable  *config;         /* key → value (name, memory, net0, …) */
+  char        *lock;           /* config lock: backup, rollback, … */
+  gboolean     agent;          /* enabled in the config */
+  gboolean     agent_running;  /* the guest's agent answers */
+  gboolean     guest_shutdown; /* the guest honours ACPI/QGA shutdown */
+  guint        shutdown_ms;    /* how long it takes */
+  guint        boot_ms;        /* from power on to the DC's services */
+  gboolean     ha_managed;
+  char        *ha_state;
+  guint        ha_ms;
+  GPtrArray   *snapshots;      /* JsonNode objects */
+  Task        *holder;         /* the task holding the config lock */
+  GQueue      *waiting;        /* tasks waiting for it */
+  GQueue      *hooks;          /* sandbox commands to run, in order */
+  gboolean     hook_running;
+  guint        boot_source;
+  GHashTable  *exec;           /* pid → JsonNode result */
+  guint        next_pid;
+} Vm;
+
+typedef void (*TaskStep) (PveEmulator *self, Task *task);
+
+struct _Task
+{
+  char        *upid;
+  char        *node;
+  char        *type;
+  Vm          *vm;
+  char        *user;
+  char        *tokenid;
+  gint64       starttime;
+  guint        pid;
+  gboolean     running;
+  char        *exitstatus;
+  GPtrArray   *log;
+  /* the work */
+  char        *action;
+  guint        timeout_s;
+  gboolean     force;
+  char        *snapshot;
+  int          phase;
+  guint        source;
+  guint        lock_source;
+};
+
+struct _PveEmulator
+{
+  SoupServer  *server;
+  JsonNode    *schema;     /* {"paths": {…}} */
+  char        *version;
+  GHashTable  *users;      /* user → JsonObject {password, totp?, privs[]} */
+  GHashTable  *tokens;     /* token id → JsonObject {secret, privs[], privsep?} */
+  GHashTable  *nodes_down; /* node → TRUE */
+  GPtrArray   *nodes;
+  GHashTable  *vms;        /* vmid → Vm */
+  GHashTable  *tasks;      /* upid → Task */
+  char        *sandbox;
+  char        *fingerprint;
+  guint8       key[32];    /* signs tickets and CSRF tokens */
+  guint        auth_delay_ms;
+  guint        lock_wait_ms;
+  guint        step_ms;    /* how long the quick parts of a task take */
+  gint64       time_offset;
+  guint        next_pid;
+  GHashTable  *requests;   /* "METHOD path" → count */
+};
+
+static gint64
+now_s (PveEmulator *self)
+{
+  return g_get_real_time () / G_USEC_PER_SEC + self->time_offset;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* replies */
+
+static void
+reply_json (SoupServerMessage *msg,
+            guint              status,
+            const char        *reason,
+            JsonNode          *body)
+{
+  g_autofree char *text = body ? json_to_string (body, FALSE) : g_strdup ("");
+  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+  g_autoptr(GDateTime) dt = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (dt, "%a, %d %b %Y %H:%M:%S GMT");
+
+  soup_server_message_set_status (msg, status, reason);
+  soup_message_headers_replace (h, "Cache-Control", "max-age=0");
+  soup_message_headers_replace (h, "Pragma", "no-cache");
+  soup_message_headers_replace (h, "Expires", date);
+  if (status >= 400)
+    soup_message_headers_replace (h, "Connection", "close");
+  soup_server_message_set_response (msg, body ? "application/json;charset=UTF-8" : NULL, SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+static void
+reply_data (SoupServerMessage *msg,
+            JsonNode          *data)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "data");
+  if (data != NULL)
+    json_builder_add_value (b, json_node_copy (data));
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  reply_json (msg, 200, "OK", root);
+}
+
+static void
+reply_string (SoupServerMessage *msg,
+              const char        *value)
+{
+  g_autoptr(JsonNode) n = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (n, value);
+  reply_data (msg, n);
+}
+
+/* an error: the reason phrase is the first line of the message; the body {"data":null,
+ * "message": …} (new servers), with errors{} for 400 */
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *message,
+             JsonObject        *errors)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *full = g_strconcat (message, "\n", NULL);
+
+  json_object_set_null_member (o, "data");
+  if (errors != NULL)
+    json_object_set_object_member (o, "errors", json_object_ref (errors));
+  json_object_set_string_member (o, "message", full);
+  json_node_set_object (root, o);
+  reply_json (msg, status, message, root);
+}
+
+static void
+reply_401 (SoupServerMessage *msg,
+           const char        *reason)
+{
+  /* an empty body */
+  reply_json (msg, 401, reason, NULL);
+}
+
+static void
+reply_param_error (SoupServerMessage *msg,
+                   const char        *param,
+                   const char        *why)
+{
+  g_autoptr(JsonObject) errors = json_object_new ();
+
+  json_object_set_string_member (errors, param, why);
+  reply_error (msg, 400, "Parameter verification failed.", errors);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* parameters, split as pve-http-server does */
+
+static void
+add_param (GHashTable *params,
+           const char *key,
+           const char *value)
+{
+  GPtrArray *values = g_hash_table_lookup (params, key);
+
+  if (values == NULL)
+    {
+      values = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (params, g_strdup (key), values);
+    }
+  g_ptr_array_add (values, g_strdup (value));
+}
+
+static char *
+unescape_form (const char *text)
+{
+  g_autofree char *plus = g_strdup (text);
+  char *out;
+
+  g_strdelimit (plus, "+", ' ');
+  out = g_uri_unescape_string (plus, NULL);
+  return out ? out : g_strdup (plus);
+}
+
+/* "&" and ";" separate pairs; every "=" splits: a value with an unescaped "=" is cut */
+static void
+parse_form (GHashTable *params,
+            const char *text)
+{
+  g_auto(GStrv) pairs = NULL;
+
+  if (text == NULL)
+    return;
+  pairs = g_strsplit_set (text, "&;", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = NULL;
+      g_autofree char *k = NULL, *v = NULL;
+
+      if (*pairs[i] == '\0')
+        continue;
+      kv = g_strsplit (pairs[i], "=", -1);
+      k = unescape_form (kv[0]);
+      v = unescape_form (kv[1] ? kv[1] : "");
+      add_param (params, k, v);
+    }
+}
+
+static const char *
+param (GHashTable *params,
+       const char *key)
+{
+  GPtrArray *values = g_hash_table_lookup (params, key);
+
+  return values && values->len ? values->pdata[values->len - 1] : NULL;
+}
+
+static gboolean
+param_bool (GHashTable *params,
+            const char *key)
+{
+  return g_strcmp0 (param (params, key), "1") == 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the schema: routing, parameter checks, permissions */
+
+static JsonObject *
+find_route (PveEmulator  *self,
+            const char   *path,
+            GHashTable   *vars)
+{
+  JsonObject *paths = json_object_get_object_member (json_node_get_object (self->schema), "paths");
+  g_autoptr(GList) templates = json_object_get_members (paths);
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+  for (GList *l = templates; l != NULL; l = l->next)
+    {
+      g_auto(GStrv) t = g_strsplit (l->data, "/", -1);
+      gboolean match = g_strv_length (t) == g_strv_length (parts);
+
+      for (guint i = 0; match && t[i] != NULL; i++)
+        if (t[i][0] == '{')
+          match = *parts[i] != '\0';
+        else
+          match = g_str_equal (t[i], parts[i]);
+      if (!match)
+        continue;
+      g_hash_table_remove_all (vars);
+      for (guint i = 0; t[i] != NULL; i++)
+        if (t[i][0] == '{')
+          g_hash_table_insert (vars, g_strndup (t[i] + 1, strlen (t[i]) - 2), g_strdup (parts[i]));
+      return json_object_get_object_member (paths, l->data);
+    }
+  return NULL;
+}
+
+static gboolean
+all_digits (const char *s)
+{
+  if (*s == '-')
+    s++;
+  if (*s == '\0')
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* "net0" is "net[n]" in the schema */
+static gboolean
+schema_has (JsonObject *props,
+            const char *name)
+{
+  gsize len = strlen (name), digits = 0;
+
+  if (props == NULL)
+    return FALSE;
+  if (json_object_has_member (props, name))
+    return TRUE;
+  while (digits < len && g_ascii_isdigit (name[len - 1 - digits]))
+    digits++;
+  if (digits > 0 && digits < len)
+    {
+      g_autofree char *base = g_strndup (name, len - digits);
+      g_autofree char *indexed = g_strconcat (base, "[n]", NULL);
+
+      return json_object_has_member (props, indexed);
+    }
+  return FALSE;
+}
+
+/* Returns: FALSE after replying 400 */
+static gboolean
+check_params (SoupServerMessage *msg,
+              JsonObject        *method_info,
+              GHashTable        *params)
+{
+  JsonObject *parameters = json_object_get_object_member (method_info, "parameters");
+  JsonObject *props = json_object_has_member (parameters, "properties")
+                      ? json_object_get_object_member (parameters, "properties") : NULL;
+  g_autoptr(GList) names = props ? json_object_get_members (props) : NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!schema_has (props, key))
+      {
+        reply_param_error (msg, key, "property is not defined in schema and the schema does not allow additional properties");
+        return FALSE;
+      }
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonObject *p = json_object_get_object_member (props, l->data);
+      GPtrArray *values = g_hash_table_lookup (params, l->data);
+      const char *type = json_object_get_string_member_with_default (p, "type", "string");
+
+      if (values == NULL)
+        {
+          if (!json_object_get_int_member_with_default (p, "optional", 0))
+            {
+              reply_param_error (msg, l->data, "property is missing and it is not optional");
+              return FALSE;
+            }
+          continue;
+        }
+      if (!g_str_equal (type, "array") && values->len > 1)
+        {
+          reply_param_error (msg, l->data, "type check ('" "string" "') failed - got ARRAY");
+          return FALSE;
+        }
+      for (guint i = 0; i < values->len; i++)
+        {
+          const char *v = values->pdata[i];
+
+          if (g_str_equal (type, "boolean") && !g_str_equal (v, "0") && !g_str_equal (v, "1"))
+            {
+              g_autofree char *why = g_strdup_printf ("type check ('boolean') failed - got '%s'", v);
+
+              reply_param_error (msg, l->data, why);
+              return FALSE;
+            }
+          if (g_str_equal (type, "integer"))
+            {
+              gint64 n;
+
+              if (!all_digits (v))
+                {
+                  g_autofree char *why = g_strdup_printf ("type check ('integer') failed - got '%s'", v);
+
+                  reply_param_error (msg, l->data, why);
+                  return FALSE;
+                }
+              n = g_ascii_strtoll (v, NULL, 10);
+              if (json_object_has_member (p, "minimum") && n < json_object_get_int_member (p, "minimum"))
+                {
+                  g_autofree char *why = g_strdup_printf ("value must have a minimum value of %" G_GINT64_FORMAT,
+                                                          json_object_get_int_member (p, "minimum"));
+
+                  reply_param_error (msg, l->data, why);
+                  return FALSE;
+                }
+              if (json_object_has_member (p, "maximum") && n > json_object_get_int_member (p, "maximum"))
+                {
+                  g_autofree char *why = g_strdup_printf ("value may have a maximum value of %" G_GINT64_FORMAT,
+                                                          json_object_get_int_member (p, "maximum"));
+
+                  reply_param_error (msg, l->data, why);
+                  return FALSE;
+                }
+            }
+          if (json_object_has_member (p, "enum"))
+            {
+              JsonArray *e = json_object_get_array_member (p, "enum");
+              gboolean found = FALSE;
+
+              for (guint j = 0; j < json_array_get_length (e); j++)
+                found |= g_strcmp0 (json_array_get_string_element (e, j), v) == 0;
+              if (!found)
+                {
+                  reply_param_error (msg, l->data, "value does not have a value in the enumeration");
+                  return FALSE;
+                }
+            }
+        }
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  char     *user;       /* user@realm */
+  char     *tokenid;    /* nullable: the token name */
+  gboolean  ticket;
+} Auth;
+
+static void
+auth_clear (Auth *a)
+{
+  g_clear_pointer (&a->user, g_free);
+  g_clear_pointer (&a->tokenid, g_free);
+}
+
+static gboolean
+privs_allow (JsonObject *who,
+             const char *priv)
+{
+  JsonArray *privs = json_object_get_array_member (who, "privs");
+
+  for (guint i = 0; privs != NULL && i < json_array_get_length (privs); i++)
+    {
+      const char *p = json_array_get_string_element (privs, i);
+
+      if (g_str_equal (p, "*") || g_str_equal (p, priv))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* a privilege-separated token has what both it and its user have */
+static gboolean
+has_priv (PveEmulator *self,
+          const Auth  *auth,
+          const char  *priv)
+{
+  JsonObject *user = g_hash_table_lookup (self->users, auth->user);
+
+  if (user == NULL || !privs_allow (user, priv))
+    return FALSE;
+  if (auth->tokenid != NULL)
+    {
+      g_autofree char *full = g_strdup_printf ("%s!%s", auth->user, auth->tokenid);
+      JsonObject *token = g_hash_table_lookup (self->tokens, full);
+
+      if (token == NULL)
+        return FALSE;
+      if (json_object_get_int_member_with_default (token, "privsep", 1) && !privs_allow (token, priv))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* the schema's check: ["perm", "/vms/{vmid}", [privs…], "any", 1]; FALSE after replying 403 */
+static gboolean
+check_permission (PveEmulator       *self,
+                  SoupServerMessage *msg,
+                  JsonObject        *method_info,
+                  GHashTable        *vars,
+                  const Auth        *auth)
+{
+  JsonObject *perms = json_object_get_object_member (method_info, "permissions");
+  JsonArray *check = perms && json_object_has_member (perms, "check")
+                     ? json_object_get_array_member (perms, "check") : NULL;
+  JsonArray *privs;
+  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(GString) wanted = g_string_new (NULL);
+  gboolean any = FALSE, ok;
+  const char *tmpl;
+
+  if (check == NULL || json_array_get_length (check) < 3 ||
+      g_strcmp0 (json_array_get_string_element (check, 0), "perm") != 0)
+    return TRUE;
+  tmpl = json_array_get_string_element (check, 1);
+  for (const char *p = tmpl; *p; p++)
+    {
+      if (*p == '{')
+        {
+          const char *end = strchr (p, '}');
+          g_autofree char *var = g_strndup (p + 1, end - p - 1);
+
+          g_string_append (path, g_hash_table_lookup (vars, var) ? (char *)g_hash_table_lookup (vars, var) : "");
+          p = end;
+        }
+      else
+        g_string_append_c (path, *p);
+    }
+  privs = json_array_get_array_element (check, 2);
+  for (guint i = 3; i + 1 < json_array_get_length (check); i += 2)
+    if (g_strcmp0 (json_array_get_string_element (check, i), "any") == 0)
+      any = TRUE;
+  ok = !any;
+  for (guint i = 0; i < json_array_get_length (privs); i++)
+    {
+      const char *priv = json_array_get_string_element (privs, i);
+      gboolean has = has_priv (self, auth, priv);
+
+      g_string_append_printf (wanted, "%s%s", i ? "|" : "", priv);
+      ok = any ? (ok || has) : (ok && has);
+    }
+  if (!ok)
+    {
+      g_autofree char *why = g_strdup_printf ("Permission check failed (%s, %s)", path->str, wanted->str);
+
+      reply_error (msg, 403, why, NULL);
+    }
+  return ok;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* tickets */
+
+static char *
+sign (PveEmulator *self,
+      const char  *text)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, self->key, sizeof self->key);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  g_hmac_update (hmac, (const guchar *)text, -1);
+  g_hmac_get_digest (hmac, digest, &len);
+  return g_base64_encode (digest, len);
+}
+
+static char *
+make_ticket (PveEmulator *self,
+             const char  *user)
+{
+  g_autofree char *plain = g_strdup_printf ("PVE:%s:%08X", user, (guint)now_s (self));
+  g_autofree char *sig = sign (self, plain);
+
+  return g_strdup_printf ("%s::%s", plain, sig);
+}
+
+static char *
+make_csrf (PveEmulator *self,
+           const char  *user)
+{
+  g_autofree char *time = g_strdup_printf ("%08X", (guint)now_s (self));
+  g_autofree char *plain = g_strconcat (time, ":", user, NULL);
+  g_autofree char *sig = sign (self, plain);
+
+  return g_strdup_printf ("%s:%s", time, sig);
+}
+
+/* PVE:<user>:<hex time>::<sig>; NULL when forged, expired or a TFA half-ticket */
+static char *
+verify_ticket (PveEmulator *self,
+               const char  *ticket,
+               gboolean     allow_tfa)
+{
+  const char *sep = strstr (ticket, "::");
+  g_autofree char *plain = NULL, *sig = NULL;
+  g_auto(GStrv) parts = NULL;
+  gint64 t;
+
+  if (sep == NULL || !g_str_has_prefix (ticket, "PVE:"))
+    return NULL;
+  plain = g_strndup (ticket, sep - ticket);
+  sig = sign (self, plain);
+  if (!g_str_equal (sig, sep + 2))
+    return NULL;
+  parts = g_strsplit (plain, ":", -1);
+  if (g_strv_length (parts) != 3)
+    return NULL;
+  if (g_str_has_prefix (parts[1], "!tfa!") != allow_tfa)
+    return NULL;
+  t = g_ascii_strtoll (parts[2], NULL, 16);
+  if (now_s (self) - t > TICKET_LIFETIME_S || t - now_s (self) > 300)
+    return NULL;
+  return g_strdup (allow_tfa ? parts[1] + 5 : parts[1]);
+}
+
+static gboolean
+verify_csrf (PveEmulator *self,
+             const char  *token,
+             const char  *user)
+{
+  const char *colon = token ? strchr (token, ':') : NULL;
+  g_autofree char *time = NULL, *plain = NULL, *sig = NULL;
+
+  if (colon == NULL)
+    return FALSE;
+  time = g_strndup (token, colon - token);
+  plain = g_strconcat (time, ":", user, NULL);
+  sig = sign (self, plain);
+  return g_str_equal (sig, colon + 1) && now_s (self) - g_ascii_strtoll (time, NULL, 16) <= TICKET_LIFETIME_S;
+}
+
+/* PVEAPIToken=USER@REALM!ID=SECRET (or a space after the keyword), or a ticket. */
+static gboolean
+authenticate (PveEmulator       *self,
+              SoupServerMessage *msg,
+              const char        *method,
+              Auth              *auth,
+              const char       **reason)
+{
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  const char *authorization = soup_message_headers_get_one (h, "Authorization");
+  const char *cookie = soup_message_headers_get_one (h, "Cookie");
+  g_autofree char *ticket = NULL;
+  gboolean new_reasons = g_strcmp0 (self->version, "9.1.5") >= 0;
+
+  *reason = "No ticket";
+  if (authorization != NULL && g_str_has_prefix (authorization, "PVEAPIToken") &&
+      (authorization[11] == '=' || authorization[11] == ' '))
+    {
+      g_autofree char *raw = g_strndup (authorization + 12, strcspn (authorization + 12, ";"));
+      g_autofree char *value = g_uri_unescape_string (raw, NULL);
+      const char *eq = value ? strrchr (value, '=') : NULL;
+      g_autofree char *id = eq ? g_strndup (value, eq - value) : NULL;
+      JsonObject *token = id ? g_hash_table_lookup (self->tokens, id) : NULL;
+      const char *bang = id ? strchr (id, '!') : NULL;
+
+      if (token == NULL || bang == NULL)
+        {
+          *reason = new_reasons ? "Authentication failed!" : "invalid token value!";
+          return FALSE;
+        }
+      if (g_strcmp0 (json_object_get_string_member_with_default (token, "secret", NULL), eq + 1) != 0)
+        {
+          *reason = new_reasons ? "Authentication failed!" : "invalid token value!";
+          return FALSE;
+        }
+      auth->user = g_strndup (id, bang - id);
+      auth->tokenid = g_strdup (bang + 1);
+      return TRUE;
+    }
+  if (authorization != NULL && g_str_has_prefix (authorization, "PVEAuthCookie="))
+    ticket = g_strdup (authorization + 14);
+  else if (cookie != NULL && strstr (cookie, "PVEAuthCookie=") != NULL)
+    {
+      const char *v = strstr (cookie, "PVEAuthCookie=") + 14;
+
+      ticket = g_strndup (v, strcspn (v, ";"));
+    }
+  if (ticket == NULL)
+    return FALSE;
+  {
+    g_autofree char *unescaped = g_uri_unescape_string (ticket, NULL);
+
+    auth->user = verify_ticket (self, unescaped ? unescaped : ticket, FALSE);
+  }
+  if (auth->user == NULL)
+    {
+      *reason = new_reasons ? "Authentication failed!" : "permission denied - invalid PVE ticket";
+      return FALSE;
+    }
+  auth->ticket = TRUE;
+  if (!g_str_equal (method, "GET") &&
+      !verify_csrf (self, soup_message_headers_get_one (h, "CSRFPreventionToken"), auth->user))
+    {
+      *reason = "Permission denied - invalid csrf token";
+      g_clear_pointer (&auth->user, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* VMs, tasks, hooks */
+
+static void run_next_hook (PveEmulator *self, Vm *vm);
+
+typedef struct
+{
+  PveEmulator *self;
+  Vm          *vm;
+} HookRun;
+
+static void
+hook_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  HookRun *run = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &error))
+    g_printerr ("pve-emulator: VM %u (%s): sandbox hook failed: %s\n", run->vm->vmid, run->vm->dc, error->message);
+  run->vm->hook_running = FALSE;
+  run_next_hook (run->self, run->vm);
+  g_free (run);
+}
+
+static void
+run_next_hook (PveEmulator *self,
+               Vm          *vm)
+{
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  HookRun *run;
+
+  if (vm->hook_running || (argv = g_queue_pop_head (vm->hooks)) == NULL)
+    return;
+  p = g_subprocess_newv ((const char * const *)argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  if (p == NULL)
+    {
+      g_printerr ("pve-emulator: %s\n", error->message);
+      run_next_hook (self, vm);
+      return;
+    }
+  vm->hook_running = TRUE;
+  run = g_new0 (HookRun, 1);
+  run->self = self;
+  run->vm = vm;
+  g_subprocess_wait_check_async (p, NULL, hook_done, run);
+}
+
+/* `sandbox VERB DC`, after the ones queued before it */
+static void
+hook (PveEmulator *self,
+      Vm          *vm,
+      const char  *verb)
+{
+  if (self->sandbox == NULL || vm->dc == NULL)
+    return;
+  g_queue_push_tail (vm->hooks, g_strdupv ((char *[]) { self->sandbox, (char *)verb, vm->dc, NULL }));
+  run_next_hook (self, vm);
+}
+
+static gboolean
+config_link_down (Vm *vm)
+{
+  const char *net0 = g_hash_table_lookup (vm->config, "net0");
+
+  return net0 != NULL && strstr (net0, "link_down=1") != NULL;
+}
+
+static gboolean
+booted (gpointer data)
+{
+  void **pair = data;
+  PveEmulator *self = pair[0];
+  Vm *vm = pair[1];
+
+  vm->boot_source = 0;
+  if (vm->power == VM_RUNNING)
+    {
+      hook (self, vm, "start");
+      vm->agent_running = vm->agent;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* the QEMU process runs: the link is up at once, the DC's services after the boot delay */
+static void
+power_on (PveEmulator *self,
+          Vm          *vm)
+{
+  void **pair = g_new (void *, 2);
+
+  vm->power = VM_RUNNING;
+  vm->started_at = now_s (self);
+  vm->agent_running = FALSE;
+  if (!config_link_down (vm))
+    hook (self, vm, "plug");
+  pair[0] = self;
+  pair[1] = vm;
+  g_clear_handle_id (&vm->boot_source, g_source_remove);
+  vm->boot_source = g_timeout_add_full (G_PRIORITY_DEFAULT, vm->boot_ms, booted, pair, g_free);
+}
+
+/* off: gone from the network (not refusing: silent) */
+static void
+power_off (PveEmulator *self,
+           Vm          *vm)
+{
+  vm->power = VM_STOPPED;
+  vm->agent_running = FALSE;
+  g_clear_handle_id (&vm->boot_source, g_source_remove);
+  hook (self, vm, "stop");
+  hook (self, vm, "unplug");
+  g_hash_table_remove_all (vm->exec);
+}
+
+static void
+task_log (Task       *task,
+          const char *line)
+{
+  g_ptr_array_add (task->log, g_strdup (line));
+}
+
+static void task_later (PveEmulator *self,
+                        Task        *task,
+                        guint        ms);
+
+static void
+task_end (PveEmulator *self,
+          Task        *task,
+          const char  *exitstatus)
+{
+  Vm *vm = task->vm;
+
+  task->running = FALSE;
+  task->exitstatus = g_strdup (exitstatus);
+  if (g_str_equal (exitstatus, "OK"))
+    task_log (task, "TASK OK");
+  else if (g_str_has_prefix (exitstatus, "WARNINGS: "))
+    {
+      g_autofree char *l = g_strdup_printf ("TASK %s", exitstatus);
+
+      task_log (task, l);
+    }
+  else
+    {
+      g_autofree char *l = g_strdup_printf ("TASK ERROR: %s", exitstatus);
+
+      task_log (task, l);
+    }
+  g_clear_handle_id (&task->source, g_source_remove);
+  g_clear_handle_id (&task->lock_source, g_source_remove);
+  /* the config lock passes to the next task waiting for it */
+  if (vm != NULL && vm->holder == task)
+    {
+      Task *next = g_queue_pop_head (vm->waiting);
+
+      vm->holder = NULL;
+      if (next != NULL)
+        {
+          g_clear_handle_id (&next->lock_source, g_source_remove);
+          vm->holder = next;
+          task_later (self, next, self->step_ms);
+        }
+    }
+}
+
+static gboolean task_run (gpointer data);
+
+typedef struct
+{
+  PveEmulator *self;
+  Task        *task;
+} TaskRef;
+
+static void
+task_later (PveEmulator *self,
+            Task        *task,
+            guint        ms)
+{
+  TaskRef *ref = g_new (TaskRef, 1);
+
+  ref->self = self;
+  ref->task = task;
+  g_clear_handle_id (&task->source, g_source_remove);
+  task->source = g_timeout_add_full (G_PRIORITY_DEFAULT, ms, task_run, ref, g_free);
+}
+
+static gboolean
+lock_timeout (gpointer data)
+{
+  TaskRef *ref = data;
+  Task *task = ref->task;
+  g_autofree char *why = g_strdup_printf ("can't lock file '/var/lock/qemu-server/lock-%u.conf' - got timeout",
+                                          task->vm->vmid);
+
+  task->lock_source = 0;
+  g_queue_remove (task->vm->waiting, task);
+  task_end (ref->self, task, why);
+  return G_SOURCE_REMOVE;
+}
+
+/* The task's work, a phase at a time; runs once it holds the VM's config lock. */
+static gboolean
+task_run (gpointer data)
+{
+  TaskRef *ref = data;
+  PveEmulator *self = ref->self;
+  Task *task = ref->task;
+  Vm *vm = task->vm;
+  g_autofree char *msg = NULL;
+
+  task->source = 0;
+  if (!task->running)
+    return G_SOURCE_REMOVE;
+
+  /* HA: the request is queued, the task ends, the VM follows later */
+  if (g_str_has_prefix (task->type, "ha"))
+    {
+      if (task->phase == 0)
+        {
+          task_log (task, g_str_equal (task->type, "hastart") ? "Requesting HA start for VM" : "Requesting HA stop for VM");
+          task_end (self, task, "OK");
+          g_free (vm->ha_state);
+          vm->ha_state = g_strdup (g_str_equal (task->type, "hastart") ? "started" : "request_stop");
+          task->running = TRUE;   /* keep going in the background, as the CRM does */
+          task->phase = 1;
+          task_later (self, task, vm->ha_ms);
+          return G_SOURCE_REMOVE;
+        }
+      task->running = FALSE;
+      if (g_str_equal (task->type, "hastart") && vm->power == VM_STOPPED)
+        power_on (self, vm);
+      else if (!g_str_equal (task->type, "hastart") && vm->power != VM_STOPPED)
+        {
+          power_off (self, vm);
+          g_free (vm->ha_state);
+          vm->ha_state = g_strdup ("stopped");
+        }
+      return G_SOURCE_REMOVE;
+    }
+
+  if (vm->lock != NULL && task->phase == 0 && !g_str_equal (task->type, "qmrollback"))
+    {
+      msg = g_strdup_printf ("VM is locked (%s)", vm->lock);
+      task_end (self, task, msg);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (g_str_equal (task->type, "qmstart"))
+    {
+      if (vm->power != VM_STOPPED)
+        {
+          msg = g_strdup_printf ("VM %u already running", vm->vmid);
+          task_end (self, task, msg);
+          return G_SOURCE_REMOVE;
+        }
+      power_on (self, vm);
+      task_end (self, task, "OK");
+    }
+  else if (g_str_equal (task->type, "qmstop"))
+    {
+      if (vm->power != VM_STOPPED)
+        power_off (self, vm);
+      task_end (self, task, "OK");
+    }
+  else if (g_str_equal (task->type, "qmshutdown") || g_str_equal (task->type, "qmreboot"))
+    {
+      gboolean reboot = g_str_equal (task->type, "qmreboot");
+
+      if (task->phase == 0)
+        {
+          if (vm->power == VM_STOPPED)
+            {
+              task_end (self, task, "OK");
+              return G_SOURCE_REMOVE;
+            }
+          task->phase = 1;
+          /* the guest goes down after a while, or never */
+          if (vm->guest_shutdown)
+            task_later (self, task, MIN (vm->shutdown_ms, task->timeout_s * 1000));
+          else
+            task_later (self, task, task->timeout_s * 1000);
+          if (vm->guest_shutdown && vm->shutdown_ms <= task->timeout_s * 1000)
+            task->phase = 2;
+          return G_SOURCE_REMOVE;
+        }
+      if (task->phase == 1)
+        {
+          /* the timeout came first */
+          if (!task->force || reboot)
+            {
+              task_end (self, task, "VM quit/powerdown failed - got timeout");
+              return G_SOURCE_REMOVE;
+            }
+          task_log (task, "VM still running - terminating now with SIGTERM");
+          power_off (self, vm);
+          task_end (self, task, "WARNINGS: 1");
+          return G_SOURCE_REMOVE;
+        }
+      power_off (self, vm);
+      if (reboot)
+        power_on (self, vm);
+      task_end (self, task, "OK");
+    }
+  else if (g_str_equal (task->type, "qmrollback"))
+    {
+      JsonObject *snap = NULL;
+
+      for (guint i = 0; i < vm->snapshots->len; i++)
+        if (g_strcmp0 (json_object_get_string_member (json_node_get_object (vm->snapshots->pdata[i]), "name"),
+                       task->snapshot) == 0)
+          snap = json_node_get_object (vm->snapshots->pdata[i]);
+      if (snap == NULL)
+        {
+          msg = g_strdup_printf ("snapshot '%s' does not exist", task->snapshot);
+          task_end (self, task, msg);
+          return G_SOURCE_REMOVE;
+        }
+      if (task->phase == 0)
+        {
+          /* hard stop first; the config is locked while it rolls back */
+          if (vm->power != VM_STOPPED)
+            power_off (self, vm);
+          g_free (vm->lock);
+          vm->lock = g_strdup ("rollback");
+          task->phase = 1;
+          task_later (self, task, self->step_ms * 3);
+          return G_SOURCE_REMOVE;
+        }
+      g_clear_pointer (&vm->lock, g_free);
+      /* a new generation id: Windows DCs see the rollback */
+      g_hash_table_insert (vm->config, g_strdup ("vmgenid"), g_uuid_string_random ());
+      if (json_object_get_int_member_with_default (snap, "vmstate", 0))
+        power_on (self, vm);
+      task_end (self, task, "OK");
+    }
+  else
+    task_end (self, task, "unexpected status");
+  return G_SOURCE_REMOVE;
+}
+
+static Task *
+task_new (PveEmulator *self,
+          const char  *node,
+          const char  *type,
+          Vm          *vm,
+          const Auth  *auth)
+{
+  Task *task = g_new0 (Task, 1);
+  g_autofree char *user = auth->tokenid ? g_strdup_printf ("%s!%s", auth->user, auth->tokenid) : g_strdup (auth->user);
+
+  task->pid = ++self->next_pid + 0x1000;
+  task->starttime = now_s (self);
+  task->node = g_strdup (node);
+  task->type = g_strdup (type);
+  task->vm = vm;
+  task->user = g_strdup (auth->user);
+  task->tokenid = g_strdup (auth->tokenid);
+  task->running = TRUE;
+  task->log = g_ptr_array_new_with_free_func (g_free);
+  task->upid = g_strdup_printf ("UPID:%s:%08X:%08X:%08X:%s:%u:%s:", node, task->pid, 0x35693u + task->pid,
+                                (guint)task->starttime, type, vm ? vm->vmid : 0, user);
+  g_hash_table_insert (self->tasks, task->upid, task);
+  return task;
+}
+
+static void
+task_free (Task *task)
+{
+  g_clear_handle_id (&task->source, g_source_remove);
+  g_clear_handle_id (&task->lock_source, g_source_remove);
+  g_free (task->upid);
+  g_free (task->node);
+  g_free (task->type);
+  g_free (task->user);
+  g_free (task->tokenid);
+  g_free (task->exitstatus);
+  g_free (task->action);
+  g_free (task->snapshot);
+  g_ptr_array_unref (task->log);
+  g_free (task);
+}
+
+/* the worker takes the VM's config lock, waiting up to 10 s behind another task */
+static void
+task_start (PveEmulator *self,
+            Task        *task)
+{
+  Vm *vm = task->vm;
+
+  if (g_str_has_prefix (task->type, "ha") || vm->holder == NULL)
+    {
+      if (!g_str_has_prefix (task->type, "ha"))
+        vm->holder = task;
+      task_later (self, task, self->step_ms);
+      return;
+    }
+  {
+    TaskRef *ref = g_new (TaskRef, 1);
+
+    ref->self = self;
+    ref->task = task;
+    g_queue_push_tail (vm->waiting, task);
+    task->lock_source = g_timeout_add_full (G_PRIORITY_DEFAULT, self->lock_wait_ms, lock_timeout, ref, g_free);
+  }
+}
+
+static Vm *
+lookup_vm (PveEmulator       *self,
+           SoupServerMessage *msg,
+           GHashTable        *vars)
+{
+  const char *node = g_hash_table_lookup (vars, "node");
+  guint vmid = (guint)g_ascii_strtoull (g_hash_table_lookup (vars, "vmid"), NULL, 10);
+  Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (vmid));
+
+  if (vm == NULL || g_strcmp0 (vm->node, node) != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("Configuration file 'nodes/%s/qemu-server/%u.conf' does not exist",
+                                              node, vmid);
+
+      reply_error (msg, 500, why, NULL);
+      return NULL;
+    }
+  return vm;
+}
+
+static char *
+random_mac (void)
+{
+  return g_strdup_printf ("BC:24:11:%02X:%02X:%02X", g_random_int_range (0, 256), g_random_int_range (0, 256),
+                          g_random_int_range (0, 256));
+}
+
+static char *
+config_digest (Vm *vm)
+{
+  g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (vm->config), (GCompareFunc)g_strcmp0);
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (GList *l = keys; l != NULL; l = l->next)
+    g_string_append_printf (s, "%s: %s\n", (char *)l->data, (char *)g_hash_table_lookup (vm->config, l->data));
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA1, s->str, -1);
+}
+
+static JsonNode *
+vm_status_json (PveEmulator *self,
+                Vm          *vm,
+                gboolean     full)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "vmid");
+  json_builder_add_int_value (b, vm->vmid);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, vm->name);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, vm->power == VM_STOPPED ? "stopped" : "running");
+  json_builder_set_member_name (b, "uptime");
+  json_builder_add_int_value (b, vm->power == VM_STOPPED ? 0 : now_s (self) - vm->started_at);
+  json_builder_set_member_name (b, "cpus");
+  json_builder_add_int_value (b, 2);
+  json_builder_set_member_name (b, "maxmem");
+  json_builder_add_int_value (b, G_GINT64_CONSTANT (4294967296));
+  json_builder_set_member_name (b, "mem");
+  json_builder_add_int_value (b, vm->power == VM_STOPPED ? 0 : G_GINT64_CONSTANT (2147483648));
+  json_builder_set_member_name (b, "cpu");
+  json_builder_add_double_value (b, vm->power == VM_STOPPED ? 0 : 0.03);
+  if (vm->power != VM_STOPPED)
+    {
+      json_builder_set_member_name (b, "pid");
+      json_builder_add_int_value (b, 4000 + vm->vmid);
+    }
+  if (vm->lock != NULL)
+    {
+      json_builder_set_member_name (b, "lock");
+      json_builder_add_string_value (b, vm->lock);
+    }
+  if (full)
+    {
+      json_builder_set_member_name (b, "qmpstatus");
+      json_builder_add_string_value (b, vm->power == VM_STOPPED ? "stopped" : vm->power == VM_PAUSED ? "paused" : "running");
+      json_builder_set_member_name (b, "agent");
+      json_builder_add_int_value (b, vm->agent);
+      json_builder_set_member_name (b, "ha");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "managed");
+      json_builder_add_int_value (b, vm->ha_managed);
+      if (vm->ha_managed)
+        {
+          json_builder_set_member_name (b, "state");
+          json_builder_add_string_value (b, vm->ha_state);
+        }
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "running-machine");
+      json_builder_add_string_value (b, "pc-q35-9.2+pve1");
+      json_builder_set_member_name (b, "running-qemu");
+      json_builder_add_string_value (b, "9.2.0");
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* handlers */
+
+typedef void (*Handler) (PveEmulator       *self,
+                         SoupServerMessage *msg,
+                         GHashTable        *vars,
+                         GHashTable        *params,
+                         const Auth        *auth);
+
+static void
+h_version (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  g_autoptr(JsonNode) n = json_from_string ("{}", NULL);
+  JsonObject *o = json_node_get_object (n);
+  g_auto(GStrv) parts = g_strsplit (self->version, ".", 3);
+  g_autofree char *release = g_strdup_printf ("%s.%s", parts[0], parts[1] ? parts[1] : "0");
+
+  json_object_set_string_member (o, "version", self->version);
+  json_object_set_string_member (o, "release", release);
+  json_object_set_string_member (o, "repoid", "14a22df3");
+  reply_data (msg, n);
+}
+
+static void
+h_nodes (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  g_autoptr(JsonArray) a = json_array_new ();
+  g_autoptr(JsonNode) n = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      JsonObject *o = json_object_new ();
+      const char *name = self->nodes->pdata[i];
+      g_autofree char *id = g_strconcat ("node/", name, NULL);
+
+      json_object_set_string_member (o, "node", name);
+      json_object_set_string_member (o, "id", id);
+      json_object_set_string_member (o, "type", "node");
+      json_object_set_string_member (o, "status", g_hash_table_contains (self->nodes_down, name) ? "offline" : "online");
+      json_object_set_string_member (o, "ssl_fingerprint", self->fingerprint);
+      json_object_set_string_member (o, "level", "");
+      json_array_add_object_element (a, o);
+    }
+  json_node_set_array (n, a);
+  reply_data (msg, n);
+}
+
+static void
+h_resources (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  g_autoptr(JsonArray) a = json_array_new ();
+  g_autoptr(JsonNode) n = json_node_new (JSON_NODE_ARRAY);
+  const char *type = param (params, "type");
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (type != NULL && !g_str_equal (type, "vm") && !g_str_equal (type, "node") && !g_str_equal (type, "storage") &&
+      !g_str_equal (type, "sdn"))
+    {
+      reply_param_error (msg, "type", "value does not have a value in the enumeration 'vm, storage, node, sdn'");
+      return;
+    }
+  g_hash_table_iter_init (&iter, self->vms);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Vm *vm = value;
+      JsonNode *s;
+      JsonObject *o;
+      g_autofree char *id = g_strdup_printf ("qemu/%u", vm->vmid);
+
+      /* only what the caller may see */
+      if (type != NULL && !g_str_equal (type, "vm"))
+        continue;
+      if (!has_priv (self, auth, "VM.Audit"))
+        continue;
+      s = vm_status_json (self, vm, FALSE);
+      o = json_node_get_object (s);
+      json_object_set_string_member (o, "id", id);
+      json_object_set_string_member (o, "type", "qemu");
+      json_object_set_string_member (o, "node", vm->node);
+      json_object_set_int_member (o, "template", 0);
+      if (vm->ha_managed)
+        json_object_set_string_member (o, "hastate", vm->ha_state);
+      json_array_add_element (a, s);
+    }
+  json_node_set_array (n, a);
+  reply_data (msg, n);
+}
+
+static void
+h_qemu_list (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  g_autoptr(JsonArray) a = json_array_new ();
+  g_autoptr(JsonNode) n = json_node_new (JSON_NODE_ARRAY);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->vms);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (((Vm *)value)->node, g_hash_table_lookup (vars, "node")) == 0 && has_priv (self, auth, "VM.Audit"))
+      json_array_add_element (a, vm_status_json (self, value, param_bool (params, "full")));
+  json_node_set_array (n, a);
+  reply_data (msg, n);
+}
+
+static void
+h_status_current (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  g_autoptr(JsonNode) n = NULL;
+
+  if (vm == NULL)
+    return;
+  n = vm_status_json (self, vm, TRUE);
+  reply_data (msg, n);
+}
+
+static void
+h_power (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  const char *action;
+  const char *type;
+  Task *task;
+
+  if (vm == NULL)
+    return;
+  if (param (params, "skiplock") != NULL && g_strcmp0 (auth->user, "root@pam") != 0)
+    {
+      reply_param_error (msg, "skiplock", "Only root may use this option.");
+      return;
+    }
+  action = g_hash_table_lookup (vars, "_action");
+  if (g_str_equal (action, "reboot") && vm->power == VM_STOPPED)
+    {
+      g_autofree char *why = g_strdup_printf ("VM %u not running", vm->vmid);
+
+      reply_error (msg, 500, why, NULL);
+      return;
+    }
+  if ((g_str_equal (action, "shutdown") || g_str_equal (action, "reboot")) && vm->power == VM_PAUSED &&
+      !param_bool (params, "forceStop"))
+    {
+      reply_error (msg, 500, "VM is paused - cannot shutdown", NULL);
+      return;
+    }
+  if (vm->ha_managed && !g_str_equal (action, "reboot") && g_strcmp0 (vm->ha_state, "ignored") != 0)
+    type = g_str_equal (action, "start") ? "hastart" : "hastop";
+  else
+    type = g_str_equal (action, "start") ? "qmstart" : g_str_equal (action, "stop") ? "qmstop"
+           : g_str_equal (action, "shutdown") ? "qmshutdown" : "qmreboot";
+  task = task_new (self, vm->node, type, vm, auth);
+  task->action = g_strdup (action);
+  task->timeout_s = param (params, "timeout") ? (guint)g_ascii_strtoull (param (params, "timeout"), NULL, 10) : 60;
+  task->force = param_bool (params, "forceStop");
+  task_start (self, task);
+  reply_string (msg, task->upid);
+}
+
+static void
+h_config_get (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  g_autoptr(JsonNode) n = NULL;
+  g_autofree char *digest = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  JsonObject *o;
+
+  if (vm == NULL)
+    return;
+  n = json_from_string ("{}", NULL);
+  o = json_node_get_object (n);
+  g_hash_table_iter_init (&iter, vm->config);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    /* numbers as strings, as some versions send them */
+    json_object_set_string_member (o, key, value);
+  if (vm->lock != NULL)
+    json_object_set_string_member (o, "lock", vm->lock);
+  digest = config_digest (vm);
+  json_object_set_string_member (o, "digest", digest);
+  reply_data (msg, n);
+}
+
+static void
+h_config_put (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  const char *net0 = param (params, "net0");
+  const char *digest = param (params, "digest");
+  g_autofree char *current = NULL;
+  g_autofree char *value = NULL;
+  gboolean was_down, now_down;
+
+  if (vm == NULL)
+    return;
+  if (net0 != NULL)
+    {
+      /* netN: VM.Config.Network, and since 8.0 SDN.Use on the bridge */
+      g_autofree char *vmpath = g_strdup_printf ("/vms/%u", vm->vmid);
+
+      if (!has_priv (self, auth, "VM.Config.Network"))
+        {
+          g_autofree char *why = g_strdup_printf ("Permission check failed (%s, VM.Config.Network)", vmpath);
+
+          reply_error (msg, 403, why, NULL);
+          return;
+        }
+      if (g_strcmp0 (self->version, "8") >= 0 && !has_priv (self, auth, "SDN.Use"))
+        {
+          reply_error (msg, 403, "Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)", NULL);
+          return;
+        }
+    }
+  if (vm->lock != NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("VM is locked (%s)", vm->lock);
+
+      reply_error (msg, 500, why, NULL);
+      return;
+    }
+  current = config_digest (vm);
+  if (digest != NULL && !g_str_equal (digest, current))
+    {
+      reply_error (msg, 500, "checksum mismatch (file change by other user?)", NULL);
+      return;
+    }
+  if (net0 == NULL)
+    {
+      reply_data (msg, NULL);
+      return;
+    }
+  /* no MAC: a random one, as Proxmox does (a new adapter for the guest) */
+  {
+    g_auto(GStrv) items = g_strsplit (net0, ",", -1);
+    const char *first = items[0];
+
+    if (strchr (first, '=') == NULL)
+      {
+        g_autofree char *mac = random_mac ();
+        g_autofree char *rest = g_strjoinv (",", items + 1);
+
+        value = *rest ? g_strdup_printf ("%s=%s,%s", first, mac, rest) : g_strdup_printf ("%s=%s", first, mac);
+      }
+    else
+      value = g_strdup (net0);
+  }
+  was_down = config_link_down (vm);
+  g_hash_table_insert (vm->config, g_strdup ("net0"), g_strdup (value));
+  now_down = config_link_down (vm);
+  /* link_down is live on a running VM */
+  if (vm->power != VM_STOPPED && was_down != now_down)
+    hook (self, vm, now_down ? "unplug" : "plug");
+  reply_data (msg, NULL);
+}
+
+static void
+h_snapshots (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  g_autoptr(JsonArray) a = json_array_new ();
+  g_autoptr(JsonNode) n = json_node_new (JSON_NODE_ARRAY);
+  JsonObject *current;
+  g_autofree char *digest = NULL;
+
+  if (vm == NULL)
+    return;
+  for (guint i = 0; i < vm->snapshots->len; i++)
+    json_array_add_element (a, json_node_copy (vm->snapshots->pdata[i]));
+  current = json_object_new ();
+  json_object_set_string_member (current, "name", "current");
+  json_object_set_string_member (current, "description", "You are here!");
+  json_object_set_int_member (current, "running", vm->power != VM_STOPPED);
+  digest = config_digest (vm);
+  json_object_set_string_member (current, "digest", digest);
+  if (vm->snapshots->len > 0)
+    json_object_set_string_member (current, "parent",
+                                   json_object_get_string_member (json_node_get_object (vm->snapshots->pdata[vm->snapshots->len - 1]), "name"));
+  json_array_add_object_element (a, current);
+  json_node_set_array (n, a);
+  reply_data (msg, n);
+}
+
+static void
+h_rollback (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  Task *task;
+
+  if (vm == NULL)
+    return;
+  if (param_bool (params, "start") && !has_priv (self, auth, "VM.PowerMgmt"))
+    {
+      g_autofree char *why = g_strdup_printf ("Permission check failed (/vms/%u, VM.PowerMgmt)", vm->vmid);
+
+      reply_error (msg, 403, why, NULL);
+      return;
+    }
+  task = task_new (self, vm->node, "qmrollback", vm, auth);
+  task->snapshot = g_strdup (g_hash_table_lookup (vars, "snapname"));
+  task->timeout_s = 60;
+  task_start (self, task);
+  reply_string (msg, task->upid);
+}
+
+static Task *
+lookup_task (PveEmulator       *self,
+             SoupServerMessage *msg,
+             GHashTable        *vars,
+             const Auth        *auth)
+{
+  Task *task = g_hash_table_lookup (self->tasks, g_hash_table_lookup (vars, "upid"));
+
+  if (task == NULL || g_strcmp0 (task->node, g_hash_table_lookup (vars, "node")) != 0)
+    {
+      reply_param_error (msg, "upid", "no such task");
+      return NULL;
+    }
+  /* one's own tasks, or Sys.Audit */
+  if (g_strcmp0 (task->user, auth->user) != 0 && !has_priv (self, auth, "Sys.Audit"))
+    {
+      g_autofree char *why = g_strdup_printf ("Permission check failed (/nodes/%s, Sys.Audit)", task->node);
+
+      reply_error (msg, 403, why, NULL);
+      return NULL;
+    }
+  return task;
+}
+
+static void
+h_task_status (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Task *task = lookup_task (self, msg, vars, auth);
+  g_autoptr(JsonNode) n = NULL;
+  JsonObject *o;
+  g_autofree char *id = NULL;
+
+  if (task == NULL)
+    return;
+  n = json_from_string ("{}", NULL);
+  o = json_node_get_object (n);
+  id = task->vm ? g_strdup_printf ("%u", task->vm->vmid) : g_strdup ("");
+  json_object_set_int_member (o, "pid", task->pid);
+  json_object_set_int_member (o, "pstart", 0x35693u + task->pid);
+  json_object_set_int_member (o, "starttime", task->starttime);
+  json_object_set_string_member (o, "type", task->type);
+  json_object_set_string_member (o, "id", id);
+  json_object_set_string_member (o, "user", task->user);
+  if (task->tokenid != NULL)
+    json_object_set_string_member (o, "tokenid", task->tokenid);
+  json_object_set_string_member (o, "node", task->node);
+  json_object_set_string_member (o, "upid", task->upid);
+  /* an HA task has ended for the API while the CRM still works */
+  json_object_set_string_member (o, "status", task->exitstatus == NULL ? "running" : "stopped");
+  if (task->exitstatus != NULL)
+    json_object_set_string_member (o, "exitstatus", task->exitstatus);
+  reply_data (msg, n);
+}
+
+static void
+h_task_log (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Task *task = lookup_task (self, msg, vars, auth);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint start = param (params, "start") ? (guint)g_ascii_strtoull (param (params, "start"), NULL, 10) : 0;
+  guint limit = param (params, "limit") ? (guint)g_ascii_strtoull (param (params, "limit"), NULL, 10) : 50;
+  guint total;
+
+  if (task == NULL)
+    return;
+  total = MAX (task->log->len, 1);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_array (b);
+  for (guint i = start; i < total && (limit == 0 || i < start + limit); i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "n");
+      json_builder_add_int_value (b, i + 1);
+      json_builder_set_member_name (b, "t");
+      json_builder_add_string_value (b, task->log->len ? task->log->pdata[i] : "no content");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  reply_json (msg, 200, "OK", root);
+}
+
+/* the agent: configured? running? then the call */
+static gboolean
+agent_ready (PveEmulator       *self,
+             SoupServerMessage *msg,
+             Vm                *vm)
+{
+  g_autofree char *why = NULL;
+
+  if (!vm->agent)
+    why = g_strdup ("No QEMU guest agent configured");
+  else if (vm->power == VM_STOPPED)
+    why = g_strdup_printf ("VM %u is not running", vm->vmid);
+  else if (!vm->agent_running)
+    why = g_strdup ("QEMU guest agent is not running");
+  if (why != NULL)
+    reply_error (msg, 500, why, NULL);
+  return why == NULL;
+}
+
+static void
+h_agent_ping (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  g_autoptr(JsonNode) n = NULL;
+
+  if (vm == NULL || !agent_ready (self, msg, vm))
+    return;
+  n = json_from_string ("{\"result\":{}}", NULL);
+  reply_data (msg, n);
+}
+
+static void
+h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  GPtrArray *command = g_hash_table_lookup (params, "command");
+  g_autoptr(JsonNode) n = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autofree char *joined = NULL;
+  guint pid;
+
+  if (vm == NULL || !agent_ready (self, msg, vm))
+    return;
+  /* the guest runs a few commands the tests use: hostname, and anything else fails */
+  g_ptr_array_add (command, NULL);
+  joined = g_strjoinv (" ", (char **)command->pdata);
+  g_ptr_array_remove_index (command, command->len - 1);
+  pid = ++vm->next_pid + 4000;
+  result = json_from_string ("{\"exited\":1}", NULL);
+  if (g_str_equal (joined, "hostname") || g_str_equal (joined, "cmd.exe /c hostname"))
+    {
+      g_autofree char *out = g_strdup_printf ("%s\r\n", vm->name);
+
+      json_object_set_int_member (json_node_get_object (result), "exitcode", 0);
+      json_object_set_string_member (json_node_get_object (result), "out-data", out);
+    }
+  else
+    {
+      g_autofree char *err = g_strdup_printf ("'%s' is not recognized as an internal or external command\r\n",
+                                              (char *)command->pdata[0]);
+
+      json_object_set_int_member (json_node_get_object (result), "exitcode", 1);
+      json_object_set_string_member (json_node_get_object (result), "err-data", err);
+    }
+  g_hash_table_insert (vm->exec, GUINT_TO_POINTER (pid), g_steal_pointer (&result));
+  n = json_from_string ("{}", NULL);
+  json_object_set_int_member (json_node_get_object (n), "pid", pid);
+  reply_data (msg, n);
+}
+
+static void
+h_agent_exec_status (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  JsonNode *result;
+
+  if (vm == NULL || !agent_ready (self, msg, vm))
+    return;
+  result = g_hash_table_lookup (vm->exec, GUINT_TO_POINTER ((guint)g_ascii_strtoull (param (params, "pid"), NULL, 10)));
+  if (result == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("Agent error: Invalid parameter 'pid'");
+
+      reply_error (msg, 500, why, NULL);
+      return;
+    }
+  reply_data (msg, result);
+}
+
+static void
+h_ticket (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  const char *username = param (params, "username");
+  const char *password = param (params, "password");
+  const char *challenge = param (params, "tfa-challenge");
+  JsonObject *user = username ? g_hash_table_lookup (self->users, username) : NULL;
+  g_autoptr(JsonNode) n = json_from_string ("{}", NULL);
+  JsonObject *o = json_node_get_object (n);
+  g_autofree char *ticket = NULL, *csrf = NULL;
+  const char *totp;
+
+  if (user == NULL)
+    {
+      reply_error (msg, 401, "authentication failure", NULL);
+      return;
+    }
+  totp = json_object_get_string_member_with_default (user, "totp", NULL);
+  if (challenge != NULL)
+    {
+      /* the second step: the half ticket, and totp:<code> */
+      g_autofree char *who = verify_ticket (self, challenge, TRUE);
+      g_autofree char *expected = g_strconcat ("totp:", totp ? totp : "", NULL);
+
+      if (who == NULL || !g_str_equal (who, username) || totp == NULL || g_strcmp0 (password, expected) != 0)
+        {
+          reply_error (msg, 401, "authentication failure", NULL);
+          return;
+        }
+    }
+  else
+    {
+      g_autofree char *renewed = verify_ticket (self, password ? password : "", FALSE);
+
+      /* a still-valid ticket renews itself */
+      if (g_strcmp0 (renewed, username) != 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (user, "password", NULL), password) != 0)
+        {
+          reply_error (msg, 401, "authentication failure", NULL);
+          return;
+        }
+      if (totp != NULL && renewed == NULL)
+        {
+          g_autofree char *half = g_strdup_printf ("!tfa!%s", username);
+
+          ticket = make_ticket (self, half);
+          json_object_set_string_member (o, "username", username);
+          json_object_set_string_member (o, "ticket", ticket);
+          csrf = make_csrf (self, half);
+          json_object_set_string_member (o, "CSRFPreventionToken", csrf);
+          json_object_set_int_member (o, "NeedTFA", 1);
+          reply_data (msg, n);
+          return;
+        }
+    }
+  ticket = make_ticket (self, username);
+  csrf = make_csrf (self, username);
+  json_object_set_string_member (o, "username", username);
+  json_object_set_string_member (o, "ticket", ticket);
+  json_object_set_string_member (o, "CSRFPreventionToken", csrf);
+  json_object_set_object_member (o, "cap", json_object_new ());
+  reply_data (msg, n);
+}
+
+static const struct {
+  const char *method;
+  const char *path;
+  Handler     handler;
+} routes[] = {
+  { "GET", "/version", h_version },
+  { "GET", "/nodes", h_nodes },
+  { "GET", "/cluster/resources", h_resources },
+  { "GET", "/nodes/{node}/qemu", h_qemu_list },
+  { "GET", "/nodes/{node}/qemu/{vmid}/status/current", h_status_current },
+  { "POST", "/nodes/{node}/qemu/{vmid}/status/start", h_power },
+  { "POST", "/nodes/{node}/qemu/{vmid}/status/stop", h_power },
+  { "POST", "/nodes/{node}/qemu/{vmid}/status/shutdown", h_power },
+  { "POST", "/nodes/{node}/qemu/{vmid}/status/reboot", h_power },
+  { "GET", "/nodes/{node}/qemu/{vmid}/config", h_config_get },
+  { "PUT", "/nodes/{node}/qemu/{vmid}/config", h_config_put },
+  { "GET", "/nodes/{node}/qemu/{vmid}/snapshot", h_snapshots },
+  { "POST", "/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", h_rollback },
+  { "GET", "/nodes/{node}/tasks/{upid}/status", h_task_status },
+  { "GET", "/nodes/{node}/tasks/{upid}/log", h_task_log },
+  { "POST", "/nodes/{node}/qemu/{vmid}/agent/ping", h_agent_ping },
+  { "POST", "/nodes/{node}/qemu/{vmid}/agent/exec", h_agent_exec },
+  { "GET", "/nodes/{node}/qemu/{vmid}/agent/exec-status", h_agent_exec_status },
+  { "POST", "/access/ticket", h_ticket },
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* the server */
+
+typedef struct
+{
+  PveEmulator       *self;
+  SoupServerMessage *msg;
+  char              *reason;
+} Delayed;
+
+static gboolean
+delayed_401 (gpointer data)
+{
+  Delayed *d = data;
+
+  reply_401 (d->msg, d->reason);
+  soup_server_message_unpause (d->msg);
+  g_object_unref (d->msg);
+  g_free (d->reason);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deny (PveEmulator       *self,
+      SoupServerMessage *msg,
+      const char        *reason)
+{
+  Delayed *d;
+
+  if (self->auth_delay_ms == 0)
+    {
+      reply_401 (msg, reason);
+      return;
+    }
+  /* all 401s come late, on purpose */
+  d = g_new0 (Delayed, 1);
+  d->self = self;
+  d->msg = g_object_ref (msg);
+  d->reason = g_strdup (reason);
+  soup_server_message_pause (msg);
+  g_timeout_add (self->auth_delay_ms, delayed_401, d);
+}
+
+static void
+handle (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           data)
+{
+  PveEmulator *self = data;
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GHashTable) body_params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             (GDestroyNotify)g_ptr_array_unref);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  Auth auth = { NULL, NULL, FALSE };
+  JsonObject *route, *info;
+  const char *api_path;
+  g_autofree char *what = NULL;
+  const char *reason;
+  Handler handler = NULL;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Server", "pve-api-daemon/3.0");
+  if (!g_str_has_prefix (path, "/api2/json/"))
+    {
+      g_autofree char *why = g_strdup_printf ("Method '%s %s' not implemented", method, path);
+
+      reply_error (msg, 501, why, NULL);
+      return;
+    }
+  api_path = path + strlen ("/api2/json");
+  what = g_strdup_printf ("%s %s", method, api_path);
+  g_hash_table_insert (self->requests, g_strdup (what),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->requests, what)) + 1));
+
+  /* GET and DELETE take no body; chunked bodies are refused */
+  if ((g_str_equal (method, "GET") || g_str_equal (method, "DELETE")) && g_bytes_get_size (bytes) > 0)
+    {
+      g_autofree char *why = g_strdup_printf ("Unexpected content for method '%s'", method);
+
+      reply_error (msg, 501, why, NULL);
+      return;
+    }
+  if (soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg)) == SOUP_ENCODING_CHUNKED)
+    {
+      reply_error (msg, 501, "chunked transfer encoding not supported", NULL);
+      return;
+    }
+
+  route = find_route (self, api_path, vars);
+  info = route && json_object_has_member (route, method) ? json_object_get_object_member (route, method) : NULL;
+  for (guint i = 0; info != NULL && i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autoptr(GHashTable) v2 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+      if (g_str_equal (routes[i].method, method) && find_route (self, api_path, v2) == route)
+        {
+          JsonObject *paths = json_object_get_object_member (json_node_get_object (self->schema), "paths");
+
+          if (json_object_get_object_member (paths, routes[i].path) == route)
+            handler = routes[i].handler;
+        }
+    }
+  if (handler == NULL)
+    {
+      g_autofree char *why = g_strdup_printf ("Method '%s' not implemented", what);
+
+      reply_error (msg, 501, why, NULL);
+      return;
+    }
+
+  /* parameters: the body, then the query over it; path variables last */
+  {
+    const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+    if (g_bytes_get_size (bytes) > 0)
+      {
+        g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+        if (g_strcmp0 (type, "application/json") == 0)
+          {
+            g_autoptr(JsonNode) j = json_from_string (text, NULL);
+
+            if (j != NULL && JSON_NODE_HOLDS_OBJECT (j))
+              {
+                g_autoptr(GList) members = json_object_get_members (json_node_get_object (j));
+
+                for (GList *l = members; l != NULL; l = l->next)
+                  {
+                    JsonNode *m = json_object_get_member (json_node_get_object (j), l->data);
+
+                    if (JSON_NODE_HOLDS_ARRAY (m))
+                      for (guint k = 0; k < json_array_get_length (json_node_get_array (m)); k++)
+                        add_param (body_params, l->data, json_array_get_string_element (json_node_get_array (m), k));
+                    else if (JSON_NODE_HOLDS_VALUE (m) && json_node_get_value_type (m) == G_TYPE_BOOLEAN)
+                      add_param (body_params, l->data, json_node_get_boolean (m) ? "1" : "0");
+                    else if (JSON_NODE_HOLDS_VALUE (m) && json_node_get_value_type (m) == G_TYPE_INT64)
+                      {
+                        g_autofree char *s = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (m));
+
+                        add_param (body_params, l->data, s);
+                      }
+                    else if (JSON_NODE_HOLDS_VALUE (m))
+                      add_param (body_params, l->data, json_node_get_string (m));
+                  }
+              }
+          }
+        else
+          parse_form (body_params, text);
+      }
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, body_params);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (params, g_strdup (key), g_ptr_array_ref (value));
+    }
+    {
+      GUri *uri = soup_server_message_get_uri (msg);
+      g_autoptr(GHashTable) q = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      parse_form (q, g_uri_get_query (uri));
+      g_hash_table_iter_init (&iter, q);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (params, g_strdup (key), g_ptr_array_ref (value));
+    }
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, vars);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_hash_table_remove (params, key);
+          add_param (params, key, value);
+        }
+    }
+  }
+
+  /* authentication, unless the call is open to the world */
+  {
+    JsonObject *perms = json_object_get_object_member (info, "permissions");
+
+    if (g_strcmp0 (perms ? json_object_get_string_member_with_default (perms, "user", NULL) : NULL, "world") != 0)
+      {
+        if (!authenticate (self, msg, method, &auth, &reason))
+          {
+            deny (self, msg, reason);
+            auth_clear (&auth);
+            return;
+          }
+        /* the token cannot call what needs a proper ticket */
+        if (auth.tokenid != NULL && !json_object_get_int_member_with_default (info, "allowtoken", 1))
+          {
+            g_autofree char *why = g_strdup_printf ("Permission check failed (URI '%s' not available with API token, "
+                                                    "need proper ticket.)", api_path);
+
+            reply_error (msg, 403, why, NULL);
+            auth_clear (&auth);
+            return;
+          }
+      }
+  }
+
+  if (!check_params (msg, info, params) || (auth.user != NULL && !check_permission (self, msg, info, vars, &auth)))
+    {
+      auth_clear (&auth);
+      return;
+    }
+
+  /* the node behind the proxy */
+  if (g_hash_table_lookup (vars, "node") != NULL)
+    {
+      const char *node = g_hash_table_lookup (vars, "node");
+      gboolean known = FALSE;
+
+      for (guint i = 0; i < self->nodes->len; i++)
+        known |= g_str_equal (self->nodes->pdata[i], node);
+      if (!known)
+        {
+          g_autofree char *why = g_strdup_printf ("hostname lookup '%s' failed - failed to get address info for: %s: "
+                                                  "Name or service not known", node, node);
+
+          reply_error (msg, 500, why, NULL);
+          auth_clear (&auth);
+          return;
+        }
+      if (g_hash_table_contains (self->nodes_down, node))
+        {
+          reply_json (msg, 595, "No route to host", NULL);
+          auth_clear (&auth);
+          return;
+        }
+    }
+
+  {
+    g_auto(GStrv) parts = g_strsplit (api_path, "/", -1);
+    guint n = g_strv_length (parts);
+
+    if (handler == h_power)
+      g_hash_table_insert (vars, g_strdup ("_action"), g_strdup (parts[n - 1]));
+  }
+  handler (self, msg, vars, params, &auth);
+  auth_clear (&auth);
+}
+
+static void
+vm_free (Vm *vm)
+{
+  g_clear_handle_id (&vm->boot_source, g_source_remove);
+  g_free (vm->node);
+  g_free (vm->name);
+  g_free (vm->dc);
+  g_hash_table_unref (vm->config);
+  g_free (vm->lock);
+  g_free (vm->ha_state);
+  g_ptr_array_unref (vm->snapshots);
+  g_queue_free (vm->waiting);
+  g_queue_free_full (vm->hooks, (GDestroyNotify)g_strfreev);
+  g_hash_table_unref (vm->exec);
+  g_free (vm);
+}
+
+static JsonObject *
+ref_object (JsonObject *o)
+{
+  return json_object_ref (o);
+}
+
+/**
+ * pve_emulator_new:
+ * @schema_path: pve-api-schema-subset.json
+ * @config: {"version", "nodes": [..], "users": {user: {password, totp?, privs[]}},
+ *   "tokens": {id: {secret, privs[], privsep?}}, "vms": [{vmid, node, name, dc?, running?,
+ *   boot_s?, shutdown_s?, guest_shutdown?, agent?, ha?, net0?, snapshots?}], "sandbox"?,
+ *   "auth_delay_ms"?, "lock_wait_ms"?, "step_ms"?}
+ */
+PveEmulator *
+pve_emulator_new (const char  *schema_path,
+                  JsonNode    *config,
+                  GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  PveEmulator *self;
+  JsonObject *c;
+
+  if (!json_parser_load_from_file (parser, schema_path, error))
+    return NULL;
+  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the emulator's configuration is not an object");
+      return NULL;
+    }
+  c = json_node_get_object (config);
+
+  self = g_new0 (PveEmulator, 1);
+  self->schema = json_node_copy (json_parser_get_root (parser));
+  self->version = g_strdup (json_object_get_string_member_with_default (c, "version", "9.1.5"));
+  self->users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
+  self->nodes_down = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->nodes = g_ptr_array_new_with_free_func (g_free);
+  self->vms = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)vm_free);
+  self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)task_free);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sandbox = g_strdup (json_object_get_string_member_with_default (c, "sandbox", NULL));
+  self->auth_delay_ms = (guint)json_object_get_int_member_with_default (c, "auth_delay_ms", 0);
+  self->lock_wait_ms = (guint)json_object_get_int_member_with_default (c, "lock_wait_ms", 10000);
+  self->step_ms = (guint)json_object_get_int_member_with_default (c, "step_ms", 200);
+  for (guint i = 0; i < sizeof self->key; i += 4)
+    {
+      guint32 r = g_random_int ();
+
+      memcpy (self->key + i, &r, 4);
+    }
+
+  if (json_object_has_member (c, "nodes"))
+    {
+      JsonArray *a = json_object_get_array_member (c, "nodes");
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        g_ptr_array_add (self->nodes, g_strdup (json_array_get_string_element (a, i)));
+    }
+  if (json_object_has_member (c, "users"))
+    {
+      JsonObject *u = json_object_get_object_member (c, "users");
+      g_autoptr(GList) names = json_object_get_members (u);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        g_hash_table_insert (self->users, g_strdup (l->data), ref_object (json_object_get_object_member (u, l->data)));
+    }
+  if (json_object_has_member (c, "tokens"))
+    {
+      JsonObject *t = json_object_get_object_member (c, "tokens");
+      g_autoptr(GList) names = json_object_get_members (t);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        g_hash_table_insert (self->tokens, g_strdup (l->data), ref_object (json_object_get_object_member (t, l->data)));
+    }
+  if (json_object_has_member (c, "vms"))
+    {
+      JsonArray *a = json_object_get_array_member (c, "vms");
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonObject *v = json_array_get_object_element (a, i);
+          Vm *vm = g_new0 (Vm, 1);
+          g_autofree char *mac = random_mac ();
+          g_autofree char *net0 = g_strdup_printf ("virtio=%s,bridge=vmbr0,firewall=1", mac);
+
+          vm->vmid = (guint)json_object_get_int_member (v, "vmid");
+          vm->node = g_strdup (json_object_get_string_member_with_default (v, "node", "pve1"));
+          vm->name = g_strdup (json_object_get_string_member_with_default (v, "name", "vm"));
+          vm->dc = g_strdup (json_object_get_string_member_with_default (v, "dc", NULL));
+          vm->power = json_object_get_boolean_member_with_default (v, "running", TRUE) ? VM_RUNNING : VM_STOPPED;
+          vm->started_at = now_s (self) - 3600;
+          vm->boot_ms = (guint)(json_object_get_double_member_with_default (v, "boot_s", 20) * 1000);
+          vm->shutdown_ms = (guint)(json_object_get_double_member_with_default (v, "shutdown_s", 3) * 1000);
+          vm->guest_shutdown = json_object_get_boolean_member_with_default (v, "guest_shutdown", TRUE);
+          vm->agent = json_object_get_boolean_member_with_default (v, "agent", TRUE);
+          vm->agent_running = vm->agent && vm->power == VM_RUNNING;
+          vm->ha_managed = json_object_get_boolean_member_with_default (v, "ha", FALSE);
+          vm->ha_state = g_strdup (vm->ha_managed ? (vm->power == VM_RUNNING ? "started" : "stopped") : NULL);
+          vm->ha_ms = (guint)(json_object_get_double_member_with_default (v, "ha_s", 5) * 1000);
+          vm->config = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_hash_table_insert (vm->config, g_strdup ("name"), g_strdup (vm->name));
+          g_hash_table_insert (vm->config, g_strdup ("memory"), g_strdup ("4096"));
+          g_hash_table_insert (vm->config, g_strdup ("cores"), g_strdup ("2"));
+          g_hash_table_insert (vm->config, g_strdup ("agent"), g_strdup (vm->agent ? "1" : "0"));
+          g_hash_table_insert (vm->config, g_strdup ("net0"),
+                               g_strdup (json_object_get_string_member_with_default (v, "net0", net0)));
+          g_hash_table_insert (vm->config, g_strdup ("vmgenid"), g_uuid_string_random ());
+          vm->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+          if (json_object_has_member (v, "snapshots"))
+            {
+              JsonArray *s = json_object_get_array_member (v, "snapshots");
+
+              for (guint k = 0; k < json_array_get_length (s); k++)
+                g_ptr_array_add (vm->snapshots, json_node_copy (json_array_get_element (s, k)));
+            }
+          vm->waiting = g_queue_new ();
+          vm->hooks = g_queue_new ();
+          vm->exec = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)json_node_unref);
+          g_hash_table_insert (self->vms, GUINT_TO_POINTER (vm->vmid), vm);
+        }
+    }
+
+  /* every route is in the schema, or the emulator would invent an API */
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      JsonObject *paths = json_object_get_object_member (json_node_get_object (self->schema), "paths");
+      JsonObject *p = json_object_has_member (paths, routes[i].path) ? json_object_get_object_member (paths, routes[i].path) : NULL;
+
+      if (p == NULL || !json_object_has_member (p, routes[i].method))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s %s is not in the schema", routes[i].method,
+                       routes[i].path);
+          pve_emulator_free (self);
+          return NULL;
+        }
+    }
+  return self;
+}
+
+void
+pve_emulator_free (PveEmulator *self)
+{
+  if (self == NULL)
+    return;
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->tasks, g_hash_table_unref);
+  g_clear_pointer (&self->vms, g_hash_table_unref);
+  g_clear_pointer (&self->schema, json_node_unref);
+  g_clear_pointer (&self->users, g_hash_table_unref);
+  g_clear_pointer (&self->tokens, g_hash_table_unref);
+  g_clear_pointer (&self->nodes_down, g_hash_table_unref);
+  g_clear_pointer (&self->nodes, g_ptr_array_unref);
+  g_clear_pointer (&self->requests, g_hash_table_unref);
+  g_free (self->version);
+  g_free (self->sandbox);
+  g_free (self->fingerprint);
+  g_free (self);
+}
+
+gboolean
+pve_emulator_listen (PveEmulator      *self,
+                     const char       *address,
+                     guint             port,
+                     GTlsCertificate  *certificate,
+                     GError          **error)
+{
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new_from_string (address, port);
+  g_autoptr(GByteArray) der = NULL;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize n = sizeof digest;
+  GString *fp = g_string_new (NULL);
+
+  if (addr == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an address: %s", address);
+      return FALSE;
+    }
+  g_object_get (certificate, "certificate", &der, NULL);
+  g_checksum_update (sum, der->data, der->len);
+  g_checksum_get_digest (sum, digest, &n);
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (fp, "%s%02X", i ? ":" : "", digest[i]);
+  g_free (self->fingerprint);
+  self->fingerprint = g_string_free (fp, FALSE);
+
+  self->server = soup_server_new ("tls-certificate", certificate, "server-header", "pve-api-daemon/3.0", NULL);
+  soup_server_add_handler (self->server, NULL, handle, self, NULL);
+  return soup_server_listen (self->server, addr, SOUP_SERVER_LISTEN_HTTPS, error);
+}
+
+guint
+pve_emulator_get_port (PveEmulator *self)
+{
+  GSList *uris = soup_server_get_uris (self->server);
+  guint port = uris ? (guint)g_uri_get_port (uris->data) : 0;
+
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
+  return port;
+}
+
+const char *
+pve_emulator_get_fingerprint (PveEmulator *self)
+{
+  return self->fingerprint;
+}
+
+void
+pve_emulator_set_node_down (PveEmulator *self,
+                            const char  *node,
+                            gboolean     down)
+{
+  if (down)
+    g_hash_table_add (self->nodes_down, g_strdup (node));
+  else
+    g_hash_table_remove (self->nodes_down, node);
+}
+
+void
+pve_emulator_set_vm_lock (PveEmulator *self,
+                          guint        vmid,
+                          const char  *lock)
+{
+  Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (vmid));
+
+  g_free (vm->lock);
+  vm->lock = g_strdup (lock);
+}
+
+void
+pve_emulator_set_config (PveEmulator *self,
+                         guint        vmid,
+                         const char  *key,
+                         const char  *value)
+{
+  Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (vmid));
+
+  g_hash_table_insert (vm->config, g_strdup (key), g_strdup (value));
+}
+
+const char *
+pve_emulator_get_state (PveEmulator *self,
+                        guint        vmid)
+{
+  Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (vmid));
+
+  return vm->power == VM_STOPPED ? "stopped" : vm->power == VM_PAUSED ? "paused" : "running";
+}
+
+const char *
+pve_emulator_get_net0 (PveEmulator *self,
+                       guint        vmid)
+{
+  Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (vmid));
+
+  return g_hash_table_lookup (vm->config, "net0");
+}
+
+/* moves the emulator's clock (tickets expire) */
+void
+pve_emulator_set_time_offset (PveEmulator *self,
+                              gint64       seconds)
+{
+  self->time_offset = seconds;
+}
+
+guint
+pve_emulator_count_requests (PveEmulator *self,
+                             const char  *method,
+                             const char  *path_suffix)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->requests);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_str_has_prefix (key, method) && g_str_has_suffix (key, path_suffix))
+      n += GPOINTER_TO_UINT (value);
+  return n;
+}
