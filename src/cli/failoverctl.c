@@ -28,6 +28,7 @@ static const struct {
   { "fsmo", fl_cli_fsmo, N_("Show the five FSMO role owners") },
   { "decode", fl_cli_decode, N_("Decode a captured LDAP ping reply: decode netlogon HEX|FILE|-") },
   { "mark-fault", fl_cli_mark_fault, N_("Mark a fault now in a running watch (t_fault)") },
+  { "vm", fl_cli_vm, N_("The lab's VMs through Proxmox VE: vm DC1 status|start|shutdown|stop|reboot|unplug|plug|…") },
 };
 
 static void
@@ -39,8 +40,8 @@ usage (FILE *out)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-11s %s\n", commands[i].name, _(commands[i].help));
   fprintf (out, "\n%s\n", _("Run “failoverctl COMMAND --help” for a command's options."));
-  fprintf (out, "%s\n", _("Exit status: 0 all answered, 1 a check failed, 2 usage or lab error, "
-                          "3 no domain controller found."));
+  fprintf (out, "%s\n", _("Exit status: 0 all answered, 1 a check or VM action failed, 2 usage or lab "
+                          "error, 3 no domain controller found, 4 refused by an interlock."));
 }
 
 int

@@ -51,5 +51,12 @@ int fl_cli_locate (int argc, char **argv);
 int fl_cli_fsmo   (int argc, char **argv);
 int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
+int fl_cli_vm (int argc, char **argv);
+
+gboolean fl_cli_send_fault (const char  *control,
+                            const char  *dc,
+                            const char  *note,
+                            gint64      *t_us,
+                            GError     **error);
 
 G_END_DECLS

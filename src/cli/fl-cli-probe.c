@@ -530,15 +530,21 @@ find_control (GError **error)
   return NULL;
 }
 
-int
-fl_cli_mark_fault (int    argc,
-                   char **argv)
+/**
+ * fl_cli_send_fault:
+ * @control: (nullable): the watch's control socket; %NULL: the only running watch
+ * @t_us: (out): the fault's time in the watch (monotonic µs)
+ *
+ * Records t_fault in a running `failoverctl watch`. G_IO_ERROR_NOT_FOUND: no watch runs.
+ */
+gboolean
+fl_cli_send_fault (const char  *control,
+                   const char  *dc,
+                   const char  *note,
+                   gint64      *t_us,
+                   GError     **error)
 {
-  g_autofree char *control = NULL;
-  g_autofree char *dc = NULL;
-  g_autofree char *note = NULL;
-  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— record a fault now (t_fault) in a running watch"));
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = control ? g_strdup (control) : find_control (error);
   g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GSocketAddress) address = NULL;
@@ -548,22 +554,9 @@ fl_cli_mark_fault (int    argc,
   g_autofree char *line = NULL;
   char reply[256] = { 0 };
   gssize n;
-  const GOptionEntry entries[] = {
-    { "dc", 0, 0, G_OPTION_ARG_STRING, &dc, N_("The DC the fault is about"), N_("NAME") },
-    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was done, e.g. “pulled DC1's cable”"),
-      N_("TEXT") },
-    { "control", 0, 0, G_OPTION_ARG_FILENAME, &control,
-      N_("The watch's control socket (default: the only running watch)"), N_("PATH") },
-    { NULL }
-  };
 
-  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fl_cli_fail ("%s", error->message);
-  if (control == NULL && (control = find_control (&error)) == NULL)
-    return fl_cli_fail ("%s", error->message);
-
+  if (path == NULL)
+    return FALSE;
   json_builder_begin_object (b);
   if (dc != NULL)
     {
@@ -582,18 +575,58 @@ fl_cli_mark_fault (int    argc,
 
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, 3);
-  address = g_unix_socket_address_new (control);
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
-  if (connection == NULL)
-    return fl_cli_fail ("%s: %s", control, error->message);
-  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                  line, strlen (line), NULL, NULL, &error))
-    return fl_cli_fail ("%s: %s", control, error->message);
+  address = g_unix_socket_address_new (path);
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, error);
+  if (connection == NULL ||
+      !g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                  line, strlen (line), NULL, NULL, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
   n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), reply,
-                           sizeof reply - 1, NULL, &error);
+                           sizeof reply - 1, NULL, error);
   if (n <= 0 || !g_str_has_prefix (reply, "ok"))
-    return fl_cli_fail (_("the watch refused the fault: %s"), n > 0 ? g_strstrip (reply) : _("no reply"));
-  printf (_("Fault recorded at t=%s µs\n"), g_strstrip (reply + 3));
+    {
+      g_clear_error (error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the watch refused the fault: %s"),
+                   n > 0 ? g_strstrip (reply) : _("no reply"));
+      return FALSE;
+    }
+  *t_us = g_ascii_strtoll (g_strstrip (reply + 3), NULL, 10);
+  return TRUE;
+}
+
+int
+fl_cli_mark_fault (int    argc,
+                   char **argv)
+{
+  g_autofree char *control = NULL;
+  g_autofree char *dc = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("— record a fault now (t_fault) in a running watch"));
+  g_autoptr(GError) error = NULL;
+  gint64 t = 0;
+  const GOptionEntry entries[] = {
+    { "dc", 0, 0, G_OPTION_ARG_STRING, &dc, N_("The DC the fault is about"), N_("NAME") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was done, e.g. “pulled DC1's cable”"),
+      N_("TEXT") },
+    { "control", 0, 0, G_OPTION_ARG_FILENAME, &control,
+      N_("The watch's control socket (default: the only running watch)"), N_("PATH") },
+    { NULL }
+  };
+
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fl_cli_fail ("%s", error->message);
+  if (!fl_cli_send_fault (control, dc, note, &t, &error))
+    return fl_cli_fail ("%s", error->message);
+  {
+    g_autofree char *when = g_strdup_printf ("%" G_GINT64_FORMAT, t);
+
+    printf (_("Fault recorded at t=%s µs\n"), when);
+  }
   return FL_EXIT_OK;
 }
 

@@ -61,6 +61,8 @@ typedef struct
   GQueue      *waiting;        /* tasks waiting for it */
   GQueue      *hooks;          /* sandbox commands to run, in order */
   gboolean     hook_running;
+  GQueue      *drain_waiters;  /* paused replies that wait for the hooks (a live link change) */
+  GQueue      *drain_tasks;    /* tasks that end once the hooks have run (the VM is off) */
   guint        boot_source;
   GHashTable  *exec;           /* pid → JsonNode result */
   guint        next_pid;
@@ -86,6 +88,7 @@ struct _Task
   guint        timeout_s;
   gboolean     force;
   char        *snapshot;
+  char        *action_after;   /* the exit status, once the hooks have run */
   int          phase;
   guint        source;
   guint        lock_source;
@@ -710,6 +713,7 @@ authenticate (PveEmulator       *self,
 /* VMs, tasks, hooks */
 
 static void run_next_hook (PveEmulator *self, Vm *vm);
+static void task_end (PveEmulator *self, Task *task, const char *exitstatus);
 
 typedef struct
 {
@@ -741,8 +745,28 @@ run_next_hook (PveEmulator *self,
   g_autoptr(GSubprocess) p = NULL;
   HookRun *run;
 
-  if (vm->hook_running || (argv = g_queue_pop_head (vm->hooks)) == NULL)
+  if (vm->hook_running)
     return;
+  if ((argv = g_queue_pop_head (vm->hooks)) == NULL)
+    {
+      SoupServerMessage *msg;
+
+      Task *task;
+
+      /* applied: the replies and tasks that waited for it go on */
+      while ((msg = g_queue_pop_head (vm->drain_waiters)) != NULL)
+        {
+          soup_server_message_unpause (msg);
+          g_object_unref (msg);
+        }
+      while ((task = g_queue_pop_head (vm->drain_tasks)) != NULL)
+        {
+          g_autofree char *status = g_steal_pointer (&task->action_after);
+
+          task_end (self, task, status);
+        }
+      return;
+    }
   p = g_subprocess_newv ((const char * const *)argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
   if (p == NULL)
     {
@@ -877,6 +901,24 @@ task_end (PveEmulator *self,
 
 static gboolean task_run (gpointer data);
 
+/* the task ends when what it did has happened: a VM that is off is off the network */
+static void
+task_end_after_hooks (PveEmulator *self,
+                      Task        *task,
+                      const char  *exitstatus)
+{
+  Vm *vm = task->vm;
+
+  if (vm->hook_running || !g_queue_is_empty (vm->hooks))
+    {
+      g_free (task->action_after);
+      task->action_after = g_strdup (exitstatus);
+      g_queue_push_tail (vm->drain_tasks, task);
+      return;
+    }
+  task_end (self, task, exitstatus);
+}
+
 typedef struct
 {
   PveEmulator *self;
@@ -966,13 +1008,13 @@ task_run (gpointer data)
           return G_SOURCE_REMOVE;
         }
       power_on (self, vm);
-      task_end (self, task, "OK");
+      task_end_after_hooks (self, task, "OK");
     }
   else if (g_str_equal (task->type, "qmstop"))
     {
       if (vm->power != VM_STOPPED)
         power_off (self, vm);
-      task_end (self, task, "OK");
+      task_end_after_hooks (self, task, "OK");
     }
   else if (g_str_equal (task->type, "qmshutdown") || g_str_equal (task->type, "qmreboot"))
     {
@@ -1005,13 +1047,13 @@ task_run (gpointer data)
             }
           task_log (task, "VM still running - terminating now with SIGTERM");
           power_off (self, vm);
-          task_end (self, task, "WARNINGS: 1");
+          task_end_after_hooks (self, task, "WARNINGS: 1");
           return G_SOURCE_REMOVE;
         }
       power_off (self, vm);
       if (reboot)
         power_on (self, vm);
-      task_end (self, task, "OK");
+      task_end_after_hooks (self, task, "OK");
     }
   else if (g_str_equal (task->type, "qmrollback"))
     {
@@ -1088,6 +1130,7 @@ task_free (Task *task)
   g_free (task->exitstatus);
   g_free (task->action);
   g_free (task->snapshot);
+  g_free (task->action_after);
   g_ptr_array_unref (task->log);
   g_free (task);
 }
@@ -1463,10 +1506,14 @@ h_config_put (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
   was_down = config_link_down (vm);
   g_hash_table_insert (vm->config, g_strdup ("net0"), g_strdup (value));
   now_down = config_link_down (vm);
-  /* link_down is live on a running VM */
-  if (vm->power != VM_STOPPED && was_down != now_down)
-    hook (self, vm, now_down ? "unplug" : "plug");
   reply_data (msg, NULL);
+  /* link_down is live on a running VM (QMP set_link): the reply goes once it is applied */
+  if (vm->power != VM_STOPPED && was_down != now_down && self->sandbox != NULL && vm->dc != NULL)
+    {
+      soup_server_message_pause (msg);
+      g_queue_push_tail (vm->drain_waiters, g_object_ref (msg));
+      hook (self, vm, now_down ? "unplug" : "plug");
+    }
 }
 
 static void
@@ -2051,6 +2098,8 @@ vm_free (Vm *vm)
   g_ptr_array_unref (vm->snapshots);
   g_queue_free (vm->waiting);
   g_queue_free_full (vm->hooks, (GDestroyNotify)g_strfreev);
+  g_queue_free_full (vm->drain_waiters, g_object_unref);
+  g_queue_free (vm->drain_tasks);
   g_hash_table_unref (vm->exec);
   g_free (vm);
 }
@@ -2174,6 +2223,8 @@ pve_emulator_new (const char  *schema_path,
             }
           vm->waiting = g_queue_new ();
           vm->hooks = g_queue_new ();
+          vm->drain_waiters = g_queue_new ();
+          vm->drain_tasks = g_queue_new ();
           vm->exec = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)json_node_unref);
           g_hash_table_insert (self->vms, GUINT_TO_POINTER (vm->vmid), vm);
         }

@@ -1,0 +1,104 @@
+/* fl-lab-hypervisor.c: the hypervisor a lab file names, with the secret from outside it
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-lab-hypervisor"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "fl-lab-hypervisor.h"
+#include "fl-pve.h"
+#include "fl-pve-client.h"
+
+/**
+ * fl_lab_create_hypervisor:
+ * @secret: (nullable): the API token's secret, or the user's password (ticket login); from
+ *   the keyring, the environment or a file: never from the lab file
+ *
+ * Returns: (transfer full): the hypervisor, its VMs' nodes known from the lab
+ */
+FlHypervisor *
+fl_lab_create_hypervisor (FlLab       *lab,
+                          const char  *secret,
+                          GError     **error)
+{
+  g_autoptr(FlPveClient) client = NULL;
+
+  switch (fl_lab_get_hypervisor_kind (lab))
+    {
+    case FL_HYPERVISOR_PROXMOX_API:
+      client = fl_pve_client_new (fl_lab_get_hypervisor_url (lab), error);
+      if (client == NULL)
+        return NULL;
+      if (secret == NULL)
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
+                       _("No Proxmox VE secret: set FAILOVER_LAB_PVE_SECRET or give --secret-file (the lab file never holds it)"));
+          return NULL;
+        }
+      if (fl_lab_get_hypervisor_token_id (lab) != NULL)
+        {
+          if (!fl_pve_client_set_token (client, fl_lab_get_hypervisor_token_id (lab), secret, error))
+            return NULL;
+        }
+      else
+        fl_pve_client_set_login (client, fl_lab_get_hypervisor_user (lab), secret, NULL);
+      fl_pve_client_set_fingerprint (client, fl_lab_get_hypervisor_fingerprint (lab));
+      for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)
+        {
+          const char *node = NULL;
+          guint vmid = 0;
+
+          if (fl_lab_controller_get_vm (fl_lab_get_controller (lab, i), &node, &vmid) && node != NULL)
+            fl_pve_client_set_vm_node (client, vmid, node);
+        }
+      return FL_HYPERVISOR (g_steal_pointer (&client));
+
+    case FL_HYPERVISOR_PROXMOX_SSH:
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED,
+                   _("This lab reaches Proxmox VE over SSH, which this version cannot do yet: use the REST API "
+                     "(\"type\": \"proxmox-api\")"));
+      return NULL;
+
+    case FL_HYPERVISOR_NONE:
+    default:
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PARAMETER,
+                   _("The lab file names no hypervisor: its VMs cannot be controlled"));
+      return NULL;
+    }
+}
+
+/**
+ * fl_lab_find_vm:
+ * @name: a DC's or the client's name, as the lab file has it (any case)
+ * @canonical: (out) (optional): the name as the lab spells it
+ *
+ * Only the lab's own VMs can be touched: anything else is not found.
+ */
+gboolean
+fl_lab_find_vm (FlLab       *lab,
+                const char  *name,
+                guint       *vmid,
+                const char **canonical)
+{
+  FlLabController *c = fl_lab_lookup_controller (lab, name);
+  const char *node = NULL;
+
+  if (c != NULL)
+    {
+      if (canonical)
+        *canonical = fl_lab_controller_get_name (c);
+      return fl_lab_controller_get_vm (c, &node, vmid);
+    }
+  if (fl_lab_has_client (lab) && g_ascii_strcasecmp (fl_lab_get_client_name (lab), name) == 0)
+    {
+      if (canonical)
+        *canonical = fl_lab_get_client_name (lab);
+      return fl_lab_get_client_vm (lab, &node, vmid);
+    }
+  return FALSE;
+}
