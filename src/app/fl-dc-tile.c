@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fl-dc-tile.h"
 #include "fl-netlogon.h"
@@ -31,6 +32,9 @@ struct _FlDcTile
   GtkLabel *host_label;
   GtkLabel *roles_label;
   GtkGrid  *grid;
+  GtkMenuButton *vm_button;
+  GtkLabel *vm_label;
+  GtkLabel *error_label;
 
   /* owned */
   char     *name;
@@ -44,8 +48,24 @@ struct _FlDcTile
   FlSample *problem[FL_N_DC_CHECKS];   /* the last failed or timed-out one */
   const char *state;
 
+  guint     vmid;
+  char     *vm_node;
+  char     *vm_status;     /* running, stopped, … */
+  char     *busy;          /* an action under way */
+  gint64    uptime_s;
+  guint     link_down : 1;
+
   guint     serving : 1;
 };
+
+enum {
+  VM_ACTION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char * const vm_actions[] = { "start", "shutdown", "stop", "reboot", "unplug", "plug", "rollback" };
 
 G_DEFINE_FINAL_TYPE (FlDcTile, fl_dc_tile, ADW_TYPE_BIN)
 
@@ -84,6 +104,9 @@ fl_dc_tile_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->flags_text, g_free);
   g_clear_pointer (&self->roles, g_free);
+  g_clear_pointer (&self->vm_node, g_free);
+  g_clear_pointer (&self->vm_status, g_free);
+  g_clear_pointer (&self->busy, g_free);
   for (guint k = 0; k < FL_N_DC_CHECKS; k++)
     {
       g_clear_pointer (&self->latest[k], fl_sample_unref);
@@ -91,6 +114,15 @@ fl_dc_tile_finalize (GObject *object)
       g_clear_pointer (&self->problem[k], fl_sample_unref);
     }
   G_OBJECT_CLASS (fl_dc_tile_parent_class)->finalize (object);
+}
+
+static void
+vm_action_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  /* "tile.shutdown" → "shutdown" */
+  g_signal_emit (widget, signals[VM_ACTION], 0, action_name + strlen ("tile."));
 }
 
 static void
@@ -109,6 +141,75 @@ fl_dc_tile_class_init (FlDcTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlDcTile, host_label);
   gtk_widget_class_bind_template_child (widget_class, FlDcTile, roles_label);
   gtk_widget_class_bind_template_child (widget_class, FlDcTile, grid);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, vm_button);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, vm_label);
+  gtk_widget_class_bind_template_child (widget_class, FlDcTile, error_label);
+
+  /**
+   * FlDcTile::vm-action:
+   * @action: start, shutdown, stop, reboot, unplug, plug or rollback
+   *
+   * The user picked an action from the tile's VM menu; nothing is done yet.
+   */
+  signals[VM_ACTION] = g_signal_new ("vm-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                     NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  for (guint i = 0; i < G_N_ELEMENTS (vm_actions); i++)
+    {
+      g_autofree char *name = g_strconcat ("tile.", vm_actions[i], NULL);
+
+      gtk_widget_class_install_action (widget_class, name, NULL, vm_action_activated);
+    }
+}
+
+static void
+update_vm_actions (FlDcTile *self)
+{
+  gboolean known = self->vm_status != NULL && self->busy == NULL;
+  gboolean running = g_strcmp0 (self->vm_status, "running") == 0;
+  gboolean stopped = g_strcmp0 (self->vm_status, "stopped") == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.start", known && stopped);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.shutdown", known && running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.stop", known && running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.reboot", known && running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.unplug", known && !self->link_down);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.plug", known && self->link_down);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tile.rollback", known);
+}
+
+static void
+update_vm_label (FlDcTile *self)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  if (self->vmid == 0)
+    return;
+  g_string_append_printf (s, _("VM %u"), self->vmid);
+  if (self->vm_node != NULL)
+    g_string_append_printf (s, _(" on %s"), self->vm_node);
+  g_string_append (s, " · ");
+  if (self->busy != NULL)
+    g_string_append (s, self->busy);
+  else if (self->vm_status == NULL)
+    g_string_append (s, _("state unknown"));
+  else if (g_str_equal (self->vm_status, "running"))
+    {
+      /* the VM runs, the DC does not answer: booting, or its services are down */
+      if (self->last[FL_CHECK_LDAP_PING] != FL_STATUS_OK && self->last[FL_CHECK_LDAP_PING] != FL_STATUS_DEGRADED &&
+          self->last[FL_CHECK_LDAP_PING] != FL_STATUS_SKIPPED)
+        g_string_append (s, _("running, services not answering"));
+      else
+        g_string_append (s, _("running"));
+      if (self->uptime_s > 0)
+        g_string_append_printf (s, _(", up %d min"), (int)(self->uptime_s / 60));
+    }
+  else if (g_str_equal (self->vm_status, "stopped"))
+    g_string_append (s, _("powered off"));
+  else
+    g_string_append (s, self->vm_status);
+  if (self->link_down)
+    g_string_append_printf (s, " · %s", _("network cable pulled"));
+  gtk_label_set_label (self->vm_label, s->str);
 }
 
 static void
@@ -294,6 +395,8 @@ fl_dc_tile_add_sample (FlDcTile *self,
   self->last[kind] = status;
   if (kind == FL_CHECK_LDAP_PING || kind == FL_CHECK_REACH)
     update_state (self);
+  if (kind == FL_CHECK_LDAP_PING)
+    update_vm_label (self);
 }
 
 /**
@@ -366,4 +469,113 @@ fl_dc_tile_set_roles (FlDcTile   *self,
   g_free (self->roles);
   self->roles = g_strdup (roles);
   update_roles (self);
+}
+
+/**
+ * fl_dc_tile_set_vm:
+ * @vmid: the DC's VM, 0 for none (no VM menu)
+ *
+ * The tile offers the VM's actions (the "vm-action" signal) and shows its state.
+ */
+void
+fl_dc_tile_set_vm (FlDcTile   *self,
+                   guint       vmid,
+                   const char *node)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) power = g_menu_new ();
+  g_autoptr(GMenu) network = g_menu_new ();
+  g_autoptr(GMenu) snapshot = g_menu_new ();
+
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  self->vmid = vmid;
+  g_free (self->vm_node);
+  self->vm_node = g_strdup (node);
+  gtk_widget_set_visible (GTK_WIDGET (self->vm_button), vmid != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->vm_label), vmid != 0);
+  g_menu_append (power, _("_Start"), "tile.start");
+  g_menu_append (power, _("Shut _Down"), "tile.shutdown");
+  g_menu_append (power, _("_Power Off"), "tile.stop");
+  g_menu_append (power, _("_Reboot"), "tile.reboot");
+  g_menu_append (network, _("_Unplug Network"), "tile.unplug");
+  g_menu_append (network, _("P_lug Network"), "tile.plug");
+  g_menu_append (snapshot, _("Revert to _Snapshot…"), "tile.rollback");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (power));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (network));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (snapshot));
+  gtk_menu_button_set_menu_model (self->vm_button, G_MENU_MODEL (menu));
+  update_vm_actions (self);
+  update_vm_label (self);
+}
+
+guint
+fl_dc_tile_get_vmid (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), 0);
+  return self->vmid;
+}
+
+/**
+ * fl_dc_tile_set_vm_state:
+ * @status: (nullable): running, stopped, … (%NULL: unknown)
+ */
+void
+fl_dc_tile_set_vm_state (FlDcTile   *self,
+                         const char *status,
+                         gboolean    link_down,
+                         gint64      uptime_s)
+{
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  g_free (self->vm_status);
+  self->vm_status = g_strdup (status);
+  self->link_down = !!link_down;
+  self->uptime_s = uptime_s;
+  update_vm_actions (self);
+  update_vm_label (self);
+}
+
+const char *
+fl_dc_tile_get_vm_status (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), NULL);
+  return self->vm_status;
+}
+
+/**
+ * fl_dc_tile_set_vm_busy:
+ * @what: (nullable): the action under way ("Shutting down…"), %NULL when it is over
+ */
+void
+fl_dc_tile_set_vm_busy (FlDcTile   *self,
+                        const char *what)
+{
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  g_free (self->busy);
+  self->busy = g_strdup (what);
+  update_vm_actions (self);
+  update_vm_label (self);
+}
+
+/**
+ * fl_dc_tile_set_vm_error:
+ * @message: (nullable): the last action's failure, in full; %NULL clears it
+ */
+void
+fl_dc_tile_set_vm_error (FlDcTile   *self,
+                         const char *message)
+{
+  g_return_if_fail (FL_IS_DC_TILE (self));
+
+  gtk_label_set_label (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+gint64
+fl_dc_tile_get_vm_uptime (FlDcTile *self)
+{
+  g_return_val_if_fail (FL_IS_DC_TILE (self), 0);
+  return self->uptime_s;
 }

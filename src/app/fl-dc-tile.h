@@ -34,4 +34,19 @@ FlSample   *fl_dc_tile_get_sample   (FlDcTile   *self,
 char       *fl_dc_tile_get_where    (FlDcTile   *self);
 const char *fl_dc_tile_get_roles    (FlDcTile   *self);
 
+void        fl_dc_tile_set_vm       (FlDcTile   *self,
+                                     guint       vmid,
+                                     const char *node);
+guint       fl_dc_tile_get_vmid     (FlDcTile   *self);
+void        fl_dc_tile_set_vm_state (FlDcTile   *self,
+                                     const char *status,
+                                     gboolean    link_down,
+                                     gint64      uptime_s);
+const char *fl_dc_tile_get_vm_status (FlDcTile  *self);
+gint64      fl_dc_tile_get_vm_uptime (FlDcTile  *self);
+void        fl_dc_tile_set_vm_busy  (FlDcTile   *self,
+                                     const char *what);
+void        fl_dc_tile_set_vm_error (FlDcTile   *self,
+                                     const char *message);
+
 G_END_DECLS

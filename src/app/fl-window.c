@@ -10,11 +10,13 @@
 
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
+#include <string.h>
 
 #include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
 #include "fl-keyring.h"
+#include "fl-vm-control.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-scheduler.h"
@@ -51,6 +53,8 @@ struct _FlWindow
   FlSwitchoverDetector *detector;
   GtkStringList        *events;
   GHashTable           *tiles_by_name;   /* borrowed FlDcTile */
+  FlVmControl          *vm_control;
+  char                 *hv_secret;       /* the hypervisor's, from the keyring or the environment */
   char                 *sssd_server;
 
   gint64                logon_since;
@@ -217,6 +221,12 @@ stop_probing (FlWindow *self)
     fl_probe_scheduler_stop (self->scheduler);
   if (self->timeline != NULL)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
+  if (self->vm_control != NULL)
+    fl_vm_control_stop (self->vm_control);
+  g_clear_object (&self->vm_control);
+  if (self->hv_secret != NULL)
+    explicit_bzero (self->hv_secret, strlen (self->hv_secret));
+  g_clear_pointer (&self->hv_secret, g_free);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->detector);
   g_clear_object (&self->timeline);
@@ -425,6 +435,8 @@ settings_changed (GSettings  *settings,
     }
   else if (g_str_equal (key, "deadline-ms") && self->scheduler != NULL)
     fl_probe_scheduler_set_deadline (self->scheduler, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "restart-guard-min") && self->vm_control != NULL)
+    fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "chart-window-s"))
     fl_chart_set_span (self->chart, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "palette"))
@@ -487,6 +499,96 @@ forget_password_clicked (FlWindow *self)
 {
   if (self->lab != NULL)
     fl_keyring_clear_async (fl_lab_get_user_principal (self->lab), NULL, forgotten, g_object_ref (self));
+}
+
+static void
+hv_stored (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fl_keyring_store_finish (result, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+/* a new secret: kept in the keyring, used at once */
+static void
+hv_secret_applied (AdwEntryRow *row,
+                   FlWindow    *self)
+{
+  g_autofree char *key = fl_vm_control_keyring_key (self->lab);
+  const char *secret = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (key == NULL || *secret == '\0' || self->vm_control == NULL)
+    return;
+  g_free (self->hv_secret);
+  self->hv_secret = g_strdup (secret);
+  fl_keyring_store_async (key, secret, NULL, hv_stored, g_object_ref (self));
+  fl_vm_control_connect (self->vm_control, self->hv_secret);
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
+static void
+hv_tested (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(AdwActionRow) row = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = fl_vm_control_test_finish (FL_VM_CONTROL (object), result, &error);
+
+  adw_action_row_set_subtitle (row, text ? text : error->message);
+}
+
+static void
+hv_test_clicked (GtkButton *button,
+                 FlWindow  *self)
+{
+  AdwActionRow *row = g_object_get_data (G_OBJECT (button), "row");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (button), "entry");
+  const char *typed = gtk_editable_get_text (entry);
+
+  if (self->vm_control == NULL)
+    return;
+  adw_action_row_set_subtitle (row, _("Connecting…"));
+  fl_vm_control_test_async (self->vm_control, *typed ? typed : self->hv_secret, NULL, hv_tested, g_object_ref (row));
+}
+
+/* the hypervisor: where it is (from the lab file), its secret (the keyring), a test */
+static GtkWidget *
+hypervisor_group (FlWindow *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *where = adw_action_row_new ();
+  GtkWidget *secret = adw_password_entry_row_new ();
+  GtkWidget *test = gtk_button_new_with_mnemonic (_("_Test Connection"));
+  const char *who = fl_lab_get_hypervisor_token_id (self->lab) ? fl_lab_get_hypervisor_token_id (self->lab)
+                                                               : fl_lab_get_hypervisor_user (self->lab);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", fl_lab_get_hypervisor_url (self->lab), who);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Hypervisor"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Proxmox VE, as the lab file names it; the secret stays in your keyring"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (where), _("Proxmox VE"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (where), subtitle);
+  gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (where), test);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (secret),
+                                 fl_lab_get_hypervisor_token_id (self->lab) ? _("API Token Secret") : _("Password"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (secret), TRUE);
+  g_signal_connect (secret, "apply", G_CALLBACK (hv_secret_applied), self);
+  g_object_set_data (G_OBJECT (test), "row", where);
+  g_object_set_data (G_OBJECT (test), "entry", secret);
+  g_signal_connect (test, "clicked", G_CALLBACK (hv_test_clicked), self);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), where);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), secret);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             spin_row (_("Restart Guard"), _("Minutes a DC needs after coming back before breaking "
+                                                             "another one asks twice (0: never)"),
+                                       self->settings, "restart-guard-min", 0, 120, 1));
+  return group;
 }
 
 /* the lab user's password: kept in the keyring, changed or forgotten here */
@@ -564,6 +666,8 @@ preferences_action (GtkWidget  *widget,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
   if (self->lab != NULL && fl_lab_get_user_principal (self->lab) != NULL)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (password_group (self)));
+  if (self->lab != NULL && fl_vm_control_keyring_key (self->lab) != NULL)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hypervisor_group (self)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -769,6 +873,45 @@ remember_recent (FlWindow   *self,
   g_settings_set_strv (self->settings, "recent-labs", (const char * const *)updated);
 }
 
+static void
+hv_secret_found (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  char *secret = fl_keyring_lookup_finish (result, &error);
+
+  if (self->vm_control != NULL)
+    {
+      g_free (self->hv_secret);
+      self->hv_secret = secret ? g_strdup (secret) : NULL;
+      if (secret == NULL)
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     adw_toast_new (_("The VMs cannot be controlled yet: give the Proxmox VE "
+                                                      "secret in Preferences")));
+      fl_vm_control_connect (self->vm_control, secret);
+    }
+  g_clear_pointer (&secret, secret_password_free);
+}
+
+/* the hypervisor's secret: the environment, else the keyring */
+static void
+start_vm_control (FlWindow *self)
+{
+  g_autofree char *key = fl_vm_control_keyring_key (self->lab);
+
+  if (key == NULL)
+    return;
+  if (g_getenv ("FAILOVER_LAB_PVE_SECRET") != NULL)
+    {
+      self->hv_secret = g_strdup (g_getenv ("FAILOVER_LAB_PVE_SECRET"));
+      fl_vm_control_connect (self->vm_control, self->hv_secret);
+      return;
+    }
+  fl_keyring_lookup_async (key, NULL, hv_secret_found, g_object_ref (self));
+}
+
 static gboolean
 open_lab_with_password (FlWindow    *self,
                         FlLab       *lab,
@@ -797,6 +940,8 @@ open_lab_with_password (FlWindow    *self,
   g_signal_connect (self->timeline, "sample-added", G_CALLBACK (on_sample_added), self);
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
 
+  self->vm_control = fl_vm_control_new (lab, GTK_WINDOW (self), self->toast_overlay, self->timeline);
+  fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
   g_hash_table_remove_all (self->tiles_by_name);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))))
     gtk_flow_box_remove (self->tiles, child);
@@ -808,7 +953,9 @@ open_lab_with_password (FlWindow    *self,
 
       gtk_flow_box_append (self->tiles, tile);
       g_hash_table_insert (self->tiles_by_name, (gpointer)fl_dc_tile_get_name (FL_DC_TILE (tile)), tile);
+      fl_vm_control_add_tile (self->vm_control, tile);
     }
+  start_vm_control (self);
   gtk_string_list_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)), NULL);
 
   adw_window_title_set_title (self->window_title, fl_lab_get_name (lab));

@@ -43,6 +43,7 @@ static const char * const kind_names[] = {
   [FL_EVENT_DETECTED] = "detected",
   [FL_EVENT_SWITCHED] = "switched",
   [FL_EVENT_FAILBACK] = "failback",
+  [FL_EVENT_ACTION] = "action",
 };
 
 const char *

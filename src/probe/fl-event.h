@@ -25,6 +25,7 @@ typedef enum
   FL_EVENT_DETECTED,          /* the first sample showing the faulted DC failing */
   FL_EVENT_SWITCHED,          /* a view is served by another DC after a fault */
   FL_EVENT_FAILBACK,          /* a view moved back to the DC that had failed */
+  FL_EVENT_ACTION,            /* a VM action that is not a fault (start, plug): noted */
 } FlEventKind;
 
 #define FL_TYPE_EVENT (fl_event_get_type ())

@@ -195,7 +195,7 @@ fl_timeline_add_event (FlTimeline *self,
 
 /**
  * fl_timeline_mark_fault:
- * @kind: %FL_EVENT_FAULT (or %FL_EVENT_WATCH_STARTED)
+ * @kind: %FL_EVENT_FAULT (or %FL_EVENT_WATCH_STARTED, or %FL_EVENT_ACTION: a note only)
  * @dc: (nullable): the DC the fault is about, when known
  * @note: (nullable): what was done, e.g. "stop DC1"
  *
@@ -218,6 +218,8 @@ fl_timeline_mark_fault (FlTimeline  *self,
     message = note ? g_strdup_printf (_("Fault: %s"), note)
                    : dc ? g_strdup_printf (_("Fault marked on %s"), dc)
                         : g_strdup (_("Fault marked"));
+  else if (kind == FL_EVENT_ACTION)
+    message = g_strdup (note ? note : "");
   else
     message = g_strdup (_("Watching started"));
   event = fl_event_new (kind, g_get_monotonic_time (), g_get_real_time (), dc, NULL, NULL, NULL,

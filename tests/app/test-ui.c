@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fl-chart.h"
@@ -21,6 +22,7 @@
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
 #include "fl-window.h"
+#include "pve-emulator.h"
 
 static const char *shot_dir;
 static const char *shot_suffix = "";
@@ -501,6 +503,163 @@ test_window_outage (void)
   g_assert_finalize_object (window);
 }
 
+static void
+collect_tiles (GtkWidget *widget,
+               GPtrArray *tiles)
+{
+  if (FL_IS_DC_TILE (widget))
+    g_ptr_array_add (tiles, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_tiles (c, tiles);
+}
+
+static AdwMessageDialog *
+wait_dialog (guint seconds)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+            return ADW_MESSAGE_DIALOG (w);
+        }
+      spin (50);
+    }
+  return NULL;
+}
+
+/* The tiles' VM controls against the Proxmox VE emulator (in process, on loopback, no sandbox:
+ * the DCs' addresses are loopback ones where nothing answers): the state on the tile, the
+ * confirmation with its total-outage interlock, the task, the fault on the timeline. */
+static void
+test_vm_controls (void)
+{
+  const char *schema = g_getenv ("FL_PVE_SCHEMA");
+  const char *make_cert = g_getenv ("FL_PVE_MAKE_CERT");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *cert = NULL, *key = NULL, *url = NULL;
+  g_autoptr(GTlsCertificate) tls = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  g_autoptr(PveEmulator) emu = NULL;
+  g_autoptr(FlLab) lab = NULL;
+  g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
+  g_autoptr(GdkTexture) shot = NULL;
+  AdwMessageDialog *dialog;
+  FlDcTile *dc1 = NULL;
+  FlWindow *window;
+  int status = 0;
+  gint64 deadline;
+  gboolean marked = FALSE;
+
+  if (schema == NULL || make_cert == NULL || *schema == '\0' || *make_cert == '\0')
+    {
+      g_test_skip ("FL_PVE_SCHEMA and FL_PVE_MAKE_CERT are not set");
+      return;
+    }
+  dir = g_dir_make_tmp ("fl-ui-pve-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *)make_cert, dir, NULL }, NULL, G_SPAWN_DEFAULT, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  cert = g_build_filename (dir, "pve-ssl.pem", NULL);
+  key = g_build_filename (dir, "pve-ssl.key", NULL);
+  tls = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  config = json_from_string ("{\"nodes\": [\"pve1\"], \"step_ms\": 50,"
+                             " \"users\": {\"fl@pve\": {\"password\": \"x\", \"privs\": [\"*\"]}},"
+                             " \"tokens\": {\"fl@pve!ui\": {\"secret\": \"0b5d1c9e-1111-2222-3333-444455556666\","
+                             "   \"privs\": [\"VM.Audit\", \"VM.PowerMgmt\", \"VM.Config.Network\", \"SDN.Use\"]}},"
+                             " \"vms\": [{\"vmid\": 101, \"name\": \"DC1\", \"shutdown_s\": 0.2},"
+                             "           {\"vmid\": 102, \"name\": \"DC2\"}]}", &error);
+  g_assert_no_error (error);
+  emu = pve_emulator_new (schema, config, &error);
+  g_assert_no_error (error);
+  g_assert_true (pve_emulator_listen (emu, "127.0.0.1", 0, tls, &error));
+  url = g_strdup_printf ("https://127.0.0.1:%u", pve_emulator_get_port (emu));
+
+  lab = fl_lab_new ("VM lab", "test.local");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
+      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
+      g_autofree char *address = g_strdup_printf ("127.0.0.%u", i + 2);
+      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
+
+      fl_lab_controller_set_vm (c, "pve1", 101 + i);
+      fl_lab_add_controller (lab, c);
+    }
+  fl_lab_set_proxmox_api (lab, url, "fl@pve!ui", NULL, pve_emulator_get_fingerprint (emu));
+  g_setenv ("FAILOVER_LAB_PVE_SECRET", "0b5d1c9e-1111-2222-3333-444455556666", TRUE);
+
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 840);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_window_open_lab (window, lab, &error));
+  g_assert_no_error (error);
+  collect_tiles (GTK_WIDGET (window), tiles);
+  g_assert_cmpuint (tiles->len, ==, 2);
+  for (guint i = 0; i < tiles->len; i++)
+    if (g_str_equal (fl_dc_tile_get_name (tiles->pdata[i]), "DC1"))
+      dc1 = tiles->pdata[i];
+  g_assert_nonnull (dc1);
+  g_assert_cmpuint (fl_dc_tile_get_vmid (dc1), ==, 101);
+
+  /* the state arrives from the API */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_strcmp0 (fl_dc_tile_get_vm_status (dc1), "running") != 0 && g_get_monotonic_time () < deadline)
+    spin (50);
+  g_assert_cmpstr (fl_dc_tile_get_vm_status (dc1), ==, "running");
+  spin (1500);
+  shot = screenshot (GTK_WIDGET (window), "vm-tiles");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 100);
+
+  /* Power Off: confirmed first; no DC answers here, so the dialog says total outage */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dc1), "tile.stop", NULL));
+  dialog = wait_dialog (5);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "⚠"));   /* the total-outage warning */
+  spin (300);
+  g_clear_object (&shot);
+  shot = screenshot (GTK_WIDGET (dialog), "vm-confirm");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).red, >, 50);   /* the destructive button */
+  adw_message_dialog_response (dialog, "do");
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_strcmp0 (fl_dc_tile_get_vm_status (dc1), "stopped") != 0 && g_get_monotonic_time () < deadline)
+    spin (50);
+  g_assert_cmpstr (pve_emulator_get_state (emu, 101), ==, "stopped");
+  g_assert_cmpstr (fl_dc_tile_get_vm_status (dc1), ==, "stopped");
+  /* the action is the fault the detector measures from */
+  {
+    GPtrArray *events = fl_timeline_get_events (fl_window_get_timeline (window));
+
+    for (guint i = 0; i < events->len; i++)
+      if (fl_event_get_kind (events->pdata[i]) == FL_EVENT_FAULT &&
+          g_strcmp0 (fl_event_get_dc (events->pdata[i]), "DC1") == 0)
+        marked = TRUE;
+  }
+  g_assert_true (marked);
+  spin (500);
+  g_clear_object (&shot);
+  shot = screenshot (GTK_WIDGET (window), "vm-stopped");
+
+  g_unsetenv ("FAILOVER_LAB_PVE_SECRET");
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+  g_assert_finalize_object (window);
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+
+    (void)!system (rm);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -539,5 +698,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
+  g_test_add_func ("/ui/window/vm-controls", test_vm_controls);
   return g_test_run ();
 }

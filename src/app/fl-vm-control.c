@@ -1,0 +1,667 @@
+/* fl-vm-control.c: the lab's VMs from the window. The tiles show each DC's VM (polled every
+ * few seconds, never on the main thread's time: every call is asynchronous) and offer its
+ * actions; an action is confirmed first, with the interlocks a class needs folded into that one
+ * dialog (the last answering DC, a DC that came back minutes ago, what a snapshot rollback
+ * costs); it is marked on the timeline, so the chart and the detector measure from it; its
+ * task's outcome is a toast, its failure stays on the tile in full.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-vm-control"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fl-dc-tile.h"
+#include "fl-lab-hypervisor.h"
+#include "fl-pve.h"
+#include "fl-pve-client.h"
+#include "fl-vm-control.h"
+
+#define POLL_MS 3000
+
+struct _FlVmControl
+{
+  GObject          parent_instance;
+
+  FlLab           *lab;
+  FlHypervisor    *hypervisor;
+  GtkWindow       *window;     /* weak */
+  AdwToastOverlay *toasts;     /* weak */
+  FlTimeline      *timeline;
+  GPtrArray       *tiles;      /* FlDcTile, referenced */
+  GCancellable    *cancellable;
+  guint            poll_source;
+  guint            polls_out;
+  guint            guard_min;
+  gboolean         warned;     /* the connection problem was said once */
+};
+
+G_DEFINE_FINAL_TYPE (FlVmControl, fl_vm_control, G_TYPE_OBJECT)
+
+static void
+fl_vm_control_dispose (GObject *object)
+{
+  FlVmControl *self = FL_VM_CONTROL (object);
+
+  fl_vm_control_stop (self);
+  g_clear_object (&self->hypervisor);
+  g_clear_object (&self->lab);
+  g_clear_object (&self->timeline);
+  g_clear_pointer (&self->tiles, g_ptr_array_unref);
+  g_clear_weak_pointer (&self->window);
+  g_clear_weak_pointer (&self->toasts);
+  G_OBJECT_CLASS (fl_vm_control_parent_class)->dispose (object);
+}
+
+static void
+fl_vm_control_class_init (FlVmControlClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fl_vm_control_dispose;
+}
+
+static void
+fl_vm_control_init (FlVmControl *self)
+{
+  self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+  self->guard_min = 15;
+}
+
+FlVmControl *
+fl_vm_control_new (FlLab           *lab,
+                   GtkWindow       *window,
+                   AdwToastOverlay *toasts,
+                   FlTimeline      *timeline)
+{
+  FlVmControl *self = g_object_new (FL_TYPE_VM_CONTROL, NULL);
+
+  self->lab = g_object_ref (lab);
+  self->timeline = g_object_ref (timeline);
+  g_set_weak_pointer (&self->window, window);
+  g_set_weak_pointer (&self->toasts, toasts);
+  return self;
+}
+
+/**
+ * fl_vm_control_keyring_key:
+ *
+ * Returns: (transfer full) (nullable): the keyring item of the lab's hypervisor secret:
+ *   "pve:" token id or user "@" URL
+ */
+char *
+fl_vm_control_keyring_key (FlLab *lab)
+{
+  const char *who = fl_lab_get_hypervisor_token_id (lab) ? fl_lab_get_hypervisor_token_id (lab)
+                                                         : fl_lab_get_hypervisor_user (lab);
+
+  if (fl_lab_get_hypervisor_kind (lab) != FL_HYPERVISOR_PROXMOX_API || who == NULL)
+    return NULL;
+  return g_strdup_printf ("pve:%s@%s", who, fl_lab_get_hypervisor_url (lab));
+}
+
+static void
+toast (FlVmControl *self,
+       const char  *text,
+       guint        timeout)
+{
+  AdwToast *t;
+
+  if (self->toasts == NULL)
+    return;
+  t = adw_toast_new (text);
+  adw_toast_set_timeout (t, timeout);
+  adw_toast_overlay_add_toast (self->toasts, t);
+}
+
+static FlDcTile *
+tile_for_vmid (FlVmControl *self,
+               guint        vmid)
+{
+  for (guint i = 0; i < self->tiles->len; i++)
+    if (fl_dc_tile_get_vmid (self->tiles->pdata[i]) == vmid)
+      return self->tiles->pdata[i];
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* polling */
+
+static void schedule_poll (FlVmControl *self, guint ms);
+
+static void
+trust_response (AdwMessageDialog *dialog,
+                const char       *response,
+                FlVmControl      *self)
+{
+  const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "fingerprint");
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "trust") || !FL_IS_PVE_CLIENT (self->hypervisor))
+    return;
+  /* pinned from now on, and in the lab file for the next time */
+  fl_pve_client_set_fingerprint (FL_PVE_CLIENT (self->hypervisor), fingerprint);
+  fl_lab_set_hypervisor_fingerprint (self->lab, fingerprint);
+  if (fl_lab_get_file (self->lab) != NULL && !fl_lab_save_to_file (self->lab, fl_lab_get_file (self->lab), &error))
+    toast (self, error->message, 0);
+  self->warned = FALSE;
+  schedule_poll (self, 10);
+}
+
+/* trust on first use: the fingerprint is shown, the user compares and accepts it */
+static void
+offer_trust (FlVmControl *self,
+             const char  *fingerprint)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->window == NULL)
+    return;
+  body = g_strdup_printf (_("Proxmox VE at %s shows a certificate this computer does not trust. Compare its "
+                            "SHA-256 fingerprint with the one “pvenode cert info” prints on the node:\n\n%s\n\n"
+                            "If they are the same, trust it: the lab file will remember it, and any other "
+                            "certificate will be refused."),
+                          fl_lab_get_hypervisor_url (self->lab), fingerprint);
+  dialog = adw_message_dialog_new (self->window, _("Trust This Certificate?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "trust",
+                                    _("_Trust"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "fingerprint", g_strdup (fingerprint), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+state_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(FlVmControl) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlVmState) st = fl_hypervisor_get_state_finish (FL_HYPERVISOR (object), result, &error);
+  FlDcTile *tile;
+
+  self->polls_out--;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (st == NULL)
+    {
+      /* said once, not every three seconds */
+      if (!self->warned)
+        {
+          self->warned = TRUE;
+          toast (self, error->message, 0);
+          if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS) && FL_IS_PVE_CLIENT (object) &&
+              fl_lab_get_hypervisor_fingerprint (self->lab) == NULL &&
+              fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)) != NULL)
+            offer_trust (self, fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)));
+        }
+      for (guint i = 0; i < self->tiles->len; i++)
+        fl_dc_tile_set_vm_state (self->tiles->pdata[i], NULL, FALSE, 0);
+    }
+  else if ((tile = tile_for_vmid (self, st->vmid)) != NULL)
+    {
+      self->warned = FALSE;
+      fl_dc_tile_set_vm_state (tile, st->status, st->link_down, st->uptime_s);
+    }
+  if (self->polls_out == 0)
+    schedule_poll (self, POLL_MS);
+}
+
+static gboolean
+poll_cb (gpointer data)
+{
+  FlVmControl *self = data;
+
+  self->poll_source = 0;
+  if (self->hypervisor == NULL || self->polls_out > 0)
+    return G_SOURCE_REMOVE;
+  for (guint i = 0; i < self->tiles->len; i++)
+    {
+      guint vmid = fl_dc_tile_get_vmid (self->tiles->pdata[i]);
+
+      if (vmid == 0)
+        continue;
+      self->polls_out++;
+      fl_hypervisor_get_state_async (self->hypervisor, vmid, self->cancellable, state_done, g_object_ref (self));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (FlVmControl *self,
+               guint        ms)
+{
+  if (self->poll_source != 0 || self->hypervisor == NULL)
+    return;
+  self->poll_source = g_timeout_add (ms, poll_cb, self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* actions */
+
+typedef struct
+{
+  FlVmControl *self;
+  FlDcTile    *tile;
+  char        *action;
+  char        *snapshot;
+  GtkDropDown *snapshots;   /* the rollback dialog's choice */
+  gint64       started;
+} Action;
+
+static void
+action_free (Action *a)
+{
+  g_object_unref (a->self);
+  g_object_unref (a->tile);
+  g_free (a->action);
+  g_free (a->snapshot);
+  g_free (a);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Action, action_free)
+
+static const char *
+busy_text (const char *action)
+{
+  if (g_str_equal (action, "start"))
+    return _("starting…");
+  if (g_str_equal (action, "shutdown"))
+    return _("shutting down…");
+  if (g_str_equal (action, "stop"))
+    return _("powering off…");
+  if (g_str_equal (action, "reboot"))
+    return _("rebooting…");
+  if (g_str_equal (action, "unplug"))
+    return _("unplugging the network…");
+  if (g_str_equal (action, "plug"))
+    return _("plugging the network in…");
+  return _("reverting to the snapshot…");
+}
+
+static char *
+done_text (const char *action,
+           const char *dc,
+           const char *exitstatus,
+           double      secs)
+{
+  if (g_str_equal (action, "start"))
+    return g_strdup_printf (_("%s started (%s, %.1f s)"), dc, exitstatus, secs);
+  if (g_str_equal (action, "shutdown"))
+    return g_strdup_printf (_("%s shut down (%s, %.1f s)"), dc, exitstatus, secs);
+  if (g_str_equal (action, "stop"))
+    return g_strdup_printf (_("%s powered off (%s, %.1f s)"), dc, exitstatus, secs);
+  if (g_str_equal (action, "reboot"))
+    return g_strdup_printf (_("%s rebooted (%s, %.1f s)"), dc, exitstatus, secs);
+  if (g_str_equal (action, "unplug"))
+    return g_strdup_printf (_("%s: network cable pulled (%.1f s)"), dc, secs);
+  if (g_str_equal (action, "plug"))
+    return g_strdup_printf (_("%s: network cable plugged in (%.1f s)"), dc, secs);
+  return g_strdup_printf (_("%s reverted to the snapshot (%s, %.1f s)"), dc, exitstatus, secs);
+}
+
+static void
+finish_action (Action       *a,
+               const char   *exitstatus,
+               const GError *error)
+{
+  const char *dc = fl_dc_tile_get_name (a->tile);
+  double secs = (g_get_monotonic_time () - a->started) / 1e6;
+  g_autofree char *text = NULL;
+
+  fl_dc_tile_set_vm_busy (a->tile, NULL);
+  if (error != NULL)
+    {
+      g_autofree char *full = g_strdup_printf (_("%s: %s failed: %s"), dc, a->action, error->message);
+
+      fl_dc_tile_set_vm_error (a->tile, full);
+      toast (a->self, full, 0);
+      fl_timeline_mark_fault (a->self->timeline, FL_EVENT_ACTION, dc, full);
+    }
+  else
+    {
+      fl_dc_tile_set_vm_error (a->tile, NULL);
+      text = done_text (a->action, dc, exitstatus ? exitstatus : "OK", secs);
+      toast (a->self, text, 5);
+    }
+  schedule_poll (a->self, 10);
+}
+
+static void
+power_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(Action) a = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlTaskResult) r = g_str_equal (a->action, "rollback")
+                              ? fl_hypervisor_rollback_finish (FL_HYPERVISOR (object), result, &error)
+                              : fl_hypervisor_power_finish (FL_HYPERVISOR (object), result, &error);
+
+  finish_action (a, r ? r->exitstatus : NULL, error);
+}
+
+static void
+link_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(Action) a = data;
+  g_autoptr(GError) error = NULL;
+
+  fl_hypervisor_set_link_finish (FL_HYPERVISOR (object), result, &error);
+  finish_action (a, NULL, error);
+}
+
+/* the action itself: marked first (the fault the detector measures from), then done */
+static void
+run_action (Action *a)
+{
+  FlVmControl *self = a->self;
+  const char *dc = fl_dc_tile_get_name (a->tile);
+  guint vmid = fl_dc_tile_get_vmid (a->tile);
+  g_autofree char *note = a->snapshot ? g_strdup_printf ("VM %s %s (%s)", a->action, dc, a->snapshot)
+                                      : g_strdup_printf ("VM %s %s", a->action, dc);
+  gboolean fault = !g_str_equal (a->action, "start") && !g_str_equal (a->action, "plug");
+
+  fl_timeline_mark_fault (self->timeline, fault ? FL_EVENT_FAULT : FL_EVENT_ACTION, dc, note);
+  fl_dc_tile_set_vm_busy (a->tile, busy_text (a->action));
+  fl_dc_tile_set_vm_error (a->tile, NULL);
+  a->started = g_get_monotonic_time ();
+  if (g_str_equal (a->action, "unplug") || g_str_equal (a->action, "plug"))
+    fl_hypervisor_set_link_async (self->hypervisor, vmid, g_str_equal (a->action, "unplug"), NULL, link_done, a);
+  else if (g_str_equal (a->action, "rollback"))
+    fl_hypervisor_rollback_async (self->hypervisor, vmid, a->snapshot, NULL, power_done, a);
+  else
+    {
+      FlVmAction action = FL_VM_ACTION_START;
+
+      fl_vm_action_from_string (a->action, &action);
+      fl_hypervisor_power_async (self->hypervisor, vmid, action, 0, FALSE, NULL, power_done, a);
+    }
+}
+
+static void
+confirm_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  Action           *a)
+{
+  if (g_str_equal (response, "do") && a != NULL)
+    {
+      if (a->snapshots != NULL)
+        {
+          GtkStringObject *item = gtk_drop_down_get_selected_item (a->snapshots);
+
+          if (item == NULL)
+            {
+              action_free (a);
+              return;
+            }
+          a->snapshot = g_strdup (gtk_string_object_get_string (item));
+        }
+      run_action (a);
+      return;
+    }
+  action_free (a);
+}
+
+/* The interlocks, folded into one confirmation: the last answering DC, a DC that came back
+ * minutes ago (its replication may not have caught up), a rollback's trust damage. */
+static void
+confirm_action (Action    *a,
+                GPtrArray *snapshots)
+{
+  FlVmControl *self = a->self;
+  const char *dc = fl_dc_tile_get_name (a->tile);
+  gboolean takes_down = g_str_equal (a->action, "shutdown") || g_str_equal (a->action, "stop") ||
+                        g_str_equal (a->action, "reboot") || g_str_equal (a->action, "unplug") ||
+                        g_str_equal (a->action, "rollback");
+  gboolean outage = FALSE;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *heading = NULL;
+  const char *label;
+  GtkWidget *dialog;
+
+  if (g_str_equal (a->action, "start") || g_str_equal (a->action, "plug"))
+    {
+      run_action (a);
+      return;
+    }
+
+  if (g_str_equal (a->action, "shutdown"))
+    heading = g_strdup_printf (_("Shut Down %s?"), dc), label = _("Shut _Down"),
+    g_string_append (body, _("The guest is asked to shut down (ACPI or guest agent), as the power button does."));
+  else if (g_str_equal (a->action, "stop"))
+    heading = g_strdup_printf (_("Power Off %s?"), dc), label = _("_Power Off"),
+    g_string_append (body, _("The VM stops at once, like pulling the power cord: nothing is saved."));
+  else if (g_str_equal (a->action, "reboot"))
+    heading = g_strdup_printf (_("Reboot %s?"), dc), label = _("_Reboot"),
+    g_string_append (body, _("The guest shuts down and starts again."));
+  else if (g_str_equal (a->action, "unplug"))
+    heading = g_strdup_printf (_("Unplug %s's Network?"), dc), label = _("_Unplug"),
+    g_string_append (body, _("The VM keeps running without its network cable: clients see no answer at all."));
+  else
+    heading = g_strdup_printf (_("Revert %s to a Snapshot?"), dc), label = _("_Revert"),
+    g_string_append (body, _("The VM is powered off and rolled back. Its machine-account and trust passwords go "
+                             "back too: expect “The trust relationship between this workstation and the primary "
+                             "domain failed” until they are reset, and for a DC, USN rollback protection stops "
+                             "its replication."));
+
+  if (takes_down)
+    {
+      gboolean other_answers = FALSE;
+
+      for (guint i = 0; i < self->tiles->len; i++)
+        {
+          FlDcTile *t = self->tiles->pdata[i];
+          const char *state = fl_dc_tile_get_state (t);
+
+          if (t != a->tile && (g_strcmp0 (state, _("Answering")) == 0 || g_strcmp0 (state, _("Degraded")) == 0))
+            other_answers = TRUE;
+        }
+      if (!other_answers)
+        {
+          outage = TRUE;
+          g_string_append_printf (body, "\n\n%s", _("⚠ No other DC answers: this is a total outage. Every client "
+                                                  "loses its logon server."));
+        }
+      for (guint i = 0; i < self->tiles->len; i++)
+        {
+          FlDcTile *t = self->tiles->pdata[i];
+          gint64 up = fl_dc_tile_get_vm_uptime (t);
+
+          if (t == a->tile || self->guard_min == 0 || g_strcmp0 (fl_dc_tile_get_vm_status (t), "running") != 0 ||
+              up <= 0 || up >= (gint64)self->guard_min * 60)
+            continue;
+          g_string_append (body, "\n\n");
+          g_string_append_printf (body, _("⚠ %s came back %d min ago: give it %u minutes to replicate before "
+                                          "breaking another DC, or its changes may be lost."),
+                                  fl_dc_tile_get_name (t), (int)(up / 60), self->guard_min);
+        }
+    }
+
+  dialog = adw_message_dialog_new (self->window, heading, body->str);
+  if (snapshots != NULL)
+    {
+      g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+
+      for (guint i = 0; i < snapshots->len; i++)
+        gtk_string_list_append (names, ((FlVmSnapshot *)snapshots->pdata[i])->name);
+      a->snapshots = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL));
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (a->snapshots));
+    }
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "do", outage ? _("Cause a _Total Outage") : label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "do", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (confirm_response), a);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+snapshots_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Action *a = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) snaps = fl_hypervisor_list_snapshots_finish (FL_HYPERVISOR (object), result, &error);
+
+  if (snaps == NULL || snaps->len == 0)
+    {
+      g_autofree char *text = snaps ? g_strdup_printf (_("%s has no snapshot to revert to"), fl_dc_tile_get_name (a->tile))
+                                    : g_strdup (error->message);
+
+      toast (a->self, text, 5);
+      action_free (a);
+      return;
+    }
+  confirm_action (a, snaps);
+}
+
+static void
+on_vm_action (FlDcTile    *tile,
+              const char  *action,
+              FlVmControl *self)
+{
+  Action *a;
+
+  if (self->hypervisor == NULL)
+    {
+      toast (self, _("No connection to the hypervisor: set its secret in Preferences"), 5);
+      return;
+    }
+  a = g_new0 (Action, 1);
+  a->self = g_object_ref (self);
+  a->tile = g_object_ref (tile);
+  a->action = g_strdup (action);
+  if (g_str_equal (action, "rollback"))
+    fl_hypervisor_list_snapshots_async (self->hypervisor, fl_dc_tile_get_vmid (tile), NULL, snapshots_done, a);
+  else
+    confirm_action (a, NULL);
+}
+
+/**
+ * fl_vm_control_add_tile:
+ *
+ * Gives @tile its VM, if the lab names one for its DC: a menu of actions, and its state.
+ */
+void
+fl_vm_control_add_tile (FlVmControl *self,
+                        GtkWidget   *tile)
+{
+  FlLabController *c;
+  const char *node = NULL;
+  guint vmid = 0;
+
+  g_return_if_fail (FL_IS_VM_CONTROL (self));
+
+  c = fl_lab_lookup_controller (self->lab, fl_dc_tile_get_name (FL_DC_TILE (tile)));
+  if (c == NULL || !fl_lab_controller_get_vm (c, &node, &vmid) ||
+      fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_NONE)
+    return;
+  fl_dc_tile_set_vm (FL_DC_TILE (tile), vmid, node);
+  g_ptr_array_add (self->tiles, g_object_ref (tile));
+  g_signal_connect_object (tile, "vm-action", G_CALLBACK (on_vm_action), self, 0);
+}
+
+/**
+ * fl_vm_control_connect:
+ * @secret: (nullable): the API token secret or password; %NULL: none (the tiles say so)
+ */
+void
+fl_vm_control_connect (FlVmControl *self,
+                       const char  *secret)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (FL_IS_VM_CONTROL (self));
+
+  g_clear_object (&self->hypervisor);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  self->warned = FALSE;
+  if (self->tiles->len == 0)
+    return;
+  self->hypervisor = fl_lab_create_hypervisor (self->lab, secret, &error);
+  if (self->hypervisor == NULL)
+    {
+      toast (self, error->message, 0);
+      return;
+    }
+  schedule_poll (self, 10);
+}
+
+void
+fl_vm_control_set_guard (FlVmControl *self,
+                         guint        minutes)
+{
+  g_return_if_fail (FL_IS_VM_CONTROL (self));
+  self->guard_min = minutes;
+}
+
+static void
+test_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) vms = fl_hypervisor_list_vms_finish (FL_HYPERVISOR (object), result, &error);
+
+  if (vms == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Connected: %u VM visible",
+                                                               "Connected: %u VMs visible", vms->len), vms->len),
+                           g_free);
+}
+
+/**
+ * fl_vm_control_test_async:
+ * @secret: the secret to try (not stored)
+ *
+ * "Test Connection": lists the VMs the credentials can see.
+ */
+void
+fl_vm_control_test_async (FlVmControl         *self,
+                          const char          *secret,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlHypervisor) hv = fl_lab_create_hypervisor (self->lab, secret, &error);
+
+  if (hv == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  fl_hypervisor_list_vms_async (hv, cancellable, test_done, task);
+}
+
+char *
+fl_vm_control_test_finish (FlVmControl   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+fl_vm_control_stop (FlVmControl *self)
+{
+  g_return_if_fail (FL_IS_VM_CONTROL (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+}
