@@ -270,7 +270,7 @@ fl_pve_client_set_vm_node (FlPveClient *self,
 /**
  * fl_pve_client_set_timing:
  * @request_timeout_s: one request (30 s: a proxied call may take that long)
- * @poll_ms: between two looks at a running task
+ * @poll_ms: at most between two looks at a running task (the first ones come sooner)
  * @task_timeout_s: how long a task may run
  */
 void
@@ -712,6 +712,7 @@ typedef struct
   char       *task_node;
   gint64      deadline;
   gint64      pid;
+  guint       poll_next_ms;   /* grows from 25 ms to poll_ms: quick tasks are seen quickly */
   FlVmState  *state;
   gboolean    holds_vm;
 } Op;
@@ -851,7 +852,8 @@ task_status_done (GObject      *object,
           g_object_unref (task);
           return;
         }
-      g_timeout_add (self->poll_ms, poll_task, task);
+      op->poll_next_ms = MIN (MAX (op->poll_next_ms * 2, 25), self->poll_ms);
+      g_timeout_add (op->poll_next_ms, poll_task, task);
       return;
     }
   if (!fl_pve_task_exit_ok (exitstatus))

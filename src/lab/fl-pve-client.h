@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "fl-hypervisor.h"
 
 G_BEGIN_DECLS
