@@ -14,11 +14,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fl-dc-tile.h"
 #include "fl-lab-hypervisor.h"
 #include "fl-pve.h"
 #include "fl-pve-client.h"
+#include "fl-pve-ssh.h"
 #include "fl-vm-control.h"
 
 #define POLL_MS 3000
@@ -98,6 +100,9 @@ fl_vm_control_keyring_key (FlLab *lab)
   const char *who = fl_lab_get_hypervisor_token_id (lab) ? fl_lab_get_hypervisor_token_id (lab)
                                                          : fl_lab_get_hypervisor_user (lab);
 
+  if (fl_lab_get_hypervisor_kind (lab) == FL_HYPERVISOR_PROXMOX_SSH)
+    return g_strdup_printf ("ssh:%s@%s", fl_lab_get_hypervisor_user (lab) ? fl_lab_get_hypervisor_user (lab) : "root",
+                            fl_lab_get_hypervisor_host (lab));
   if (fl_lab_get_hypervisor_kind (lab) != FL_HYPERVISOR_PROXMOX_API || who == NULL)
     return NULL;
   return g_strdup_printf ("pve:%s@%s", who, fl_lab_get_hypervisor_url (lab));
@@ -140,7 +145,17 @@ trust_response (AdwMessageDialog *dialog,
   const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "fingerprint");
   g_autoptr(GError) error = NULL;
 
-  if (!g_str_equal (response, "trust") || !FL_IS_PVE_CLIENT (self->hypervisor))
+  if (!g_str_equal (response, "trust"))
+    return;
+  if (FL_IS_PVE_SSH (self->hypervisor))
+    {
+      if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (self->hypervisor), &error))
+        toast (self, error->message, 0);
+      self->warned = FALSE;
+      schedule_poll (self, 10);
+      return;
+    }
+  if (!FL_IS_PVE_CLIENT (self->hypervisor))
     return;
   /* pinned from now on, and in the lab file for the next time */
   fl_pve_client_set_fingerprint (FL_PVE_CLIENT (self->hypervisor), fingerprint);
@@ -161,12 +176,19 @@ offer_trust (FlVmControl *self,
 
   if (self->window == NULL)
     return;
-  body = g_strdup_printf (_("Proxmox VE at %s shows a certificate this computer does not trust. Compare its "
-                            "SHA-256 fingerprint with the one “pvenode cert info” prints on the node:\n\n%s\n\n"
-                            "If they are the same, trust it: the lab file will remember it, and any other "
-                            "certificate will be refused."),
-                          fl_lab_get_hypervisor_url (self->lab), fingerprint);
-  dialog = adw_message_dialog_new (self->window, _("Trust This Certificate?"), body);
+  if (FL_IS_PVE_SSH (self->hypervisor))
+    body = g_strdup_printf (_("The SSH host key of %s is not known. Compare its fingerprint with the one "
+                              "“ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub” prints on the node:\n\n%s\n\n"
+                              "If they are the same, trust it: known_hosts will remember it."),
+                            fl_lab_get_hypervisor_host (self->lab), fingerprint);
+  else
+    body = g_strdup_printf (_("Proxmox VE at %s shows a certificate this computer does not trust. Compare its "
+                              "SHA-256 fingerprint with the one “pvenode cert info” prints on the node:\n\n%s\n\n"
+                              "If they are the same, trust it: the lab file will remember it, and any other "
+                              "certificate will be refused."),
+                            fl_lab_get_hypervisor_url (self->lab), fingerprint);
+  dialog = adw_message_dialog_new (self->window, FL_IS_PVE_SSH (self->hypervisor) ? _("Trust This Host Key?")
+                                                                                  : _("Trust This Certificate?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "trust",
                                     _("_Trust"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust", ADW_RESPONSE_SUGGESTED);
@@ -200,6 +222,11 @@ state_done (GObject      *object,
               fl_lab_get_hypervisor_fingerprint (self->lab) == NULL &&
               fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)) != NULL)
             offer_trust (self, fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)));
+          /* an unknown SSH host key (never a changed one) can be accepted likewise */
+          else if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && FL_IS_PVE_SSH (object) &&
+                   strstr (error->message, "CHANGED") == NULL &&
+                   fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)) != NULL)
+            offer_trust (self, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)));
         }
       for (guint i = 0; i < self->tiles->len; i++)
         fl_dc_tile_set_vm_state (self->tiles->pdata[i], NULL, FALSE, 0);

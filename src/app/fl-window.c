@@ -566,7 +566,11 @@ hypervisor_group (FlWindow *self)
   GtkWidget *test = gtk_button_new_with_mnemonic (_("_Test Connection"));
   const char *who = fl_lab_get_hypervisor_token_id (self->lab) ? fl_lab_get_hypervisor_token_id (self->lab)
                                                                : fl_lab_get_hypervisor_user (self->lab);
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", fl_lab_get_hypervisor_url (self->lab), who);
+  gboolean ssh = fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_PROXMOX_SSH;
+  g_autofree char *subtitle = ssh ? g_strdup_printf ("ssh %s@%s:%u", fl_lab_get_hypervisor_user (self->lab),
+                                                     fl_lab_get_hypervisor_host (self->lab),
+                                                     fl_lab_get_hypervisor_port (self->lab))
+                                  : g_strdup_printf ("%s · %s", fl_lab_get_hypervisor_url (self->lab), who);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Hypervisor"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
@@ -576,7 +580,8 @@ hypervisor_group (FlWindow *self)
   gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (where), test);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (secret),
-                                 fl_lab_get_hypervisor_token_id (self->lab) ? _("API Token Secret") : _("Password"));
+                                 ssh ? _("SSH Key Passphrase")
+                                     : fl_lab_get_hypervisor_token_id (self->lab) ? _("API Token Secret") : _("Password"));
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (secret), TRUE);
   g_signal_connect (secret, "apply", G_CALLBACK (hv_secret_applied), self);
   g_object_set_data (G_OBJECT (test), "row", where);
@@ -886,7 +891,7 @@ hv_secret_found (GObject      *object,
     {
       g_free (self->hv_secret);
       self->hv_secret = secret ? g_strdup (secret) : NULL;
-      if (secret == NULL)
+      if (secret == NULL && fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_PROXMOX_API)
         adw_toast_overlay_add_toast (self->toast_overlay,
                                      adw_toast_new (_("The VMs cannot be controlled yet: give the Proxmox VE "
                                                       "secret in Preferences")));

@@ -18,6 +18,7 @@
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-probe.h"
 #include "fl-pve.h"
+#include "fl-pve-ssh.h"
 
 #define FL_EXIT_INTERLOCK 4
 
@@ -191,12 +192,26 @@ problem (const char *format,
   return FL_EXIT_PROBLEM;
 }
 
+static int vm_main (FlCliOptions *o, int argc, char **argv);
+
 int
 fl_cli_vm (int    argc,
            char **argv)
 {
   FlCliOptions o = { 0 };
+  int rc = vm_main (&o, argc, argv);
+
+  fl_cli_options_clear (&o);
+  return rc;
+}
+
+static int
+vm_main (FlCliOptions  *op,
+         int            argc,
+         char         **argv)
+{
   g_autofree char *secret_file = NULL;
+  g_autofree char *accept_key = NULL;
   gboolean yes = FALSE, force = FALSE;
   int timeout_s = 0, guard_min = 15;
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("VM status|start|shutdown|stop|reboot|unplug|plug|snapshots|rollback [SNAPSHOT] — the lab's VMs"));
@@ -212,7 +227,9 @@ fl_cli_vm (int    argc,
       N_("Minutes a DC needs after coming back before another is broken (default 15)"), N_("MIN") },
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file,
       N_("Read the Proxmox token secret (or password) from FILE (or set FAILOVER_LAB_PVE_SECRET)"), N_("FILE") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print JSON"), NULL },
+    { "accept-host-key", 0, 0, G_OPTION_ARG_STRING, &accept_key,
+      N_("SSH: trust the node's host key if its fingerprint is this one (SHA256:…), and remember it"), N_("FINGERPRINT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &op->json, N_("Print JSON"), NULL },
     { NULL }
   };
   const char *name, *canonical = NULL, *snapshot = NULL;
@@ -223,7 +240,7 @@ fl_cli_vm (int    argc,
 
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_add_group (ctx, fl_cli_lab_options (&o));
+  g_option_context_add_group (ctx, fl_cli_lab_options (op));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
   if (argc < 3)
@@ -237,7 +254,7 @@ fl_cli_vm (int    argc,
   if (verb == VERB_ROLLBACK && (argc < 4 || (snapshot = argv[3]) == NULL))
     return fl_cli_fail (_("rollback: which snapshot? (failoverctl vm DC snapshots lists them)"));
 
-  lab = fl_cli_load_lab (&o, &error);
+  lab = fl_cli_load_lab (op, &error);
   if (lab == NULL)
     return fl_cli_fail ("%s", error->message);
   /* only the lab's own VMs */
@@ -253,6 +270,29 @@ fl_cli_vm (int    argc,
     explicit_bzero (secret, strlen (secret));
   if (hv == NULL)
     return fl_cli_fail ("%s", error->message);
+
+  /* SSH: the host key first; an unknown one is trusted only when the user gave its fingerprint */
+  if (FL_IS_PVE_SSH (hv))
+    {
+      Wait w = { NULL };
+      g_autoptr(FlVmState) st = NULL;
+
+      fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
+      st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
+      g_clear_object (&w.result);
+      if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && accept_key != NULL &&
+          g_strcmp0 (accept_key, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (hv))) == 0 &&
+          strstr (error->message, "CHANGED") == NULL)
+        {
+          g_clear_error (&error);
+          if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), &error))
+            return problem ("%s", error->message);
+          if (!op->json)
+            printf (_("Host key %s accepted and remembered\n"), accept_key);
+        }
+      else if (st == NULL)
+        return problem ("%s", error->message);
+    }
 
   /* interlocks */
   if (!yes && is_dc && (verb == VERB_STOP || verb == VERB_SHUTDOWN || verb == VERB_UNPLUG || verb == VERB_REBOOT))
@@ -270,7 +310,8 @@ fl_cli_vm (int    argc,
           return FL_EXIT_INTERLOCK;
         }
     }
-  if (!yes && is_dc && verb != VERB_STATUS && verb != VERB_SNAPSHOTS && verb != VERB_PLUG && guard_min > 0)
+  if (!yes && is_dc && verb != VERB_STATUS && verb != VERB_SNAPSHOTS && verb != VERB_PLUG &&
+      verb != VERB_START && guard_min > 0)
     {
       /* another DC that came back a moment ago may not have replicated yet */
       for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)
@@ -319,7 +360,7 @@ fl_cli_vm (int    argc,
         g_clear_object (&w.result);
         if (st == NULL)
           return problem ("%s: %s", canonical, error->message);
-        print_state (canonical, st, o.json);
+        print_state (canonical, st, op->json);
         return FL_EXIT_OK;
       }
 
@@ -333,7 +374,7 @@ fl_cli_vm (int    argc,
         g_clear_object (&w.result);
         if (snaps == NULL)
           return problem ("%s: %s", canonical, error->message);
-        if (o.json)
+        if (op->json)
           printf ("[");
         for (guint i = 0; i < snaps->len; i++)
           {
@@ -341,7 +382,7 @@ fl_cli_vm (int    argc,
             g_autoptr(GDateTime) dt = s->snaptime ? g_date_time_new_from_unix_local (s->snaptime) : NULL;
             g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
 
-            if (o.json)
+            if (op->json)
               {
                 g_autoptr(JsonNode) n = json_node_new (JSON_NODE_VALUE);
                 g_autofree char *q = NULL;
@@ -354,7 +395,7 @@ fl_cli_vm (int    argc,
             else
               printf ("%-24s %-19s %s\n", s->name, when, s->description ? s->description : "");
           }
-        if (o.json)
+        if (op->json)
           printf ("]\n");
         else if (snaps->len == 0)
           printf (_("%s has no snapshots\n"), canonical);
@@ -368,7 +409,7 @@ fl_cli_vm (int    argc,
         g_autofree char *note = g_strdup_printf ("vm %s %s", verbs[verb], canonical);
 
         if (verb == VERB_UNPLUG && is_dc)
-          mark_fault (canonical, note, o.json);
+          mark_fault (canonical, note, op->json);
         fl_hypervisor_set_link_async (hv, vmid, verb == VERB_UNPLUG, NULL, done, &w);
         if (!fl_hypervisor_set_link_finish (hv, wait (&w), &error))
           {
@@ -376,7 +417,7 @@ fl_cli_vm (int    argc,
             return problem ("%s: %s: %s", canonical, verbs[verb], error->message);
           }
         g_clear_object (&w.result);
-        if (o.json)
+        if (op->json)
           printf ("{\"vm\":\"%s\",\"action\":\"%s\",\"seconds\":%.3f}\n", canonical, verbs[verb],
                   (g_get_monotonic_time () - t0) / 1e6);
         else
@@ -400,7 +441,7 @@ fl_cli_vm (int    argc,
                             : verb == VERB_STOP ? FL_VM_ACTION_STOP : FL_VM_ACTION_REBOOT;
 
         if (is_dc && verb != VERB_START)
-          mark_fault (canonical, note, o.json);
+          mark_fault (canonical, note, op->json);
         if (verb == VERB_ROLLBACK)
           {
             fl_hypervisor_rollback_async (hv, vmid, snapshot, NULL, done, &w);
@@ -421,7 +462,7 @@ fl_cli_vm (int    argc,
               }
             return problem ("%s: %s: %s", canonical, verbs[verb], error->message);
           }
-        if (o.json)
+        if (op->json)
           printf ("{\"vm\":\"%s\",\"vmid\":%u,\"action\":\"%s\",\"upid\":\"%s\",\"exitstatus\":\"%s\",\"seconds\":%.3f}\n",
                   canonical, vmid, verbs[verb], r->upid, r->exitstatus, (g_get_monotonic_time () - t0) / 1e6);
         else

@@ -13,11 +13,21 @@
 #include "fl-lab-hypervisor.h"
 #include "fl-pve.h"
 #include "fl-pve-client.h"
+#include "fl-pve-ssh.h"
+
+/* "~/.ssh/known_hosts" */
+static char *
+expand_home (const char *path)
+{
+  if (g_str_has_prefix (path, "~/"))
+    return g_build_filename (g_get_home_dir (), path + 2, NULL);
+  return g_strdup (path);
+}
 
 /**
  * fl_lab_create_hypervisor:
- * @secret: (nullable): the API token's secret, or the user's password (ticket login); from
- *   the keyring, the environment or a file: never from the lab file
+ * @secret: (nullable): the API token's secret, the user's password (ticket login), or the SSH
+ *   key's passphrase; from the keyring, the environment or a file: never from the lab file
  *
  * Returns: (transfer full): the hypervisor, its VMs' nodes known from the lab
  */
@@ -59,10 +69,38 @@ fl_lab_create_hypervisor (FlLab       *lab,
       return FL_HYPERVISOR (g_steal_pointer (&client));
 
     case FL_HYPERVISOR_PROXMOX_SSH:
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED,
-                   _("This lab reaches Proxmox VE over SSH, which this version cannot do yet: use the REST API "
-                     "(\"type\": \"proxmox-api\")"));
-      return NULL;
+      {
+        g_autoptr(FlPveSsh) ssh = NULL;
+        g_autofree char *known_hosts = fl_lab_get_hypervisor_known_hosts (lab)
+                                       ? expand_home (fl_lab_get_hypervisor_known_hosts (lab)) : NULL;
+        g_autofree char *key = NULL;
+
+        ssh = fl_pve_ssh_new (fl_lab_get_hypervisor_host (lab), fl_lab_get_hypervisor_port (lab),
+                              fl_lab_get_hypervisor_user (lab), known_hosts);
+        /* ssh-agent first; then $FAILOVER_LAB_SSH_KEY or the usual key files; @secret: its passphrase */
+        if (g_getenv ("FAILOVER_LAB_SSH_KEY") != NULL)
+          key = g_strdup (g_getenv ("FAILOVER_LAB_SSH_KEY"));
+        else
+          for (guint i = 0; i < 3 && key == NULL; i++)
+            {
+              static const char * const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+              g_autofree char *candidate = g_build_filename (g_get_home_dir (), ".ssh", names[i], NULL);
+
+              if (g_file_test (candidate, G_FILE_TEST_EXISTS))
+                key = g_steal_pointer (&candidate);
+            }
+        if (key != NULL)
+          fl_pve_ssh_set_key_file (ssh, key, secret);
+        for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)
+          {
+            const char *node = NULL;
+            guint vmid = 0;
+
+            if (fl_lab_controller_get_vm (fl_lab_get_controller (lab, i), &node, &vmid) && node != NULL)
+              fl_pve_ssh_set_vm_node (ssh, vmid, node);
+          }
+        return FL_HYPERVISOR (g_steal_pointer (&ssh));
+      }
 
     case FL_HYPERVISOR_NONE:
     default:

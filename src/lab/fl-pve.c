@@ -621,3 +621,104 @@ fl_pve_fingerprint (const guint8 *der,
     g_string_append_printf (s, "%s%02X", i ? ":" : "", digest[i]);
   return g_string_free (s, FALSE);
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* the command line: pvesh and qm over SSH */
+
+/* the first line of what a Proxmox CLI printed on stderr, without the task log around it */
+static char *
+cli_message (const char *err)
+{
+  g_auto(GStrv) lines = g_strsplit (err ? err : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *l = g_strstrip (lines[i]);
+
+      if (*l != '\0')
+        return g_strdup (l);
+    }
+  return g_strdup ("");
+}
+
+/**
+ * fl_pve_parse_cli:
+ * @exit_status: the command's exit status (-1: killed by a signal)
+ * @out: (array length=out_len): what it printed on stdout
+ * @err: (nullable): on stderr
+ *
+ * `pvesh … --output-format json` prints the bare `data` (no envelope) on its last line, after
+ * the log of a task it ran in the foreground; a failure is a non-zero exit and its reason on
+ * stderr. Both become what fl_pve_parse_response() gives for the REST API.
+ *
+ * Returns: (transfer full): the data (a JSON null node when nothing was printed)
+ */
+JsonNode *
+fl_pve_parse_cli (int          exit_status,
+                  const char  *out,
+                  gsize        out_len,
+                  const char  *err,
+                  GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (exit_status != 0)
+    {
+      g_autofree char *why = cli_message (err);
+
+      if (exit_status == 127)
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED,
+                     _("The SSH host has no Proxmox VE tools (%s): is it a Proxmox VE node?"), why);
+      else if (strstr (why, "please run as root") != NULL)
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION,
+                     _("Proxmox VE's tools need root: log in as root, or allow them through sudo (%s)"), why);
+      else if (g_str_has_prefix (why, "400 ") || strstr (why, "Parameter verification failed") != NULL)
+        {
+          g_autofree char *all = g_strdup (err ? err : "");
+
+          g_strdelimit (all, "\n", ' ');
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PARAMETER, _("Proxmox VE refused the request: %s"),
+                       g_strstrip (all));
+        }
+      else if (g_str_has_prefix (why, "403 ") || g_str_has_prefix (why, "Permission check failed"))
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION, _("Permission denied: %s"), why);
+      else
+        g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER, "%s",
+                     *why ? why : _("the command failed without saying why"));
+      return NULL;
+    }
+
+  if (out == NULL || out_len == 0)
+    return json_node_new (JSON_NODE_NULL);
+  if (!g_utf8_validate_len (out, out_len, NULL))
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The command printed something that is not text"));
+      return NULL;
+    }
+  text = g_strndup (out, out_len);
+  lines = g_strsplit (text, "\n", -1);
+  /* the last line that is JSON: the task log before it is not */
+  for (int i = (int)g_strv_length (lines) - 1; i >= 0; i--)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      char *l = g_strstrip (lines[i]);
+
+      if (*l == '\0')
+        continue;
+      if (json_parser_load_from_data (parser, l, -1, NULL) && json_parser_get_root (parser) != NULL)
+        return json_node_copy (json_parser_get_root (parser));
+      /* a bare UPID (qm, or pvesh with the text format) */
+      if (g_str_has_prefix (l, "UPID:"))
+        {
+          JsonNode *n = json_node_new (JSON_NODE_VALUE);
+
+          json_node_set_string (n, l);
+          return n;
+        }
+      break;
+    }
+  g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+               _("The command's output is not JSON: is --output-format json supported here?"));
+  return NULL;
+}

@@ -97,6 +97,11 @@ char       *fl_pve_find_vm_node          (JsonNode      *resources,
 gboolean    fl_pve_json_get_int          (JsonObject    *object,
                                           const char    *member,
                                           gint64        *value);
+JsonNode   *fl_pve_parse_cli             (int            exit_status,
+                                          const char    *out,
+                                          gsize          out_len,
+                                          const char    *err,
+                                          GError       **error);
 char       *fl_pve_fingerprint           (const guint8  *der,
                                           gsize          length);
 

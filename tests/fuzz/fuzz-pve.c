@@ -37,6 +37,15 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
         fl_pve_vm_status_clear (&st);
     }
 
+  /* the same bytes as a pvesh reply (stdout) and as its complaint (stderr) */
+  {
+    g_autoptr(GError) e = NULL;
+    g_autofree char *err = g_strndup ((const char *)data, size);
+    g_autoptr(JsonNode) n = fl_pve_parse_cli (data[0] % 3 == 0 ? 0 : 255, (const char *)data, size, err, &e);
+
+    g_assert ((n == NULL) != (e == NULL));
+  }
+
   text = g_strndup ((const char *)data, size);
   if (fl_pve_upid_parse (text, &upid))
     {

@@ -68,6 +68,36 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
          "--cert", os.path.join(tmp, "pve-ssl.pem"), "--key", os.path.join(tmp, "pve-ssl.key"),
          "--listen", REF, "--port", "8006"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # an OpenSSH server on the same "node", whose only command is the fake pvesh/qm
+    ssh_ok = os.path.exists("/usr/sbin/sshd") and bool(os.environ.get("FL_PVE_FAKE_SHELL"))
+    sshd = None
+    if ssh_ok:
+        for k in ("host_key", "client_key"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(tmp, k)], check=True)
+        with open(os.path.join(tmp, "fake.json"), "w") as f:
+            json.dump({"url": f"https://{REF}:8006", "token": f"{TOKEN}={SECRET}",
+                       "ca": os.path.join(tmp, "pve-root-ca.pem")}, f)
+        with open(os.path.join(tmp, "client_key.pub")) as f:
+            pub = f.read().strip()
+        with open(os.path.join(tmp, "authorized_keys"), "w") as f:
+            f.write(f'command="{os.environ["FL_PVE_FAKE_SHELL"]} {tmp}/fake.json",no-port-forwarding,'
+                    f'no-agent-forwarding,no-X11-forwarding,no-pty {pub}\n')
+        with open(os.path.join(tmp, "sshd_config"), "w") as f:
+            f.write(f"ListenAddress {REF}\nPort 22\nHostKey {tmp}/host_key\nPidFile none\n"
+                    f"AuthorizedKeysFile {tmp}/authorized_keys\nPasswordAuthentication no\n"
+                    "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+                    "PermitRootLogin prohibit-password\nAllowUsers root\nLogLevel ERROR\n")
+        os.makedirs("/run/sshd", exist_ok=True)
+        sshd = subprocess.Popen([labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) +
+                                ["exec", "gateway", "--", "/usr/sbin/sshd", "-D", "-e", "-f",
+                                 os.path.join(tmp, "sshd_config")])
+        with open(os.path.join(tmp, "host_key.pub")) as f:
+            host_pub = f.read().strip()
+        with open(os.path.join(tmp, "known_hosts"), "w") as f:
+            f.write(f"{REF} {host_pub}\n")
+        open(os.path.join(tmp, "known_hosts.empty"), "w").close()
+        host_fp = subprocess.run(["ssh-keygen", "-lf", os.path.join(tmp, "host_key.pub")], stdout=subprocess.PIPE,
+                                 text=True).stdout.split()[1]
     line = emu.stdout.readline()
     if not line.startswith("listening"):
         print(f"1..0 # SKIP the emulator did not start: {line}{emu.stderr.read()[-500:]}")
@@ -83,6 +113,12 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
     lab_path = os.path.join(tmp, "pve.lab.json")
     with open(lab_path, "w") as f:
         json.dump(lab, f, indent=2)
+    if ssh_ok:
+        for name, kh in (("ssh.lab.json", "known_hosts"), ("ssh-new.lab.json", "known_hosts.empty")):
+            lab["hypervisor"] = {"type": "proxmox-ssh", "host": REF, "user": "root", "port": 22,
+                                 "known_hosts": os.path.join(tmp, kh)}
+            with open(os.path.join(tmp, name), "w") as f:
+                json.dump(lab, f, indent=2)
     # keytab and other relative paths resolve against the lab file's folder
     for k in os.listdir(os.path.dirname(st["lab_file"])):
         src = os.path.join(os.path.dirname(st["lab_file"]), k)
@@ -92,9 +128,17 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
     try:
         argv = [labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) + [
             "exec", "client", "--", "env", "FL_IN_CLIENT_NS=1", f"FL_PVE_LAB={lab_path}",
-            f"FL_PVE_FINGERPRINT={fingerprint}", f"FL_PVE_TMP={tmp}", sys.executable] + sys.argv
+            f"FL_PVE_FINGERPRINT={fingerprint}", f"FL_PVE_TMP={tmp}",
+            f"FL_PVE_SSH={'1' if ssh_ok else ''}", f"FL_PVE_HOST_FP={host_fp if ssh_ok else ''}",
+            sys.executable] + sys.argv
         rc = subprocess.run(argv).returncode
     finally:
+        if sshd is not None:
+            sshd.send_signal(signal.SIGTERM)  # our own child, by PID (sandbox exec execs sshd)
+            try:
+                sshd.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                sshd.kill()
         emu.send_signal(signal.SIGTERM)      # our own child, by PID
         try:
             emu.wait(timeout=10)
@@ -274,6 +318,54 @@ t.ok(bool(lost), "the watch saw the unplug as a fault and the reach lost",
 p, secs = vm(serving, "plug")
 t.ok(p.returncode == 0 and tcp_state(addr[serving], timeout=2) == "open", f"vm {serving} plug: LDAP answers again",
      p.stderr)
+
+# 7. the same through SSH: pvesh on the node, its host key checked
+if os.environ.get("FL_PVE_SSH") == "1":
+    ssh_env = dict(env, FAILOVER_LAB_SSH_KEY=os.path.join(tmp, "client_key"))
+    ssh_env.pop("SSH_AUTH_SOCK", None)
+
+    def vm_ssh(lab, *args):
+        t0 = time.monotonic()
+        p = subprocess.run([CTL, "vm", "--lab", os.path.join(tmp, lab)] + list(args), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=120, env=ssh_env)
+        return p, time.monotonic() - t0
+
+    p, _ = vm_ssh("ssh-new.lab.json", other, "status")
+    t.ok(p.returncode == 1 and "not known" in p.stderr and os.environ["FL_PVE_HOST_FP"] in p.stderr,
+         "SSH: an unknown host key is refused, its fingerprint shown", p.stderr)
+    p, _ = vm_ssh("ssh-new.lab.json", other, "status", "--accept-host-key", "SHA256:not-this-one")
+    t.ok(p.returncode == 1, "SSH: a fingerprint that is not the host's does not get it accepted", p.stderr)
+    p, secs = vm_ssh("ssh-new.lab.json", other, "status", "--accept-host-key", os.environ["FL_PVE_HOST_FP"])
+    t.ok(p.returncode == 0 and "accepted" in p.stdout, f"SSH: the host key accepted with its fingerprint ({secs:.1f} s)",
+         p.stdout + p.stderr)
+    # the DC that serves now (the locator does not fail back by itself)
+    serving = locator(w.lines)
+    other = [d for d in addr if d != serving][0]
+    p, secs = vm_ssh("ssh.lab.json", serving, "status", "--json")
+    t.ok(p.returncode == 0 and json.loads(p.stdout)["status"] == "running",
+         f"SSH: status through pvesh ({secs * 1000:.0f} ms)", p.stderr)
+    time.sleep(2)
+    n_switch = len(events(w.lines, "switched", view="locator"))
+    p, secs = vm_ssh("ssh.lab.json", serving, "stop", "--restart-guard", "0")
+    t.ok(p.returncode == 0 and "task OK" in p.stdout, f"SSH: vm {serving} stop: task OK in {secs:.1f} s",
+         p.stdout + p.stderr)
+    sw = w.wait(lambda items: len(events(items, "switched", view="locator")) > n_switch and
+                events(items, "switched", view="locator"), 30)
+    t.ok(bool(sw) and sw[-1].get("to") == other,
+         f"SSH: the locator moved to {other} again, {sw[-1]['switchover_us'] / 1e6:.2f} s after the fault" if sw
+         else "SSH: the locator moved")
+    p, secs = vm_ssh("ssh.lab.json", serving, "start")
+    t.ok(p.returncode == 0, f"SSH: vm {serving} start in {secs:.1f} s", p.stderr)
+    p, _ = vm_ssh("ssh.lab.json", serving, "start")
+    t.ok(p.returncode == 1 and "already running" in p.stderr,
+         "SSH: a start of a running VM fails with Proxmox's own words (the task's status, not pvesh's exit)",
+         p.stderr)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < BOOT_S + 15 and tcp_state(addr[serving], timeout=0.5) != "open":
+        time.sleep(0.2)
+    t.ok(tcp_state(addr[serving]) == "open", f"SSH: {serving} answers again after its boot")
+else:
+    t.diag("no /usr/sbin/sshd: the SSH half is not run")
 
 w.stop()
 sys.exit(t.done())

@@ -230,6 +230,49 @@ test_fingerprint (void)
   g_assert_cmpuint (strlen (fp), ==, 95);
 }
 
+static JsonNode *
+cli (int          status,
+     const char  *out,
+     const char  *err,
+     GError     **error)
+{
+  return fl_pve_parse_cli (status, out, out ? strlen (out) : 0, err, error);
+}
+
+static void
+test_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) a = NULL, b = NULL, c = NULL;
+
+  /* a task in the foreground: its log, then the UPID as the last JSON line */
+  a = cli (0, "trying to acquire lock...\n OK\nTASK OK\n\"UPID:pve1:00001234:00005678:66343A23:qmstop:101:root@pam:\"\n",
+           NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_node_get_string (a), ==, "UPID:pve1:00001234:00005678:66343A23:qmstop:101:root@pam:");
+  b = cli (0, "{\"status\":\"running\",\"qmpstatus\":\"running\"}\n", "", &error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (b));
+  c = cli (0, "", NULL, &error);
+  g_assert_true (JSON_NODE_HOLDS_NULL (c));
+
+  g_assert_null (cli (255, "", "VM 101 already running\n", &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER);
+  g_assert_cmpstr (error->message, ==, "VM 101 already running");
+  g_clear_error (&error);
+  g_assert_null (cli (255, "", "please run as root\n", &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_null (cli (255, "", "400 Parameter verification failed.\nforceStop: type check ('boolean') failed - got 'true'\n", &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PARAMETER);
+  g_assert_nonnull (strstr (error->message, "forceStop"));
+  g_clear_error (&error);
+  g_assert_null (cli (127, "", "bash: pvesh: command not found\n", &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED);
+  g_clear_error (&error);
+  g_assert_null (cli (0, "status: running\n", NULL, &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -243,5 +286,6 @@ main (int   argc,
   g_test_add_func ("/pve/vm-status", test_vm_status);
   g_test_add_func ("/pve/find-node", test_find_node);
   g_test_add_func ("/pve/fingerprint", test_fingerprint);
+  g_test_add_func ("/pve/cli", test_cli);
   return g_test_run ();
 }

@@ -1,0 +1,1099 @@
+/* fl-pve-ssh.c: Proxmox VE over SSH (libssh2), as an FlHypervisor.
+ *
+ * One connection, reused (with keepalives) for every command; its host key checked against
+ * known_hosts (an unknown or changed key is refused until the user accepts its fingerprint);
+ * the key from ssh-agent or a key file. Commands are `pvesh … --output-format json` (any node
+ * of the cluster, task-aware through the task's status); their exit status and stderr become
+ * the same errors as the REST API's (fl_pve_parse_cli). libssh2 blocks: everything runs in
+ * worker threads, one command at a time on the session, one action at a time per VM.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-pve-ssh"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libssh2.h>
+#include <string.h>
+
+#include "fl-pve.h"
+#include "fl-pve-ssh.h"
+
+struct _FlPveSsh
+{
+  GObject             parent_instance;
+
+  char               *host;
+  guint               port;
+  char               *user;
+  char               *known_hosts;
+  char               *key_file;
+  char               *passphrase;
+  gboolean            use_agent;
+
+  GMutex              lock;         /* the session: one command at a time */
+  GSocketConnection  *connection;
+  LIBSSH2_SESSION    *session;
+  char               *host_fingerprint;
+  GBytes             *host_key;     /* as presented, for accepting it */
+  int                 host_key_type;
+
+  GMutex              vm_lock;
+  GHashTable         *vm_busy;      /* vmid → GCond* waiters: one action per VM */
+  GCond               vm_cond;
+  GHashTable         *nodes;        /* vmid → node */
+
+  guint               command_timeout_s;
+  guint               poll_ms;
+  guint               task_timeout_s;
+};
+
+static void fl_pve_ssh_hypervisor_init (FlHypervisorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlPveSsh, fl_pve_ssh, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (FL_TYPE_HYPERVISOR, fl_pve_ssh_hypervisor_init))
+
+static void
+disconnect (FlPveSsh *self)
+{
+  if (self->session != NULL)
+    {
+      libssh2_session_disconnect (self->session, "bye");
+      libssh2_session_free (self->session);
+      self->session = NULL;
+    }
+  g_clear_object (&self->connection);
+}
+
+static void
+fl_pve_ssh_finalize (GObject *object)
+{
+  FlPveSsh *self = FL_PVE_SSH (object);
+
+  disconnect (self);
+  g_free (self->host);
+  g_free (self->user);
+  g_free (self->known_hosts);
+  g_free (self->key_file);
+  if (self->passphrase != NULL)
+    memset (self->passphrase, 0, strlen (self->passphrase));
+  g_free (self->passphrase);
+  g_free (self->host_fingerprint);
+  g_clear_pointer (&self->host_key, g_bytes_unref);
+  g_clear_pointer (&self->vm_busy, g_hash_table_unref);
+  g_clear_pointer (&self->nodes, g_hash_table_unref);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->vm_lock);
+  g_cond_clear (&self->vm_cond);
+  G_OBJECT_CLASS (fl_pve_ssh_parent_class)->finalize (object);
+}
+
+static void
+fl_pve_ssh_class_init (FlPveSshClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = fl_pve_ssh_finalize;
+  libssh2_init (0);
+}
+
+static void
+fl_pve_ssh_init (FlPveSsh *self)
+{
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->vm_lock);
+  g_cond_init (&self->vm_cond);
+  self->vm_busy = g_hash_table_new (NULL, NULL);
+  self->nodes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->use_agent = TRUE;
+  self->command_timeout_s = 30;
+  self->poll_ms = 500;
+  self->task_timeout_s = 300;
+}
+
+/**
+ * fl_pve_ssh_new:
+ * @known_hosts: (nullable): the known_hosts file (default ~/.ssh/known_hosts)
+ */
+FlPveSsh *
+fl_pve_ssh_new (const char *host,
+                guint       port,
+                const char *user,
+                const char *known_hosts)
+{
+  FlPveSsh *self = g_object_new (FL_TYPE_PVE_SSH, NULL);
+
+  self->host = g_strdup (host);
+  self->port = port ? port : 22;
+  self->user = g_strdup (user ? user : "root");
+  self->known_hosts = known_hosts ? g_strdup (known_hosts)
+                                  : g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  return self;
+}
+
+void
+fl_pve_ssh_set_key_file (FlPveSsh   *self,
+                         const char *path,
+                         const char *passphrase)
+{
+  g_return_if_fail (FL_IS_PVE_SSH (self));
+  g_free (self->key_file);
+  g_free (self->passphrase);
+  self->key_file = g_strdup (path);
+  self->passphrase = g_strdup (passphrase);
+}
+
+void
+fl_pve_ssh_set_use_agent (FlPveSsh *self,
+                          gboolean  use_agent)
+{
+  g_return_if_fail (FL_IS_PVE_SSH (self));
+  self->use_agent = use_agent;
+}
+
+void
+fl_pve_ssh_set_vm_node (FlPveSsh   *self,
+                        guint       vmid,
+                        const char *node)
+{
+  g_return_if_fail (FL_IS_PVE_SSH (self));
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->nodes, GUINT_TO_POINTER (vmid), g_strdup (node));
+  g_mutex_unlock (&self->lock);
+}
+
+void
+fl_pve_ssh_set_timing (FlPveSsh *self,
+                       guint     command_timeout_s,
+                       guint     poll_ms,
+                       guint     task_timeout_s)
+{
+  g_return_if_fail (FL_IS_PVE_SSH (self));
+  self->command_timeout_s = MAX (command_timeout_s, 1);
+  self->poll_ms = MAX (poll_ms, 10);
+  self->task_timeout_s = MAX (task_timeout_s, 1);
+}
+
+/**
+ * fl_pve_ssh_get_host_fingerprint:
+ *
+ * Returns: (nullable): the host key the server showed last, as OpenSSH prints it
+ *   ("SHA256:…"), to offer the user when it is unknown
+ */
+const char *
+fl_pve_ssh_get_host_fingerprint (FlPveSsh *self)
+{
+  g_return_val_if_fail (FL_IS_PVE_SSH (self), NULL);
+  return self->host_fingerprint;
+}
+
+static int
+knownhost_key_type (int hostkey_type)
+{
+  switch (hostkey_type)
+    {
+    case LIBSSH2_HOSTKEY_TYPE_RSA:
+      return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+      return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+      return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+      return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
+    case LIBSSH2_HOSTKEY_TYPE_ED25519:
+      return LIBSSH2_KNOWNHOST_KEY_ED25519;
+    default:
+      return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+    }
+}
+
+static char *
+known_host_name (FlPveSsh *self)
+{
+  return self->port == 22 ? g_strdup (self->host) : g_strdup_printf ("[%s]:%u", self->host, self->port);
+}
+
+/**
+ * fl_pve_ssh_accept_host_key:
+ *
+ * Adds the host key the server showed (after a FL_PVE_ERROR_HOST_KEY error: the user compared
+ * its fingerprint and accepts it) to known_hosts.
+ */
+gboolean
+fl_pve_ssh_accept_host_key (FlPveSsh  *self,
+                            GError   **error)
+{
+  LIBSSH2_SESSION *session;
+  LIBSSH2_KNOWNHOSTS *nh;
+  g_autofree char *name = NULL;
+  g_autofree char *dir = NULL;
+  gsize len = 0;
+  const char *key;
+  int rc;
+
+  g_return_val_if_fail (FL_IS_PVE_SSH (self), FALSE);
+
+  if (self->host_key == NULL)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("No host key to accept: connect first"));
+      return FALSE;
+    }
+  session = libssh2_session_init ();
+  nh = libssh2_knownhost_init (session);
+  libssh2_knownhost_readfile (nh, self->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+  name = known_host_name (self);
+  key = g_bytes_get_data (self->host_key, &len);
+  rc = libssh2_knownhost_addc (nh, name, NULL, key, len, NULL, 0,
+                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
+                               knownhost_key_type (self->host_key_type), NULL);
+  dir = g_path_get_dirname (self->known_hosts);
+  g_mkdir_with_parents (dir, 0700);
+  if (rc == 0)
+    rc = libssh2_knownhost_writefile (nh, self->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+  libssh2_knownhost_free (nh);
+  libssh2_session_free (session);
+  if (rc != 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s (libssh2 error %d)"),
+                   self->known_hosts, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+session_error (LIBSSH2_SESSION *session)
+{
+  char *msg = NULL;
+
+  libssh2_session_last_error (session, &msg, NULL, 0);
+  return g_strdup (msg ? msg : "?");
+}
+
+/* the host key against known_hosts: match, or refuse (unknown, changed) */
+static gboolean
+check_host_key (FlPveSsh  *self,
+                GError   **error)
+{
+  gsize len = 0;
+  int type = 0;
+  const char *key = libssh2_session_hostkey (self->session, &len, &type);
+  const char *hash = libssh2_hostkey_hash (self->session, LIBSSH2_HOSTKEY_HASH_SHA256);
+  LIBSSH2_KNOWNHOSTS *nh;
+  struct libssh2_knownhost *found = NULL;
+  g_autofree char *b64 = NULL;
+  int rc;
+
+  if (key == NULL || hash == NULL)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("%s sent no host key"), self->host);
+      return FALSE;
+    }
+  b64 = g_base64_encode ((const guchar *)hash, 32);
+  /* OpenSSH prints it without padding */
+  while (*b64 && b64[strlen (b64) - 1] == '=')
+    b64[strlen (b64) - 1] = '\0';
+  g_free (self->host_fingerprint);
+  self->host_fingerprint = g_strconcat ("SHA256:", b64, NULL);
+  g_clear_pointer (&self->host_key, g_bytes_unref);
+  self->host_key = g_bytes_new (key, len);
+  self->host_key_type = type;
+
+  nh = libssh2_knownhost_init (self->session);
+  libssh2_knownhost_readfile (nh, self->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+  rc = libssh2_knownhost_checkp (nh, self->host, (int)self->port, key, len,
+                                 LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &found);
+  libssh2_knownhost_free (nh);
+  if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
+    return TRUE;
+  if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
+    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
+                 _("The host key of %s has CHANGED (it now shows %s): refused. If the node was reinstalled, "
+                   "check the new key on its console and remove the old line from %s"),
+                 self->host, self->host_fingerprint, self->known_hosts);
+  else
+    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
+                 _("The host key of %s is not known (%s): refused. Compare it with “ssh-keygen -lf "
+                   "/etc/ssh/ssh_host_ed25519_key.pub” on the node and accept it"),
+                 self->host, self->host_fingerprint);
+  return FALSE;
+}
+
+static gboolean
+authenticate (FlPveSsh  *self,
+              GError   **error)
+{
+  if (self->use_agent && g_getenv ("SSH_AUTH_SOCK") != NULL)
+    {
+      LIBSSH2_AGENT *agent = libssh2_agent_init (self->session);
+      struct libssh2_agent_publickey *identity = NULL, *prev = NULL;
+      gboolean ok = FALSE;
+
+      if (agent != NULL && libssh2_agent_connect (agent) == 0 && libssh2_agent_list_identities (agent) == 0)
+        while (!ok && libssh2_agent_get_identity (agent, &identity, prev) == 0)
+          {
+            ok = libssh2_agent_userauth (agent, self->user, identity) == 0;
+            prev = identity;
+          }
+      if (agent != NULL)
+        {
+          libssh2_agent_disconnect (agent);
+          libssh2_agent_free (agent);
+        }
+      if (ok)
+        return TRUE;
+    }
+  if (self->key_file != NULL &&
+      libssh2_userauth_publickey_fromfile_ex (self->session, self->user, (unsigned)strlen (self->user), NULL,
+                                              self->key_file, self->passphrase) == 0)
+    return TRUE;
+  g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
+               _("%s@%s refused the SSH key (%s): is it in the node's authorized_keys, is the agent running?"),
+               self->user, self->host, self->key_file ? self->key_file : _("ssh-agent"));
+  return FALSE;
+}
+
+/* with the lock held */
+static gboolean
+ensure_connected (FlPveSsh  *self,
+                  GError   **error)
+{
+  g_autoptr(GSocketClient) client = NULL;
+  g_autoptr(GError) local = NULL;
+  int next = 0;
+
+  if (self->session != NULL && libssh2_keepalive_send (self->session, &next) == 0)
+    return TRUE;
+  disconnect (self);
+
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, self->command_timeout_s);
+  /* straight to the node, as the REST client: no desktop proxy in between */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  self->connection = g_socket_client_connect_to_host (client, self->host, (guint16)self->port, NULL, &local);
+  if (self->connection == NULL)
+    {
+      g_set_error (error, FL_PVE_ERROR,
+                   g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? FL_PVE_ERROR_TIMEOUT
+                                                                             : FL_PVE_ERROR_NODE_UNREACHABLE,
+                   _("Cannot reach SSH on %s:%u: %s"), self->host, self->port, local->message);
+      return FALSE;
+    }
+  self->session = libssh2_session_init ();
+  libssh2_session_set_blocking (self->session, 1);
+  libssh2_session_set_timeout (self->session, (long)self->command_timeout_s * 1000);
+  if (libssh2_session_handshake (self->session, g_socket_get_fd (g_socket_connection_get_socket (self->connection))) != 0)
+    {
+      g_autofree char *why = session_error (self->session);
+
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("SSH handshake with %s failed: %s"), self->host, why);
+      disconnect (self);
+      return FALSE;
+    }
+  if (!check_host_key (self, error) || !authenticate (self, error))
+    {
+      disconnect (self);
+      return FALSE;
+    }
+  libssh2_keepalive_config (self->session, 1, 15);
+  return TRUE;
+}
+
+/* one command, its stdout, stderr and exit status (the lock held) */
+static gboolean
+run (FlPveSsh    *self,
+     const char  *command,
+     GString     *out,
+     GString     *err,
+     int         *exit_status,
+     GError     **error)
+{
+  LIBSSH2_CHANNEL *channel;
+  char buffer[4096];
+  ssize_t n;
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      if (!ensure_connected (self, error))
+        return FALSE;
+      channel = libssh2_channel_open_session (self->session);
+      if (channel != NULL)
+        break;
+      /* a connection the server dropped: once more, on a new one */
+      disconnect (self);
+      if (attempt > 0)
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot open an SSH channel"), self->host);
+          return FALSE;
+        }
+    }
+  if (libssh2_channel_exec (channel, command) != 0)
+    {
+      g_autofree char *why = session_error (self->session);
+
+      libssh2_channel_free (channel);
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot run a command: %s"), self->host, why);
+      return FALSE;
+    }
+  while ((n = libssh2_channel_read (channel, buffer, sizeof buffer)) > 0)
+    g_string_append_len (out, buffer, n);
+  if (n == 0)
+    while ((n = libssh2_channel_read_stderr (channel, buffer, sizeof buffer)) > 0)
+      g_string_append_len (err, buffer, n);
+  if (n < 0)
+    {
+      gboolean timeout = n == LIBSSH2_ERROR_TIMEOUT;
+
+      libssh2_channel_free (channel);
+      disconnect (self);
+      g_set_error (error, FL_PVE_ERROR, timeout ? FL_PVE_ERROR_TIMEOUT : FL_PVE_ERROR_PROTOCOL,
+                   timeout ? _("%s: the command did not finish within %u s") : _("%s: the SSH connection broke"),
+                   self->host, self->command_timeout_s);
+      return FALSE;
+    }
+  libssh2_channel_close (channel);
+  libssh2_channel_wait_closed (channel);
+  *exit_status = libssh2_channel_get_exit_status (channel);
+  libssh2_channel_free (channel);
+  return TRUE;
+}
+
+/* `pvesh VERB PATH --output-format json ARGS…` → its data, or the error */
+static JsonNode *
+pvesh (FlPveSsh            *self,
+       const char          *verb,
+       const char          *path,
+       const char * const  *args,
+       GError             **error)
+{
+  g_autoptr(GString) cmd = g_string_new ("pvesh ");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  int status = -1;
+  gboolean ok;
+
+  g_string_append_printf (cmd, "%s ", verb);
+  {
+    g_autofree char *q = g_shell_quote (path);
+
+    g_string_append (cmd, q);
+  }
+  for (guint i = 0; args != NULL && args[i] != NULL && args[i + 1] != NULL; i += 2)
+    {
+      g_autofree char *v = g_shell_quote (args[i + 1]);
+
+      g_string_append_printf (cmd, " --%s %s", args[i], v);
+    }
+  g_string_append (cmd, " --output-format json");
+
+  g_mutex_lock (&self->lock);
+  ok = run (self, cmd->str, out, err, &status, error);
+  g_mutex_unlock (&self->lock);
+  if (!ok)
+    return NULL;
+  return fl_pve_parse_cli (status, out->str, out->len, err->str, error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* operations, in worker threads */
+
+typedef struct
+{
+  guint       vmid;
+  FlVmAction  action;
+  guint       timeout_s;
+  gboolean    force;
+  gboolean    link_down;
+  char       *snapshot;
+  GStrv       argv;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_free (op->snapshot);
+  g_strfreev (op->argv);
+  g_free (op);
+}
+
+static char *
+node_of (FlPveSsh  *self,
+         guint      vmid,
+         GError   **error)
+{
+  char *node;
+  g_autoptr(JsonNode) res = NULL;
+
+  g_mutex_lock (&self->lock);
+  node = g_strdup (g_hash_table_lookup (self->nodes, GUINT_TO_POINTER (vmid)));
+  g_mutex_unlock (&self->lock);
+  if (node != NULL)
+    return node;
+  res = pvesh (self, "get", "/cluster/resources", (const char *[]) { "type", "vm", NULL }, error);
+  if (res == NULL)
+    return NULL;
+  node = fl_pve_find_vm_node (res, vmid);
+  if (node == NULL)
+    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PARAMETER, _("VM %u is not on this Proxmox VE cluster"), vmid);
+  else
+    fl_pve_ssh_set_vm_node (self, vmid, node);
+  return node;
+}
+
+static void
+vm_acquire (FlPveSsh *self,
+            guint     vmid)
+{
+  g_mutex_lock (&self->vm_lock);
+  while (g_hash_table_contains (self->vm_busy, GUINT_TO_POINTER (vmid)))
+    g_cond_wait (&self->vm_cond, &self->vm_lock);
+  g_hash_table_add (self->vm_busy, GUINT_TO_POINTER (vmid));
+  g_mutex_unlock (&self->vm_lock);
+}
+
+static void
+vm_release (FlPveSsh *self,
+            guint     vmid)
+{
+  g_mutex_lock (&self->vm_lock);
+  g_hash_table_remove (self->vm_busy, GUINT_TO_POINTER (vmid));
+  g_cond_broadcast (&self->vm_cond);
+  g_mutex_unlock (&self->vm_lock);
+}
+
+/* the task behind a UPID, followed on its node until it has ended */
+static FlTaskResult *
+follow (FlPveSsh      *self,
+        JsonNode      *upid_node,
+        GCancellable  *cancellable,
+        GError       **error)
+{
+  FlPveUpid upid;
+  g_autofree char *path = NULL;
+  gint64 deadline = g_get_monotonic_time () + (gint64)self->task_timeout_s * G_USEC_PER_SEC;
+  guint wait_ms = 25;
+  const char *text;
+
+  if (upid_node == NULL || !JSON_NODE_HOLDS_VALUE (upid_node) ||
+      json_node_get_value_type (upid_node) != G_TYPE_STRING ||
+      !fl_pve_upid_parse ((text = json_node_get_string (upid_node)), &upid))
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("Proxmox VE did not answer with a task id"));
+      return NULL;
+    }
+  path = g_strdup_printf ("/nodes/%s/tasks/%s/status", upid.node, text);
+  fl_pve_upid_clear (&upid);
+  for (;;)
+    {
+      g_autoptr(JsonNode) st = pvesh (self, "get", path, NULL, error);
+      JsonObject *o;
+      JsonNode *exitstatus;
+
+      if (st == NULL || !JSON_NODE_HOLDS_OBJECT (st))
+        {
+          if (st != NULL)
+            g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The task status has no fields"));
+          return NULL;
+        }
+      o = json_node_get_object (st);
+      exitstatus = json_object_get_member (o, "exitstatus");
+      if (exitstatus != NULL && JSON_NODE_HOLDS_VALUE (exitstatus) &&
+          json_node_get_value_type (exitstatus) == G_TYPE_STRING)
+        {
+          const char *status = json_node_get_string (exitstatus);
+          FlTaskResult *r;
+
+          if (!fl_pve_task_exit_ok (status))
+            {
+              g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TASK_FAILED, "%s", status);
+              return NULL;
+            }
+          r = g_new0 (FlTaskResult, 1);
+          r->upid = g_strdup (text);
+          r->exitstatus = g_strdup (status);
+          return r;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("The task is still running after %u s (%s)"),
+                       self->task_timeout_s, text);
+          return NULL;
+        }
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      g_usleep (wait_ms * 1000);
+      wait_ms = MIN (wait_ms * 2, self->poll_ms);
+    }
+}
+
+static void
+state_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  FlPveSsh *self = source;
+  Op *op = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = node_of (self, op->vmid, &error);
+  g_autofree char *path = NULL, *cpath = NULL;
+  g_autoptr(JsonNode) cur = NULL, cfg = NULL;
+  FlPveVmStatus st;
+  FlVmState *state;
+
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  path = g_strdup_printf ("/nodes/%s/qemu/%u/status/current", node, op->vmid);
+  cpath = g_strdup_printf ("/nodes/%s/qemu/%u/config", node, op->vmid);
+  if ((cur = pvesh (self, "get", path, NULL, &error)) == NULL ||
+      !fl_pve_parse_vm_status (cur, &st, &error) ||
+      (cfg = pvesh (self, "get", cpath, NULL, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  state = g_new0 (FlVmState, 1);
+  state->vmid = op->vmid;
+  state->node = g_strdup (node);
+  state->name = g_steal_pointer (&st.name);
+  state->status = g_steal_pointer (&st.status);
+  state->qmpstatus = g_steal_pointer (&st.qmpstatus);
+  state->lock = g_steal_pointer (&st.lock);
+  state->ha_state = g_steal_pointer (&st.ha_state);
+  state->ha_managed = st.ha_managed;
+  state->agent = st.agent;
+  state->uptime_s = st.uptime;
+  fl_pve_vm_status_clear (&st);
+  if (JSON_NODE_HOLDS_OBJECT (cfg))
+    {
+      JsonNode *net0 = json_object_get_member (json_node_get_object (cfg), "net0");
+
+      state->link_down = net0 && JSON_NODE_HOLDS_VALUE (net0) && json_node_get_value_type (net0) == G_TYPE_STRING &&
+                         fl_pve_net_link_down (json_node_get_string (net0));
+    }
+  g_task_return_pointer (task, state, (GDestroyNotify)fl_vm_state_free);
+}
+
+static void
+power_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  FlPveSsh *self = source;
+  Op *op = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = NULL, *path = NULL, *timeout = NULL;
+  g_autoptr(JsonNode) upid = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  FlTaskResult *r;
+
+  vm_acquire (self, op->vmid);
+  node = node_of (self, op->vmid, &error);
+  if (node == NULL)
+    goto out;
+  if (op->snapshot != NULL)
+    path = g_strdup_printf ("/nodes/%s/qemu/%u/snapshot/%s/rollback", node, op->vmid, op->snapshot);
+  else
+    path = g_strdup_printf ("/nodes/%s/qemu/%u/status/%s", node, op->vmid, fl_vm_action_to_string (op->action));
+  timeout = g_strdup_printf ("%u", op->timeout_s);
+  if (op->snapshot == NULL && op->timeout_s > 0)
+    {
+      g_ptr_array_add (args, (char *)"timeout");
+      g_ptr_array_add (args, timeout);
+    }
+  if (op->snapshot == NULL && op->force && op->action == FL_VM_ACTION_SHUTDOWN)
+    {
+      g_ptr_array_add (args, (char *)"forceStop");
+      g_ptr_array_add (args, (char *)"1");
+    }
+  g_ptr_array_add (args, NULL);
+  /* pvesh runs the task in the foreground; its exit status says nothing of the task's: the
+   * task's own status does */
+  upid = pvesh (self, "create", path, (const char * const *)args->pdata, &error);
+  if (upid == NULL)
+    goto out;
+  r = follow (self, upid, cancellable, &error);
+  if (r != NULL)
+    {
+      vm_release (self, op->vmid);
+      g_task_return_pointer (task, r, (GDestroyNotify)fl_task_result_free);
+      return;
+    }
+out:
+  vm_release (self, op->vmid);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+link_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  FlPveSsh *self = source;
+  Op *op = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = NULL, *path = NULL, *value = NULL;
+  g_autoptr(JsonNode) cfg = NULL, done = NULL;
+  JsonObject *o;
+  JsonNode *net0, *digest;
+
+  vm_acquire (self, op->vmid);
+  if ((node = node_of (self, op->vmid, &error)) == NULL)
+    goto out;
+  path = g_strdup_printf ("/nodes/%s/qemu/%u/config", node, op->vmid);
+  if ((cfg = pvesh (self, "get", path, NULL, &error)) == NULL)
+    goto out;
+  o = JSON_NODE_HOLDS_OBJECT (cfg) ? json_node_get_object (cfg) : NULL;
+  net0 = o ? json_object_get_member (o, "net0") : NULL;
+  digest = o ? json_object_get_member (o, "digest") : NULL;
+  if (net0 == NULL || !JSON_NODE_HOLDS_VALUE (net0) || json_node_get_value_type (net0) != G_TYPE_STRING)
+    {
+      g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PARAMETER, _("VM %u has no network device net0"), op->vmid);
+      goto out;
+    }
+  if ((value = fl_pve_net_set_link (json_node_get_string (net0), op->link_down, &error)) == NULL)
+    goto out;
+  done = pvesh (self, "set", path,
+                digest && JSON_NODE_HOLDS_VALUE (digest) && json_node_get_value_type (digest) == G_TYPE_STRING
+                ? (const char *[]) { "net0", value, "digest", json_node_get_string (digest), NULL }
+                : (const char *[]) { "net0", value, NULL }, &error);
+  if (done == NULL)
+    goto out;
+  vm_release (self, op->vmid);
+  g_task_return_boolean (task, TRUE);
+  return;
+out:
+  vm_release (self, op->vmid);
+  g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+snapshots_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  FlPveSsh *self = source;
+  Op *op = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = node_of (self, op->vmid, &error);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) res = NULL;
+  GPtrArray *snaps;
+
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  path = g_strdup_printf ("/nodes/%s/qemu/%u/snapshot", node, op->vmid);
+  if ((res = pvesh (self, "get", path, NULL, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  snaps = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_snapshot_free);
+  for (guint i = 0; JSON_NODE_HOLDS_ARRAY (res) && i < json_array_get_length (json_node_get_array (res)); i++)
+    {
+      JsonNode *n = json_array_get_element (json_node_get_array (res), i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      JsonNode *name = o ? json_object_get_member (o, "name") : NULL;
+      FlVmSnapshot *s;
+      gint64 v = 0;
+
+      if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING ||
+          g_str_equal (json_node_get_string (name), "current"))
+        continue;
+      s = g_new0 (FlVmSnapshot, 1);
+      s->name = g_strdup (json_node_get_string (name));
+      s->description = g_strdup ("");
+      if (fl_pve_json_get_int (o, "snaptime", &v))
+        s->snaptime = v;
+      s->vmstate = fl_pve_json_get_int (o, "vmstate", &v) && v;
+      g_ptr_array_add (snaps, s);
+    }
+  g_task_return_pointer (task, snaps, (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+list_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  FlPveSsh *self = source;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) res = pvesh (self, "get", "/cluster/resources", (const char *[]) { "type", "vm", NULL }, &error);
+  GPtrArray *vms;
+
+  if (res == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  vms = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_state_free);
+  for (guint i = 0; JSON_NODE_HOLDS_ARRAY (res) && i < json_array_get_length (json_node_get_array (res)); i++)
+    {
+      JsonNode *n = json_array_get_element (json_node_get_array (res), i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      FlVmState *vm;
+      gint64 v = 0;
+
+      if (o == NULL || !fl_pve_json_get_int (o, "vmid", &v))
+        continue;
+      vm = g_new0 (FlVmState, 1);
+      vm->vmid = (guint)v;
+      vm->status = g_strdup ("unknown");
+      g_ptr_array_add (vms, vm);
+    }
+  g_task_return_pointer (task, vms, (GDestroyNotify)g_ptr_array_unref);
+}
+
+static void
+agent_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  FlPveSsh *self = source;
+  Op *op = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *node = node_of (self, op->vmid, &error);
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) res = NULL;
+
+  if (node == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (op->argv == NULL)
+    {
+      path = g_strdup_printf ("/nodes/%s/qemu/%u/agent/ping", node, op->vmid);
+      res = pvesh (self, "create", path, NULL, &error);
+      if (res == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
+  {
+    g_autoptr(GPtrArray) args = g_ptr_array_new ();
+    gint64 pid = 0, deadline = g_get_monotonic_time () + (gint64)MAX (op->timeout_s, 1) * G_USEC_PER_SEC;
+    g_autofree char *status_path = g_strdup_printf ("/nodes/%s/qemu/%u/agent/exec-status", node, op->vmid);
+
+    for (guint i = 0; op->argv[i] != NULL; i++)
+      {
+        g_ptr_array_add (args, (char *)"command");
+        g_ptr_array_add (args, op->argv[i]);
+      }
+    g_ptr_array_add (args, NULL);
+    path = g_strdup_printf ("/nodes/%s/qemu/%u/agent/exec", node, op->vmid);
+    res = pvesh (self, "create", path, (const char * const *)args->pdata, &error);
+    if (res == NULL || !JSON_NODE_HOLDS_OBJECT (res) || !fl_pve_json_get_int (json_node_get_object (res), "pid", &pid))
+      {
+        if (error == NULL)
+          g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent gave no process id"));
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
+    for (;;)
+      {
+        g_autofree char *p = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
+        g_autoptr(JsonNode) st = pvesh (self, "get", status_path, (const char *[]) { "pid", p, NULL }, &error);
+        gint64 exited = 0, code = -1;
+        JsonObject *o;
+
+        if (st == NULL || !JSON_NODE_HOLDS_OBJECT (st))
+          {
+            if (error == NULL)
+              g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent's answer has no fields"));
+            g_task_return_error (task, g_steal_pointer (&error));
+            return;
+          }
+        o = json_node_get_object (st);
+        if (fl_pve_json_get_int (o, "exited", &exited) && exited)
+          {
+            FlAgentResult *r = g_new0 (FlAgentResult, 1);
+            JsonNode *outd = json_object_get_member (o, "out-data"), *errd = json_object_get_member (o, "err-data");
+
+            r->exitcode = fl_pve_json_get_int (o, "exitcode", &code) ? code : -1;
+            r->out_data = g_strdup (outd && JSON_NODE_HOLDS_VALUE (outd) && json_node_get_value_type (outd) == G_TYPE_STRING
+                                    ? json_node_get_string (outd) : "");
+            r->err_data = g_strdup (errd && JSON_NODE_HOLDS_VALUE (errd) && json_node_get_value_type (errd) == G_TYPE_STRING
+                                    ? json_node_get_string (errd) : "");
+            g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
+            return;
+          }
+        if (g_get_monotonic_time () > deadline)
+          {
+            g_task_return_new_error (task, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT,
+                                     _("The command in VM %u is still running after %u s"), op->vmid, op->timeout_s);
+            return;
+          }
+        g_usleep (MIN (self->poll_ms, 200) * 1000);
+      }
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* FlHypervisor */
+
+static void
+start (FlPveSsh            *self,
+       Op                  *op,
+       GTaskThreadFunc      func,
+       gpointer             tag,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
+  g_task_run_in_thread (task, func);
+}
+
+static Op *
+op_new (guint vmid)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->vmid = vmid;
+  return op;
+}
+
+static void
+list_vms_async (FlHypervisor *hv, GCancellable *c, GAsyncReadyCallback cb, gpointer data)
+{
+  start (FL_PVE_SSH (hv), op_new (0), list_thread, list_vms_async, c, cb, data);
+}
+
+static void
+get_state_async (FlHypervisor *hv, guint vmid, GCancellable *c, GAsyncReadyCallback cb, gpointer data)
+{
+  start (FL_PVE_SSH (hv), op_new (vmid), state_thread, get_state_async, c, cb, data);
+}
+
+static void
+power_async (FlHypervisor *hv, guint vmid, FlVmAction action, guint timeout_s, gboolean force, GCancellable *c,
+             GAsyncReadyCallback cb, gpointer data)
+{
+  Op *op = op_new (vmid);
+
+  op->action = action;
+  op->timeout_s = timeout_s;
+  op->force = force;
+  start (FL_PVE_SSH (hv), op, power_thread, power_async, c, cb, data);
+}
+
+static void
+set_link_async (FlHypervisor *hv, guint vmid, gboolean link_down, GCancellable *c, GAsyncReadyCallback cb,
+                gpointer data)
+{
+  Op *op = op_new (vmid);
+
+  op->link_down = link_down;
+  start (FL_PVE_SSH (hv), op, link_thread, set_link_async, c, cb, data);
+}
+
+static void
+list_snapshots_async (FlHypervisor *hv, guint vmid, GCancellable *c, GAsyncReadyCallback cb, gpointer data)
+{
+  start (FL_PVE_SSH (hv), op_new (vmid), snapshots_thread, list_snapshots_async, c, cb, data);
+}
+
+static void
+rollback_async (FlHypervisor *hv, guint vmid, const char *snapshot, GCancellable *c, GAsyncReadyCallback cb,
+                gpointer data)
+{
+  Op *op = op_new (vmid);
+
+  op->snapshot = g_strdup (snapshot);
+  start (FL_PVE_SSH (hv), op, power_thread, rollback_async, c, cb, data);
+}
+
+static void
+agent_ping_async (FlHypervisor *hv, guint vmid, GCancellable *c, GAsyncReadyCallback cb, gpointer data)
+{
+  start (FL_PVE_SSH (hv), op_new (vmid), agent_thread, agent_ping_async, c, cb, data);
+}
+
+static void
+agent_exec_async (FlHypervisor *hv, guint vmid, const char * const *argv, guint timeout_s, GCancellable *c,
+                  GAsyncReadyCallback cb, gpointer data)
+{
+  Op *op = op_new (vmid);
+
+  op->argv = g_strdupv ((char **)argv);
+  op->timeout_s = timeout_s ? timeout_s : 30;
+  start (FL_PVE_SSH (hv), op, agent_thread, agent_exec_async, c, cb, data);
+}
+
+static GPtrArray *
+finish_array (FlHypervisor *hv,
+              GAsyncResult *result,
+              GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static FlVmState *
+finish_state (FlHypervisor *hv,
+              GAsyncResult *result,
+              GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static FlTaskResult *
+finish_task (FlHypervisor *hv,
+             GAsyncResult *result,
+             GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static FlAgentResult *
+finish_agent (FlHypervisor *hv,
+              GAsyncResult *result,
+              GError      **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+finish_boolean (FlHypervisor *hv,
+                GAsyncResult *result,
+                GError      **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+fl_pve_ssh_hypervisor_init (FlHypervisorInterface *iface)
+{
+  iface->list_vms_async = list_vms_async;
+  iface->list_vms_finish = finish_array;
+  iface->get_state_async = get_state_async;
+  iface->get_state_finish = finish_state;
+  iface->power_async = power_async;
+  iface->power_finish = finish_task;
+  iface->set_link_async = set_link_async;
+  iface->set_link_finish = finish_boolean;
+  iface->list_snapshots_async = list_snapshots_async;
+  iface->list_snapshots_finish = finish_array;
+  iface->rollback_async = rollback_async;
+  iface->rollback_finish = finish_task;
+  iface->agent_ping_async = agent_ping_async;
+  iface->agent_ping_finish = finish_boolean;
+  iface->agent_exec_async = agent_exec_async;
+  iface->agent_exec_finish = finish_agent;
+}
