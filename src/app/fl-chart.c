@@ -862,25 +862,6 @@ on_leave (GtkEventControllerMotion *controller,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static const char *
-status_text (FlStatus status)
-{
-  switch (status)
-    {
-    case FL_STATUS_OK:
-      return C_("check", "OK");
-    case FL_STATUS_DEGRADED:
-      return C_("check", "Degraded");
-    case FL_STATUS_FAIL:
-      return C_("check", "Failed");
-    case FL_STATUS_TIMEOUT:
-      return C_("check", "No answer");
-    case FL_STATUS_SKIPPED:
-    default:
-      return C_("check", "Skipped");
-    }
-}
-
 /* the sample that was current at @t: the last one that started at or before it */
 static FlSample *
 sample_at (FlChart     *self,
@@ -903,7 +884,7 @@ append_sample_text (GString        *s,
   const char *server = fl_sample_lookup_string (sample, "server");
 
   g_string_append_printf (s, "%s.%03d  %s", when, (int)(wall % G_USEC_PER_SEC / 1000),
-                          status_text (fl_sample_get_status (sample)));
+                          fl_status_to_label (fl_sample_get_status (sample)));
   if (server != NULL)
     g_string_append_printf (s, " · %s", server);
   if (fl_sample_get_latency_us (sample) >= 0 && fl_sample_get_status (sample) != FL_STATUS_SKIPPED)

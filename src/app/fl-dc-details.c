@@ -55,25 +55,6 @@ static const struct {
   { "raw", N_("Raw reply (hex)") },
 };
 
-static const char *
-status_text (FlStatus status)
-{
-  switch (status)
-    {
-    case FL_STATUS_OK:
-      return C_("check", "OK");
-    case FL_STATUS_DEGRADED:
-      return C_("check", "Degraded");
-    case FL_STATUS_FAIL:
-      return C_("check", "Failed");
-    case FL_STATUS_TIMEOUT:
-      return C_("check", "No answer");
-    case FL_STATUS_SKIPPED:
-    default:
-      return C_("check", "Skipped");
-    }
-}
-
 static char *
 format_time (const FlSample *sample)
 {
@@ -187,7 +168,7 @@ refresh (FlDcDetails *self)
         {
           g_autofree char *when = format_time (latest);
 
-          g_string_append_printf (text, "%s · ", status_text (fl_sample_get_status (latest)));
+          g_string_append_printf (text, "%s · ", fl_status_to_label (fl_sample_get_status (latest)));
           g_string_append_printf (text, _("%.1f ms"), fl_sample_get_latency_us (latest) / 1000.0);
           g_string_append_printf (text, " · %s", when);
           if (fl_sample_get_message (latest) != NULL)
@@ -199,7 +180,7 @@ refresh (FlDcDetails *self)
         {
           g_autofree char *when = format_time (problem);
           g_autofree char *error_title = g_strdup_printf ("%s · %s · %s", fl_check_kind_to_label (k),
-                                                          status_text (fl_sample_get_status (problem)), when);
+                                                          fl_status_to_label (fl_sample_get_status (problem)), when);
 
           set_row (self, self->errors_group, error_key, error_title,
                    fl_sample_get_message (problem) ? fl_sample_get_message (problem) : "", TRUE);

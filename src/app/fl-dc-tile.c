@@ -78,20 +78,20 @@ status_look (FlStatus     status,
   switch (status)
     {
     case FL_STATUS_OK:
-      *icon = "emblem-ok-symbolic", *text = C_("check", "OK"), *css = "success";
+      *icon = "emblem-ok-symbolic", *text = fl_status_to_label (status), *css = "success";
       break;
     case FL_STATUS_DEGRADED:
-      *icon = "dialog-warning-symbolic", *text = C_("check", "Degraded"), *css = "warning";
+      *icon = "dialog-warning-symbolic", *text = fl_status_to_label (status), *css = "warning";
       break;
     case FL_STATUS_FAIL:
-      *icon = "dialog-error-symbolic", *text = C_("check", "Failed"), *css = "error";
+      *icon = "dialog-error-symbolic", *text = fl_status_to_label (status), *css = "error";
       break;
     case FL_STATUS_TIMEOUT:
-      *icon = "alarm-symbolic", *text = C_("check", "No answer"), *css = "error";
+      *icon = "alarm-symbolic", *text = fl_status_to_label (status), *css = "error";
       break;
     case FL_STATUS_SKIPPED:
     default:
-      *icon = "content-loading-symbolic", *text = C_("check", "Skipped"), *css = "dim-label";
+      *icon = "content-loading-symbolic", *text = fl_status_to_label (status), *css = "dim-label";
       break;
     }
 }

@@ -713,7 +713,7 @@ typedef struct
   gint64      deadline;
   gint64      pid;
   guint       poll_next_ms;   /* grows from 25 ms to poll_ms: quick tasks are seen quickly */
-  FlVmState  *state;
+  JsonNode   *status_node;   /* status/current, until the config has come */
   gboolean    holds_vm;
 } Op;
 
@@ -725,7 +725,7 @@ op_free (Op *op)
   g_strfreev (op->argv);
   g_free (op->upid);
   g_free (op->task_node);
-  g_clear_pointer (&op->state, fl_vm_state_free);
+  g_clear_pointer (&op->status_node, json_node_unref);
   g_free (op);
 }
 
@@ -1098,35 +1098,20 @@ step_done (GObject      *object,
     case OP_STATE:
       if (op->step == 0)
         {
-          FlPveVmStatus st;
-
-          if (!fl_pve_parse_vm_status (node, &st, &error))
-            break;
-          op->state = g_new0 (FlVmState, 1);
-          op->state->vmid = op->vmid;
-          op->state->node = g_strdup (op->node);
-          op->state->name = g_steal_pointer (&st.name);
-          op->state->status = g_steal_pointer (&st.status);
-          op->state->qmpstatus = g_steal_pointer (&st.qmpstatus);
-          op->state->lock = g_steal_pointer (&st.lock);
-          op->state->ha_state = g_steal_pointer (&st.ha_state);
-          op->state->ha_managed = st.ha_managed;
-          op->state->agent = st.agent;
-          op->state->uptime_s = st.uptime;
-          fl_pve_vm_status_clear (&st);
+          op->status_node = json_node_ref (node);
           op->step = 1;
           op_step (task);
           return;
         }
-      /* the cable is in the config */
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        {
-          const char *net0 = str_member (json_node_get_object (node), "net0", NULL);
+      {
+        /* the cable is in the config */
+        FlVmState *state = fl_pve_vm_state_new (op->vmid, op->node, op->status_node, node, &error);
 
-          op->state->link_down = net0 != NULL && fl_pve_net_link_down (net0);
-        }
-      g_task_return_pointer (task, g_steal_pointer (&op->state), (GDestroyNotify)fl_vm_state_free);
-      g_object_unref (task);
+        if (state == NULL)
+          break;
+        g_task_return_pointer (task, state, (GDestroyNotify)fl_vm_state_free);
+        g_object_unref (task);
+      }
       return;
 
     case OP_POWER:
@@ -1162,35 +1147,8 @@ step_done (GObject      *object,
       return;
 
     case OP_SNAPSHOTS:
-      {
-        GPtrArray *snaps = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_snapshot_free);
-        JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-        for (guint i = 0; a != NULL && i < json_array_get_length (a); i++)
-          {
-            JsonNode *n = json_array_get_element (a, i);
-            JsonObject *o;
-            FlVmSnapshot *s;
-            gint64 v = 0;
-
-            if (!JSON_NODE_HOLDS_OBJECT (n))
-              continue;
-            o = json_node_get_object (n);
-            /* "current" is where the VM is, not a snapshot */
-            if (g_strcmp0 (str_member (o, "name", "current"), "current") == 0)
-              continue;
-            s = g_new0 (FlVmSnapshot, 1);
-            s->name = g_strdup (str_member (o, "name", NULL));
-            s->description = g_strdup (str_member (o, "description", ""));
-            s->parent = g_strdup (str_member (o, "parent", NULL));
-            if (fl_pve_json_get_int (o, "snaptime", &v))
-              s->snaptime = v;
-            s->vmstate = fl_pve_json_get_int (o, "vmstate", &v) && v;
-            g_ptr_array_add (snaps, s);
-          }
-        g_task_return_pointer (task, snaps, (GDestroyNotify)g_ptr_array_unref);
-        g_object_unref (task);
-      }
+      g_task_return_pointer (task, fl_pve_parse_snapshots (node), (GDestroyNotify)g_ptr_array_unref);
+      g_object_unref (task);
       return;
 
     case OP_AGENT_PING:

@@ -639,7 +639,6 @@ state_thread (GTask        *task,
   g_autofree char *node = node_of (self, op->vmid, &error);
   g_autofree char *path = NULL, *cpath = NULL;
   g_autoptr(JsonNode) cur = NULL, cfg = NULL;
-  FlPveVmStatus st;
   FlVmState *state;
 
   if (node == NULL)
@@ -650,30 +649,11 @@ state_thread (GTask        *task,
   path = g_strdup_printf ("/nodes/%s/qemu/%u/status/current", node, op->vmid);
   cpath = g_strdup_printf ("/nodes/%s/qemu/%u/config", node, op->vmid);
   if ((cur = pvesh (self, "get", path, NULL, &error)) == NULL ||
-      !fl_pve_parse_vm_status (cur, &st, &error) ||
-      (cfg = pvesh (self, "get", cpath, NULL, &error)) == NULL)
+      (cfg = pvesh (self, "get", cpath, NULL, &error)) == NULL ||
+      (state = fl_pve_vm_state_new (op->vmid, node, cur, cfg, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
-    }
-  state = g_new0 (FlVmState, 1);
-  state->vmid = op->vmid;
-  state->node = g_strdup (node);
-  state->name = g_steal_pointer (&st.name);
-  state->status = g_steal_pointer (&st.status);
-  state->qmpstatus = g_steal_pointer (&st.qmpstatus);
-  state->lock = g_steal_pointer (&st.lock);
-  state->ha_state = g_steal_pointer (&st.ha_state);
-  state->ha_managed = st.ha_managed;
-  state->agent = st.agent;
-  state->uptime_s = st.uptime;
-  fl_pve_vm_status_clear (&st);
-  if (JSON_NODE_HOLDS_OBJECT (cfg))
-    {
-      JsonNode *net0 = json_object_get_member (json_node_get_object (cfg), "net0");
-
-      state->link_down = net0 && JSON_NODE_HOLDS_VALUE (net0) && json_node_get_value_type (net0) == G_TYPE_STRING &&
-                         fl_pve_net_link_down (json_node_get_string (net0));
     }
   g_task_return_pointer (task, state, (GDestroyNotify)fl_vm_state_free);
 }
@@ -798,26 +778,7 @@ snapshots_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  snaps = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_snapshot_free);
-  for (guint i = 0; JSON_NODE_HOLDS_ARRAY (res) && i < json_array_get_length (json_node_get_array (res)); i++)
-    {
-      JsonNode *n = json_array_get_element (json_node_get_array (res), i);
-      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      JsonNode *name = o ? json_object_get_member (o, "name") : NULL;
-      FlVmSnapshot *s;
-      gint64 v = 0;
-
-      if (name == NULL || !JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING ||
-          g_str_equal (json_node_get_string (name), "current"))
-        continue;
-      s = g_new0 (FlVmSnapshot, 1);
-      s->name = g_strdup (json_node_get_string (name));
-      s->description = g_strdup ("");
-      if (fl_pve_json_get_int (o, "snaptime", &v))
-        s->snaptime = v;
-      s->vmstate = fl_pve_json_get_int (o, "vmstate", &v) && v;
-      g_ptr_array_add (snaps, s);
-    }
+  snaps = fl_pve_parse_snapshots (res);
   g_task_return_pointer (task, snaps, (GDestroyNotify)g_ptr_array_unref);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fl-hypervisor.h"
 #include "fl-pve.h"
 
 G_DEFINE_QUARK (fl-pve-error-quark, fl_pve_error)
@@ -721,4 +722,81 @@ fl_pve_parse_cli (int          exit_status,
   g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
                _("The command's output is not JSON: is --output-format json supported here?"));
   return NULL;
+}
+
+/**
+ * fl_pve_parse_snapshots:
+ * @data: the `data` of `GET …/snapshot`
+ *
+ * Returns: (transfer full) (element-type FlVmSnapshot): the snapshots, without "current"
+ *   (where the VM is, not a snapshot)
+ */
+GPtrArray *
+fl_pve_parse_snapshots (JsonNode *data)
+{
+  GPtrArray *snaps = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_snapshot_free);
+  JsonArray *a = data && JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
+
+  for (guint i = 0; a != NULL && i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      g_autofree char *name = o ? dup_string_member (o, "name") : NULL;
+      FlVmSnapshot *s;
+      gint64 v = 0;
+
+      if (name == NULL || g_str_equal (name, "current"))
+        continue;
+      s = g_new0 (FlVmSnapshot, 1);
+      s->name = g_steal_pointer (&name);
+      s->description = dup_string_member (o, "description");
+      if (s->description == NULL)
+        s->description = g_strdup ("");
+      s->parent = dup_string_member (o, "parent");
+      if (fl_pve_json_get_int (o, "snaptime", &v))
+        s->snaptime = v;
+      s->vmstate = fl_pve_json_get_int (o, "vmstate", &v) && v;
+      g_ptr_array_add (snaps, s);
+    }
+  return snaps;
+}
+
+/**
+ * fl_pve_vm_state_new:
+ * @status: the `data` of `GET …/status/current`
+ * @config: (nullable): the `data` of `GET …/config`: where the cable is (net0 link_down)
+ *
+ * Returns: (transfer full): the VM's state, or %NULL with @error set
+ */
+FlVmState *
+fl_pve_vm_state_new (guint        vmid,
+                     const char  *node,
+                     JsonNode    *status,
+                     JsonNode    *config,
+                     GError     **error)
+{
+  FlPveVmStatus st;
+  FlVmState *state;
+
+  if (!fl_pve_parse_vm_status (status, &st, error))
+    return NULL;
+  state = g_new0 (FlVmState, 1);
+  state->vmid = vmid;
+  state->node = g_strdup (node);
+  state->name = g_steal_pointer (&st.name);
+  state->status = g_steal_pointer (&st.status);
+  state->qmpstatus = g_steal_pointer (&st.qmpstatus);
+  state->lock = g_steal_pointer (&st.lock);
+  state->ha_state = g_steal_pointer (&st.ha_state);
+  state->ha_managed = st.ha_managed;
+  state->agent = st.agent;
+  state->uptime_s = st.uptime;
+  fl_pve_vm_status_clear (&st);
+  if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
+    {
+      g_autofree char *net0 = dup_string_member (json_node_get_object (config), "net0");
+
+      state->link_down = net0 != NULL && fl_pve_net_link_down (net0);
+    }
+  return state;
 }

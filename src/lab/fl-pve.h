@@ -10,6 +10,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fl-hypervisor.h"
+
 G_BEGIN_DECLS
 
 #define FL_PVE_ERROR (fl_pve_error_quark ())
@@ -101,6 +103,12 @@ JsonNode   *fl_pve_parse_cli             (int            exit_status,
                                           const char    *out,
                                           gsize          out_len,
                                           const char    *err,
+                                          GError       **error);
+GPtrArray  *fl_pve_parse_snapshots       (JsonNode      *data);
+FlVmState  *fl_pve_vm_state_new          (guint          vmid,
+                                          const char    *node,
+                                          JsonNode      *status,
+                                          JsonNode      *config,
                                           GError       **error);
 char       *fl_pve_fingerprint           (const guint8  *der,
                                           gsize          length);

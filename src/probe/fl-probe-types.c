@@ -46,6 +46,30 @@ fl_check_kind_to_string (FlCheckKind kind)
 }
 
 /**
+ * fl_status_to_label:
+ *
+ * Returns: a check status as people read it, translated ("OK", "No answer")
+ */
+const char *
+fl_status_to_label (FlStatus status)
+{
+  switch (status)
+    {
+    case FL_STATUS_OK:
+      return C_("check", "OK");
+    case FL_STATUS_DEGRADED:
+      return C_("check", "Degraded");
+    case FL_STATUS_FAIL:
+      return C_("check", "Failed");
+    case FL_STATUS_TIMEOUT:
+      return C_("check", "No answer");
+    case FL_STATUS_SKIPPED:
+    default:
+      return C_("check", "Skipped");
+    }
+}
+
+/**
  * fl_check_kind_to_label:
  *
  * Returns: what people call the check, translated ("LDAP ping", "Logon server")

@@ -74,6 +74,7 @@ typedef enum
 GQuark       fl_probe_error_quark      (void);
 const char  *fl_check_kind_to_string   (FlCheckKind  kind);
 const char  *fl_check_kind_to_label    (FlCheckKind  kind);
+const char  *fl_status_to_label        (FlStatus     status);
 gboolean     fl_check_kind_from_string (const char  *text,
                                         FlCheckKind *kind);
 gboolean     fl_check_kind_is_per_dc   (FlCheckKind  kind);

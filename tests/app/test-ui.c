@@ -408,7 +408,7 @@ sandbox (const char *verb,
          const char *dc)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("FL_SANDBOX"),
+  g_autoptr(GSubprocess) p = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("FL_SANDBOX"),
                                                verb, dc, NULL);
   gboolean done = FALSE;
 
