@@ -199,6 +199,44 @@ offer_trust (FlVmControl *self,
 }
 
 static void
+totp_response (AdwMessageDialog *dialog,
+               const char       *response,
+               FlVmControl      *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+
+  if (g_str_equal (response, "ok") && FL_IS_PVE_CLIENT (self->hypervisor))
+    fl_pve_client_set_totp (FL_PVE_CLIENT (self->hypervisor), gtk_editable_get_text (entry));
+  self->warned = FALSE;
+  schedule_poll (self, 10);
+}
+
+/* the second factor: the current code from the user's authenticator */
+static void
+ask_totp (FlVmControl *self)
+{
+  GtkWidget *dialog, *entry;
+  g_autofree char *body = NULL;
+
+  if (self->window == NULL)
+    return;
+  body = g_strdup_printf (_("The Proxmox VE user %s has a second factor. Type the current code of its "
+                            "authenticator app."), fl_lab_get_hypervisor_user (self->lab));
+  dialog = adw_message_dialog_new (self->window, _("Two-Factor Code"), body);
+  entry = gtk_entry_new ();
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "ok", _("_Log In"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "ok", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "ok");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (totp_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 state_done (GObject      *object,
             GAsyncResult *result,
             gpointer      data)
@@ -214,7 +252,12 @@ state_done (GObject      *object,
   if (st == NULL)
     {
       /* said once, not every three seconds */
-      if (!self->warned)
+      if (!self->warned && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED))
+        {
+          self->warned = TRUE;
+          ask_totp (self);
+        }
+      else if (!self->warned)
         {
           self->warned = TRUE;
           toast (self, error->message, 0);

@@ -12,12 +12,14 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-probe.h"
 #include "fl-pve.h"
+#include "fl-pve-client.h"
 #include "fl-pve-ssh.h"
 
 #define FL_EXIT_INTERLOCK 4
@@ -270,6 +272,30 @@ vm_main (FlCliOptions  *op,
     explicit_bzero (secret, strlen (secret));
   if (hv == NULL)
     return fl_cli_fail ("%s", error->message);
+
+  /* a ticket login with a second factor: the code is asked for on the terminal */
+  if (FL_IS_PVE_CLIENT (hv))
+    {
+      Wait w = { NULL };
+      g_autoptr(FlVmState) st = NULL;
+
+      fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
+      st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
+      g_clear_object (&w.result);
+      if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED) && isatty (0))
+        {
+          char code[64] = { 0 };
+
+          fprintf (stderr, _("TOTP code for %s: "), fl_lab_get_hypervisor_user (lab));
+          fflush (stderr);
+          if (fgets (code, sizeof code, stdin) == NULL)
+            return problem ("%s", error->message);
+          g_clear_error (&error);
+          fl_pve_client_set_totp (FL_PVE_CLIENT (hv), g_strstrip (code));
+        }
+      else if (st == NULL)
+        return problem ("%s", error->message);
+    }
 
   /* SSH: the host key first; an unknown one is trusted only when the user gave its fingerprint */
   if (FL_IS_PVE_SSH (hv))

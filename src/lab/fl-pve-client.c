@@ -186,6 +186,22 @@ fl_pve_client_set_login (FlPveClient *self,
   g_clear_pointer (&self->ticket, g_free);
 }
 
+/**
+ * fl_pve_client_set_totp:
+ * @totp: the current code of the user's second factor, asked for after
+ *   %FL_PVE_ERROR_TOTP_REQUIRED; used at the next login
+ */
+void
+fl_pve_client_set_totp (FlPveClient *self,
+                        const char  *totp)
+{
+  g_return_if_fail (FL_IS_PVE_CLIENT (self));
+
+  g_free (self->totp);
+  self->totp = g_strdup (totp);
+  g_clear_pointer (&self->ticket, g_free);
+}
+
 /* "ab:cd…", "ABCD…" → "AB:CD:…" */
 static char *
 normalise_fingerprint (const char *text)
@@ -586,7 +602,7 @@ login_done (GObject      *object,
       if (self->totp == NULL)
         {
           g_clear_pointer (&self->ticket, g_free);
-          g_task_return_new_error (task, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
+          g_task_return_new_error (task, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED,
                                    _("The Proxmox user %s has a second factor: give the current TOTP code"),
                                    self->user);
           g_object_unref (task);

@@ -26,6 +26,8 @@ void         fl_pve_client_set_login            (FlPveClient  *self,
                                                  const char   *user,
                                                  const char   *password,
                                                  const char   *totp);
+void         fl_pve_client_set_totp             (FlPveClient  *self,
+                                                 const char   *totp);
 void         fl_pve_client_set_fingerprint      (FlPveClient  *self,
                                                  const char   *fingerprint);
 void         fl_pve_client_set_ca_file          (FlPveClient  *self,

@@ -495,6 +495,50 @@ pvesh (FlPveSsh            *self,
   return fl_pve_parse_cli (status, out->str, out->len, err->str, error);
 }
 
+/* `qm ARGS…`: the fallback where pvesh is missing. Its exit status is the task's (0 for OK and
+ * for warnings); *@warnings is set when it finished with warnings. */
+static gboolean
+qm (FlPveSsh            *self,
+    const char * const  *args,
+    char               **out_text,
+    gboolean            *warnings,
+    GError             **error)
+{
+  g_autoptr(GString) cmd = g_string_new ("qm");
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  int status = -1;
+  gboolean ok;
+
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      g_autofree char *q = g_shell_quote (args[i]);
+
+      g_string_append_printf (cmd, " %s", q);
+    }
+  g_mutex_lock (&self->lock);
+  ok = run (self, cmd->str, out, err, &status, error);
+  g_mutex_unlock (&self->lock);
+  if (!ok)
+    return FALSE;
+  if (status != 0)
+    {
+      /* the error, as pvesh's would be: with a non-zero status there is only the error */
+      JsonNode *nothing = fl_pve_parse_cli (status, out->str, out->len, err->str, error);
+
+      g_assert (nothing == NULL);
+      /* a task's failure, as the REST API reports it */
+      if (error != NULL && *error != NULL && (*error)->code == FL_PVE_ERROR_SERVER && status == 255)
+        (*error)->code = FL_PVE_ERROR_TASK_FAILED;
+      return FALSE;
+    }
+  if (warnings != NULL)
+    *warnings = strstr (err->str, "warning(s)") != NULL;
+  if (out_text != NULL)
+    *out_text = g_strdup (out->str);
+  return TRUE;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* operations, in worker threads */
 
@@ -648,7 +692,35 @@ state_thread (GTask        *task,
     }
   path = g_strdup_printf ("/nodes/%s/qemu/%u/status/current", node, op->vmid);
   cpath = g_strdup_printf ("/nodes/%s/qemu/%u/config", node, op->vmid);
-  if ((cur = pvesh (self, "get", path, NULL, &error)) == NULL ||
+  if ((cur = pvesh (self, "get", path, NULL, &error)) == NULL &&
+      g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED))
+    {
+      /* no pvesh: `qm status` says at least running or stopped (of this node's VMs) */
+      g_autofree char *vmid = g_strdup_printf ("%u", op->vmid);
+      g_autofree char *out = NULL;
+      g_autofree char *qmp = NULL;
+
+      g_clear_error (&error);
+      if (!qm (self, (const char *[]) { "status", vmid, NULL }, &out, NULL, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      qmp = fl_pve_parse_qm_status (out);
+      if (qmp == NULL)
+        {
+          g_task_return_new_error (task, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("“qm status” said: %s"), out);
+          return;
+        }
+      state = g_new0 (FlVmState, 1);
+      state->vmid = op->vmid;
+      state->node = g_strdup (node);
+      state->status = g_strdup (g_str_equal (qmp, "stopped") ? "stopped" : "running");
+      state->qmpstatus = g_steal_pointer (&qmp);
+      g_task_return_pointer (task, state, (GDestroyNotify)fl_vm_state_free);
+      return;
+    }
+  if (cur == NULL ||
       (cfg = pvesh (self, "get", cpath, NULL, &error)) == NULL ||
       (state = fl_pve_vm_state_new (op->vmid, node, cur, cfg, &error)) == NULL)
     {
@@ -670,7 +742,7 @@ power_thread (GTask        *task,
   g_autofree char *node = NULL, *path = NULL, *timeout = NULL;
   g_autoptr(JsonNode) upid = NULL;
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  FlTaskResult *r;
+  FlTaskResult *r = NULL;
 
   vm_acquire (self, op->vmid);
   node = node_of (self, op->vmid, &error);
@@ -695,6 +767,38 @@ power_thread (GTask        *task,
   /* pvesh runs the task in the foreground; its exit status says nothing of the task's: the
    * task's own status does */
   upid = pvesh (self, "create", path, (const char * const *)args->pdata, &error);
+  if (upid == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED))
+    {
+      /* no pvesh: qm, whose exit status is the task's */
+      g_autofree char *vmid = g_strdup_printf ("%u", op->vmid);
+      g_autoptr(GPtrArray) qargs = g_ptr_array_new ();
+      gboolean warnings = FALSE;
+
+      g_clear_error (&error);
+      g_ptr_array_add (qargs, op->snapshot ? (char *)"rollback" : (char *)fl_vm_action_to_string (op->action));
+      g_ptr_array_add (qargs, vmid);
+      if (op->snapshot != NULL)
+        g_ptr_array_add (qargs, op->snapshot);
+      for (guint i = 0; i + 1 < args->len; i += 2)
+        {
+          g_ptr_array_add (qargs, g_strconcat ("--", (char *)args->pdata[i], NULL));
+          g_ptr_array_add (qargs, args->pdata[i + 1]);
+        }
+      g_ptr_array_add (qargs, NULL);
+      if (qm (self, (const char * const *)qargs->pdata, NULL, &warnings, &error))
+        {
+          r = g_new0 (FlTaskResult, 1);
+          r->upid = g_strdup ("");
+          r->exitstatus = g_strdup (warnings ? "WARNINGS: 1" : "OK");
+        }
+      for (guint i = 2 + (op->snapshot != NULL); i < qargs->len; i += 2)
+        g_free (qargs->pdata[i]);   /* the "--name" strings */
+      if (r == NULL)
+        goto out;
+      vm_release (self, op->vmid);
+      g_task_return_pointer (task, r, (GDestroyNotify)fl_task_result_free);
+      return;
+    }
   if (upid == NULL)
     goto out;
   r = follow (self, upid, cancellable, &error);

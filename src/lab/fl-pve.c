@@ -800,3 +800,29 @@ fl_pve_vm_state_new (guint        vmid,
     }
   return state;
 }
+
+/**
+ * fl_pve_parse_qm_status:
+ * @out: what `qm status VMID` printed: one line, `status: <qmpstatus>`
+ *
+ * Returns: (transfer full) (nullable): the state (running, stopped, paused, …)
+ */
+char *
+fl_pve_parse_qm_status (const char *out)
+{
+  g_auto(GStrv) lines = g_strsplit (out ? out : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *l = g_strstrip (lines[i]);
+
+      if (g_str_has_prefix (l, "status:"))
+        {
+          char *v = g_strstrip (l + strlen ("status:"));
+
+          if (*v != '\0' && strspn (v, "abcdefghijklmnopqrstuvwxyz-") == strlen (v))
+            return g_strdup (v);
+        }
+    }
+  return NULL;
+}

@@ -29,6 +29,7 @@ typedef enum
   FL_PVE_ERROR_TLS,              /* certificate refused (pin mismatch, unknown) */
   FL_PVE_ERROR_TIMEOUT,
   FL_PVE_ERROR_HOST_KEY,         /* SSH host key unknown or changed */
+  FL_PVE_ERROR_TOTP_REQUIRED,    /* the user has a second factor: ask for the current code */
 } FlPveError;
 
 GQuark fl_pve_error_quark (void);
@@ -110,6 +111,7 @@ FlVmState  *fl_pve_vm_state_new          (guint          vmid,
                                           JsonNode      *status,
                                           JsonNode      *config,
                                           GError       **error);
+char       *fl_pve_parse_qm_status       (const char    *out);
 char       *fl_pve_fingerprint           (const guint8  *der,
                                           gsize          length);
 

@@ -47,6 +47,7 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   }
 
   text = g_strndup ((const char *)data, size);
+  g_free (fl_pve_parse_qm_status (text));
   if (fl_pve_upid_parse (text, &upid))
     {
       g_autofree char *again = fl_pve_upid_format (upid.node, upid.pid, upid.pstart, upid.starttime, upid.type,

@@ -445,7 +445,7 @@ test_totp (Fixture       *f,
 
   fl_pve_client_set_login (f->client, "teacher@pve", "teachpw", NULL);
   g_assert_null (get_state (f, 101, &error));
-  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH);
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED);
   g_assert_nonnull (strstr (error->message, "TOTP"));
   g_clear_error (&error);
 
@@ -454,7 +454,9 @@ test_totp (Fixture       *f,
   g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH);
   g_clear_error (&error);
 
-  fl_pve_client_set_login (f->client, "teacher@pve", "teachpw", "123456");
+  /* asked for after the first try, as a prompt does */
+  fl_pve_client_set_login (f->client, "teacher@pve", "teachpw", NULL);
+  fl_pve_client_set_totp (f->client, "123456");
   st = get_state (f, 101, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (st->status, ==, "running");

@@ -181,6 +181,30 @@ test_auth (void)
 }
 
 static void
+test_qm_fallback (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlPveSsh) c = client (known_hosts_good, "qm_key");
+  g_autoptr(FlVmState) st = NULL;
+  g_autoptr(FlTaskResult) stop = NULL, start = NULL, again = NULL;
+
+  /* no pvesh on this "node": qm status, qm stop, with the task's outcome in qm's exit status */
+  st = get_state (c, 101, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (st->status, ==, "running");
+  stop = power (c, FL_VM_ACTION_STOP, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stop->exitstatus, ==, "OK");
+  g_assert_cmpstr (pve_emulator_get_state (emu, 101), ==, "stopped");
+  start = power (c, FL_VM_ACTION_START, &error);
+  g_assert_no_error (error);
+  again = power (c, FL_VM_ACTION_START, &error);
+  g_assert_null (again);
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TASK_FAILED);
+  g_assert_cmpstr (error->message, ==, "VM 101 already running");
+}
+
+static void
 test_actions (void)
 {
   g_autoptr(GError) error = NULL;
@@ -297,14 +321,28 @@ main (int   argc,
   cmd = g_strdup_printf ("sh -c 'cd %s && ssh-keygen -q -t ed25519 -N \"\" -f host_key && "
                          "ssh-keygen -q -t ed25519 -N \"\" -f other_host_key && "
                          "ssh-keygen -q -t ed25519 -N \"\" -f client_key && "
-                         "ssh-keygen -q -t ed25519 -N \"\" -f stranger_key'", dir);
+                         "ssh-keygen -q -t ed25519 -N \"\" -f stranger_key && "
+                         "ssh-keygen -q -t ed25519 -N \"\" -f qm_key'", dir);
   sh (cmd);
   fake = g_strdup (g_getenv ("FL_PVE_FAKE_SHELL"));
   g_assert_nonnull (fake);
   client_pub = path ("client_key.pub");
   g_assert_true (g_file_get_contents (client_pub, &pub, NULL, NULL));
-  auth = g_strdup_printf ("command=\"%s %s\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty %s",
-                          fake, cfg, pub);
+  {
+    /* a second key whose "node" has no pvesh: the qm fallback */
+    g_autofree char *qm_pub = NULL;
+    g_autofree char *qm_pub_path = path ("qm_key.pub");
+    g_autofree char *noqm = path ("fake-nopvesh.json");
+    g_autofree char *ca = path ("pve-root-ca.pem");
+    g_autofree char *text = g_strdup_printf ("{\"url\": \"https://127.0.0.1:%u\", \"token\": \"%s=%s\", \"ca\": \"%s\", "
+                                             "\"no_pvesh\": true}", pve_emulator_get_port (emu), TOKEN, SECRET, ca);
+
+    g_assert_true (g_file_set_contents (noqm, text, -1, NULL));
+    g_assert_true (g_file_get_contents (qm_pub_path, &qm_pub, NULL, NULL));
+    auth = g_strdup_printf ("command=\"%s %s\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty %s"
+                            "command=\"%s %s\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty %s",
+                            fake, cfg, pub, fake, noqm, qm_pub);
+  }
   auth_path = path ("authorized_keys");
   g_assert_true (g_file_set_contents (auth_path, auth, -1, NULL));
 
@@ -391,6 +429,7 @@ main (int   argc,
   g_test_add_func ("/pve-ssh/host-keys", test_host_keys);
   g_test_add_func ("/pve-ssh/auth", test_auth);
   g_test_add_func ("/pve-ssh/actions", test_actions);
+  g_test_add_func ("/pve-ssh/qm-fallback", test_qm_fallback);
   rc = g_test_run ();
 
 out:

@@ -271,6 +271,19 @@ test_cli (void)
   g_clear_error (&error);
   g_assert_null (cli (0, "status: running\n", NULL, &error));
   g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL);
+
+  /* qm status: its one line */
+  {
+    g_autofree char *qa = fl_pve_parse_qm_status ("status: running\n");
+    g_autofree char *qb = fl_pve_parse_qm_status ("  status: paused  ");
+    g_autofree char *qc = fl_pve_parse_qm_status ("VM 101 not found\n");
+    g_autofree char *qd = fl_pve_parse_qm_status ("status: \n");
+
+    g_assert_cmpstr (qa, ==, "running");
+    g_assert_cmpstr (qb, ==, "paused");
+    g_assert_null (qc);
+    g_assert_null (qd);
+  }
 }
 
 int
