@@ -303,10 +303,19 @@ test_window_live_lab (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (fl_window_open_lab (window, lab, &error));
   g_assert_no_error (error);
+  /* healthy: after an earlier test's outage the DCs may still be settling (time service,
+   * replication): wait for a round with nothing failed, at most 30 s */
   spin (4000);
-  shot = screenshot (GTK_WIDGET (window), "healthy-lab");
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_clear_object (&shot);
+      shot = screenshot (GTK_WIDGET (window), "healthy-lab");
+      tiles = region_stats (shot, 0.05, 0.3, 0.95, 0.7);
+      if (tiles.red < 50 || attempt >= 26)
+        break;
+      spin (1000);
+    }
   banner = region_stats (shot, 0.05, 0.05, 0.95, 0.28);
-  tiles = region_stats (shot, 0.05, 0.3, 0.95, 0.7);
   g_assert_cmpuint (banner.dark, >, 1000);          /* the logon server's name, large */
   g_assert_cmpuint (tiles.green, >, 100);           /* ok icons and "Answering" */
   g_assert_cmpuint (tiles.red, <, 50);              /* nothing failed */

@@ -148,6 +148,8 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
         for d in st["controllers"]:
             labtap.sandbox("plug", d["name"], check=False, lab_id=LAB_ID)
             labtap.sandbox("start", d["name"], check=False, lab_id=LAB_ID)
+        # replicating again, so that the next test sees a healthy domain
+        labtap.sandbox("resync", check=False, lab_id=LAB_ID)
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(rc)
 
