@@ -12,6 +12,8 @@
 
 G_DEFINE_INTERFACE (FlHypervisor, fl_hypervisor, G_TYPE_OBJECT)
 
+/* A backend whose operations are GTasks (both are) leaves the _finish vfuncs unset: the
+ * task's own result is returned. */
 static void
 fl_hypervisor_default_init (FlHypervisorInterface *iface)
 {
@@ -118,7 +120,9 @@ fl_hypervisor_list_vms_finish (FlHypervisor *self,
                                GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
-  return FL_HYPERVISOR_GET_IFACE (self)->list_vms_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->list_vms_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->list_vms_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -138,7 +142,9 @@ fl_hypervisor_get_state_finish (FlHypervisor *self,
                                 GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
-  return FL_HYPERVISOR_GET_IFACE (self)->get_state_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->get_state_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->get_state_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -161,7 +167,9 @@ fl_hypervisor_power_finish (FlHypervisor *self,
                             GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
-  return FL_HYPERVISOR_GET_IFACE (self)->power_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->power_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->power_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -182,7 +190,9 @@ fl_hypervisor_set_link_finish (FlHypervisor *self,
                                GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
-  return FL_HYPERVISOR_GET_IFACE (self)->set_link_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->set_link_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->set_link_finish (self, result, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -202,7 +212,9 @@ fl_hypervisor_list_snapshots_finish (FlHypervisor *self,
                                      GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
-  return FL_HYPERVISOR_GET_IFACE (self)->list_snapshots_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->list_snapshots_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->list_snapshots_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -223,7 +235,9 @@ fl_hypervisor_rollback_finish (FlHypervisor *self,
                                GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
-  return FL_HYPERVISOR_GET_IFACE (self)->rollback_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->rollback_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->rollback_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
@@ -243,7 +257,9 @@ fl_hypervisor_agent_ping_finish (FlHypervisor *self,
                                  GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
-  return FL_HYPERVISOR_GET_IFACE (self)->agent_ping_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->agent_ping_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->agent_ping_finish (self, result, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -265,5 +281,7 @@ fl_hypervisor_agent_exec_finish (FlHypervisor *self,
                                  GError **error)
 {
   g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
-  return FL_HYPERVISOR_GET_IFACE (self)->agent_exec_finish (self, result, error);
+  if (FL_HYPERVISOR_GET_IFACE (self)->agent_exec_finish != NULL)
+    return FL_HYPERVISOR_GET_IFACE (self)->agent_exec_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

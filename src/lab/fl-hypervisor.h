@@ -80,6 +80,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlAgentResult, fl_agent_result_free)
 #define FL_TYPE_HYPERVISOR (fl_hypervisor_get_type ())
 G_DECLARE_INTERFACE (FlHypervisor, fl_hypervisor, FL, HYPERVISOR, GObject)
 
+/* The _finish vfuncs may stay NULL when the _async ones return through a GTask. */
 struct _FlHypervisorInterface
 {
   GTypeInterface parent_iface;

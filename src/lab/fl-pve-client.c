@@ -1367,70 +1367,15 @@ agent_exec_async (FlHypervisor *hv, guint vmid, const char * const *argv, guint 
   op_start (FL_PVE_CLIENT (hv), op, agent_exec_async, FALSE, cancellable, callback, user_data);
 }
 
-static gpointer
-finish_pointer (GAsyncResult *result,
-                GError      **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gboolean
-finish_boolean (FlHypervisor *hv,
-                GAsyncResult *result,
-                GError      **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static GPtrArray *
-finish_array (FlHypervisor *hv,
-              GAsyncResult *result,
-              GError      **error)
-{
-  return finish_pointer (result, error);
-}
-
-static FlVmState *
-finish_state (FlHypervisor *hv,
-              GAsyncResult *result,
-              GError      **error)
-{
-  return finish_pointer (result, error);
-}
-
-static FlTaskResult *
-finish_task (FlHypervisor *hv,
-             GAsyncResult *result,
-             GError      **error)
-{
-  return finish_pointer (result, error);
-}
-
-static FlAgentResult *
-finish_agent (FlHypervisor *hv,
-              GAsyncResult *result,
-              GError      **error)
-{
-  return finish_pointer (result, error);
-}
-
 static void
 fl_pve_client_hypervisor_init (FlHypervisorInterface *iface)
 {
   iface->list_vms_async = list_vms_async;
-  iface->list_vms_finish = finish_array;
   iface->get_state_async = get_state_async;
-  iface->get_state_finish = finish_state;
   iface->power_async = power_async;
-  iface->power_finish = finish_task;
   iface->set_link_async = set_link_async;
-  iface->set_link_finish = finish_boolean;
   iface->list_snapshots_async = list_snapshots_async;
-  iface->list_snapshots_finish = finish_array;
   iface->rollback_async = rollback_async;
-  iface->rollback_finish = finish_task;
   iface->agent_ping_async = agent_ping_async;
-  iface->agent_ping_finish = finish_boolean;
   iface->agent_exec_async = agent_exec_async;
-  iface->agent_exec_finish = finish_agent;
 }
