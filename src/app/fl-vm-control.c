@@ -267,7 +267,7 @@ state_done (GObject      *object,
             offer_trust (self, fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)));
           /* an unknown SSH host key (never a changed one) can be accepted likewise */
           else if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && FL_IS_PVE_SSH (object) &&
-                   strstr (error->message, "CHANGED") == NULL &&
+                   !fl_pve_ssh_get_host_key_changed (FL_PVE_SSH (object)) &&
                    fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)) != NULL)
             offer_trust (self, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)));
         }

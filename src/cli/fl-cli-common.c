@@ -63,18 +63,43 @@ fl_cli_options_clear (FlCliOptions *o)
   g_clear_pointer (&o->password_file, g_free);
 }
 
+static int G_GNUC_PRINTF (2, 0)
+fail_with (int         code,
+           const char *format,
+           va_list     args)
+{
+  g_autofree char *text = g_strdup_vprintf (format, args);
+
+  fprintf (stderr, "failoverctl: %s\n", text);
+  return code;
+}
+
+/* a usage or lab error (exit 2) */
 int
 fl_cli_fail (const char *format,
              ...)
 {
-  g_autofree char *text = NULL;
+  va_list args;
+  int code;
+
+  va_start (args, format);
+  code = fail_with (FL_EXIT_USAGE, format, args);
+  va_end (args);
+  return code;
+}
+
+/* any other failure, with its exit status (the hypervisor said no: FL_EXIT_PROBLEM) */
+int
+fl_cli_fail_with (int         code,
+                  const char *format,
+                  ...)
+{
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  code = fail_with (code, format, args);
   va_end (args);
-  fprintf (stderr, "failoverctl: %s\n", text);
-  return FL_EXIT_USAGE;
+  return code;
 }
 
 char *

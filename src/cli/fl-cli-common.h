@@ -43,6 +43,9 @@ FlProbeConfig *fl_cli_probe_config     (FlCliOptions  *options,
 void           fl_cli_options_clear    (FlCliOptions  *options);
 int            fl_cli_fail             (const char    *format,
                                         ...) G_GNUC_PRINTF (1, 2);
+int            fl_cli_fail_with        (int            code,
+                                        const char    *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
 char          *fl_cli_format_ms        (gint64         us);
 
 int fl_cli_check  (int argc, char **argv);

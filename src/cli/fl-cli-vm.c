@@ -179,21 +179,6 @@ mark_fault (const char *dc,
     g_printerr (_("failoverctl: the fault was not marked: %s\n"), error->message);
 }
 
-/* the hypervisor said no, or could not be reached: exit 1, not a usage error */
-static int G_GNUC_PRINTF (1, 2)
-problem (const char *format,
-         ...)
-{
-  g_autofree char *text = NULL;
-  va_list ap;
-
-  va_start (ap, format);
-  text = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_printerr ("failoverctl: %s\n", text);
-  return FL_EXIT_PROBLEM;
-}
-
 static int vm_main (FlCliOptions *o, int argc, char **argv);
 
 int
@@ -273,52 +258,40 @@ vm_main (FlCliOptions  *op,
   if (hv == NULL)
     return fl_cli_fail ("%s", error->message);
 
-  /* a ticket login with a second factor: the code is asked for on the terminal */
-  if (FL_IS_PVE_CLIENT (hv))
-    {
-      Wait w = { NULL };
-      g_autoptr(FlVmState) st = NULL;
+  /* one look at the VM first: a second factor to type (ticket login), an unknown SSH host key
+   * that the user named with --accept-host-key */
+  {
+    Wait w = { NULL };
+    g_autoptr(FlVmState) st = NULL;
 
-      fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
-      st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
-      g_clear_object (&w.result);
-      if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED) && isatty (0))
-        {
-          char code[64] = { 0 };
+    fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
+    st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
+    g_clear_object (&w.result);
+    if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED) &&
+        FL_IS_PVE_CLIENT (hv) && isatty (0))
+      {
+        char code[64] = { 0 };
 
-          fprintf (stderr, _("TOTP code for %s: "), fl_lab_get_hypervisor_user (lab));
-          fflush (stderr);
-          if (fgets (code, sizeof code, stdin) == NULL)
-            return problem ("%s", error->message);
-          g_clear_error (&error);
-          fl_pve_client_set_totp (FL_PVE_CLIENT (hv), g_strstrip (code));
-        }
-      else if (st == NULL)
-        return problem ("%s", error->message);
-    }
-
-  /* SSH: the host key first; an unknown one is trusted only when the user gave its fingerprint */
-  if (FL_IS_PVE_SSH (hv))
-    {
-      Wait w = { NULL };
-      g_autoptr(FlVmState) st = NULL;
-
-      fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
-      st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
-      g_clear_object (&w.result);
-      if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && accept_key != NULL &&
-          g_strcmp0 (accept_key, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (hv))) == 0 &&
-          strstr (error->message, "CHANGED") == NULL)
-        {
-          g_clear_error (&error);
-          if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), &error))
-            return problem ("%s", error->message);
-          if (!op->json)
-            printf (_("Host key %s accepted and remembered\n"), accept_key);
-        }
-      else if (st == NULL)
-        return problem ("%s", error->message);
-    }
+        fprintf (stderr, _("TOTP code for %s: "), fl_lab_get_hypervisor_user (lab));
+        fflush (stderr);
+        if (fgets (code, sizeof code, stdin) == NULL)
+          return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
+        g_clear_error (&error);
+        fl_pve_client_set_totp (FL_PVE_CLIENT (hv), g_strstrip (code));
+      }
+    else if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && FL_IS_PVE_SSH (hv) &&
+             accept_key != NULL && !fl_pve_ssh_get_host_key_changed (FL_PVE_SSH (hv)) &&
+             g_strcmp0 (accept_key, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (hv))) == 0)
+      {
+        g_clear_error (&error);
+        if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), &error))
+          return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
+        if (!op->json)
+          printf (_("Host key %s accepted and remembered\n"), accept_key);
+      }
+    else if (st == NULL)
+      return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
+  }
 
   /* interlocks */
   if (!yes && is_dc && (verb == VERB_STOP || verb == VERB_SHUTDOWN || verb == VERB_UNPLUG || verb == VERB_REBOOT))
@@ -385,7 +358,7 @@ vm_main (FlCliOptions  *op,
         st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
         g_clear_object (&w.result);
         if (st == NULL)
-          return problem ("%s: %s", canonical, error->message);
+          return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s", canonical, error->message);
         print_state (canonical, st, op->json);
         return FL_EXIT_OK;
       }
@@ -399,7 +372,7 @@ vm_main (FlCliOptions  *op,
         snaps = fl_hypervisor_list_snapshots_finish (hv, wait (&w), &error);
         g_clear_object (&w.result);
         if (snaps == NULL)
-          return problem ("%s: %s", canonical, error->message);
+          return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s", canonical, error->message);
         if (op->json)
           printf ("[");
         for (guint i = 0; i < snaps->len; i++)
@@ -440,7 +413,7 @@ vm_main (FlCliOptions  *op,
         if (!fl_hypervisor_set_link_finish (hv, wait (&w), &error))
           {
             g_clear_object (&w.result);
-            return problem ("%s: %s: %s", canonical, verbs[verb], error->message);
+            return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s: %s", canonical, verbs[verb], error->message);
           }
         g_clear_object (&w.result);
         if (op->json)
@@ -486,7 +459,7 @@ vm_main (FlCliOptions  *op,
                 g_printerr (_("failoverctl: %s: %s failed: %s\n"), canonical, verbs[verb], error->message);
                 return FL_EXIT_PROBLEM;
               }
-            return problem ("%s: %s: %s", canonical, verbs[verb], error->message);
+            return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s: %s", canonical, verbs[verb], error->message);
           }
         if (op->json)
           printf ("{\"vm\":\"%s\",\"vmid\":%u,\"action\":\"%s\",\"upid\":\"%s\",\"exitstatus\":\"%s\",\"seconds\":%.3f}\n",

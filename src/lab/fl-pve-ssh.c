@@ -39,6 +39,7 @@ struct _FlPveSsh
   LIBSSH2_SESSION    *session;
   char               *host_fingerprint;
   GBytes             *host_key;     /* as presented, for accepting it */
+  gboolean            host_key_changed;  /* known_hosts has another key for this host */
   int                 host_key_type;
 
   GMutex              vm_lock;
@@ -215,6 +216,19 @@ known_host_name (FlPveSsh *self)
 }
 
 /**
+ * fl_pve_ssh_get_host_key_changed:
+ *
+ * Returns: whether the last refusal was a changed host key (never to be accepted here), not
+ *   an unknown one
+ */
+gboolean
+fl_pve_ssh_get_host_key_changed (FlPveSsh *self)
+{
+  g_return_val_if_fail (FL_IS_PVE_SSH (self), FALSE);
+  return self->host_key_changed;
+}
+
+/**
  * fl_pve_ssh_accept_host_key:
  *
  * Adds the host key the server showed (after a FL_PVE_ERROR_HOST_KEY error: the user compared
@@ -234,7 +248,7 @@ fl_pve_ssh_accept_host_key (FlPveSsh  *self,
 
   g_return_val_if_fail (FL_IS_PVE_SSH (self), FALSE);
 
-  if (self->host_key == NULL)
+  if (self->host_key == NULL || self->host_key_changed)
     {
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("No host key to accept: connect first"));
       return FALSE;
@@ -305,6 +319,7 @@ check_host_key (FlPveSsh  *self,
   rc = libssh2_knownhost_checkp (nh, self->host, (int)self->port, key, len,
                                  LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &found);
   libssh2_knownhost_free (nh);
+  self->host_key_changed = rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
   if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
     return TRUE;
   if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)

@@ -31,6 +31,7 @@ void         fl_pve_ssh_set_timing           (FlPveSsh    *self,
                                               guint        poll_ms,
                                               guint        task_timeout_s);
 const char  *fl_pve_ssh_get_host_fingerprint (FlPveSsh    *self);
+gboolean     fl_pve_ssh_get_host_key_changed (FlPveSsh   *self);
 gboolean     fl_pve_ssh_accept_host_key      (FlPveSsh    *self,
                                               GError     **error);
 
