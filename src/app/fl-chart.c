@@ -878,13 +878,10 @@ static void
 append_sample_text (GString        *s,
                     const FlSample *sample)
 {
-  gint64 wall = fl_sample_get_wall_us (sample);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
-  g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
+  g_autofree char *when = fl_format_clock_time (fl_sample_get_wall_us (sample));
   const char *server = fl_sample_lookup_string (sample, "server");
 
-  g_string_append_printf (s, "%s.%03d  %s", when, (int)(wall % G_USEC_PER_SEC / 1000),
-                          fl_status_to_label (fl_sample_get_status (sample)));
+  g_string_append_printf (s, "%s  %s", when, fl_status_to_label (fl_sample_get_status (sample)));
   if (server != NULL)
     g_string_append_printf (s, " · %s", server);
   if (fl_sample_get_latency_us (sample) >= 0 && fl_sample_get_status (sample) != FL_STATUS_SKIPPED)

@@ -55,16 +55,6 @@ static const struct {
   { "raw", N_("Raw reply (hex)") },
 };
 
-static char *
-format_time (const FlSample *sample)
-{
-  gint64 wall = fl_sample_get_wall_us (sample);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
-  g_autofree char *hms = g_date_time_format (dt, "%H:%M:%S");
-
-  return g_strdup_printf ("%s.%03d", hms, (int)(wall % G_USEC_PER_SEC / 1000));
-}
-
 /* the value of a detail key as text, whatever its type */
 static char *
 detail_text (const FlSample *sample,
@@ -166,7 +156,7 @@ refresh (FlDcDetails *self)
         g_string_append (text, _("No result yet"));
       else
         {
-          g_autofree char *when = format_time (latest);
+          g_autofree char *when = fl_format_clock_time (fl_sample_get_wall_us (latest));
 
           g_string_append_printf (text, "%s · ", fl_status_to_label (fl_sample_get_status (latest)));
           g_string_append_printf (text, _("%.1f ms"), fl_sample_get_latency_us (latest) / 1000.0);
@@ -178,7 +168,7 @@ refresh (FlDcDetails *self)
 
       if (problem != NULL)
         {
-          g_autofree char *when = format_time (problem);
+          g_autofree char *when = fl_format_clock_time (fl_sample_get_wall_us (problem));
           g_autofree char *error_title = g_strdup_printf ("%s · %s · %s", fl_check_kind_to_label (k),
                                                           fl_status_to_label (fl_sample_get_status (problem)), when);
 
@@ -198,7 +188,7 @@ refresh (FlDcDetails *self)
     set_row (self, self->ping_group, "ping:none", _("No reply yet"), NULL, FALSE);
   else
     {
-      g_autofree char *when = format_time (ping);
+      g_autofree char *when = fl_format_clock_time (fl_sample_get_wall_us (ping));
 
       drop_row (self, self->ping_group, "ping:none");
       set_row (self, self->ping_group, "ping:when", _("Received"), when, FALSE);

@@ -130,9 +130,8 @@ on_event_added (FlTimeline *timeline,
                 FlEvent    *event,
                 FlWindow   *self)
 {
-  gint64 wall = fl_event_get_wall_us (event), mono = fl_event_get_mono_us (event);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
-  g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
+  gint64 mono = fl_event_get_mono_us (event);
+  g_autofree char *when = fl_format_clock_time (fl_event_get_wall_us (event));
   g_autofree char *relative = NULL;
   g_autofree char *line = NULL;
 
@@ -146,8 +145,7 @@ on_event_added (FlTimeline *timeline,
   else
     relative = g_strdup_printf (_("start %+.1f s"), (mono - self->start_mono) / 1e6);
   /* three columns: absolute time, relative time, what happened */
-  line = g_strdup_printf ("%s.%03d\t%s\t%s", when, (int)(wall % G_USEC_PER_SEC / 1000), relative,
-                          fl_event_get_message (event));
+  line = g_strdup_printf ("%s\t%s\t%s", when, relative, fl_event_get_message (event));
 
   if (fl_event_get_kind (event) == FL_EVENT_LOCATOR_CHANGED)
     self->logon_since = fl_event_get_wall_us (event);

@@ -46,6 +46,21 @@ fl_check_kind_to_string (FlCheckKind kind)
 }
 
 /**
+ * fl_format_clock_time:
+ * @wall_us: a wall-clock time (g_get_real_time())
+ *
+ * Returns: (transfer full): its local time of day to the millisecond, "14:03:27.412"
+ */
+char *
+fl_format_clock_time (gint64 wall_us)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall_us / G_USEC_PER_SEC);
+  g_autofree char *hms = dt ? g_date_time_format (dt, "%H:%M:%S") : g_strdup ("--:--:--");
+
+  return g_strdup_printf ("%s.%03d", hms, (int)(wall_us % G_USEC_PER_SEC / 1000));
+}
+
+/**
  * fl_status_to_label:
  *
  * Returns: a check status as people read it, translated ("OK", "No answer")
