@@ -785,19 +785,18 @@ power_thread (GTask        *task,
   if (upid == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED))
     {
       /* no pvesh: qm, whose exit status is the task's */
-      g_autofree char *vmid = g_strdup_printf ("%u", op->vmid);
-      g_autoptr(GPtrArray) qargs = g_ptr_array_new ();
+      g_autoptr(GPtrArray) qargs = g_ptr_array_new_with_free_func (g_free);
       gboolean warnings = FALSE;
 
       g_clear_error (&error);
-      g_ptr_array_add (qargs, op->snapshot ? (char *)"rollback" : (char *)fl_vm_action_to_string (op->action));
-      g_ptr_array_add (qargs, vmid);
+      g_ptr_array_add (qargs, g_strdup (op->snapshot ? "rollback" : fl_vm_action_to_string (op->action)));
+      g_ptr_array_add (qargs, g_strdup_printf ("%u", op->vmid));
       if (op->snapshot != NULL)
-        g_ptr_array_add (qargs, op->snapshot);
+        g_ptr_array_add (qargs, g_strdup (op->snapshot));
       for (guint i = 0; i + 1 < args->len; i += 2)
         {
           g_ptr_array_add (qargs, g_strconcat ("--", (char *)args->pdata[i], NULL));
-          g_ptr_array_add (qargs, args->pdata[i + 1]);
+          g_ptr_array_add (qargs, g_strdup (args->pdata[i + 1]));
         }
       g_ptr_array_add (qargs, NULL);
       if (qm (self, (const char * const *)qargs->pdata, NULL, &warnings, &error))
@@ -806,8 +805,6 @@ power_thread (GTask        *task,
           r->upid = g_strdup ("");
           r->exitstatus = g_strdup (warnings ? "WARNINGS: 1" : "OK");
         }
-      for (guint i = 2 + (op->snapshot != NULL); i < qargs->len; i += 2)
-        g_free (qargs->pdata[i]);   /* the "--name" strings */
       if (r == NULL)
         goto out;
       vm_release (self, op->vmid);
