@@ -280,6 +280,47 @@ set_timeval (struct timeval *tv,
   tv->tv_usec = us % G_USEC_PER_SEC;
 }
 
+/* A base search whose deadline is the client's alone. ldap_search_ext_s() given a timeout also
+ * sends it as the search's timeLimit, in whole seconds and at least 1; Samba counts that limit
+ * from a whole-second timestamp, and the rootDSE's dsServiceName (a lookup by GUID, the one
+ * step of that search that checks the limit) then fails whenever a second boundary falls inside
+ * the search: "Operations error: Failed to find full DN for dsServiceName" on a healthy DC,
+ * about once in 600 searches. The server gets no limit; the client waits until the deadline. */
+static int
+ldap_base_search (LDAP         *ld,
+                  const char   *base,
+                  const char   *filter,
+                  char        **attrs,
+                  gint64        deadline_us,
+                  LDAPMessage **result)
+{
+  struct timeval tv;
+  int msgid = -1;
+  int code = LDAP_OTHER;
+  int rc;
+
+  *result = NULL;
+  rc = ldap_search_ext (ld, base, LDAP_SCOPE_BASE, filter, attrs, 0, NULL, NULL, NULL, 1, &msgid);
+  if (rc != LDAP_SUCCESS)
+    return rc;
+  set_timeval (&tv, fl_net_remaining_us (deadline_us));
+  rc = ldap_result (ld, msgid, LDAP_MSG_ALL, &tv, result);
+  if (rc == 0)
+    {
+      ldap_abandon_ext (ld, msgid, NULL, NULL);
+      return LDAP_TIMEOUT;
+    }
+  if (rc < 0)
+    {
+      code = LDAP_SERVER_DOWN;
+      ldap_get_option (ld, LDAP_OPT_RESULT_CODE, &code);
+      return code != LDAP_SUCCESS ? code : LDAP_SERVER_DOWN;
+    }
+  /* the result's code, its diagnostic message kept on the handle for set_ldap_error() */
+  rc = ldap_parse_result (ld, *result, &code, NULL, NULL, NULL, NULL, 0);
+  return rc != LDAP_SUCCESS ? rc : code;
+}
+
 /* Connects the socket ourselves (precise refused / unreachable / timeout) and hands it to
  * libldap with the DC's host name as the URL: nothing is resolved, and SASL can name the
  * service ldap/<host> without canonicalising it through DNS. */
@@ -420,7 +461,6 @@ ldap_ping_tcp (const FlProbeDc  *dc,
   LDAPMessage *result = NULL;
   struct berval **vals;
   FlNetlogonReply *reply = NULL;
-  struct timeval tv;
   int rc;
 
   if (ld == NULL)
@@ -429,8 +469,7 @@ ldap_ping_tcp (const FlProbeDc  *dc,
   filter = g_strdup_printf ("(&(DnsDomain=%s)(NtVer=\\%02x\\%02x\\%02x\\%02x))", domain,
                             NT_VERSION_REQUEST & 0xff, (NT_VERSION_REQUEST >> 8) & 0xff,
                             (NT_VERSION_REQUEST >> 16) & 0xff, (NT_VERSION_REQUEST >> 24) & 0xff);
-  set_timeval (&tv, fl_net_remaining_us (deadline_us));
-  rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, filter, attrs, 0, NULL, NULL, &tv, 1, &result);
+  rc = ldap_base_search (ld, "", filter, attrs, deadline_us, &result);
   if (rc != LDAP_SUCCESS)
     {
       set_ldap_error (error, ld, rc, _("ping over TCP"));
@@ -520,7 +559,6 @@ check_ldap (Run *run)
   g_autoptr(LDAP) ld = ldap_open_dc (run->dc, run->deadline, &error);
   LDAPMessage *result = NULL, *entry;
   g_autofree char *synced = NULL;
-  struct timeval tv;
   int rc;
 
   if (ld == NULL)
@@ -528,9 +566,7 @@ check_ldap (Run *run)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     attrs[i] = (char *)names[i];
-  set_timeval (&tv, fl_net_remaining_us (run->deadline));
-  rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, &tv,
-                          1, &result);
+  rc = ldap_base_search (ld, "", "(objectClass=*)", attrs, run->deadline, &result);
   if (rc != LDAP_SUCCESS)
     {
       ldap_msgfree (result);
@@ -802,7 +838,6 @@ check_time (Run *run)
   char *attrs[] = { (char *)"currentTime", NULL };
   LDAPMessage *result = NULL;
   g_autofree char *current = NULL;
-  struct timeval tv;
   gint64 before, after, dc_time;
   int rc;
 
@@ -832,9 +867,7 @@ check_time (Run *run)
   if (ld == NULL)
     return run_fail (run, error);
   before = g_get_real_time ();
-  set_timeval (&tv, fl_net_remaining_us (run->deadline));
-  rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, &tv,
-                          1, &result);
+  rc = ldap_base_search (ld, "", "(objectClass=*)", attrs, run->deadline, &result);
   after = g_get_real_time ();
   if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
     current = entry_value (ld, ldap_first_entry (ld, result), "currentTime");
@@ -1184,12 +1217,9 @@ fsmo_owner (Run        *run,
   g_autofree char *host = NULL;
   const char *server_dn;
   const FlProbeDc *dc;
-  struct timeval tv;
   int rc;
 
-  set_timeval (&tv, fl_net_remaining_us (run->deadline));
-  rc = ldap_search_ext_s (ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, &tv,
-                          1, &result);
+  rc = ldap_base_search (ld, dn, "(objectClass=*)", attrs, run->deadline, &result);
   if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
     owner = entry_value (ld, ldap_first_entry (ld, result), "fSMORoleOwner");
   ldap_msgfree (result);
@@ -1203,9 +1233,7 @@ fsmo_owner (Run        *run,
   server_dn++;
 
   result = NULL;
-  set_timeval (&tv, fl_net_remaining_us (run->deadline));
-  rc = ldap_search_ext_s (ld, server_dn, LDAP_SCOPE_BASE, "(objectClass=*)", host_attrs, 0, NULL,
-                          NULL, &tv, 1, &result);
+  rc = ldap_base_search (ld, server_dn, "(objectClass=*)", host_attrs, run->deadline, &result);
   if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
     host = entry_value (ld, ldap_first_entry (ld, result), "dNSHostName");
   ldap_msgfree (result);
@@ -1238,7 +1266,6 @@ fsmo_read (Run              *run,
   LDAPMessage *result = NULL;
   GError *local_error = NULL;
   OM_uint32 minor;
-  struct timeval tv;
   int rc;
 
   ccache = fsmo_credentials (run, dc, &ctx, &cc, error);
@@ -1259,9 +1286,7 @@ fsmo_read (Run              *run,
 
   if (local_error == NULL)
     {
-      set_timeval (&tv, fl_net_remaining_us (run->deadline));
-      rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", nc_attrs, 0, NULL, NULL,
-                              &tv, 1, &result);
+      rc = ldap_base_search (ld, "", "(objectClass=*)", nc_attrs, run->deadline, &result);
       if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
         {
           domain_nc = entry_value (ld, ldap_first_entry (ld, result), "defaultNamingContext");
