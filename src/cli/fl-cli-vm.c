@@ -204,7 +204,7 @@ vm_main (FlCliOptions  *op,
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("VM status|start|shutdown|stop|reboot|unplug|plug|snapshots|rollback [SNAPSHOT] — the lab's VMs"));
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLab) lab = NULL;
-  g_autoptr(FlHypervisor) hv = NULL;
+  g_auto(FlHypervisorOwned) hv = NULL;
   g_autofree char *secret = NULL;
   const GOptionEntry entries[] = {
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Pass the interlocks (total outage, a DC that just came back, rollback)"), NULL },

@@ -285,3 +285,46 @@ fl_hypervisor_agent_exec_finish (FlHypervisor *self,
     return FL_HYPERVISOR_GET_IFACE (self)->agent_exec_finish (self, result, error);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+typedef struct
+{
+  gint          gone;
+  GMainContext *context;
+} Release;
+
+static void
+released_cb (gpointer data)
+{
+  Release *r = data;
+
+  g_atomic_int_set (&r->gone, 1);
+  g_main_context_wakeup (r->context);
+}
+
+/**
+ * fl_hypervisor_release:
+ * @self: (transfer full) (nullable): a hypervisor
+ *
+ * Drops the caller's reference and returns once the backend has been finalized, its
+ * connection closed. A backend's worker thread may hold the last reference for a moment after
+ * its result was delivered (a #GTask keeps its source object until the thread lets go of it);
+ * a process that exits then would race that thread's teardown of its SSH or TLS session
+ * (libssh2 and OpenSSL, while exit() runs their destructors). The thread-default main context
+ * is iterated while it waits.
+ */
+void
+fl_hypervisor_release (FlHypervisor *self)
+{
+  Release r = { 0, NULL };
+
+  if (self == NULL)
+    return;
+  g_return_if_fail (FL_IS_HYPERVISOR (self));
+  r.context = g_main_context_ref_thread_default ();
+  g_object_set_qdata_full (G_OBJECT (self), g_quark_from_static_string ("fl-hypervisor-release"), &r,
+                           released_cb);
+  g_object_unref (self);
+  while (!g_atomic_int_get (&r.gone))
+    g_main_context_iteration (r.context, TRUE);
+  g_main_context_unref (r.context);
+}

@@ -228,4 +228,10 @@ FlAgentResult *fl_hypervisor_agent_exec_finish    (FlHypervisor         *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 
+void           fl_hypervisor_release              (FlHypervisor         *self);
+
+/* an owned hypervisor that is released with fl_hypervisor_release() at the end of its scope */
+typedef FlHypervisor *FlHypervisorOwned;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (FlHypervisorOwned, fl_hypervisor_release, NULL)
+
 G_END_DECLS

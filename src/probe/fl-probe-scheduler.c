@@ -171,6 +171,30 @@ job_release_slot (Job *job)
   job_unref (job);
 }
 
+/* The sample that says a job did not answer by its deadline: started when the job was, ended at
+ * the deadline. The check's own words are kept when it said "timeout" itself, a moment late. */
+static FlSample *
+timeout_sample (Job *job)
+{
+  FlSample *late = job->result;
+  g_autofree char *message = NULL;
+  GVariantDict detail;
+
+  if (late != NULL && fl_sample_get_status (late) == FL_STATUS_TIMEOUT)
+    return fl_sample_new (job->kind, job_dc_name (job), FL_STATUS_TIMEOUT, job->started,
+                          job->deadline - job->started, fl_sample_get_message (late),
+                          fl_sample_get_detail (late));
+  g_variant_dict_init (&detail, NULL);
+  g_variant_dict_insert (&detail, "error", "s", "timeout");
+  if (job->dc_index != G_MAXUINT)
+    g_variant_dict_insert (&detail, "address", "s",
+                           fl_probe_config_get_dc (job->config, job->dc_index)->address);
+  message = g_strdup_printf (_("no answer within the deadline (%u ms)"),
+                             (guint)((job->deadline - job->started) / 1000));
+  return fl_sample_new (job->kind, job_dc_name (job), FL_STATUS_TIMEOUT, job->started,
+                        job->deadline - job->started, message, g_variant_dict_end (&detail));
+}
+
 /* main context: the worker finished */
 static gboolean
 job_done_cb (gpointer data)
@@ -188,7 +212,16 @@ job_done_cb (gpointer data)
     {
       /* a "sample" handler may drop the last reference to the scheduler */
       g_object_ref (self);
-      if (!job->abandoned)
+      if (!job->abandoned &&
+          fl_sample_get_mono_us (job->result) + fl_sample_get_latency_us (job->result) > job->deadline)
+        {
+          /* it answered, but after its deadline (a busy machine ran the watchdog late): a
+           * check ends at its deadline, so this is a timeout there, as the watchdog would say */
+          g_autoptr(FlSample) sample = timeout_sample (job);
+
+          emit_sample (self, sample);
+        }
+      else if (!job->abandoned)
         emit_sample (self, job->result);
       else
         g_debug ("%s %s: result after its deadline dropped (%s)",
@@ -208,23 +241,13 @@ job_watchdog_cb (gpointer data)
   Job *job = data;
   FlProbeScheduler *self = job->scheduler;
   g_autoptr(FlSample) sample = NULL;
-  g_autofree char *message = NULL;
-  GVariantDict detail;
 
   g_clear_pointer (&job->watchdog, g_source_unref);
   if (self == NULL || job->abandoned)
     return G_SOURCE_REMOVE;
 
   job->abandoned = TRUE;
-  g_variant_dict_init (&detail, NULL);
-  g_variant_dict_insert (&detail, "error", "s", "timeout");
-  if (job->dc_index != G_MAXUINT)
-    g_variant_dict_insert (&detail, "address", "s",
-                           fl_probe_config_get_dc (job->config, job->dc_index)->address);
-  message = g_strdup_printf (_("no answer within the deadline (%u ms)"),
-                             (guint)((job->deadline - job->started) / 1000));
-  sample = fl_sample_new (job->kind, job_dc_name (job), FL_STATUS_TIMEOUT, job->started,
-                          job->deadline - job->started, message, g_variant_dict_end (&detail));
+  sample = timeout_sample (job);
   emit_sample (self, sample);
   return G_SOURCE_REMOVE;
 }

