@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <malloc.h>
+#include <unistd.h>
 
 #include "fl-application.h"
 #include "fl-probe-config.h"
@@ -18,6 +19,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(FlApplication) app = NULL;
+  int rc;
 
   /* many short-lived worker allocations: a few malloc arenas keep the resident size flat */
   mallopt (M_ARENA_MAX, 2);
@@ -31,5 +33,9 @@ main (int   argc,
   fl_probe_init ();
 
   app = fl_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  rc = g_application_run (G_APPLICATION (app), argc, argv);
+  g_clear_object (&app);
+  if (!fl_probe_shutdown ())
+    _exit (rc);   /* a check still inside MIT krb5: leave without running its destructors */
+  return rc;
 }

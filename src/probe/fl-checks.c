@@ -1472,6 +1472,16 @@ check_sssd (Run *run)
  *
  * Returns: (transfer full): the sample
  */
+static FlSample *check_run (FlCheckKind kind, FlProbeConfig *config, const FlProbeDc *dc,
+                            gint64 deadline_us, const FlCheckHints *hints);
+
+/* The checks running now, on any thread: a process must not exit while one of them is inside
+ * MIT krb5, whose library destructor destroys mutexes that the check's thread still takes
+ * ("k5_mutex_lock: Received error 22", then an assertion and abort). */
+static GMutex running_lock;
+static GCond running_cond;
+static guint running;
+
 FlSample *
 fl_check_run (FlCheckKind         kind,
               FlProbeConfig      *config,
@@ -1479,10 +1489,54 @@ fl_check_run (FlCheckKind         kind,
               gint64              deadline_us,
               const FlCheckHints *hints)
 {
-  Run run;
+  FlSample *sample;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (!fl_check_kind_is_per_dc (kind) || dc != NULL, NULL);
+
+  g_mutex_lock (&running_lock);
+  running++;
+  g_mutex_unlock (&running_lock);
+  sample = check_run (kind, config, dc, deadline_us, hints);
+  g_mutex_lock (&running_lock);
+  if (--running == 0)
+    g_cond_broadcast (&running_cond);
+  g_mutex_unlock (&running_lock);
+  return sample;
+}
+
+/**
+ * fl_check_wait_idle:
+ * @timeout_us: how long to wait at most
+ *
+ * Waits until no check runs on any thread (the scheduler abandons late checks; their threads
+ * finish on their own, by their deadline).
+ *
+ * Returns: %TRUE when none runs, %FALSE when some still did at the timeout
+ */
+gboolean
+fl_check_wait_idle (gint64 timeout_us)
+{
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  gboolean idle;
+
+  g_mutex_lock (&running_lock);
+  while (running > 0)
+    if (!g_cond_wait_until (&running_cond, &running_lock, end))
+      break;
+  idle = running == 0;
+  g_mutex_unlock (&running_lock);
+  return idle;
+}
+
+static FlSample *
+check_run (FlCheckKind         kind,
+           FlProbeConfig      *config,
+           const FlProbeDc    *dc,
+           gint64              deadline_us,
+           const FlCheckHints *hints)
+{
+  Run run;
 
   run_init (&run, kind, config, fl_check_kind_is_per_dc (kind) ? dc : NULL, deadline_us);
 

@@ -23,6 +23,7 @@ typedef struct
 const char *fl_fsmo_role_key   (guint i);
 const char *fl_fsmo_role_label (guint i);
 
+gboolean  fl_check_wait_idle (gint64 timeout_us);
 FlSample *fl_check_run (FlCheckKind          kind,
                         FlProbeConfig       *config,
                         const FlProbeDc     *dc,

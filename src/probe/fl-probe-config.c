@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fl-checks.h"
 #include "fl-probe-config.h"
 #include "fl-probe-types.h"
 
@@ -59,6 +60,8 @@ dc_free (gpointer data)
  * later when the first name server (DC1) is silent (samba-lab.md pitfall 12). MIT krb5 must not
  * consult SSSD's locator plugin: each probe names its KDC itself.
  */
+static char *gssapi_profile;
+
 void
 fl_probe_init (void)
 {
@@ -91,9 +94,34 @@ fl_probe_init (void)
           if (write (fd, profile, sizeof profile - 1) == (gssize)(sizeof profile - 1))
             g_setenv ("KRB5_CONFIG", path, TRUE);
           close (fd);
+          gssapi_profile = g_steal_pointer (&path);
         }
       g_once_init_leave (&once, 1);
     }
+}
+
+/**
+ * fl_probe_shutdown:
+ *
+ * Call once before the process exits, on the main thread, after the schedulers are gone: waits
+ * (at most 15 s: longer than any check's deadline) until no check runs on any thread, then
+ * removes what fl_probe_init() made.
+ *
+ * Returns: %TRUE when the process may exit normally; %FALSE when a check still runs inside a
+ *   library that cannot be interrupted: then end with _exit(), which skips the libraries'
+ *   destructors that thread would trip on
+ */
+gboolean
+fl_probe_shutdown (void)
+{
+  gboolean idle = fl_check_wait_idle (15 * G_USEC_PER_SEC);
+
+  if (gssapi_profile != NULL)
+    {
+      g_unlink (gssapi_profile);
+      g_clear_pointer (&gssapi_profile, g_free);
+    }
+  return idle;
 }
 
 FlProbeConfig *

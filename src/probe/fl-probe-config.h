@@ -61,6 +61,7 @@ guint            fl_probe_config_get_interval_ms (FlProbeConfig *self);
 guint            fl_probe_config_get_deadline_ms (FlProbeConfig *self);
 
 void             fl_probe_init                  (void);
+gboolean         fl_probe_shutdown              (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlProbeConfig, fl_probe_config_unref)
 

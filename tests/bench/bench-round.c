@@ -73,6 +73,7 @@ main (int   argc,
   g_autoptr(FlLab) lab = NULL;
   g_autoptr(FlProbeConfig) config = NULL;
   g_autoptr(FlProbeScheduler) scheduler = NULL;
+  guint per_round = 0;
   g_autofree char *password = NULL;
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint rounds = argc > 3 ? (guint)atoi (argv[3]) : 50;
@@ -125,7 +126,7 @@ main (int   argc,
         r.rss_start = rss_kib ();
       start = g_get_monotonic_time ();
 
-      r.expected = fl_probe_scheduler_run_round (scheduler);
+      r.expected = per_round = fl_probe_scheduler_run_round (scheduler);
       g_main_loop_run (r.loop);
       took = r.last - start;
       if (i >= 2)   /* the first rounds warm caches up */
@@ -135,12 +136,18 @@ main (int   argc,
   g_array_sort (times, compare);
   printf ("round: %u rounds, %u samples each, median %.1f ms, min %.1f ms, max %.1f ms, "
           "%u samples not ok\n",
-          rounds, fl_probe_scheduler_run_round (scheduler), /* counts only */
+          rounds, per_round,
           g_array_index (times, gint64, times->len / 2) / 1000.0,
           g_array_index (times, gint64, 0) / 1000.0,
           g_array_index (times, gint64, times->len - 1) / 1000.0, r.not_ok);
   printf ("rss: %ld KiB after the warm-up rounds, %ld KiB after %u rounds\n", r.rss_start,
           rss_kib (), rounds);
   g_main_loop_unref (r.loop);
+  g_clear_object (&scheduler);
+  if (!fl_probe_shutdown ())
+    {
+      fprintf (stderr, "bench-round: a check still ran 15 s after the last round\n");
+      return 1;
+    }
   return 0;
 }

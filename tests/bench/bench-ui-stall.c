@@ -174,5 +174,5 @@ main (int   argc,
   printf ("  gaps > 50 ms       %u\n", over50);
   printf ("  gaps > 100 ms      %u\n", over100);
   gtk_window_destroy (GTK_WINDOW (window));
-  return 0;
+  return fl_probe_shutdown () ? 0 : 1;
 }
