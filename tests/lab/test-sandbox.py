@@ -211,4 +211,28 @@ t.ok(all(d["answering"] for d in st2["controllers"]), "recovery: every DC answer
 bad = wait_showrepl_ok()
 t.ok(not bad, "recovery: replication healthy on every DC (after resync)", bad)
 
+# ---------------------------------------------------------------------------------------------
+# status tells the truth: a state folder whose namespaces are another lab's is not "up"
+
+other_state = tempfile.mkdtemp(prefix="fl-sandbox-other-")
+try:
+    with open(os.path.join(st["state_dir"], "sandbox.json")) as f:
+        conf = json.load(f)
+    conf["state"] = other_state
+    with open(os.path.join(other_state, "sandbox.json"), "w") as f:
+        json.dump(conf, f)
+    p = labtap.sandbox("--state-dir", other_state, "status", "--json", check=False, lab_id=LAB_ID)
+    other = json.loads(p.stdout) if p.returncode == 0 else {}
+    t.ok(other.get("up") is False and "not this lab's" in (other.get("replaced") or ""),
+         "status: a lab whose namespaces another state folder's lab made is not reported up",
+         labtap.evidence(p))
+    p = labtap.sandbox("--state-dir", other_state, "status", check=False, lab_id=LAB_ID)
+    t.ok(p.returncode == 1 and "not up" in p.stdout + p.stderr, "status: and says so, exit 1", labtap.evidence(p))
+    p = labtap.sandbox("status", "--json", check=False, lab_id=LAB_ID)
+    t.ok(p.returncode == 0 and json.loads(p.stdout).get("up") is True, "status: the lab's own state folder: up",
+         labtap.evidence(p))
+finally:
+    import shutil
+    shutil.rmtree(other_state, ignore_errors=True)
+
 sys.exit(t.done())
