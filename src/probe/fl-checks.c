@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fl-checks.h"
+#include "fl-ldap-values.h"
 #include "fl-cldap.h"
 #include "fl-dns-message.h"
 #include "fl-net.h"
@@ -365,10 +366,15 @@ set_ldap_error (GError    **error,
                 int         rc,
                 const char *what)
 {
-  char *diag = NULL;
+  char *raw = NULL;
+  g_autofree char *diag = NULL;
 
+  /* the server's diagnostic text: any bytes it liked; valid UTF-8 from here on */
   if (ld != NULL)
-    ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+    ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &raw);
+  if (raw != NULL)
+    diag = fl_ldap_value_text (raw, strlen (raw));
+  ldap_memfree (raw);
 
   if (rc == LDAP_TIMEOUT)
     g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_TIMEOUT,
@@ -383,7 +389,6 @@ set_ldap_error (GError    **error,
   else
     g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL, _("LDAP %s: %s%s%s"), what,
                  ldap_err2string (rc), diag && *diag ? ": " : "", diag ? diag : "");
-  ldap_memfree (diag);
 }
 
 /* Returns the first value of @attr as a string (or NULL). */
@@ -395,8 +400,9 @@ entry_value (LDAP        *ld,
   struct berval **vals = ldap_get_values_len (ld, entry, attr);
   char *value = NULL;
 
+  /* the server's bytes: valid UTF-8, bounded, before they reach a GVariant "s" or a message */
   if (vals != NULL && vals[0] != NULL)
-    value = g_strndup (vals[0]->bv_val, vals[0]->bv_len);
+    value = fl_ldap_value_text (vals[0]->bv_val, vals[0]->bv_len);
   ldap_value_free_len (vals);
   return value;
 }
@@ -1215,7 +1221,7 @@ fsmo_owner (Run        *run,
   LDAPMessage *result = NULL;
   g_autofree char *owner = NULL;
   g_autofree char *host = NULL;
-  const char *server_dn;
+  g_autofree char *server_dn = NULL;
   const FlProbeDc *dc;
   int rc;
 
@@ -1228,9 +1234,9 @@ fsmo_owner (Run        *run,
       set_ldap_error (error, ld, rc, dn);
       return NULL;
     }
-  if (owner == NULL || (server_dn = strchr (owner, ',')) == NULL)
+  server_dn = fl_fsmo_owner_server_dn (owner);
+  if (server_dn == NULL)
     return g_strdup ("?");
-  server_dn++;
 
   result = NULL;
   rc = ldap_base_search (ld, server_dn, "(objectClass=*)", host_attrs, run->deadline, &result);
@@ -1244,7 +1250,7 @@ fsmo_owner (Run        *run,
   if (host != NULL)
     return g_steal_pointer (&host);
   /* "CN=DC1,CN=Servers,…" */
-  return g_strndup (server_dn + 3, strcspn (server_dn + 3, ","));
+  return fl_dn_first_value (server_dn);
 }
 
 /* One DC's view of the five roles: @owners[i] set where it could be read. */
@@ -1341,6 +1347,17 @@ check_fsmo (Run                *run,
   char *owners[G_N_ELEMENTS (fsmo_roles)] = { NULL };
   const char *read_from = NULL;
   guint unknown = 0;
+
+  /* without the user's credentials there is no Kerberos bind: nothing to say about the DCs, as
+   * for the Kerberos checks (skipped, not failed) */
+  if (fl_probe_config_get_user (run->config) == NULL || fl_probe_config_get_password (run->config) == NULL)
+    {
+      g_variant_dict_insert (&run->detail, "error", "s", "config");
+      return run_finish (run, FL_STATUS_SKIPPED,
+                         _("no user credentials: the FSMO roles are read with a Kerberos bind; give the "
+                           "lab a user principal and a password (keyring, FAILOVER_LAB_PASSWORD or "
+                           "--password-file)"));
+    }
 
   /* read from the DC the locator uses; a DC that cannot say (still starting, a partition not
    * yet in place) hands over to the next one */
