@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "fl-json-util.h"
 #include "fl-lab.h"
 
 /* A lab: the domain, its controllers, the client, the hypervisor and references to
@@ -889,37 +890,6 @@ load_probe (FlLab       *self,
                    FL_LAB_DEADLINE_MAX_MS, &self->deadline_ms, error);
 }
 
-/* json-glib parses recursively: refuse absurd nesting before it can exhaust the stack. */
-static guint
-max_nesting (const char *data,
-             gsize       length)
-{
-  guint depth = 0, max = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        max = MAX (max, ++depth);
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-
-  return max;
-}
-
 /**
  * fl_lab_new_from_data:
  * @data: the JSON text of a lab file
@@ -973,7 +943,7 @@ fl_lab_new_from_data (const char  *data,
         return NULL;
       }
   }
-  if (max_nesting (data, len) > MAX_NESTING)
+  if (fl_json_max_nesting (data, len) > MAX_NESTING)
     {
       g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_SYNTAX,
                    _("not a lab file: JSON nested deeper than %d levels"), MAX_NESTING);

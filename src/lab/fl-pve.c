@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fl-hypervisor.h"
+#include "fl-json-util.h"
 #include "fl-pve.h"
 
 G_DEFINE_QUARK (fl-pve-error-quark, fl_pve_error)
@@ -356,6 +357,19 @@ fl_pve_parse_response (guint        status,
   JsonObject *object = NULL;
   gboolean parsed = FALSE;
 
+  if (length > FL_PVE_MAX_BODY)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                   _("The server's answer is larger than %d MiB: is this a Proxmox VE API?"), FL_PVE_MAX_BODY >> 20);
+      return NULL;
+    }
+  if (body != NULL && length > 0 && fl_json_max_nesting (body, length) > FL_PVE_MAX_NESTING)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL,
+                   _("The server's answer nests JSON deeper than %d levels: is this a Proxmox VE API?"),
+                   FL_PVE_MAX_NESTING);
+      return NULL;
+    }
   if (body != NULL && length > 0 && g_utf8_validate_len (body, length, NULL))
     parsed = json_parser_load_from_data (parser, body, (gssize)length, &json_error) &&
              json_parser_get_root (parser) != NULL;   /* white space parses, to nothing */
@@ -486,8 +500,7 @@ fl_pve_json_get_int (JsonObject *object,
       *value = json_node_get_int (node);
       return TRUE;
     case G_TYPE_DOUBLE:
-      *value = (gint64)json_node_get_double (node);
-      return TRUE;
+      return fl_json_double_to_int (json_node_get_double (node), value);
     case G_TYPE_BOOLEAN:
       *value = json_node_get_boolean (node);
       return TRUE;
@@ -692,6 +705,12 @@ fl_pve_parse_cli (int          exit_status,
 
   if (out == NULL || out_len == 0)
     return json_node_new (JSON_NODE_NULL);
+  if (out_len > FL_PVE_MAX_BODY)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The command printed more than %d MiB"),
+                   FL_PVE_MAX_BODY >> 20);
+      return NULL;
+    }
   if (!g_utf8_validate_len (out, out_len, NULL))
     {
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The command printed something that is not text"));
@@ -707,6 +726,8 @@ fl_pve_parse_cli (int          exit_status,
 
       if (*l == '\0')
         continue;
+      if (fl_json_max_nesting (l, strlen (l)) > FL_PVE_MAX_NESTING)
+        break;
       if (json_parser_load_from_data (parser, l, -1, NULL) && json_parser_get_root (parser) != NULL)
         return json_node_copy (json_parser_get_root (parser));
       /* a bare UPID (qm, or pvesh with the text format) */

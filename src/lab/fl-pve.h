@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/* what a Proxmox VE answer may be at most: the body (or a command's output), and how deep its
+ * JSON nests (the API's deepest answers nest 4 or 5 levels) */
+#define FL_PVE_MAX_BODY    (16 << 20)
+#define FL_PVE_MAX_NESTING 64
+
 #define FL_PVE_ERROR (fl_pve_error_quark ())
 
 typedef enum
