@@ -10,7 +10,12 @@
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fl-cli-common.h"
 #include "fl-lab-probe.h"
@@ -179,24 +184,77 @@ fl_cli_load_lab (FlCliOptions  *o,
   return g_steal_pointer (&lab);
 }
 
+/**
+ * fl_cli_read_secret_file:
+ * @path: a file holding a secret on its first line
+ *
+ * Reads a secret the way ssh reads a private key: the file must be a regular file owned by
+ * the user (or root) that no group and no other user can read or write, and it is small.
+ *
+ * Returns: (transfer full): its first line (without the line end), or %NULL with @error
+ */
+char *
+fl_cli_read_secret_file (const char  *path,
+                         GError     **error)
+{
+  g_autofree char *buf = NULL;
+  struct stat st;
+  gssize n;
+  int fd;
+  char *nl;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), _("%s: %s"), path, g_strerror (errsv));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s: not a regular file"), path);
+      return NULL;
+    }
+  if ((st.st_mode & 077) != 0 || (st.st_uid != getuid () && st.st_uid != 0))
+    {
+      close (fd);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s: other users can read or change it (mode %04o, owner %u): a secret file must be "
+                     "yours alone; run “chmod 600 %s”"),
+                   path, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, path);
+      return NULL;
+    }
+  buf = g_malloc0 (4097);
+  n = read (fd, buf, 4096);
+  close (fd);
+  if (n < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("%s: %s"), path, g_strerror (errno));
+      return NULL;
+    }
+  nl = strpbrk (buf, "\r\n");
+  if (nl != NULL)
+    *nl = '\0';
+  else if (n == 4096)
+    {
+      explicit_bzero (buf, 4096);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: longer than a secret (4 KiB)"), path);
+      return NULL;
+    }
+  return g_steal_pointer (&buf);
+}
+
 /* The password: $FAILOVER_LAB_PASSWORD or --password-file, never argv. */
 static char *
 read_password (FlCliOptions  *o,
                GError       **error)
 {
   const char *env = g_getenv ("FAILOVER_LAB_PASSWORD");
-  g_autofree char *contents = NULL;
-  char *nl;
 
   if (o->password_file != NULL)
-    {
-      if (!g_file_get_contents (o->password_file, &contents, NULL, error))
-        return NULL;
-      nl = strpbrk (contents, "\r\n");
-      if (nl != NULL)
-        *nl = '\0';
-      return g_steal_pointer (&contents);
-    }
+    return fl_cli_read_secret_file (o->password_file, error);
   if (env != NULL && *env != '\0')
     return g_strdup (env);
   return NULL;

@@ -47,6 +47,8 @@ int            fl_cli_fail_with        (int            code,
                                         const char    *format,
                                         ...) G_GNUC_PRINTF (2, 3);
 char          *fl_cli_format_ms        (gint64         us);
+char          *fl_cli_read_secret_file (const char    *path,
+                                        GError       **error);
 
 int fl_cli_check  (int argc, char **argv);
 int fl_cli_watch  (int argc, char **argv);

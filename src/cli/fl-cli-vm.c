@@ -70,9 +70,8 @@ read_secret (const char  *file,
 
   if (file == NULL)
     return g_strdup (g_getenv ("FAILOVER_LAB_PVE_SECRET"));
-  if (!g_file_get_contents (file, &secret, NULL, error))
-    return NULL;
-  return g_strstrip (secret);
+  secret = fl_cli_read_secret_file (file, error);
+  return secret != NULL ? g_strstrip (secret) : NULL;
 }
 
 static char *
@@ -109,6 +108,17 @@ others_answer (FlProbeConfig *config,
   return any;
 }
 
+/* prints the object @b holds as one line of JSON: every string escaped by json-glib, never by
+ * hand (server text can hold quotes, backslashes and control characters) */
+static void
+print_json (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = json_to_string (root, FALSE);
+
+  printf ("%s\n", text);
+}
+
 static void
 print_state (const char *name,
              FlVmState  *st,
@@ -119,8 +129,6 @@ print_state (const char *name,
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "vm");
@@ -144,9 +152,7 @@ print_state (const char *name,
       json_builder_set_member_name (b, "link_down");
       json_builder_add_boolean_value (b, st->link_down);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-      text = json_to_string (root, FALSE);
-      printf ("%s\n", text);
+      print_json (b);
       return;
     }
   printf (_("%s (VM %u on %s): %s"), name, st->vmid, st->node ? st->node : "?", st->qmpstatus);
@@ -157,6 +163,39 @@ print_state (const char *name,
   printf ("  %-12s %s\n", _("network"), st->link_down ? _("cable pulled (link_down=1)") : _("plugged"));
   printf ("  %-12s %s\n", _("HA"), st->ha_managed ? st->ha_state : _("not managed"));
   printf ("  %-12s %s\n", _("guest agent"), st->agent ? _("enabled") : _("not configured"));
+}
+
+/* an action's outcome as JSON; @r is the Proxmox task's (none for the cable) */
+static void
+print_action (const char         *vm,
+              guint               vmid,
+              const char         *action,
+              const FlTaskResult *r,
+              gint64              t0)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "vm");
+  json_builder_add_string_value (b, vm);
+  if (vmid != 0)
+    {
+      json_builder_set_member_name (b, "vmid");
+      json_builder_add_int_value (b, vmid);
+    }
+  json_builder_set_member_name (b, "action");
+  json_builder_add_string_value (b, action);
+  if (r != NULL)
+    {
+      json_builder_set_member_name (b, "upid");
+      json_builder_add_string_value (b, r->upid);
+      json_builder_set_member_name (b, "exitstatus");
+      json_builder_add_string_value (b, r->exitstatus);
+    }
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, (g_get_monotonic_time () - t0) / 1e6);
+  json_builder_end_object (b);
+  print_json (b);
 }
 
 /* tells a running watch that a fault starts now: the detector measures from it */
@@ -373,8 +412,9 @@ vm_main (FlCliOptions  *op,
         g_clear_object (&w.result);
         if (snaps == NULL)
           return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s", canonical, error->message);
-        if (op->json)
-          printf ("[");
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+
+        json_builder_begin_array (b);
         for (guint i = 0; i < snaps->len; i++)
           {
             FlVmSnapshot *s = snaps->pdata[i];
@@ -383,19 +423,23 @@ vm_main (FlCliOptions  *op,
 
             if (op->json)
               {
-                g_autoptr(JsonNode) n = json_node_new (JSON_NODE_VALUE);
-                g_autofree char *q = NULL;
-
-                json_node_set_string (n, s->name);
-                q = json_to_string (n, FALSE);
-                printf ("%s{\"name\":%s,\"snaptime\":%" G_GINT64_FORMAT ",\"vmstate\":%s}", i ? "," : "", q,
-                        s->snaptime, s->vmstate ? "true" : "false");
+                json_builder_begin_object (b);
+                json_builder_set_member_name (b, "name");
+                json_builder_add_string_value (b, s->name);
+                json_builder_set_member_name (b, "snaptime");
+                json_builder_add_int_value (b, s->snaptime);
+                json_builder_set_member_name (b, "vmstate");
+                json_builder_add_boolean_value (b, s->vmstate);
+                json_builder_set_member_name (b, "description");
+                json_builder_add_string_value (b, s->description);
+                json_builder_end_object (b);
               }
             else
               printf ("%-24s %-19s %s\n", s->name, when, s->description ? s->description : "");
           }
+        json_builder_end_array (b);
         if (op->json)
-          printf ("]\n");
+          print_json (b);
         else if (snaps->len == 0)
           printf (_("%s has no snapshots\n"), canonical);
         return FL_EXIT_OK;
@@ -417,8 +461,7 @@ vm_main (FlCliOptions  *op,
           }
         g_clear_object (&w.result);
         if (op->json)
-          printf ("{\"vm\":\"%s\",\"action\":\"%s\",\"seconds\":%.3f}\n", canonical, verbs[verb],
-                  (g_get_monotonic_time () - t0) / 1e6);
+          print_action (canonical, 0, verbs[verb], NULL, t0);
         else
           printf (verb == VERB_UNPLUG ? _("%s: cable pulled (net0 link_down=1) in %.1f s\n")
                                       : _("%s: cable plugged in (net0) in %.1f s\n"),
@@ -462,8 +505,7 @@ vm_main (FlCliOptions  *op,
             return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s: %s", canonical, verbs[verb], error->message);
           }
         if (op->json)
-          printf ("{\"vm\":\"%s\",\"vmid\":%u,\"action\":\"%s\",\"upid\":\"%s\",\"exitstatus\":\"%s\",\"seconds\":%.3f}\n",
-                  canonical, vmid, verbs[verb], r->upid, r->exitstatus, (g_get_monotonic_time () - t0) / 1e6);
+          print_action (canonical, vmid, verbs[verb], r, t0);
         else
           printf (_("%s: %s — task %s in %.1f s (%s)\n"), canonical, verbs[verb], r->exitstatus,
                   (g_get_monotonic_time () - t0) / 1e6, r->upid);

@@ -417,4 +417,16 @@ t.ok(p.returncode == 1 and "too short" in p.stderr, "decode netlogon: a malforme
 p = ctl("check", "--lab", "/nonexistent.json")
 t.ok(p.returncode == 2 and "/nonexistent.json" in p.stderr, "check: a missing lab file exits 2")
 
+# a secret file others can read is refused, as ssh refuses such a key
+loose = os.path.join(tmp, "loose.password")
+with open(password_file) as f, open(loose, "w") as g:
+    g.write(f.read())
+os.chmod(loose, 0o644)
+p = ctl("check", "--lab", lab_file, "--password-file", loose)
+t.ok(p.returncode == 2 and "chmod 600" in p.stderr, "check: a group/world-readable --password-file is refused",
+     labtap.evidence(p))
+os.chmod(loose, 0o600)
+p = ctl("check", "--json", "--lab", lab_file, "--password-file", loose)
+t.ok(p.returncode == 0, "check: the same file, mode 0600, is read", labtap.evidence(p))
+
 sys.exit(t.done())
