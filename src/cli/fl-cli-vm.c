@@ -406,14 +406,13 @@ vm_main (FlCliOptions  *op,
       {
         Wait w = { NULL };
         g_autoptr(GPtrArray) snaps = NULL;
+        g_autoptr(JsonBuilder) b = json_builder_new ();
 
         fl_hypervisor_list_snapshots_async (hv, vmid, NULL, done, &w);
         snaps = fl_hypervisor_list_snapshots_finish (hv, wait (&w), &error);
         g_clear_object (&w.result);
         if (snaps == NULL)
           return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s", canonical, error->message);
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-
         json_builder_begin_array (b);
         for (guint i = 0; i < snaps->len; i++)
           {
