@@ -411,22 +411,98 @@ ensure_connected (FlPveSsh  *self,
       disconnect (self);
       return FALSE;
     }
-  libssh2_keepalive_config (self->session, 1, 15);
+  /* no libssh2 keepalive: with one configured, its blocking calls return a false
+   * LIBSSH2_ERROR_TIMEOUT when a keepalive falls due while they wait; a connection the node
+   * dropped is found when its next channel will not open, and made again */
   return TRUE;
 }
 
-/* one command, its stdout, stderr and exit status (the lock held) */
+/* Reads the command's stdout and stderr together (a large stderr cannot stall stdout), without
+ * blocking: libssh2's blocking reads return a false LIBSSH2_ERROR_TIMEOUT whenever a keepalive
+ * falls due while they wait (its poll() waits only until then), so this loop keeps its own
+ * deadline and polls the socket itself. */
+static gboolean
+read_output (FlPveSsh         *self,
+             LIBSSH2_CHANNEL  *channel,
+             guint             timeout_s,
+             GString          *out,
+             GString          *err,
+             GError          **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_s * G_USEC_PER_SEC;
+  int fd = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
+  gboolean out_done = FALSE, err_done = FALSE;
+  char buffer[4096];
+
+  while (!out_done || !err_done)
+    {
+      gboolean progress = FALSE;
+      ssize_t n;
+
+      for (guint stream = 0; stream < 2; stream++)
+        {
+          gboolean *done = stream == 0 ? &out_done : &err_done;
+
+          if (*done)
+            continue;
+          n = libssh2_channel_read_ex (channel, stream == 0 ? 0 : SSH_EXTENDED_DATA_STDERR, buffer, sizeof buffer);
+          if (n > 0)
+            {
+              g_string_append_len (stream == 0 ? out : err, buffer, n);
+              progress = TRUE;
+            }
+          else if (n == 0)
+            *done = TRUE;
+          else if (n != LIBSSH2_ERROR_EAGAIN)
+            {
+              g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: the SSH connection broke"), self->host);
+              return FALSE;
+            }
+        }
+      if (out->len + err->len > FL_PVE_MAX_BODY)
+        {
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: the command printed more than %d MiB"),
+                       self->host, FL_PVE_MAX_BODY >> 20);
+          return FALSE;
+        }
+      if (progress || (out_done && err_done))
+        continue;
+      {
+        gint64 left = deadline - g_get_monotonic_time ();
+        int dir = libssh2_session_block_directions (self->session);
+        GPollFD pfd = { fd, 0, 0 };
+
+        if (left <= 0)
+          {
+            g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
+                         self->host, timeout_s);
+            return FALSE;
+          }
+        if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
+          pfd.events |= G_IO_IN;
+        if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
+          pfd.events |= G_IO_OUT;
+        if (pfd.events == 0)
+          pfd.events = G_IO_IN;
+        g_poll (&pfd, 1, (int)MIN (left / 1000 + 1, 1000));
+      }
+    }
+  return TRUE;
+}
+
+/* one command, its stdout, stderr and exit status (the lock held); @timeout_s 0 is the
+ * connection's command timeout */
 static gboolean
 run (FlPveSsh    *self,
      const char  *command,
+     guint        timeout_s,
      GString     *out,
      GString     *err,
      int         *exit_status,
      GError     **error)
 {
   LIBSSH2_CHANNEL *channel;
-  char buffer[4096];
-  ssize_t n;
+  gboolean ok;
 
   for (guint attempt = 0; ; attempt++)
     {
@@ -448,23 +524,17 @@ run (FlPveSsh    *self,
       g_autofree char *why = session_error (self->session);
 
       libssh2_channel_free (channel);
+      disconnect (self);
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot run a command: %s"), self->host, why);
       return FALSE;
     }
-  while ((n = libssh2_channel_read (channel, buffer, sizeof buffer)) > 0)
-    g_string_append_len (out, buffer, n);
-  if (n == 0)
-    while ((n = libssh2_channel_read_stderr (channel, buffer, sizeof buffer)) > 0)
-      g_string_append_len (err, buffer, n);
-  if (n < 0)
+  libssh2_session_set_blocking (self->session, 0);
+  ok = read_output (self, channel, timeout_s > 0 ? timeout_s : self->command_timeout_s, out, err, error);
+  libssh2_session_set_blocking (self->session, 1);
+  if (!ok)
     {
-      gboolean timeout = n == LIBSSH2_ERROR_TIMEOUT;
-
       libssh2_channel_free (channel);
       disconnect (self);
-      g_set_error (error, FL_PVE_ERROR, timeout ? FL_PVE_ERROR_TIMEOUT : FL_PVE_ERROR_PROTOCOL,
-                   timeout ? _("%s: the command did not finish within %u s") : _("%s: the SSH connection broke"),
-                   self->host, self->command_timeout_s);
       return FALSE;
     }
   libssh2_channel_close (channel);
@@ -474,13 +544,15 @@ run (FlPveSsh    *self,
   return TRUE;
 }
 
-/* `pvesh VERB PATH --output-format json ARGS…` → its data, or the error */
+/* `pvesh VERB PATH --output-format json ARGS…` → its data, or the error; @timeout_s 0 is the
+ * connection's command timeout (a task that pvesh runs in the foreground needs its own) */
 static JsonNode *
-pvesh (FlPveSsh            *self,
-       const char          *verb,
-       const char          *path,
-       const char * const  *args,
-       GError             **error)
+pvesh_timed (FlPveSsh            *self,
+             const char          *verb,
+             const char          *path,
+             const char * const  *args,
+             guint                timeout_s,
+             GError             **error)
 {
   g_autoptr(GString) cmd = g_string_new ("pvesh ");
   g_autoptr(GString) out = g_string_new (NULL);
@@ -503,11 +575,21 @@ pvesh (FlPveSsh            *self,
   g_string_append (cmd, " --output-format json");
 
   g_mutex_lock (&self->lock);
-  ok = run (self, cmd->str, out, err, &status, error);
+  ok = run (self, cmd->str, timeout_s, out, err, &status, error);
   g_mutex_unlock (&self->lock);
   if (!ok)
     return NULL;
   return fl_pve_parse_cli (status, out->str, out->len, err->str, error);
+}
+
+static JsonNode *
+pvesh (FlPveSsh            *self,
+       const char          *verb,
+       const char          *path,
+       const char * const  *args,
+       GError             **error)
+{
+  return pvesh_timed (self, verb, path, args, 0, error);
 }
 
 /* `qm ARGS…`: the fallback where pvesh is missing. Its exit status is the task's (0 for OK and
@@ -515,6 +597,7 @@ pvesh (FlPveSsh            *self,
 static gboolean
 qm (FlPveSsh            *self,
     const char * const  *args,
+    guint                timeout_s,
     char               **out_text,
     gboolean            *warnings,
     GError             **error)
@@ -532,7 +615,7 @@ qm (FlPveSsh            *self,
       g_string_append_printf (cmd, " %s", q);
     }
   g_mutex_lock (&self->lock);
-  ok = run (self, cmd->str, out, err, &status, error);
+  ok = run (self, cmd->str, timeout_s, out, err, &status, error);
   g_mutex_unlock (&self->lock);
   if (!ok)
     return FALSE;
@@ -716,7 +799,7 @@ state_thread (GTask        *task,
       g_autofree char *qmp = NULL;
 
       g_clear_error (&error);
-      if (!qm (self, (const char *[]) { "status", vmid, NULL }, &out, NULL, &error))
+      if (!qm (self, (const char *[]) { "status", vmid, NULL }, 0, &out, NULL, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
@@ -758,7 +841,11 @@ power_thread (GTask        *task,
   g_autoptr(JsonNode) upid = NULL;
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   FlTaskResult *r = NULL;
+  guint task_s;
 
+  /* pvesh and qm run the task in the foreground: the command lasts as long as the task (a
+   * shutdown waits up to its timeout, Proxmox's default 180 s) */
+  task_s = (op->timeout_s > 0 ? op->timeout_s : 180) + self->command_timeout_s;
   vm_acquire (self, op->vmid);
   node = node_of (self, op->vmid, &error);
   if (node == NULL)
@@ -781,7 +868,7 @@ power_thread (GTask        *task,
   g_ptr_array_add (args, NULL);
   /* pvesh runs the task in the foreground; its exit status says nothing of the task's: the
    * task's own status does */
-  upid = pvesh (self, "create", path, (const char * const *)args->pdata, &error);
+  upid = pvesh_timed (self, "create", path, (const char * const *)args->pdata, task_s, &error);
   if (upid == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NOT_IMPLEMENTED))
     {
       /* no pvesh: qm, whose exit status is the task's */
@@ -799,7 +886,7 @@ power_thread (GTask        *task,
           g_ptr_array_add (qargs, g_strdup (args->pdata[i + 1]));
         }
       g_ptr_array_add (qargs, NULL);
-      if (qm (self, (const char * const *)qargs->pdata, NULL, &warnings, &error))
+      if (qm (self, (const char * const *)qargs->pdata, task_s, NULL, &warnings, &error))
         {
           r = g_new0 (FlTaskResult, 1);
           r->upid = g_strdup ("");

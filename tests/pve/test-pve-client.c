@@ -345,14 +345,14 @@ test_link_and_snapshots (Fixture       *f,
   FlVmSnapshot *s;
 
   fl_hypervisor_set_link_async (FL_HYPERVISOR (f->client), 101, TRUE, NULL, got, &r1);
-  g_assert_true (fl_hypervisor_set_link_finish (FL_HYPERVISOR (f->client), wait_result (&r1), &error));
+  { gboolean ok_ = fl_hypervisor_set_link_finish (FL_HYPERVISOR (f->client), wait_result (&r1), &error); g_assert_no_error (error); g_assert_true (ok_); }
   g_assert_no_error (error);
   /* the MAC and model kept: no new adapter for Windows */
   g_assert_cmpstr (pve_emulator_get_net0 (f->emu, 101), ==, "virtio=BC:24:11:2E:C5:4A,bridge=vmbr0,firewall=1,link_down=1");
   st = get_state (f, 101, &error);
   g_assert_true (st->link_down);
   fl_hypervisor_set_link_async (FL_HYPERVISOR (f->client), 101, FALSE, NULL, got, &r2);
-  g_assert_true (fl_hypervisor_set_link_finish (FL_HYPERVISOR (f->client), wait_result (&r2), &error));
+  { gboolean ok_ = fl_hypervisor_set_link_finish (FL_HYPERVISOR (f->client), wait_result (&r2), &error); g_assert_no_error (error); g_assert_true (ok_); }
   g_assert_cmpstr (pve_emulator_get_net0 (f->emu, 101), ==, "virtio=BC:24:11:2E:C5:4A,bridge=vmbr0,firewall=1");
 
   fl_hypervisor_list_snapshots_async (FL_HYPERVISOR (f->client), 101, NULL, got, &r3);
@@ -389,7 +389,7 @@ test_agent (Fixture       *f,
   g_autoptr(FlTaskResult) stop = NULL;
 
   fl_hypervisor_agent_ping_async (FL_HYPERVISOR (f->client), 101, NULL, got, &r1);
-  g_assert_true (fl_hypervisor_agent_ping_finish (FL_HYPERVISOR (f->client), wait_result (&r1), &error));
+  { gboolean ok_ = fl_hypervisor_agent_ping_finish (FL_HYPERVISOR (f->client), wait_result (&r1), &error); g_assert_no_error (error); g_assert_true (ok_); }
   g_assert_no_error (error);
 
   fl_hypervisor_agent_exec_async (FL_HYPERVISOR (f->client), 101, (const char *[]) { "cmd.exe", "/c", "hostname", NULL },

@@ -234,10 +234,10 @@ test_actions (void)
 
   /* the cable, with the MAC kept */
   fl_hypervisor_set_link_async (FL_HYPERVISOR (c), 101, TRUE, NULL, got, &r1);
-  g_assert_true (fl_hypervisor_set_link_finish (FL_HYPERVISOR (c), wait_result (&r1), &error));
+  { gboolean ok_ = fl_hypervisor_set_link_finish (FL_HYPERVISOR (c), wait_result (&r1), &error); g_assert_no_error (error); g_assert_true (ok_); }
   g_assert_cmpstr (pve_emulator_get_net0 (emu, 101), ==, "virtio=BC:24:11:2E:C5:4A,bridge=vmbr0,link_down=1");
   fl_hypervisor_set_link_async (FL_HYPERVISOR (c), 101, FALSE, NULL, got, &r2);
-  g_assert_true (fl_hypervisor_set_link_finish (FL_HYPERVISOR (c), wait_result (&r2), &error));
+  { gboolean ok_ = fl_hypervisor_set_link_finish (FL_HYPERVISOR (c), wait_result (&r2), &error); g_assert_no_error (error); g_assert_true (ok_); }
 
   fl_hypervisor_list_snapshots_async (FL_HYPERVISOR (c), 101, NULL, got, &r3);
   snaps = fl_hypervisor_list_snapshots_finish (FL_HYPERVISOR (c), wait_result (&r3), &error);
