@@ -16,10 +16,12 @@
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
+#include "fl-lab-control.h"
 #include "fl-probe-scheduler.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
@@ -432,46 +434,89 @@ reply_and_close (GSocketConnection *connection,
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 }
 
+/* one connection of the control socket, read without blocking the watch's main loop: a client
+ * that says nothing is dropped after 2 s, and probing never waits for it */
+typedef struct
+{
+  Session           *s;
+  GSocketConnection *connection;
+  GCancellable      *cancellable;
+  GSource           *timeout;
+} Incoming;
+
+static void
+incoming_free (Incoming *in)
+{
+  if (in->timeout != NULL)
+    {
+      g_source_destroy (in->timeout);
+      g_source_unref (in->timeout);
+    }
+  g_clear_object (&in->cancellable);
+  g_clear_object (&in->connection);
+  g_free (in);
+}
+
+static gboolean
+on_incoming_timeout (gpointer data)
+{
+  Incoming *in = data;
+
+  g_cancellable_cancel (in->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_incoming_read (GObject      *stream,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Incoming *in = data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (stream), result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dc = NULL, *note = NULL, *reply = NULL;
+  const FlProbeDc *known = NULL;
+  FlEvent *event;
+  gsize n = 0;
+  const char *data_ = bytes ? g_bytes_get_data (bytes, &n) : NULL;
+
+  if (data_ == NULL || n == 0)
+    {
+      incoming_free (in);   /* silent, closed or too slow */
+      return;
+    }
+  if (!fl_fault_request_parse (data_, n, &dc, &note, &error))
+    reply = g_strdup_printf ("error %s\n", error->message);
+  else if (dc != NULL && (known = fl_probe_config_lookup_dc (in->s->config, dc)) == NULL)
+    reply = g_strdup ("error unknown DC\n");
+  else
+    {
+      event = fl_timeline_mark_fault (in->s->timeline, FL_EVENT_FAULT, known ? known->name : NULL, note);
+      reply = g_strdup_printf ("ok %" G_GINT64_FORMAT "\n", fl_event_get_mono_us (event));
+    }
+  /* a short reply into the socket's buffer: it does not block */
+  reply_and_close (in->connection, reply);
+  incoming_free (in);
+}
+
 static gboolean
 on_control_incoming (GSocketService    *service,
                      GSocketConnection *connection,
                      GObject           *source,
                      Session           *s)
 {
-  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-  char buffer[1024];
-  gssize n;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *o;
-  const char *dc, *note;
-  FlEvent *event;
-  g_autofree char *reply = NULL;
+  Incoming *in = g_new0 (Incoming, 1);
 
-  /* one short line from a local process: read it with a small bound */
-  g_socket_set_timeout (g_socket_connection_get_socket (connection), 2);
-  n = g_input_stream_read (in, buffer, sizeof buffer - 1, NULL, NULL);
-  if (n <= 0)
-    return TRUE;
-  buffer[n] = '\0';
-  if (!json_parser_load_from_data (parser, buffer, n, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      reply_and_close (connection, "error not JSON\n");
-      return TRUE;
-    }
-  o = json_node_get_object (json_parser_get_root (parser));
-  dc = json_object_get_string_member_with_default (o, "dc", NULL);
-  note = json_object_get_string_member_with_default (o, "note", NULL);
-  if (dc != NULL && fl_probe_config_lookup_dc (s->config, dc) == NULL)
-    {
-      reply_and_close (connection, "error unknown DC\n");
-      return TRUE;
-    }
-  if (dc != NULL)
-    dc = fl_probe_config_lookup_dc (s->config, dc)->name;
-  event = fl_timeline_mark_fault (s->timeline, FL_EVENT_FAULT, dc, note);
-  reply = g_strdup_printf ("ok %" G_GINT64_FORMAT "\n", fl_event_get_mono_us (event));
-  reply_and_close (connection, reply);
+  in->s = s;
+  in->connection = g_object_ref (connection);
+  in->cancellable = g_cancellable_new ();
+  in->timeout = g_timeout_source_new_seconds (2);
+  g_source_set_callback (in->timeout, on_incoming_timeout, in, NULL);
+  g_source_attach (in->timeout, NULL);
+  /* one short line: what does not fit is not a fault request */
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   FL_FAULT_REQUEST_MAX, G_PRIORITY_DEFAULT, in->cancellable,
+                                   on_incoming_read, in);
   return TRUE;
 }
 
@@ -483,18 +528,34 @@ control_listen (Session     *s,
   g_autoptr(GSocketService) service = g_socket_service_new ();
   g_autoptr(GSocketAddress) address = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *control_dir_path = control_dir ();
+
+  GStatBuf st;
+  mode_t mask;
+  gboolean ok;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", dir, g_strerror (errno));
       return NULL;
     }
+  /* the default folder is ours alone: made 0700, and refused if someone else could get in */
+  if (g_str_equal (dir, control_dir_path) &&
+      (g_lstat (dir, &st) != 0 || !S_ISDIR (st.st_mode) || st.st_uid != getuid () || (st.st_mode & 077) != 0))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("%s: not a private folder of yours (it must be mode 0700)"), dir);
+      return NULL;
+    }
   g_unlink (path);
   address = g_unix_socket_address_new (path);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, error))
+  /* the socket is born 0600: no moment when another user could connect */
+  mask = umask (077);
+  ok = g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, error);
+  umask (mask);
+  if (!ok)
     return NULL;
-  g_chmod (path, 0600);
   g_signal_connect (service, "incoming", G_CALLBACK (on_control_incoming), s);
   g_socket_service_start (service);
   return g_steal_pointer (&service);

@@ -40,7 +40,10 @@ fl_json_max_nesting (const char *data,
       if (c == '"')
         in_string = TRUE;
       else if (c == '{' || c == '[')
-        max = MAX (max, ++depth);
+        {
+          depth++;   /* not inside MAX(): it evaluates its arguments twice */
+          max = MAX (max, depth);
+        }
       else if ((c == '}' || c == ']') && depth > 0)
         depth--;
     }

@@ -8,8 +8,10 @@
 
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <string.h>
 
 #include "fl-lab.h"
+#include "fl-lab-control.h"
 
 static const char *good_lab =
   "{\n"
@@ -397,6 +399,43 @@ test_lab_helpers (void)
   g_assert_null (fl_lab_normalize_fingerprint ("zz"));
 }
 
+static void
+test_fault_request (void)
+{
+  static const struct { const char *text; gboolean ok; const char *dc, *note, *why; } cases[] = {
+    { "{\"dc\": \"DC1\", \"note\": \"vm stop DC1\"}", TRUE, "DC1", "vm stop DC1", NULL },
+    { "{}", TRUE, NULL, NULL, NULL },
+    { "{\"dc\": null}", TRUE, NULL, NULL, NULL },
+    { "{\"dc\": 1}", FALSE, NULL, NULL, "not a string" },
+    { "{\"dc\": \"DC1\", \"x\": 1}", FALSE, NULL, NULL, "unknown key" },
+    { "{\"dc\": {\"a\": 1}}", FALSE, NULL, NULL, "not a JSON object" },
+    { "[[[[[[", FALSE, NULL, NULL, "not a JSON object" },
+    { "\xff{}", FALSE, NULL, NULL, "not UTF-8" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dc = NULL, *note = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok = fl_fault_request_parse (cases[i].text, strlen (cases[i].text), &dc, &note, &error);
+
+      g_test_message ("%s", cases[i].text);
+      g_test_message ("%s", error ? error->message : "ok");
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      g_assert_cmpstr (dc, ==, cases[i].dc);
+      g_assert_cmpstr (note, ==, cases[i].note);
+      if (!ok)
+        g_assert_nonnull (strstr (error->message, cases[i].why));
+    }
+  {
+    g_autofree char *big = g_strnfill (FL_FAULT_REQUEST_MAX + 1, ' ');
+    g_autofree char *dc = NULL, *note = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (fl_fault_request_parse (big, strlen (big), &dc, &note, &error));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +450,7 @@ main (int   argc,
   g_test_add_func ("/lab/built-in-code", test_lab_built_in_code);
   g_test_add_func ("/lab/missing-file", test_lab_missing_file);
   g_test_add_func ("/lab/helpers", test_lab_helpers);
+  g_test_add_func ("/lab/fault-request", test_fault_request);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lab/bad/%s", bad_cases[i].what);
