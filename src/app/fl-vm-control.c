@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "fl-dc-tile.h"
+#include "fl-interlock.h"
 #include "fl-lab-hypervisor.h"
+#include "fl-lab-lock.h"
 #include "fl-pve.h"
 #include "fl-pve-client.h"
 #include "fl-pve-ssh.h"
@@ -35,6 +37,8 @@ struct _FlVmControl
   AdwToastOverlay *toasts;     /* weak */
   FlTimeline      *timeline;
   GPtrArray       *tiles;      /* FlDcTile, referenced */
+  GHashTable      *states;     /* vmid → FlVmState: the last state read */
+  GHashTable      *in_flight;  /* DC name → destructive actions under way (GUINT) */
   GCancellable    *cancellable;
   guint            poll_source;
   guint            polls_out;
@@ -54,6 +58,8 @@ fl_vm_control_dispose (GObject *object)
   g_clear_object (&self->lab);
   g_clear_object (&self->timeline);
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
+  g_clear_pointer (&self->states, g_hash_table_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_weak_pointer (&self->window);
   g_clear_weak_pointer (&self->toasts);
   G_OBJECT_CLASS (fl_vm_control_parent_class)->dispose (object);
@@ -69,6 +75,8 @@ static void
 fl_vm_control_init (FlVmControl *self)
 {
   self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
+  self->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)fl_vm_state_free);
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->guard_min = 15;
 }
@@ -273,11 +281,13 @@ state_done (GObject      *object,
         }
       for (guint i = 0; i < self->tiles->len; i++)
         fl_dc_tile_set_vm_state (self->tiles->pdata[i], NULL, FALSE, 0);
+      g_hash_table_remove_all (self->states);
     }
   else if ((tile = tile_for_vmid (self, st->vmid)) != NULL)
     {
       self->warned = FALSE;
       fl_dc_tile_set_vm_state (tile, st->status, st->link_down, st->uptime_s);
+      g_hash_table_replace (self->states, GUINT_TO_POINTER (st->vmid), g_steal_pointer (&st));
     }
   if (self->polls_out == 0)
     schedule_poll (self, POLL_MS);
@@ -323,11 +333,26 @@ typedef struct
   char        *snapshot;
   GtkDropDown *snapshots;   /* the rollback dialog's choice */
   gint64       started;
+  FlLabAction  kind;
+  guint        confirmed;   /* the interlocks the user confirmed (FlInterlock flags) */
+  FlLabLock   *lock;        /* the lab's lock, held from the last look to the action's end */
+  gboolean     counted;     /* counted in in_flight */
 } Action;
 
 static void
 action_free (Action *a)
 {
+  if (a->counted)
+    {
+      const char *dc = fl_dc_tile_get_name (a->tile);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (a->self->in_flight, dc));
+
+      if (n > 1)
+        g_hash_table_replace (a->self->in_flight, g_strdup (dc), GUINT_TO_POINTER (n - 1));
+      else
+        g_hash_table_remove (a->self->in_flight, dc);
+    }
+  g_clear_pointer (&a->lock, fl_lab_lock_release);
   g_object_unref (a->self);
   g_object_unref (a->tile);
   g_free (a->action);
@@ -336,6 +361,44 @@ action_free (Action *a)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Action, action_free)
+
+/* the interlocks' verdict for @a, from what the window knows now: each tile's last LDAP ping
+ * (its status, not its label), the VMs' last states, the actions under way */
+static FlVerdict *
+decide (Action *a)
+{
+  FlVmControl *self = a->self;
+  g_autoptr(GArray) vms = g_array_new (FALSE, TRUE, sizeof (FlInterlockVm));
+
+  for (guint i = 0; i < self->tiles->len; i++)
+    {
+      FlDcTile *t = self->tiles->pdata[i];
+      FlLabController *c = fl_lab_lookup_controller (self->lab, fl_dc_tile_get_name (t));
+      FlInterlockVm vm = { 0 };
+
+      vm.name = fl_dc_tile_get_name (t);
+      vm.host = c ? fl_lab_controller_get_host (c) : NULL;
+      vm.is_dc = TRUE;
+      vm.answering = fl_dc_tile_get_answering (t);
+      vm.action_in_flight = g_hash_table_contains (self->in_flight, vm.name);
+      vm.vm = g_hash_table_lookup (self->states, GUINT_TO_POINTER (fl_dc_tile_get_vmid (t)));
+      g_array_append_val (vms, vm);
+    }
+  return fl_interlock_decide ((const FlInterlockVm *)(gpointer)vms->data, vms->len, fl_dc_tile_get_name (a->tile),
+                              a->kind, self->guard_min);
+}
+
+static void
+refuse (Action          *a,
+        const FlVerdict *verdict)
+{
+  g_autofree char *why = fl_verdict_describe (verdict);
+  g_autofree char *heading = g_strdup_printf (_("%s Cannot Be Touched"), fl_dc_tile_get_name (a->tile));
+  GtkWidget *dialog = adw_message_dialog_new (a->self->window, heading, why);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static const char *
 busy_text (const char *action)
@@ -429,9 +492,73 @@ link_done (GObject      *object,
   finish_action (a, NULL, error);
 }
 
-/* the action itself: marked first (the fault the detector measures from), then done */
+static void go (Action *a);
+
+static void
+lock_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  FlLabLock *lock = fl_lab_lock_acquire (data, 600, &error);
+
+  if (lock == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, lock, (GDestroyNotify)fl_lab_lock_release);
+}
+
+static void
+locked (GObject      *object,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  Action *a = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlVerdict) verdict = NULL;
+
+  a->lock = g_task_propagate_pointer (G_TASK (result), &error);
+  if (a->lock == NULL)
+    {
+      toast (a->self, error->message, 0);
+      action_free (a);
+      return;
+    }
+  /* another process (or window) may have acted while we waited: look again, under the lock */
+  verdict = decide (a);
+  if (verdict->kind == FL_VERDICT_REFUSED || (verdict->reasons & ~a->confirmed) != 0)
+    {
+      g_autofree char *why = fl_verdict_describe (verdict);
+      g_autofree char *text = g_strdup_printf (_("%s: not done, the lab changed: %s"),
+                                               fl_dc_tile_get_name (a->tile), why);
+
+      toast (a->self, text, 0);
+      action_free (a);
+      return;
+    }
+  go (a);
+}
+
+/* a destructive action is decided again and done under the lab's lock (a worker thread waits
+ * for it); start and plug need none */
 static void
 run_action (Action *a)
+{
+  if (fl_lab_action_takes_down (a->kind))
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, locked, a);
+
+      g_task_set_task_data (task, g_object_ref (a->self->lab), g_object_unref);
+      g_task_run_in_thread (task, lock_thread);
+      return;
+    }
+  go (a);
+}
+
+/* the action itself: marked first (the fault the detector measures from), then done */
+static void
+go (Action *a)
 {
   FlVmControl *self = a->self;
   const char *dc = fl_dc_tile_get_name (a->tile);
@@ -441,6 +568,12 @@ run_action (Action *a)
   gboolean fault = !g_str_equal (a->action, "start") && !g_str_equal (a->action, "plug");
 
   fl_timeline_mark_fault (self->timeline, fault ? FL_EVENT_FAULT : FL_EVENT_ACTION, dc, note);
+  if (fault)
+    {
+      g_hash_table_replace (self->in_flight, g_strdup (dc),
+                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->in_flight, dc)) + 1));
+      a->counted = TRUE;
+    }
   fl_dc_tile_set_vm_busy (a->tile, busy_text (a->action));
   fl_dc_tile_set_vm_error (a->tile, NULL);
   a->started = g_get_monotonic_time ();
@@ -481,80 +614,64 @@ confirm_response (AdwMessageDialog *dialog,
   action_free (a);
 }
 
-/* The interlocks, folded into one confirmation: the last answering DC, a DC that came back
- * minutes ago (its replication may not have caught up), a rollback's trust damage. */
+/* One confirmation per destructive action: what it does, then every reason the interlocks give
+ * (decided in the lab layer, as failoverctl decides them); a refusal has no way through. */
 static void
 confirm_action (Action    *a,
                 GPtrArray *snapshots)
 {
   FlVmControl *self = a->self;
   const char *dc = fl_dc_tile_get_name (a->tile);
-  gboolean takes_down = g_str_equal (a->action, "shutdown") || g_str_equal (a->action, "stop") ||
-                        g_str_equal (a->action, "reboot") || g_str_equal (a->action, "unplug") ||
-                        g_str_equal (a->action, "rollback");
-  gboolean outage = FALSE;
+  g_autoptr(FlVerdict) verdict = decide (a);
+  g_autofree char *why = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *heading = NULL;
   const char *label;
   GtkWidget *dialog;
 
-  if (g_str_equal (a->action, "start") || g_str_equal (a->action, "plug"))
+  if (verdict->kind == FL_VERDICT_REFUSED)
+    {
+      refuse (a, verdict);
+      action_free (a);
+      return;
+    }
+  if (!fl_lab_action_takes_down (a->kind))
     {
       run_action (a);
       return;
     }
 
-  if (g_str_equal (a->action, "shutdown"))
-    heading = g_strdup_printf (_("Shut Down %s?"), dc), label = _("Shut _Down"),
-    g_string_append (body, _("The guest is asked to shut down (ACPI or guest agent), as the power button does."));
-  else if (g_str_equal (a->action, "stop"))
-    heading = g_strdup_printf (_("Power Off %s?"), dc), label = _("_Power Off"),
-    g_string_append (body, _("The VM stops at once, like pulling the power cord: nothing is saved."));
-  else if (g_str_equal (a->action, "reboot"))
-    heading = g_strdup_printf (_("Reboot %s?"), dc), label = _("_Reboot"),
-    g_string_append (body, _("The guest shuts down and starts again."));
-  else if (g_str_equal (a->action, "unplug"))
-    heading = g_strdup_printf (_("Unplug %s's Network?"), dc), label = _("_Unplug"),
-    g_string_append (body, _("The VM keeps running without its network cable: clients see no answer at all."));
-  else
-    heading = g_strdup_printf (_("Revert %s to a Snapshot?"), dc), label = _("_Revert"),
-    g_string_append (body, _("The VM is powered off and rolled back. Its machine-account and trust passwords go "
-                             "back too: expect “The trust relationship between this workstation and the primary "
-                             "domain failed” until they are reset, and for a DC, USN rollback protection stops "
-                             "its replication."));
-
-  if (takes_down)
+  switch (a->kind)
     {
-      gboolean other_answers = FALSE;
-
-      for (guint i = 0; i < self->tiles->len; i++)
-        {
-          FlDcTile *t = self->tiles->pdata[i];
-          const char *state = fl_dc_tile_get_state (t);
-
-          if (t != a->tile && (g_strcmp0 (state, _("Answering")) == 0 || g_strcmp0 (state, _("Degraded")) == 0))
-            other_answers = TRUE;
-        }
-      if (!other_answers)
-        {
-          outage = TRUE;
-          g_string_append_printf (body, "\n\n%s", _("⚠ No other DC answers: this is a total outage. Every client "
-                                                  "loses its logon server."));
-        }
-      for (guint i = 0; i < self->tiles->len; i++)
-        {
-          FlDcTile *t = self->tiles->pdata[i];
-          gint64 up = fl_dc_tile_get_vm_uptime (t);
-
-          if (t == a->tile || self->guard_min == 0 || g_strcmp0 (fl_dc_tile_get_vm_status (t), "running") != 0 ||
-              up <= 0 || up >= (gint64)self->guard_min * 60)
-            continue;
-          g_string_append (body, "\n\n");
-          g_string_append_printf (body, _("⚠ %s came back %d min ago: give it %u minutes to replicate before "
-                                          "breaking another DC, or its changes may be lost."),
-                                  fl_dc_tile_get_name (t), (int)(up / 60), self->guard_min);
-        }
+    case FL_LAB_ACTION_SHUTDOWN:
+      heading = g_strdup_printf (_("Shut Down %s?"), dc), label = _("Shut _Down");
+      g_string_append (body, _("The guest is asked to shut down (ACPI or guest agent), as the power button does."));
+      break;
+    case FL_LAB_ACTION_STOP:
+      heading = g_strdup_printf (_("Power Off %s?"), dc), label = _("_Power Off");
+      g_string_append (body, _("The VM stops at once, like pulling the power cord: nothing is saved."));
+      break;
+    case FL_LAB_ACTION_REBOOT:
+      heading = g_strdup_printf (_("Reboot %s?"), dc), label = _("_Reboot");
+      g_string_append (body, _("The guest shuts down and starts again."));
+      break;
+    case FL_LAB_ACTION_UNPLUG:
+      heading = g_strdup_printf (_("Unplug %s's Network?"), dc), label = _("_Unplug");
+      g_string_append (body, _("The VM keeps running without its network cable: clients see no answer at all."));
+      break;
+    case FL_LAB_ACTION_ROLLBACK:
+    case FL_LAB_ACTION_START:
+    case FL_LAB_ACTION_PLUG:
+    case FL_N_LAB_ACTIONS:
+    default:
+      heading = g_strdup_printf (_("Revert %s to a Snapshot?"), dc), label = _("_Revert");
+      g_string_append (body, _("The VM is powered off and rolled back to the snapshot."));
+      break;
     }
+  why = fl_verdict_describe (verdict);
+  if (*why != '\0')
+    g_string_append_printf (body, "\n\n⚠ %s", why);
+  a->confirmed = verdict->reasons;
 
   dialog = adw_message_dialog_new (self->window, heading, body->str);
   if (snapshots != NULL)
@@ -567,7 +684,8 @@ confirm_action (Action    *a,
       adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (a->snapshots));
     }
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "do", outage ? _("Cause a _Total Outage") : label, NULL);
+                                    "do", (verdict->reasons & FL_INTERLOCK_TOTAL_OUTAGE) ? _("Cause a _Total Outage")
+                                                                                          : label, NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "do", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
@@ -612,6 +730,12 @@ on_vm_action (FlDcTile    *tile,
   a->self = g_object_ref (self);
   a->tile = g_object_ref (tile);
   a->action = g_strdup (action);
+  if (!fl_lab_action_from_string (action, &a->kind))
+    {
+      g_critical ("unknown VM action “%s”", action);
+      action_free (a);
+      return;
+    }
   if (g_str_equal (action, "rollback"))
     fl_hypervisor_list_snapshots_async (self->hypervisor, fl_dc_tile_get_vmid (tile), NULL, snapshots_done, a);
   else

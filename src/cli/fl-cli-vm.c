@@ -16,7 +16,9 @@
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
+#include "fl-interlock.h"
 #include "fl-lab-hypervisor.h"
+#include "fl-lab-lock.h"
 #include "fl-lab-probe.h"
 #include "fl-pve.h"
 #include "fl-pve-client.h"
@@ -39,6 +41,12 @@ typedef enum
 
 static const char * const verbs[] = {
   "status", "start", "shutdown", "stop", "reboot", "unplug", "plug", "snapshots", "rollback",
+};
+
+/* the lab action each verb is (status and snapshots change nothing) */
+static const FlLabAction verb_action[] = {
+  FL_N_LAB_ACTIONS, FL_LAB_ACTION_START, FL_LAB_ACTION_SHUTDOWN, FL_LAB_ACTION_STOP, FL_LAB_ACTION_REBOOT,
+  FL_LAB_ACTION_UNPLUG, FL_LAB_ACTION_PLUG, FL_N_LAB_ACTIONS, FL_LAB_ACTION_ROLLBACK,
 };
 
 typedef struct
@@ -84,28 +92,58 @@ format_uptime (gint64 s)
   return g_strdup_printf (_("%d h %02d min"), (int)(s / 3600), (int)(s % 3600 / 60));
 }
 
-/* does any other DC of the lab answer an LDAP ping now? */
-static gboolean
-others_answer (FlProbeConfig *config,
-               const char    *dc,
-               GString       *silent)
+/* What the lab looks like now, for the interlocks: every VM's state through the hypervisor and,
+ * for the DCs other than @target, whether they answer an LDAP ping. What cannot be read stays
+ * unknown, and the verdict fails closed on it. */
+static FlVerdict *
+decide_now (FlLab        *lab,
+            FlHypervisor *hv,
+            const char   *target,
+            FlLabAction   action,
+            guint         guard_min)
 {
-  gboolean any = FALSE;
+  g_autoptr(FlProbeConfig) config = fl_lab_create_probe_config (lab, NULL, NULL);
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_state_free);
+  g_autoptr(GArray) vms = g_array_new (FALSE, TRUE, sizeof (FlInterlockVm));
+  guint n = fl_lab_get_n_controllers (lab) + (fl_lab_has_client (lab) ? 1 : 0);
 
-  for (guint i = 0; i < fl_probe_config_get_n_dcs (config); i++)
+  for (guint i = 0; i < n; i++)
     {
-      const FlProbeDc *other = fl_probe_config_get_dc (config, i);
-      g_autoptr(FlSample) s = NULL;
+      gboolean is_dc = i < fl_lab_get_n_controllers (lab);
+      FlLabController *c = is_dc ? fl_lab_get_controller (lab, i) : NULL;
+      FlInterlockVm vm = { 0 };
+      const char *node = NULL;
+      guint vmid = 0;
+      gboolean has_vm;
 
-      if (g_ascii_strcasecmp (other->name, dc) == 0)
-        continue;
-      s = fl_check_run (FL_CHECK_LDAP_PING, config, other, g_get_monotonic_time () + 1500 * 1000, NULL);
-      if (fl_sample_get_status (s) == FL_STATUS_OK || fl_sample_get_status (s) == FL_STATUS_DEGRADED)
-        any = TRUE;
-      else
-        g_string_append_printf (silent, "%s%s", silent->len ? ", " : "", other->name);
+      vm.name = is_dc ? fl_lab_controller_get_name (c) : fl_lab_get_client_name (lab);
+      vm.host = is_dc ? fl_lab_controller_get_host (c) : NULL;
+      vm.is_dc = is_dc;
+      has_vm = is_dc ? fl_lab_controller_get_vm (c, &node, &vmid) : fl_lab_get_client_vm (lab, &node, &vmid);
+      if (has_vm)
+        {
+          Wait w = { NULL };
+
+          fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
+          vm.vm = fl_hypervisor_get_state_finish (hv, wait (&w), NULL);
+          g_clear_object (&w.result);
+          if (vm.vm != NULL)
+            g_ptr_array_add (states, (gpointer)vm.vm);
+        }
+      if (is_dc && config != NULL && g_ascii_strcasecmp (vm.name, target) != 0)
+        {
+          const FlProbeDc *dc = fl_probe_config_lookup_dc (config, vm.name);
+          g_autoptr(FlSample) s = dc ? fl_check_run (FL_CHECK_LDAP_PING, config, dc,
+                                                     g_get_monotonic_time () + 1500 * 1000, NULL)
+                                     : NULL;
+
+          if (s != NULL)
+            vm.answering = fl_sample_get_status (s) == FL_STATUS_OK || fl_sample_get_status (s) == FL_STATUS_DEGRADED
+                           ? FL_ANSWERING_YES : FL_ANSWERING_NO;
+        }
+      g_array_append_val (vms, vm);
     }
-  return any;
+  return fl_interlock_decide ((const FlInterlockVm *)(gpointer)vms->data, vms->len, target, action, guard_min);
 }
 
 /* prints the object @b holds as one line of JSON: every string escaped by json-glib, never by
@@ -244,6 +282,7 @@ vm_main (FlCliOptions  *op,
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLab) lab = NULL;
   g_auto(FlHypervisorOwned) hv = NULL;
+  g_autoptr(FlLabLock) lock = NULL;
   g_autofree char *secret = NULL;
   const GOptionEntry entries[] = {
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Pass the interlocks (total outage, a DC that just came back, rollback)"), NULL },
@@ -332,57 +371,36 @@ vm_main (FlCliOptions  *op,
       return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
   }
 
-  /* interlocks */
-  if (!yes && is_dc && (verb == VERB_STOP || verb == VERB_SHUTDOWN || verb == VERB_UNPLUG || verb == VERB_REBOOT))
+  /* the interlocks, decided as the window decides them, under the lab's lock: a second
+   * process (or window) decides only once this action has done its work */
+  if (verb != VERB_STATUS && verb != VERB_SNAPSHOTS)
     {
-      g_autoptr(FlProbeConfig) config = fl_lab_create_probe_config (lab, NULL, &error);
-      g_autoptr(GString) silent = g_string_new (NULL);
+      FlLabAction action = verb_action[verb];
+      g_autoptr(FlVerdict) verdict = NULL;
+      g_autofree char *why = NULL;
 
-      if (config == NULL)
-        return fl_cli_fail ("%s", error->message);
-      if (!others_answer (config, canonical, silent))
+      if (fl_lab_action_takes_down (action))
         {
-          g_printerr (_("failoverctl: refused: no other DC answers (%s). %s %s is a total outage of the domain: "
-                        "clients will have no logon server. Run again with --yes to do it anyway.\n"),
-                      silent->len ? silent->str : _("there is none"), verbs[verb], canonical);
+          lock = fl_lab_lock_acquire (lab, 600, &error);
+          if (lock == NULL)
+            return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
+        }
+      verdict = decide_now (lab, hv, canonical, action, guard_min > 0 ? (guint)guard_min : 0);
+      why = fl_verdict_describe (verdict);
+      if (verdict->kind == FL_VERDICT_REFUSED)
+        {
+          g_printerr (_("failoverctl: refused: %s\n"), why);
           return FL_EXIT_INTERLOCK;
         }
-    }
-  if (!yes && is_dc && verb != VERB_STATUS && verb != VERB_SNAPSHOTS && verb != VERB_PLUG &&
-      verb != VERB_START && guard_min > 0)
-    {
-      /* another DC that came back a moment ago may not have replicated yet */
-      for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)
+      if (verdict->kind == FL_VERDICT_CONFIRM && !yes)
         {
-          FlLabController *c = fl_lab_get_controller (lab, i);
-          const char *node = NULL;
-          guint other = 0;
-          Wait w = { NULL };
-          g_autoptr(FlVmState) st = NULL;
-
-          if (g_str_equal (fl_lab_controller_get_name (c), canonical) || !fl_lab_controller_get_vm (c, &node, &other))
-            continue;
-          fl_hypervisor_get_state_async (hv, other, NULL, done, &w);
-          st = fl_hypervisor_get_state_finish (hv, wait (&w), NULL);
-          g_clear_object (&w.result);
-          if (st != NULL && g_strcmp0 (st->status, "running") == 0 && st->uptime_s < guard_min * 60)
-            {
-              g_autofree char *up = format_uptime (st->uptime_s);
-
-              g_printerr (_("failoverctl: refused: %s came back %s ago; give it %d minutes to replicate before "
-                            "breaking %s (--restart-guard), or run again with --yes.\n"),
-                          fl_lab_controller_get_name (c), up, guard_min, canonical);
-              return FL_EXIT_INTERLOCK;
-            }
+          g_printerr (_("failoverctl: refused: %s %s\n"), verbs[verb], canonical);
+          g_printerr ("%s\n", why);
+          if (verdict->reasons & FL_INTERLOCK_RESTART_GUARD)
+            g_printerr (_("(--restart-guard sets the minutes; 0 turns the guard off.)\n"));
+          g_printerr (_("Run again with --yes to do it anyway.\n"));
+          return FL_EXIT_INTERLOCK;
         }
-    }
-  if (!yes && verb == VERB_ROLLBACK)
-    {
-      g_printerr (_("failoverctl: refused: rolling %s back to “%s” also rolls back its machine-account and "
-                    "trust passwords: expect “trust relationship failed” until they are reset (for a DC: USN "
-                    "rollback protection, replication stops). Run again with --yes to do it anyway.\n"),
-                  canonical, snapshot);
-      return FL_EXIT_INTERLOCK;
     }
 
   t0 = g_get_monotonic_time ();
