@@ -15,29 +15,32 @@
 #include <string.h>
 
 #include "fl-interlock.h"
+#include "fl-lab-enums.h"
 
-static const char * const action_names[FL_N_LAB_ACTIONS] = {
-  "start", "shutdown", "stop", "reboot", "unplug", "plug", "rollback",
-};
-
+/* the one vocabulary of lab actions: the enum's nicks (glib-mkenums), which are the CLI's verbs
+ * and the JSON strings */
 const char *
 fl_lab_action_to_string (FlLabAction action)
 {
+  g_autoptr(GEnumClass) klass = g_type_class_ref (FL_TYPE_LAB_ACTION);
+  GEnumValue *v;
+
   g_return_val_if_fail (action < FL_N_LAB_ACTIONS, NULL);
-  return action_names[action];
+  v = g_enum_get_value (klass, (int)action);
+  return v ? v->value_nick : NULL;   /* static strings of the type, valid after the unref */
 }
 
 gboolean
 fl_lab_action_from_string (const char  *text,
                            FlLabAction *action)
 {
-  for (guint i = 0; text != NULL && i < FL_N_LAB_ACTIONS; i++)
-    if (g_str_equal (text, action_names[i]))
-      {
-        *action = (FlLabAction)i;
-        return TRUE;
-      }
-  return FALSE;
+  g_autoptr(GEnumClass) klass = g_type_class_ref (FL_TYPE_LAB_ACTION);
+  GEnumValue *v = text ? g_enum_get_value_by_nick (klass, text) : NULL;
+
+  if (v == NULL || v->value >= FL_N_LAB_ACTIONS)
+    return FALSE;
+  *action = (FlLabAction)v->value;
+  return TRUE;
 }
 
 /* does it take the VM (and, for a DC, its services) away? */

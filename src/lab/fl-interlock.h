@@ -15,14 +15,14 @@ G_BEGIN_DECLS
 /* what a front end can do to a VM of the lab; the nicks are the CLI's verbs */
 typedef enum
 {
-  FL_LAB_ACTION_START,
-  FL_LAB_ACTION_SHUTDOWN,
-  FL_LAB_ACTION_STOP,
-  FL_LAB_ACTION_REBOOT,
-  FL_LAB_ACTION_UNPLUG,
-  FL_LAB_ACTION_PLUG,
-  FL_LAB_ACTION_ROLLBACK,
-  FL_N_LAB_ACTIONS
+  FL_LAB_ACTION_START,     /*< nick=start >*/
+  FL_LAB_ACTION_SHUTDOWN,  /*< nick=shutdown >*/
+  FL_LAB_ACTION_STOP,      /*< nick=stop >*/
+  FL_LAB_ACTION_REBOOT,    /*< nick=reboot >*/
+  FL_LAB_ACTION_UNPLUG,    /*< nick=unplug >*/
+  FL_LAB_ACTION_PLUG,      /*< nick=plug >*/
+  FL_LAB_ACTION_ROLLBACK,  /*< nick=rollback >*/
+  FL_N_LAB_ACTIONS         /*< nick=none >*/
 } FlLabAction;
 
 const char *fl_lab_action_to_string   (FlLabAction  action);
@@ -33,9 +33,9 @@ gboolean    fl_lab_action_takes_down  (FlLabAction  action);
 /* what the probes last said of a DC */
 typedef enum
 {
-  FL_ANSWERING_UNKNOWN,   /* no answer yet, or nothing known */
-  FL_ANSWERING_YES,       /* its LDAP ping answered (ok or degraded) */
-  FL_ANSWERING_NO,
+  FL_ANSWERING_UNKNOWN,   /*< nick=unknown >*/ /* no answer yet, or nothing known */
+  FL_ANSWERING_YES,       /*< nick=yes >*/ /* its LDAP ping answered (ok or degraded) */
+  FL_ANSWERING_NO,        /*< nick=no >*/
 } FlAnswering;
 
 /* one VM of the lab as the front end knows it now */
@@ -51,19 +51,19 @@ typedef struct
 
 typedef enum
 {
-  FL_VERDICT_ALLOWED,
-  FL_VERDICT_CONFIRM,    /* only once the user has confirmed every reason (CLI: --yes) */
-  FL_VERDICT_REFUSED,    /* never, whatever the user says */
+  FL_VERDICT_ALLOWED,    /*< nick=allowed >*/
+  FL_VERDICT_CONFIRM,    /*< nick=confirm >*/ /* only once the user has confirmed every reason (CLI: --yes) */
+  FL_VERDICT_REFUSED,    /*< nick=refused >*/ /* never, whatever the user says */
 } FlVerdictKind;
 
 typedef enum
 {
-  FL_INTERLOCK_TOTAL_OUTAGE   = 1 << 0,   /* no other DC answers: the domain goes dark */
-  FL_INTERLOCK_RESTART_GUARD  = 1 << 1,   /* another DC came back minutes ago */
-  FL_INTERLOCK_ROLLBACK_TRUST = 1 << 2,   /* a rollback breaks the machine trust */
-  FL_INTERLOCK_STATE_UNKNOWN  = 1 << 3,   /* the VM's or a DC's state is not known: fail closed */
-  FL_INTERLOCK_NOT_IN_LAB     = 1 << 4,   /* refused: not a VM of this lab */
-  FL_INTERLOCK_NAME_MISMATCH  = 1 << 5,   /* refused: the vmid is another VM (a neighbour's) */
+  FL_INTERLOCK_TOTAL_OUTAGE   = 1 << 0,   /*< nick=total-outage >*/   /* no other DC answers: the domain goes dark */
+  FL_INTERLOCK_RESTART_GUARD  = 1 << 1,   /*< nick=restart-guard >*/   /* another DC came back minutes ago */
+  FL_INTERLOCK_ROLLBACK_TRUST = 1 << 2,   /*< nick=rollback-trust >*/   /* a rollback breaks the machine trust */
+  FL_INTERLOCK_STATE_UNKNOWN  = 1 << 3,   /*< nick=state-unknown >*/   /* the VM's or a DC's state is not known: fail closed */
+  FL_INTERLOCK_NOT_IN_LAB     = 1 << 4,   /*< nick=not-in-lab >*/   /* refused: not a VM of this lab */
+  FL_INTERLOCK_NAME_MISMATCH  = 1 << 5,   /*< nick=name-mismatch >*/   /* refused: the vmid is another VM (a neighbour's) */
 } FlInterlock;
 
 typedef struct
