@@ -19,7 +19,7 @@
 #include "fl-dc-tile.h"
 #include "fl-interlock.h"
 #include "fl-lab-hypervisor.h"
-#include "fl-lab-lock.h"
+#include "fl-lab-session.h"
 #include "fl-pve.h"
 #include "fl-pve-client.h"
 #include "fl-pve-ssh.h"
@@ -32,13 +32,12 @@ struct _FlVmControl
   GObject          parent_instance;
 
   FlLab           *lab;
+  FlLabSession    *session;    /* the interlocks, the actions, the VM states' model */
   FlHypervisor    *hypervisor;
   GtkWindow       *window;     /* weak */
   AdwToastOverlay *toasts;     /* weak */
   FlTimeline      *timeline;
   GPtrArray       *tiles;      /* FlDcTile, referenced */
-  GHashTable      *states;     /* vmid → FlVmState: the last state read */
-  GHashTable      *in_flight;  /* DC name → destructive actions under way (GUINT) */
   GCancellable    *cancellable;
   guint            poll_source;
   guint            polls_out;
@@ -56,10 +55,9 @@ fl_vm_control_dispose (GObject *object)
   fl_vm_control_stop (self);
   g_clear_object (&self->hypervisor);
   g_clear_object (&self->lab);
+  g_clear_object (&self->session);
   g_clear_object (&self->timeline);
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
-  g_clear_pointer (&self->states, g_hash_table_unref);
-  g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_weak_pointer (&self->window);
   g_clear_weak_pointer (&self->toasts);
   G_OBJECT_CLASS (fl_vm_control_parent_class)->dispose (object);
@@ -75,22 +73,23 @@ static void
 fl_vm_control_init (FlVmControl *self)
 {
   self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
-  self->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)fl_vm_state_free);
-  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
   self->guard_min = 15;
 }
 
 FlVmControl *
-fl_vm_control_new (FlLab           *lab,
+fl_vm_control_new (FlLabSession    *session,
                    GtkWindow       *window,
-                   AdwToastOverlay *toasts,
-                   FlTimeline      *timeline)
+                   AdwToastOverlay *toasts)
 {
   FlVmControl *self = g_object_new (FL_TYPE_VM_CONTROL, NULL);
 
-  self->lab = g_object_ref (lab);
-  self->timeline = g_object_ref (timeline);
+  self->session = g_object_ref (session);
+  self->lab = g_object_ref (fl_lab_session_get_lab (session));
+  self->timeline = g_object_ref (fl_lab_session_get_timeline (session));
+  /* the window reads the VM states (it asks for a second factor or trust when needed) and
+   * gives them to the session */
+  fl_lab_session_set_vm_polling (session, FALSE);
   g_set_weak_pointer (&self->window, window);
   g_set_weak_pointer (&self->toasts, toasts);
   return self;
@@ -280,14 +279,16 @@ state_done (GObject      *object,
             offer_trust (self, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)));
         }
       for (guint i = 0; i < self->tiles->len; i++)
-        fl_dc_tile_set_vm_state (self->tiles->pdata[i], NULL, FALSE, 0);
-      g_hash_table_remove_all (self->states);
+        {
+          fl_dc_tile_set_vm_state (self->tiles->pdata[i], NULL, FALSE, 0);
+          fl_lab_session_set_vm_state (self->session, fl_dc_tile_get_name (self->tiles->pdata[i]), NULL);
+        }
     }
   else if ((tile = tile_for_vmid (self, st->vmid)) != NULL)
     {
       self->warned = FALSE;
       fl_dc_tile_set_vm_state (tile, st->status, st->link_down, st->uptime_s);
-      g_hash_table_replace (self->states, GUINT_TO_POINTER (st->vmid), g_steal_pointer (&st));
+      fl_lab_session_set_vm_state (self->session, fl_dc_tile_get_name (tile), st);
     }
   if (self->polls_out == 0)
     schedule_poll (self, POLL_MS);
@@ -335,24 +336,11 @@ typedef struct
   gint64       started;
   FlLabAction  kind;
   guint        confirmed;   /* the interlocks the user confirmed (FlInterlock flags) */
-  FlLabLock   *lock;        /* the lab's lock, held from the last look to the action's end */
-  gboolean     counted;     /* counted in in_flight */
 } Action;
 
 static void
 action_free (Action *a)
 {
-  if (a->counted)
-    {
-      const char *dc = fl_dc_tile_get_name (a->tile);
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (a->self->in_flight, dc));
-
-      if (n > 1)
-        g_hash_table_replace (a->self->in_flight, g_strdup (dc), GUINT_TO_POINTER (n - 1));
-      else
-        g_hash_table_remove (a->self->in_flight, dc);
-    }
-  g_clear_pointer (&a->lock, fl_lab_lock_release);
   g_object_unref (a->self);
   g_object_unref (a->tile);
   g_free (a->action);
@@ -362,30 +350,12 @@ action_free (Action *a)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Action, action_free)
 
-/* the interlocks' verdict for @a, from what the window knows now: each tile's last LDAP ping
- * (its status, not its label), the VMs' last states, the actions under way */
+/* the interlocks' verdict for @a, as the session decides it from its model (each DC's last LDAP
+ * ping, the VMs' last states, the actions under way), as failoverctl's is decided */
 static FlVerdict *
 decide (Action *a)
 {
-  FlVmControl *self = a->self;
-  g_autoptr(GArray) vms = g_array_new (FALSE, TRUE, sizeof (FlInterlockVm));
-
-  for (guint i = 0; i < self->tiles->len; i++)
-    {
-      FlDcTile *t = self->tiles->pdata[i];
-      FlLabController *c = fl_lab_lookup_controller (self->lab, fl_dc_tile_get_name (t));
-      FlInterlockVm vm = { 0 };
-
-      vm.name = fl_dc_tile_get_name (t);
-      vm.host = c ? fl_lab_controller_get_host (c) : NULL;
-      vm.is_dc = TRUE;
-      vm.answering = fl_dc_tile_get_answering (t);
-      vm.action_in_flight = g_hash_table_contains (self->in_flight, vm.name);
-      vm.vm = g_hash_table_lookup (self->states, GUINT_TO_POINTER (fl_dc_tile_get_vmid (t)));
-      g_array_append_val (vms, vm);
-    }
-  return fl_interlock_decide ((const FlInterlockVm *)(gpointer)vms->data, vms->len, fl_dc_tile_get_name (a->tile),
-                              a->kind, self->guard_min);
+  return fl_lab_session_check_action (a->self->session, fl_dc_tile_get_name (a->tile), a->kind);
 }
 
 static void
@@ -451,11 +421,12 @@ finish_action (Action       *a,
   fl_dc_tile_set_vm_busy (a->tile, NULL);
   if (error != NULL)
     {
-      g_autofree char *full = g_strdup_printf (_("%s: %s failed: %s"), dc, a->action, error->message);
+      g_autofree char *full = g_error_matches (error, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK)
+                              ? g_strdup_printf (_("%s: not done, the lab changed: %s"), dc, error->message)
+                              : g_strdup_printf (_("%s: %s failed: %s"), dc, a->action, error->message);
 
       fl_dc_tile_set_vm_error (a->tile, full);
       toast (a->self, full, 0);
-      fl_timeline_mark_fault (a->self->timeline, FL_EVENT_ACTION, dc, full);
     }
   else
     {
@@ -467,127 +438,27 @@ finish_action (Action       *a,
 }
 
 static void
-power_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      data)
+action_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      data)
 {
   g_autoptr(Action) a = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlTaskResult) r = g_str_equal (a->action, "rollback")
-                              ? fl_hypervisor_rollback_finish (FL_HYPERVISOR (object), result, &error)
-                              : fl_hypervisor_power_finish (FL_HYPERVISOR (object), result, &error);
+  g_autoptr(FlTaskResult) r = fl_lab_session_run_action_finish (FL_LAB_SESSION (object), result, &error);
 
   finish_action (a, r ? r->exitstatus : NULL, error);
 }
 
-static void
-link_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_autoptr(Action) a = data;
-  g_autoptr(GError) error = NULL;
-
-  fl_hypervisor_set_link_finish (FL_HYPERVISOR (object), result, &error);
-  finish_action (a, NULL, error);
-}
-
-static void go (Action *a);
-
-static void
-lock_thread (GTask        *task,
-             gpointer      source,
-             gpointer      data,
-             GCancellable *cancellable)
-{
-  GError *error = NULL;
-  FlLabLock *lock = fl_lab_lock_acquire (data, 600, &error);
-
-  if (lock == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, lock, (GDestroyNotify)fl_lab_lock_release);
-}
-
-static void
-locked (GObject      *object,
-        GAsyncResult *result,
-        gpointer      data)
-{
-  Action *a = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlVerdict) verdict = NULL;
-
-  a->lock = g_task_propagate_pointer (G_TASK (result), &error);
-  if (a->lock == NULL)
-    {
-      toast (a->self, error->message, 0);
-      action_free (a);
-      return;
-    }
-  /* another process (or window) may have acted while we waited: look again, under the lock */
-  verdict = decide (a);
-  if (verdict->kind == FL_VERDICT_REFUSED || (verdict->reasons & ~a->confirmed) != 0)
-    {
-      g_autofree char *why = fl_verdict_describe (verdict);
-      g_autofree char *text = g_strdup_printf (_("%s: not done, the lab changed: %s"),
-                                               fl_dc_tile_get_name (a->tile), why);
-
-      toast (a->self, text, 0);
-      action_free (a);
-      return;
-    }
-  go (a);
-}
-
-/* a destructive action is decided again and done under the lab's lock (a worker thread waits
- * for it); start and plug need none */
+/* the session decides again at the last moment (a take-down under the lab's lock), marks the
+ * action on the timeline (a take-down is the fault the detector measures from) and does it */
 static void
 run_action (Action *a)
 {
-  if (fl_lab_action_takes_down (a->kind))
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, locked, a);
-
-      g_task_set_task_data (task, g_object_ref (a->self->lab), g_object_unref);
-      g_task_run_in_thread (task, lock_thread);
-      return;
-    }
-  go (a);
-}
-
-/* the action itself: marked first (the fault the detector measures from), then done */
-static void
-go (Action *a)
-{
-  FlVmControl *self = a->self;
-  const char *dc = fl_dc_tile_get_name (a->tile);
-  guint vmid = fl_dc_tile_get_vmid (a->tile);
-  g_autofree char *note = a->snapshot ? g_strdup_printf ("VM %s %s (%s)", a->action, dc, a->snapshot)
-                                      : g_strdup_printf ("VM %s %s", a->action, dc);
-  gboolean fault = !g_str_equal (a->action, "start") && !g_str_equal (a->action, "plug");
-
-  fl_timeline_mark_fault (self->timeline, fault ? FL_EVENT_FAULT : FL_EVENT_ACTION, dc, note);
-  if (fault)
-    {
-      g_hash_table_replace (self->in_flight, g_strdup (dc),
-                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->in_flight, dc)) + 1));
-      a->counted = TRUE;
-    }
   fl_dc_tile_set_vm_busy (a->tile, busy_text (a->action));
   fl_dc_tile_set_vm_error (a->tile, NULL);
   a->started = g_get_monotonic_time ();
-  if (g_str_equal (a->action, "unplug") || g_str_equal (a->action, "plug"))
-    fl_hypervisor_set_link_async (self->hypervisor, vmid, g_str_equal (a->action, "unplug"), NULL, link_done, a);
-  else if (g_str_equal (a->action, "rollback"))
-    fl_hypervisor_rollback_async (self->hypervisor, vmid, a->snapshot, NULL, power_done, a);
-  else
-    {
-      FlVmAction action = FL_VM_ACTION_START;
-
-      fl_vm_action_from_string (a->action, &action);
-      fl_hypervisor_power_async (self->hypervisor, vmid, action, 0, FALSE, NULL, power_done, a);
-    }
+  fl_lab_session_run_action_async (a->self->session, fl_dc_tile_get_name (a->tile), a->kind, a->snapshot,
+                                   a->confirmed, NULL, action_done, a);
 }
 
 static void
@@ -779,11 +650,13 @@ fl_vm_control_connect (FlVmControl *self,
   g_return_if_fail (FL_IS_VM_CONTROL (self));
 
   g_clear_object (&self->hypervisor);
+  fl_lab_session_set_hypervisor (self->session, NULL);
   g_clear_handle_id (&self->poll_source, g_source_remove);
   self->warned = FALSE;
   if (self->tiles->len == 0)
     return;
   self->hypervisor = fl_lab_create_hypervisor (self->lab, secret, &error);
+  fl_lab_session_set_hypervisor (self->session, self->hypervisor);
   if (self->hypervisor == NULL)
     {
       toast (self, error->message, 0);
@@ -798,6 +671,7 @@ fl_vm_control_set_guard (FlVmControl *self,
 {
   g_return_if_fail (FL_IS_VM_CONTROL (self));
   self->guard_min = minutes;
+  fl_lab_session_set_restart_guard (self->session, minutes);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "fl-hypervisor.h"
 #include "fl-lab.h"
+#include "fl-lab-session.h"
 #include "fl-timeline.h"
 
 G_BEGIN_DECLS
@@ -19,10 +20,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlVmControl, fl_vm_control, FL, VM_CONTROL, GObject)
 
-FlVmControl  *fl_vm_control_new           (FlLab           *lab,
+FlVmControl  *fl_vm_control_new           (FlLabSession    *session,
                                            GtkWindow       *window,
-                                           AdwToastOverlay *toasts,
-                                           FlTimeline      *timeline);
+                                           AdwToastOverlay *toasts);
 void          fl_vm_control_add_tile      (FlVmControl     *self,
                                            GtkWidget       *tile);
 void          fl_vm_control_connect       (FlVmControl     *self,

@@ -19,6 +19,7 @@
 #include "fl-vm-control.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
+#include "fl-lab-session.h"
 #include "fl-probe-scheduler.h"
 #include "fl-recording.h"
 #include "fl-switchover-detector.h"
@@ -48,6 +49,7 @@ struct _FlWindow
   GSettings            *settings;
   FlLab                *lab;
   FlProbeConfig        *config;
+  FlLabSession         *session;     /* the running lab; the three below are its own */
   FlProbeScheduler     *scheduler;
   FlTimeline           *timeline;
   FlSwitchoverDetector *detector;
@@ -228,6 +230,7 @@ stop_probing (FlWindow *self)
   g_clear_object (&self->scheduler);
   g_clear_object (&self->detector);
   g_clear_object (&self->timeline);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->config, fl_probe_config_unref);
 }
 
@@ -932,18 +935,17 @@ open_lab_with_password (FlWindow    *self,
   stop_probing (self);
   g_set_object (&self->lab, lab);
   self->config = g_steal_pointer (&config);
-  self->timeline = fl_timeline_new (self->config, 0);
-  self->detector = fl_switchover_detector_new (self->timeline);
-  self->scheduler = fl_probe_scheduler_new (self->config);
+  self->session = fl_lab_session_new (lab, self->config, NULL, 0);
+  self->timeline = g_object_ref (fl_lab_session_get_timeline (self->session));
+  self->detector = g_object_ref (fl_lab_session_get_detector (self->session));
+  self->scheduler = g_object_ref (fl_lab_session_get_scheduler (self->session));
   self->logon_since = 0;
   self->fault_mono = 0;
   self->start_mono = g_get_monotonic_time ();
-  g_signal_connect_object (self->scheduler, "sample", G_CALLBACK (fl_timeline_add_sample),
-                           self->timeline, G_CONNECT_SWAPPED);
   g_signal_connect (self->timeline, "sample-added", G_CALLBACK (on_sample_added), self);
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
 
-  self->vm_control = fl_vm_control_new (lab, GTK_WINDOW (self), self->toast_overlay, self->timeline);
+  self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
   fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
   g_hash_table_remove_all (self->tiles_by_name);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))))
@@ -975,8 +977,7 @@ open_lab_with_password (FlWindow    *self,
   /* the lab file's probe settings, then the header and Preferences change them live */
   g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
   g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
-  fl_timeline_mark_fault (self->timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
-  fl_probe_scheduler_start (self->scheduler);
+  fl_lab_session_start (self->session);
   running_changed (self);
   refresh_banner (self);
   return TRUE;

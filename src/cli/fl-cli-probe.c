@@ -22,6 +22,7 @@
 #include "fl-checks.h"
 #include "fl-cli-common.h"
 #include "fl-lab-control.h"
+#include "fl-lab-session.h"
 #include "fl-probe-scheduler.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
@@ -37,7 +38,8 @@ typedef struct
   GMainLoop        *loop;
   GHashTable       *latest;   /* "DC1/ldap" -> FlSample */
   GPtrArray        *round;    /* samples of the round, in arrival order */
-  FlTimeline       *timeline;
+  FlLabSession     *session;   /* watch: the running lab (its timeline and detector) */
+  FlTimeline       *timeline;  /* borrowed from the session */
   FlSwitchoverDetector *detector;
   guint             expected;
   gboolean          json;
@@ -179,17 +181,17 @@ print_table (Session *s)
   fflush (stdout);
 }
 
+/* a sample of the scheduler's (one-shot commands) or of the session's (watch: the session has
+ * already taken it into its timeline and model) */
 static void
-on_sample (FlProbeScheduler *scheduler,
-           FlSample         *sample,
-           Session          *s)
+on_sample (GObject  *source,
+           FlSample *sample,
+           Session  *s)
 {
   g_hash_table_insert (s->latest, key_for (fl_sample_get_kind (sample), fl_sample_get_dc (sample)),
                        fl_sample_ref (sample));
   if (!s->jsonl && !s->table)
     g_ptr_array_add (s->round, fl_sample_ref (sample));   /* one-shot commands only */
-  if (s->timeline != NULL)
-    fl_timeline_add_sample (s->timeline, sample);
   if (s->jsonl)
     {
       g_autoptr(JsonNode) node = fl_sample_to_json (sample);
@@ -219,8 +221,9 @@ session_clear (Session *s)
   g_clear_pointer (&s->latest, g_hash_table_unref);
   g_clear_pointer (&s->round, g_ptr_array_unref);
   g_clear_pointer (&s->loop, g_main_loop_unref);
-  g_clear_object (&s->detector);
-  g_clear_object (&s->timeline);
+  s->detector = NULL;
+  s->timeline = NULL;
+  g_clear_object (&s->session);
 }
 
 static int
@@ -798,13 +801,14 @@ fl_cli_watch (int    argc,
   s.latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)fl_sample_unref);
   s.round = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_sample_unref);
   s.loop = g_main_loop_new (NULL, FALSE);
-  /* the detector needs the present, not 8 hours of history: keep a few samples per series */
-  s.timeline = fl_timeline_new (config, 64);
-  s.detector = fl_switchover_detector_new (s.timeline);
+  /* the running lab; the detector needs the present, not 8 hours of history: a few samples
+   * per series */
+  s.session = fl_lab_session_new (lab, config, NULL, 64);
+  s.timeline = fl_lab_session_get_timeline (s.session);
+  s.detector = fl_lab_session_get_detector (s.session);
   g_signal_connect (s.timeline, "event-added", G_CALLBACK (on_event), &s);
-
-  scheduler = fl_probe_scheduler_new (config);
-  g_signal_connect (scheduler, "sample", G_CALLBACK (on_sample), &s);
+  g_signal_connect (s.session, "sample", G_CALLBACK (on_sample), &s);
+  scheduler = g_object_ref (fl_lab_session_get_scheduler (s.session));
   g_signal_connect (scheduler, "round-started", G_CALLBACK (on_round_started), &s);
   g_unix_signal_add (SIGINT, on_signal_quit, s.loop);
   g_unix_signal_add (SIGTERM, on_signal_quit, s.loop);
@@ -814,11 +818,10 @@ fl_cli_watch (int    argc,
   service = control_listen (&s, control, &error);
   if (service == NULL)
     g_warning ("mark-fault will not reach this watch: %s", error->message);
-  fl_timeline_mark_fault (s.timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
 
-  fl_probe_scheduler_start (scheduler);
+  fl_lab_session_start (s.session);
   g_main_loop_run (s.loop);
-  fl_probe_scheduler_stop (scheduler);
+  fl_lab_session_stop (s.session);
   if (service != NULL)
     {
       g_socket_service_stop (service);

@@ -39,6 +39,7 @@ struct _FlLabSession
   guint                 vm_poll;
   guint                 polls_out;
   guint                 guard_min;
+  gboolean              no_polling;   /* a front end reads the VM states and feeds them */
 };
 
 enum {
@@ -381,6 +382,34 @@ fl_lab_session_set_deadline (FlLabSession *self,
   fl_probe_scheduler_set_deadline (self->scheduler, deadline_ms);
 }
 
+/**
+ * fl_lab_session_set_hypervisor:
+ * @hypervisor: (nullable): the lab's hypervisor once connected (a secret was given), or %NULL
+ *
+ * The VM states known so far are forgotten: they were another connection's.
+ */
+void
+fl_lab_session_set_hypervisor (FlLabSession *self,
+                               FlHypervisor *hypervisor)
+{
+  g_return_if_fail (FL_IS_LAB_SESSION (self));
+
+  if (self->hypervisor == hypervisor)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->polls_out = 0;
+  g_clear_handle_id (&self->vm_poll, g_source_remove);
+  g_set_object (&self->hypervisor, hypervisor);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
+    {
+      g_autoptr(FlDcState) dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
+
+      fl_dc_state_set_vm_state (dc, NULL);
+    }
+}
+
 void
 fl_lab_session_set_restart_guard (FlLabSession *self,
                                   guint         minutes)
@@ -463,7 +492,7 @@ fl_lab_session_poll_vms (FlLabSession *self)
 {
   g_return_if_fail (FL_IS_LAB_SESSION (self));
 
-  if (self->hypervisor == NULL || self->polls_out > 0)
+  if (self->hypervisor == NULL || self->polls_out > 0 || self->no_polling)
     return;
   g_clear_handle_id (&self->vm_poll, g_source_remove);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
@@ -479,6 +508,22 @@ fl_lab_session_poll_vms (FlLabSession *self)
       self->polls_out++;
       fl_hypervisor_get_state_async (self->hypervisor, fl_dc_state_get_vmid (dc), self->cancellable, poll_done, p);
     }
+}
+
+/**
+ * fl_lab_session_set_vm_polling:
+ * @polling: %FALSE when the front end reads the VM states itself and gives them to
+ *   fl_lab_session_set_vm_state() (the window, which also asks for a second factor or trust
+ *   when the hypervisor needs them)
+ */
+void
+fl_lab_session_set_vm_polling (FlLabSession *self,
+                               gboolean      polling)
+{
+  g_return_if_fail (FL_IS_LAB_SESSION (self));
+  self->no_polling = !polling;
+  if (!polling)
+    g_clear_handle_id (&self->vm_poll, g_source_remove);
 }
 
 /* --- the interlocks and the actions ------------------------------------------------------- */

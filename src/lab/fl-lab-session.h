@@ -55,6 +55,8 @@ void                  fl_lab_session_set_interval      (FlLabSession         *se
                                                         guint                 interval_ms);
 void                  fl_lab_session_set_deadline      (FlLabSession         *self,
                                                         guint                 deadline_ms);
+void                  fl_lab_session_set_hypervisor    (FlLabSession         *self,
+                                                        FlHypervisor         *hypervisor);
 void                  fl_lab_session_set_restart_guard (FlLabSession         *self,
                                                         guint                 minutes);
 void                  fl_lab_session_add_sample        (FlLabSession         *self,
@@ -63,6 +65,8 @@ void                  fl_lab_session_set_vm_state      (FlLabSession         *se
                                                         const char           *dc,
                                                         const FlVmState      *state);
 void                  fl_lab_session_poll_vms          (FlLabSession         *self);
+void                  fl_lab_session_set_vm_polling    (FlLabSession         *self,
+                                                        gboolean              polling);
 
 FlVerdict            *fl_lab_session_check_action      (FlLabSession         *self,
                                                         const char           *vm,
