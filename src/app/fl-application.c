@@ -22,8 +22,9 @@ struct _FlApplication
 
 G_DEFINE_FINAL_TYPE (FlApplication, fl_application, ADW_TYPE_APPLICATION)
 
-/* $FL_BENCH_FIRST_FRAME (the start-up benchmark): print the wall-clock time of the first frame
- * painted, and quit when it says "quit" */
+#if FL_DEVELOPMENT
+/* $FL_BENCH_FIRST_FRAME (the start-up benchmark; development builds only): print the wall-clock
+ * time of the first frame painted, and quit when it says "quit" */
 static void
 first_paint (GdkFrameClock *clock,
              GtkWidget     *window)
@@ -39,6 +40,7 @@ window_realized (GtkWidget *window)
 {
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_paint), window);
 }
+#endif
 
 static FlWindow *
 get_window (FlApplication *self)
@@ -48,8 +50,10 @@ get_window (FlApplication *self)
   if (window == NULL)
     {
       window = GTK_WINDOW (fl_window_new (ADW_APPLICATION (self)));
+#if FL_DEVELOPMENT
       if (g_getenv ("FL_BENCH_FIRST_FRAME") != NULL)
         g_signal_connect (window, "realize", G_CALLBACK (window_realized), NULL);
+#endif
     }
   return FL_WINDOW (window);
 }

@@ -634,6 +634,7 @@ preferences_action (GtkWidget  *widget,
   GtkWidget *palette = adw_action_row_new ();
   GtkWidget *colorblind = gtk_switch_new ();
   g_autofree char *current = g_settings_get_string (self->settings, "palette");
+  g_autofree char *hv_key = NULL;
 
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (probing), _("Probing"));
@@ -672,7 +673,7 @@ preferences_action (GtkWidget  *widget,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
   if (self->lab != NULL && fl_lab_get_user_principal (self->lab) != NULL)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (password_group (self)));
-  if (self->lab != NULL && fl_vm_control_keyring_key (self->lab) != NULL)
+  if (self->lab != NULL && (hv_key = fl_vm_control_keyring_key (self->lab)) != NULL)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hypervisor_group (self)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   gtk_window_present (GTK_WINDOW (window));

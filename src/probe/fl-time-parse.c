@@ -30,18 +30,28 @@ put_timestamp (guint8 *p,
     }
 }
 
+/* An NTP timestamp's seconds wrap every 2^32 s (the first era ends in February 2036): of the
+ * eras, the one that puts it nearest our own clock @near_us is the one meant (RFC 5905 §6). */
 static gint64
-get_timestamp (const guint8 *p)
+get_timestamp (const guint8 *p,
+               gint64        near_us)
 {
-  guint64 secs = 0, frac = 0;
+  const gint64 era = G_GINT64_CONSTANT (1) << 32;
+  guint64 secs32 = 0, frac = 0;
+  gint64 near_ntp = near_us / G_USEC_PER_SEC + NTP_UNIX_OFFSET;
+  gint64 secs;
 
   for (int i = 0; i < 4; i++)
     {
-      secs = (secs << 8) | p[i];
+      secs32 = (secs32 << 8) | p[i];
       frac = (frac << 8) | p[4 + i];
     }
-  return ((gint64)secs - NTP_UNIX_OFFSET) * G_USEC_PER_SEC +
-         (gint64)((frac * G_USEC_PER_SEC) >> 32);
+  secs = (near_ntp & ~(era - 1)) | (gint64)secs32;
+  if (secs - near_ntp > era / 2)
+    secs -= era;
+  else if (near_ntp - secs > era / 2)
+    secs += era;
+  return (secs - NTP_UNIX_OFFSET) * G_USEC_PER_SEC + (gint64)((frac * G_USEC_PER_SEC) >> 32);
 }
 
 /**
@@ -108,8 +118,8 @@ fl_sntp_parse_reply (const guint8  *data,
       return FALSE;
     }
 
-  t2 = get_timestamp (data + 32);
-  t3 = get_timestamp (data + 40);
+  t2 = get_timestamp (data + 32, t4_wall_us);
+  t3 = get_timestamp (data + 40, t4_wall_us);
   *offset_us = ((t2 - t1_wall_us) + (t3 - t4_wall_us)) / 2;
   *delay_us = (t4_wall_us - t1_wall_us) - (t3 - t2);
   *stratum = data[1];

@@ -155,7 +155,7 @@ void
 fl_timeline_add_sample (FlTimeline *self,
                         FlSample   *sample)
 {
-  const FlSample *previous;
+  g_autoptr(FlSample) previous = NULL;
   Series *series;
 
   g_return_if_fail (FL_IS_TIMELINE (self));
@@ -169,7 +169,8 @@ fl_timeline_add_sample (FlTimeline *self,
     }
   if (series->ring == NULL)
     series->ring = g_new0 (FlSample *, self->capacity);
-  previous = series->len ? series->ring[(series->head + self->capacity - 1) % self->capacity] : NULL;
+  /* held across the eviction below: with a capacity of 1 it is the sample evicted */
+  previous = series->len ? fl_sample_ref (series->ring[(series->head + self->capacity - 1) % self->capacity]) : NULL;
   if (series->len == self->capacity)
     g_clear_pointer (&series->ring[series->head], fl_sample_unref);
   else

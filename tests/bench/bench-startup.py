@@ -25,7 +25,8 @@ def once(args):
     for line in p.stdout.splitlines():
         if line.startswith("first-frame-wall-us "):
             return int(line.split()[1]) / 1e6 - t0
-    raise SystemExit(f"no first frame reported (exit {p.returncode}): {p.stderr[-400:]}")
+    raise SystemExit(f"no first frame reported (exit {p.returncode}; the hook is in development builds only: "
+                     f"meson setup -Ddevelopment=true): {p.stderr[-400:]}")
 
 
 cases = [("welcome page (no lab)", [])]

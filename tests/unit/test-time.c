@@ -68,6 +68,38 @@ test_sntp_round_trip (void)
   g_assert_false (fl_sntp_parse_reply (reply, sizeof reply, t1, t4, &offset, &delay, &stratum, NULL));
 }
 
+/* across the NTP era rollover (2036-02-07 06:28:16 UTC): a client on one side, the server's
+ * timestamps on the other, still a small offset */
+static void
+test_sntp_era (void)
+{
+  /* 2^32 s after 1900-01-01, in Unix µs; a client 1 s before it, a server 2 s ahead */
+  gint64 rollover = (G_GINT64_CONSTANT (4294967296) - G_GINT64_CONSTANT (2208988800)) * G_USEC_PER_SEC;
+
+  for (int side = 0; side < 2; side++)
+    {
+      g_autoptr(GError) error = NULL;
+      guint8 request[FL_SNTP_PACKET_SIZE];
+      guint8 reply[FL_SNTP_PACKET_SIZE] = { 0 };
+      gint64 t1 = rollover + (side ? 500000 : -1000000);
+      gint64 t4 = t1 + 10000;
+      gint64 offset = 0, delay = 0;
+      guint stratum = 0;
+
+      fl_sntp_build_request (request, t1);
+      reply[0] = 0x24;
+      reply[1] = 2;
+      memcpy (reply + 24, request + 40, 8);
+      put_ts (reply + 32, t1 + 4500 + 2000000);
+      put_ts (reply + 40, t1 + 5500 + 2000000);
+      g_assert_true (fl_sntp_parse_reply (reply, sizeof reply, t1, t4, &offset, &delay, &stratum, &error));
+      g_assert_no_error (error);
+      g_test_message ("side %d: offset %" G_GINT64_FORMAT " µs", side, offset);
+      g_assert_cmpint (ABS (offset - 2000000), <, 5);
+      g_assert_cmpint (ABS (delay - 9000), <, 5);
+    }
+}
+
 static void
 test_generalized_time (void)
 {
@@ -93,5 +125,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/time/sntp", test_sntp_round_trip);
   g_test_add_func ("/time/generalized-time", test_generalized_time);
+  g_test_add_func ("/time/sntp-era", test_sntp_era);
   return g_test_run ();
 }
