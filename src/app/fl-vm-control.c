@@ -156,7 +156,7 @@ trust_response (AdwMessageDialog *dialog,
     return;
   if (FL_IS_PVE_SSH (self->hypervisor))
     {
-      if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (self->hypervisor), &error))
+      if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (self->hypervisor), fingerprint, &error))
         toast (self, error->message, 0);
       self->warned = FALSE;
       schedule_poll (self, 10);

@@ -362,7 +362,7 @@ vm_main (FlCliOptions  *op,
              g_strcmp0 (accept_key, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (hv))) == 0)
       {
         g_clear_error (&error);
-        if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), &error))
+        if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), accept_key, &error))
           return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
         if (!op->json)
           printf (_("Host key %s accepted and remembered\n"), accept_key);

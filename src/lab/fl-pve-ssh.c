@@ -17,7 +17,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <libssh2.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fl-pve.h"
 #include "fl-pve-ssh.h"
@@ -228,52 +232,162 @@ fl_pve_ssh_get_host_key_changed (FlPveSsh *self)
   return self->host_key_changed;
 }
 
+/* The user's known_hosts, read line by line into @nh: comments, blank lines, markers
+ * (@cert-authority, @revoked) and lines libssh2 cannot parse are passed over one at a time (its
+ * readfile stops at the first of them, and every entry after it would be lost). A file that
+ * does not exist is empty; one that cannot be read is an error, never "unknown". */
+static gboolean
+load_known_hosts (FlPveSsh            *self,
+                  LIBSSH2_KNOWNHOSTS  *nh,
+                  GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (self->known_hosts, &text, &len, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot read %s: %s"), self->known_hosts,
+                   local->message);
+      return FALSE;
+    }
+  if (len > 16 << 20)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("%s is larger than 16 MiB"), self->known_hosts);
+      return FALSE;
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0' || *line == '#' || *line == '@')
+        continue;
+      (void)libssh2_knownhost_readline (nh, line, strlen (line), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+    }
+  return TRUE;
+}
+
+/* Appends @line (with its newline) to the user's file in one write, O_APPEND: nothing in the
+ * file is rewritten, reordered or dropped, and a reader never sees half a line. */
+static gboolean
+append_line (const char  *path,
+             const char  *line,
+             GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GString) out = g_string_new (NULL);
+  struct stat st;
+  int fd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, "%s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s: %s"), path, g_strerror (errno));
+      return FALSE;
+    }
+  /* a last line without its newline gets one first */
+  if (fstat (fd, &st) == 0 && st.st_size > 0)
+    {
+      char last = '\n';
+      int rfd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+      if (rfd >= 0)
+        {
+          if (pread (rfd, &last, 1, st.st_size - 1) != 1)
+            last = '\n';
+          close (rfd);
+        }
+      if (last != '\n')
+        g_string_append_c (out, '\n');
+    }
+  g_string_append (out, line);
+  if (out->len == 0 || out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  if (write (fd, out->str, out->len) != (gssize)out->len)
+    {
+      int errsv = errno;
+
+      close (fd);
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (close (fd) != 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s: %s"), path, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * fl_pve_ssh_accept_host_key:
  *
  * Adds the host key the server showed (after a FL_PVE_ERROR_HOST_KEY error: the user compared
- * its fingerprint and accepts it) to known_hosts.
+ * its fingerprint and accepts it) to known_hosts: one line appended, the rest of the user's
+ * file untouched. @fingerprint is the one the user was shown: a key the node shows since (a
+ * later connection's) is not accepted in its place.
  */
 gboolean
-fl_pve_ssh_accept_host_key (FlPveSsh  *self,
-                            GError   **error)
+fl_pve_ssh_accept_host_key (FlPveSsh    *self,
+                            const char  *fingerprint,
+                            GError     **error)
 {
   LIBSSH2_SESSION *session;
   LIBSSH2_KNOWNHOSTS *nh;
+  struct libssh2_knownhost *entry = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *dir = NULL;
+  char line[8192];
+  size_t line_len = 0;
   gsize len = 0;
   const char *key;
   int rc;
 
   g_return_val_if_fail (FL_IS_PVE_SSH (self), FALSE);
 
+  g_mutex_lock (&self->lock);
   if (self->host_key == NULL || self->host_key_changed)
     {
+      g_mutex_unlock (&self->lock);
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("No host key to accept: connect first"));
+      return FALSE;
+    }
+  if (fingerprint == NULL || g_strcmp0 (fingerprint, self->host_fingerprint) != 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
+                   _("%s now shows the host key %s, not %s: nothing accepted"), self->host,
+                   self->host_fingerprint, fingerprint ? fingerprint : "");
+      g_mutex_unlock (&self->lock);
       return FALSE;
     }
   session = libssh2_session_init ();
   nh = libssh2_knownhost_init (session);
-  libssh2_knownhost_readfile (nh, self->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
   name = known_host_name (self);
   key = g_bytes_get_data (self->host_key, &len);
   rc = libssh2_knownhost_addc (nh, name, NULL, key, len, NULL, 0,
                                LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-                               knownhost_key_type (self->host_key_type), NULL);
-  dir = g_path_get_dirname (self->known_hosts);
-  g_mkdir_with_parents (dir, 0700);
+                               knownhost_key_type (self->host_key_type), &entry);
   if (rc == 0)
-    rc = libssh2_knownhost_writefile (nh, self->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+    rc = libssh2_knownhost_writeline (nh, entry, line, sizeof line, &line_len, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
   libssh2_knownhost_free (nh);
   libssh2_session_free (session);
+  g_mutex_unlock (&self->lock);
   if (rc != 0)
     {
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s (libssh2 error %d)"),
                    self->known_hosts, rc);
       return FALSE;
     }
-  return TRUE;
+  line[MIN (line_len, sizeof line - 1)] = '\0';
+  return append_line (self->known_hosts, line, error);
 }
 
 static char *
@@ -315,7 +429,12 @@ check_host_key (FlPveSsh  *self,
   self->host_key_type = type;
 
   nh = libssh2_knownhost_init (self->session);
-  libssh2_knownhost_readfile (nh, self->known_hosts, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+  if (!load_known_hosts (self, nh, error))
+    {
+      libssh2_knownhost_free (nh);
+      self->host_key_changed = FALSE;
+      return FALSE;
+    }
   rc = libssh2_knownhost_checkp (nh, self->host, (int)self->port, key, len,
                                  LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &found);
   libssh2_knownhost_free (nh);

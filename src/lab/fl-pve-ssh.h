@@ -33,6 +33,7 @@ void         fl_pve_ssh_set_timing           (FlPveSsh    *self,
 const char  *fl_pve_ssh_get_host_fingerprint (FlPveSsh    *self);
 gboolean     fl_pve_ssh_get_host_key_changed (FlPveSsh   *self);
 gboolean     fl_pve_ssh_accept_host_key      (FlPveSsh    *self,
+                                              const char  *fingerprint,
                                               GError     **error);
 
 G_END_DECLS

@@ -142,16 +142,39 @@ test_host_keys (void)
   g_autoptr(FlVmState) st = NULL;
   g_autoptr(FlVmState) after = NULL;
 
+  /* the user's own file: a comment, a hashed host, a line libssh2 cannot read, a marker, and
+   * a last line without its newline; none of it may be lost or rewritten */
+  static const char users[] =
+    "# my hosts\n"
+    "|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= ssh-ed25519 "
+    "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+    "this line is not a known_hosts entry at all\n"
+    "@cert-authority *.example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n"
+    "build.example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+  g_autofree char *after_text = NULL;
+
   /* unknown: refused, with the fingerprint to compare */
-  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_set_contents (empty, users, -1, NULL));
   g_assert_null (get_state (fresh, 101, &error));
   g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY);
   g_assert_nonnull (strstr (error->message, "not known"));
   g_assert_true (g_str_has_prefix (fl_pve_ssh_get_host_fingerprint (fresh), "SHA256:"));
   g_clear_error (&error);
-  /* accepted: written to known_hosts, then it works */
-  g_assert_true (fl_pve_ssh_accept_host_key (fresh, &error));
+  /* only the key the user was shown */
+  g_assert_false (fl_pve_ssh_accept_host_key (fresh, "SHA256:not-the-one-shown", &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY);
+  g_clear_error (&error);
+  /* accepted: one line appended to known_hosts, then it works */
+  g_assert_true (fl_pve_ssh_accept_host_key (fresh, fl_pve_ssh_get_host_fingerprint (fresh), &error));
   g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (empty, &after_text, NULL, NULL));
+  g_test_message ("known_hosts after: %s", after_text);
+  g_assert_true (g_str_has_prefix (after_text, users));
+  g_assert_cmpint (after_text[strlen (users)], ==, '\n');
+  g_assert_true (g_str_has_prefix (after_text + strlen (users) + 1, "[127.0.0.1]:"));
+  g_assert_true (g_str_has_suffix (after_text, "\n"));
+  g_assert_null (strchr (after_text + strlen (users) + 1, '\n') + 1 == after_text + strlen (after_text) ? NULL
+                                                                                                 : "two lines");
   st = get_state (fresh, 101, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (st->status, ==, "running");
@@ -162,7 +185,8 @@ test_host_keys (void)
 
     g_assert_true (g_file_get_contents (other, &other_pub, NULL, NULL));
   }
-  line = g_strdup_printf ("[127.0.0.1]:%u %s", ssh_port, other_pub);
+  /* after a line libssh2 cannot read: still known as changed, never offered as unknown */
+  line = g_strdup_printf ("# comment\nnot an entry\n[127.0.0.1]:%u %s", ssh_port, other_pub);
   g_assert_true (g_file_set_contents (changed, line, -1, NULL));
   after = get_state (wary, 101, &error);
   g_assert_null (after);
