@@ -231,6 +231,27 @@ normalise_fingerprint (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* Which certificates the session trusts. With a pin, the pin alone: no database, so every
+ * certificate (also one a TLS-inspection CA in the system's store would vouch for) goes to
+ * accept-certificate during the handshake, where anything but the pinned one is refused before
+ * a single byte of a request (the token, the password) is sent. Without a pin: the CA file,
+ * else the system's trust. Connections made under the old trust are not reused. */
+static void
+update_trust (FlPveClient *self)
+{
+  if (self->pin != NULL)
+    soup_session_set_tls_database (self->session, NULL);
+  else if (self->ca != NULL)
+    soup_session_set_tls_database (self->session, self->ca);
+  else
+    {
+      g_autoptr(GTlsDatabase) system = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+      soup_session_set_tls_database (self->session, system);
+    }
+  soup_session_abort (self->session);
+}
+
 /**
  * fl_pve_client_set_fingerprint:
  * @fingerprint: (nullable): the SHA-256 fingerprint the server's certificate must have
@@ -243,6 +264,7 @@ fl_pve_client_set_fingerprint (FlPveClient *self,
 
   g_free (self->pin);
   self->pin = fingerprint ? normalise_fingerprint (fingerprint) : NULL;
+  update_trust (self);
 }
 
 /**
@@ -258,7 +280,7 @@ fl_pve_client_set_ca_file (FlPveClient *self,
   g_clear_object (&self->ca);
   if (path != NULL)
     self->ca = g_tls_file_database_new (path, NULL);
-  soup_session_set_tls_database (self->session, self->ca);
+  update_trust (self);
 }
 
 /**
@@ -499,6 +521,8 @@ send_call (GTask *task)
       return;
     }
   g_signal_connect_object (call->msg, "accept-certificate", G_CALLBACK (accept_certificate), self, 0);
+  /* a redirect would take the credentials to another address */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_NO_REDIRECT);
   headers = soup_message_get_request_headers (call->msg);
   if (self->token_header != NULL)
     soup_message_headers_replace (headers, "Authorization", self->token_header);

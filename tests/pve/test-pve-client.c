@@ -505,16 +505,23 @@ test_tls (Fixture       *f,
     g_autoptr(GAsyncResult) r = NULL, r2 = NULL;
     g_autoptr(FlVmState) st = NULL;
 
+    guint seen;
+
     g_assert_true (fl_pve_client_set_token (trusting, TOKEN_ID, TOKEN_SECRET, &error));
     fl_pve_client_set_ca_file (trusting, ca);
     fl_hypervisor_get_state_async (FL_HYPERVISOR (trusting), 101, NULL, got, &r);
     st = fl_hypervisor_get_state_finish (FL_HYPERVISOR (trusting), wait_result (&r), &error);
     g_assert_no_error (error);
+    /* a certificate the trust store vouches for (a school's TLS-inspection CA would) but not
+     * the pinned one: refused in the handshake, so the server never sees a request, the
+     * token with it */
+    seen = pve_emulator_count_requests (f->emu, "GET", "/status/current");
     fl_pve_client_set_fingerprint (trusting, wrong);
     fl_hypervisor_get_state_async (FL_HYPERVISOR (trusting), 101, NULL, got, &r2);
     g_assert_null (fl_hypervisor_get_state_finish (FL_HYPERVISOR (trusting), wait_result (&r2), &error));
     g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS);
     g_clear_error (&error);
+    g_assert_cmpuint (pve_emulator_count_requests (f->emu, "GET", "/status/current"), ==, seen);
   }
 
   /* the right pin, in lower case without colons: accepted */
