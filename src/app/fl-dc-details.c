@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-app-text.h"
 #include "fl-dc-details.h"
 
 #define REFRESH_MS 1000
@@ -97,6 +98,7 @@ set_row (FlDcDetails         *self,
   if (row == NULL)
     {
       row = ADW_ACTION_ROW (adw_action_row_new ());
+      fl_row_set_plain (GTK_WIDGET (row));   /* a DC's messages, values and errors */
       adw_action_row_set_subtitle_lines (row, 0);
       gtk_widget_add_css_class (GTK_WIDGET (row), "property");
       if (copy_button)

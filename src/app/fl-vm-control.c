@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "fl-app-text.h"
 #include "fl-dc-tile.h"
 #include "fl-interlock.h"
 #include "fl-lab-hypervisor.h"
@@ -124,7 +125,7 @@ toast (FlVmControl *self,
 
   if (self->toasts == NULL)
     return;
-  t = adw_toast_new (text);
+  t = fl_toast_new_plain (text);
   adw_toast_set_timeout (t, timeout);
   adw_toast_overlay_add_toast (self->toasts, t);
 }

@@ -12,6 +12,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "fl-app-text.h"
 #include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
@@ -158,7 +159,7 @@ on_event_added (FlTimeline *timeline,
     gtk_string_list_remove (self->events, MAX_EVENT_ROWS);
 
   if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (fl_event_get_message (event)));
+    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (fl_event_get_message (event)));
   refresh_banner (self);
 }
 
@@ -335,7 +336,7 @@ export_done (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
   else
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
 }
@@ -356,7 +357,7 @@ export_response (GtkNativeDialog *dialog,
       if (g_str_equal (kind, "png") || g_str_equal (kind, "svg"))
         {
           if (!fl_chart_export (self->chart, path, g_str_equal (kind, "svg"), &error))
-            adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+            adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
           else
             adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
         }
@@ -489,7 +490,7 @@ forgotten (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!fl_keyring_clear_finish (result, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
   else
     adw_toast_overlay_add_toast (self->toast_overlay,
                                  adw_toast_new (_("The password was removed from the keyring")));
@@ -511,7 +512,7 @@ hv_stored (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!fl_keyring_store_finish (result, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
 }
 
 /* a new secret: kept in the keyring, used at once */
@@ -540,6 +541,7 @@ hv_tested (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = fl_vm_control_test_finish (FL_VM_CONTROL (object), result, &error);
 
+  fl_row_set_plain (GTK_WIDGET (row));   /* the server's words */
   adw_action_row_set_subtitle (row, text ? text : error->message);
 }
 
@@ -577,6 +579,7 @@ hypervisor_group (FlWindow *self)
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("Proxmox VE, as the lab file names it; the secret stays in your keyring"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (where), _("Proxmox VE"));
+  fl_row_set_plain (where);   /* an address and a user from the lab file */
   adw_action_row_set_subtitle (ADW_ACTION_ROW (where), subtitle);
   gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (where), test);
@@ -754,6 +757,7 @@ fill_recent (FlWindow *self)
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *base = g_path_get_basename (recent[i]);
 
+      fl_row_set_plain (row);   /* file names are not markup */
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), recent[i]);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -1005,7 +1009,7 @@ static void
 show_error (FlWindow     *self,
             const GError *error)
 {
-  AdwToast *toast = adw_toast_new (error->message);
+  AdwToast *toast = fl_toast_new_plain (error->message);
 
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);

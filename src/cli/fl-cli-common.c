@@ -68,14 +68,41 @@ fl_cli_options_clear (FlCliOptions *o)
   g_clear_pointer (&o->password_file, g_free);
 }
 
+/**
+ * fl_cli_safe:
+ * @text: (nullable): text that may quote a server, a file or another program
+ *
+ * Returns: (transfer full): @text for a terminal: valid UTF-8, and every control character
+ *   (C0, DEL, C1: escape sequences that would move the cursor, retitle the window or worse)
+ *   shown as "?"; line ends are kept
+ */
+char *
+fl_cli_safe (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n' || (c >= 0x20 && c != 0x7f && (c < 0x80 || c > 0x9f)))
+        g_string_append_unichar (out, c);
+      else
+        g_string_append_c (out, '?');
+    }
+  return g_string_free (out, FALSE);
+}
+
 static int G_GNUC_PRINTF (2, 0)
 fail_with (int         code,
            const char *format,
            va_list     args)
 {
   g_autofree char *text = g_strdup_vprintf (format, args);
+  g_autofree char *safe = fl_cli_safe (text);
 
-  fprintf (stderr, "failoverctl: %s\n", text);
+  fprintf (stderr, "failoverctl: %s\n", safe);
   return code;
 }
 

@@ -47,6 +47,7 @@ int            fl_cli_fail_with        (int            code,
                                         const char    *format,
                                         ...) G_GNUC_PRINTF (2, 3);
 char          *fl_cli_format_ms        (gint64         us);
+char          *fl_cli_safe             (const char    *text);
 char          *fl_cli_read_secret_file (const char    *path,
                                         GError       **error);
 

@@ -177,7 +177,12 @@ print_table (Session *s)
         g_string_append_printf (out, "  %s\n", (char *)problems->pdata[i]);
     }
 
-  fputs (out->str, stdout);
+  {
+    /* the messages quote the DCs: no escape sequence of theirs reaches the terminal */
+    g_autofree char *safe = fl_cli_safe (out->str);
+
+    fputs (safe, stdout);
+  }
   fflush (stdout);
 }
 
@@ -254,7 +259,7 @@ print_fsmo (FlSample *sample)
 
   if (fl_sample_get_status (sample) != FL_STATUS_OK)
     {
-      fprintf (stderr, "failoverctl: %s\n", fl_sample_get_message (sample));
+      fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", fl_sample_get_message (sample));
       return;
     }
   for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
@@ -343,7 +348,7 @@ run_once (FlCliOptions *o,
                   fl_sample_lookup_string (sample, "dns_server"));
         }
       else if (sample != NULL)
-        fprintf (stderr, "failoverctl: %s\n", fl_sample_get_message (sample));
+        fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", fl_sample_get_message (sample));
     }
   else
     print_table (&s);
@@ -715,7 +720,11 @@ print_banner (Session *s)
   else
     printf ("%s", _("No DC answers"));
   if (last != NULL)
-    printf ("    %s %s", _("Last switchover:"), fl_event_get_message (last));
+    {
+      g_autofree char *safe = fl_cli_safe (fl_event_get_message (last));
+
+      printf ("    %s %s", _("Last switchover:"), safe);
+    }
   printf ("\n\n");
 }
 
@@ -734,7 +743,9 @@ print_recent_events (Session *s)
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (fl_event_get_wall_us (e) / G_USEC_PER_SEC);
       g_autofree char *when = g_date_time_format (dt, "%H:%M:%S");
 
-      printf ("  %s  %s\n", when, fl_event_get_message (e));
+      g_autofree char *safe = fl_cli_safe (fl_event_get_message (e));
+
+      printf ("  %s  %s\n", when, safe);
     }
 }
 

@@ -310,7 +310,8 @@ fl_pve_net_link_down (const char *net)
 static char *
 chomp_dup (const char *text)
 {
-  char *s = g_strdup (text);
+  /* a reason phrase or a command's stderr: the server's bytes, valid UTF-8 from here on */
+  char *s = g_utf8_make_valid (text, -1);
 
   return g_strstrip (s);
 }
@@ -675,8 +676,10 @@ fl_pve_parse_cli (int          exit_status,
                   GError     **error)
 {
   g_autofree char *text = NULL;
+  g_autofree char *err_text = err ? g_utf8_make_valid (err, -1) : NULL;   /* the node's bytes */
   g_auto(GStrv) lines = NULL;
 
+  err = err_text;
   if (exit_status != 0)
     {
       g_autofree char *why = cli_message (err);

@@ -106,7 +106,8 @@ fl_event_new (FlEventKind  kind,
   self->to = g_strdup (to);
   self->detection_us = detection_us;
   self->switchover_us = switchover_us;
-  self->message = g_strdup (message);
+  self->message = message != NULL && !g_utf8_validate (message, -1, NULL) ? g_utf8_make_valid (message, -1)
+                                                                         : g_strdup (message);
   return self;
 }
 

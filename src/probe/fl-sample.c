@@ -72,7 +72,16 @@ fl_sample_new_full (FlCheckKind  kind,
   self->mono_us = mono_us;
   self->wall_us = wall_us;
   self->latency_us = latency_us;
-  self->message = message ? g_ref_string_new (message) : NULL;
+  /* a message may quote a server (LDAP diagnostics, KDC e-text, SSH stderr): valid UTF-8 from
+   * here on, for GTK, JSON and recordings alike */
+  if (message != NULL && !g_utf8_validate (message, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (message, -1);
+
+      self->message = g_ref_string_new (valid);
+    }
+  else
+    self->message = message ? g_ref_string_new (message) : NULL;
   self->detail = detail ? g_variant_ref_sink (detail) : NULL;
   /* serialise now, on the thread that made it: one compact buffer instead of a tree of small
    * GVariants (a timeline keeps hundreds of thousands of samples) */
