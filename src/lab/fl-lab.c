@@ -1226,9 +1226,17 @@ fl_lab_validate (FlLab   *self,
     {
       g_autoptr(GUri) uri = g_uri_parse (self->hv_url ? self->hv_url : "", G_URI_FLAGS_NONE, NULL);
 
+      if (uri != NULL && g_uri_get_userinfo (uri) != NULL)
+        {
+          /* https://user:PASSWORD@host: never echoed back, not even in an error */
+          g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_SECRET,
+                       _("%s: a user or password in the URL (user@ or user:password@ before the host): "
+                         "remove it; the user goes in hypervisor.user or token_id, the secret in the keyring"),
+                       "hypervisor.url");
+          return FALSE;
+        }
       if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
-          g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-          g_uri_get_userinfo (uri) != NULL)
+          g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
         return invalid (error, "hypervisor.url", self->hv_url ? self->hv_url : "",
                         _("an https:// URL of a Proxmox VE host (e.g. https://pve1:8006)"));
       if (self->hv_token_id != NULL && !is_token_id (self->hv_token_id))

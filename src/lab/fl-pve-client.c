@@ -52,9 +52,20 @@ struct _FlPveClient
   guint        task_timeout_s;
 };
 
+/* frees a secret (a token header, a password, a ticket, a CSRF token, a TOTP code) after
+ * overwriting it: what was freed does not linger in the heap */
+static void
+secret_free (char *secret)
+{
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
 static void fl_pve_client_hypervisor_init (FlHypervisorInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FlPveClient, fl_pve_client, G_TYPE_OBJECT,
+
                                G_IMPLEMENT_INTERFACE (FL_TYPE_HYPERVISOR, fl_pve_client_hypervisor_init))
 
 static void
@@ -65,16 +76,12 @@ fl_pve_client_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->base, g_uri_unref);
   g_free (self->authority);
-  if (self->token_header != NULL)
-    memset (self->token_header, 0, strlen (self->token_header));
-  g_free (self->token_header);
+  secret_free (self->token_header);
   g_free (self->user);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
-  g_free (self->totp);
-  g_free (self->ticket);
-  g_free (self->csrf);
+  secret_free (self->password);
+  secret_free (self->totp);
+  secret_free (self->ticket);
+  secret_free (self->csrf);
   g_free (self->pin);
   g_free (self->peer_fingerprint);
   g_clear_object (&self->ca);
@@ -159,7 +166,7 @@ fl_pve_client_set_token (FlPveClient  *self,
                    _("The API token secret is missing or malformed (a UUID, without “=”)"));
       return FALSE;
     }
-  g_free (self->token_header);
+  secret_free (self->token_header);
   self->token_header = g_strdup_printf ("PVEAPIToken=%s=%s", token_id, secret);
   return TRUE;
 }
@@ -178,12 +185,12 @@ fl_pve_client_set_login (FlPveClient *self,
   g_return_if_fail (FL_IS_PVE_CLIENT (self));
 
   g_free (self->user);
-  g_free (self->password);
-  g_free (self->totp);
+  secret_free (self->password);
+  secret_free (self->totp);
   self->user = g_strdup (user);
   self->password = g_strdup (password);
   self->totp = g_strdup (totp);
-  g_clear_pointer (&self->ticket, g_free);
+  g_clear_pointer (&self->ticket, secret_free);
 }
 
 /**
@@ -197,9 +204,9 @@ fl_pve_client_set_totp (FlPveClient *self,
 {
   g_return_if_fail (FL_IS_PVE_CLIENT (self));
 
-  g_free (self->totp);
+  secret_free (self->totp);
   self->totp = g_strdup (totp);
-  g_clear_pointer (&self->ticket, g_free);
+  g_clear_pointer (&self->ticket, secret_free);
 }
 
 /* "ab:cd…", "ABCD…" → "AB:CD:…" */
@@ -355,6 +362,9 @@ call_free (Call *call)
 {
   g_free (call->method);
   g_free (call->path);
+  /* the login's parameters hold the password (or the ticket that renews it) */
+  for (guint i = 0; call->params != NULL && call->params[i] != NULL; i++)
+    explicit_bzero (call->params[i], strlen (call->params[i]));
   g_strfreev (call->params);
   g_clear_object (&call->msg);
   g_free (call);
@@ -486,7 +496,7 @@ call_sent (GObject      *object,
   if (status == 401 && self->token_header == NULL && self->ticket != NULL && !call->retried)
     {
       call->retried = TRUE;
-      g_clear_pointer (&self->ticket, g_free);
+      g_clear_pointer (&self->ticket, secret_free);
       start_login (g_steal_pointer (&task));
       return;
     }
@@ -536,10 +546,13 @@ send_call (GTask *task)
     }
   if (!is_get)
     {
-      g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+      /* the body (a login's password in it) is wiped when libsoup lets go of it */
+      char *body = g_strdup (form);
+      g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (body, strlen (body), (GDestroyNotify)secret_free, body);
 
       soup_message_set_request_body_from_bytes (call->msg, "application/x-www-form-urlencoded", bytes);
     }
+  explicit_bzero (form, strlen (form));
   soup_session_send_and_read_async (self->session, call->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), call_sent, task);
 }
@@ -566,7 +579,7 @@ start_login (GTask *task)
   call->params = g_strdupv ((char *[]) { (char *)"username", self->user, (char *)"password", (char *)secret, NULL });
   call->retried = TRUE;
   g_task_set_task_data (login, call, (GDestroyNotify)call_free);
-  g_clear_pointer (&self->ticket, g_free);
+  g_clear_pointer (&self->ticket, secret_free);
   send_call (g_steal_pointer (&login));
 }
 
@@ -592,8 +605,8 @@ take_ticket (FlPveClient  *self,
       return FALSE;
     }
   *need_tfa = (fl_pve_json_get_int (o, "NeedTFA", &tfa) && tfa) || g_str_has_prefix (ticket, "PVE:!tfa!");
-  g_free (self->ticket);
-  g_free (self->csrf);
+  secret_free (self->ticket);
+  secret_free (self->csrf);
   self->ticket = g_strdup (ticket);
   self->csrf = g_strdup (csrf);
   self->ticket_us = g_get_monotonic_time ();
@@ -625,7 +638,7 @@ login_done (GObject      *object,
 
       if (self->totp == NULL)
         {
-          g_clear_pointer (&self->ticket, g_free);
+          g_clear_pointer (&self->ticket, secret_free);
           g_task_return_new_error (task, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED,
                                    _("The Proxmox user %s has a second factor: give the current TOTP code"),
                                    self->user);
@@ -640,7 +653,7 @@ login_done (GObject      *object,
       call->params = g_strdupv ((char *[]) { (char *)"username", self->user, (char *)"tfa-challenge", self->ticket,
                                              (char *)"password", answer, NULL });
       call->retried = TRUE;
-      g_clear_pointer (&self->ticket, g_free);
+      g_clear_pointer (&self->ticket, secret_free);
       g_task_set_task_data (tfa, call, (GDestroyNotify)call_free);
       send_call (g_steal_pointer (&tfa));
       return;

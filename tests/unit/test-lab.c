@@ -204,6 +204,9 @@ static const BadCase bad_cases[] = {
     "\"token_id\":\"a@pve!b\"}}", FL_LAB_ERROR_VALUE,
     "hypervisor.url: \"http://pve:8006\" is not an https:// URL of a Proxmox VE host (e.g. "
     "https://pve1:8006)" },
+  { "password in the url", LAB_HEAD DCS ",\"hypervisor\":{\"type\":\"proxmox-api\","
+    "\"url\":\"https://root:Hunter2Secret@pve:8006\",\"token_id\":\"a@pve!b\"}}", FL_LAB_ERROR_SECRET,
+    "hypervisor.url: a user or password in the URL*" },
   { "api without identity", LAB_HEAD DCS ",\"hypervisor\":{\"type\":\"proxmox-api\","
     "\"url\":\"https://pve:8006\"}}", FL_LAB_ERROR_MISSING,
     "hypervisor: give an API token id (token_id) or a user for ticket login (user)" },
@@ -246,6 +249,8 @@ test_lab_bad (gconstpointer data)
 
   g_assert_null (lab);
   g_assert_error (error, FL_LAB_ERROR, (int)c->code);
+  /* a secret in the file is never repeated in the error */
+  g_assert_null (strstr (error->message, "Hunter2Secret"));
   if (len > 0 && c->message[len - 1] == '*')
     {
       g_autofree char *prefix = g_strndup (c->message, len - 1);
