@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # End to end through Proxmox VE: the emulator (tests/pve) runs in the sandbox's gateway
-# namespace on 10.231.7.1:8006 with the sandbox DCs as its VMs; failoverctl, in the client
+# namespace on 10.231.7.1:8007 (8006 is the sandbox's own rehearsal hypervisor) with the sandbox DCs
+# as its VMs; failoverctl, in the client
 # namespace, shuts down the DC that serves, through the REST API, while a watch runs:
 # task OK → the DC's Samba is gone and its cable out → the probes see it → the locator moves to
 # the other DC → the detector reports detection and switchover from the fault the action
@@ -29,6 +30,7 @@ EMULATOR = os.environ["FL_PVE_EMULATOR"]
 SCHEMA = os.environ["FL_PVE_SCHEMA"]
 MAKE_CERT = os.environ["FL_PVE_MAKE_CERT"]
 BOOT_S = 4.0
+PORT = 8007
 SECRET = "7f0c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f"
 TOKEN = "failoverlab@pve!classroom"
 
@@ -66,7 +68,7 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
         [labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) +
         ["exec", "gateway", "--", EMULATOR, "--schema", SCHEMA, "--config", os.path.join(tmp, "emulator.json"),
          "--cert", os.path.join(tmp, "pve-ssl.pem"), "--key", os.path.join(tmp, "pve-ssl.key"),
-         "--listen", REF, "--port", "8006"],
+         "--listen", REF, "--port", str(PORT)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # an OpenSSH server on the same "node", whose only command is the fake pvesh/qm
     ssh_ok = os.path.exists("/usr/sbin/sshd") and bool(os.environ.get("FL_PVE_FAKE_SHELL"))
@@ -75,7 +77,7 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
         for k in ("host_key", "client_key"):
             subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(tmp, k)], check=True)
         with open(os.path.join(tmp, "fake.json"), "w") as f:
-            json.dump({"url": f"https://{REF}:8006", "token": f"{TOKEN}={SECRET}",
+            json.dump({"url": f"https://{REF}:{PORT}", "token": f"{TOKEN}={SECRET}",
                        "ca": os.path.join(tmp, "pve-root-ca.pem")}, f)
         with open(os.path.join(tmp, "client_key.pub")) as f:
             pub = f.read().strip()
@@ -108,7 +110,7 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
         lab = json.load(f)
     for i, c in enumerate(lab["controllers"]):
         c["vm"] = {"node": "pve1", "vmid": 101 + i}
-    lab["hypervisor"] = {"type": "proxmox-api", "url": f"https://{REF}:8006",
+    lab["hypervisor"] = {"type": "proxmox-api", "url": f"https://{REF}:{PORT}",
                          "token_id": TOKEN, "fingerprint": fingerprint}
     lab_path = os.path.join(tmp, "pve.lab.json")
     with open(lab_path, "w") as f:

@@ -212,6 +212,42 @@ bad = wait_showrepl_ok()
 t.ok(not bad, "recovery: replication healthy on every DC (after resync)", bad)
 
 # ---------------------------------------------------------------------------------------------
+# the rehearsal hypervisor: the Proxmox VE API emulator whose VMs are the DCs, in the lab file
+
+emulator = os.environ.get("FL_PVE_EMULATOR")
+ctl = os.environ.get("FL_FAILOVERCTL")
+if emulator and ctl:
+    was_up = "hypervisor" in json.load(open(st["lab_file"]))
+    try:
+        p = labtap.sandbox("hypervisor", "up", "--emulator", emulator, "--boot-delay", "2", check=False,
+                           lab_id=LAB_ID)
+        with open(st["lab_file"]) as f:
+            lab = json.load(f)
+        hv = lab.get("hypervisor", {})
+        t.ok(p.returncode == 0 and hv.get("type") == "proxmox-api" and hv.get("fingerprint")
+             and all(c.get("vm", {}).get("vmid") for c in lab["controllers"]),
+             f"hypervisor up: the lab file names it ({hv.get('url')}) and each DC's VM", labtap.evidence(p))
+        secret = os.path.join(st["state_dir"], "client", "pve.secret")
+        t.ok(os.stat(secret).st_mode & 0o077 == 0, "hypervisor up: its token secret is owner-only (pve.secret)")
+        p, secs = labtap.run([ctl, "vm", "--lab", st["lab_file"], "DC1", "status", "--json",
+                              "--secret-file", secret], timeout=60)
+        state = json.loads(p.stdout) if p.returncode == 0 else {}
+        t.ok(state.get("status") == "running" and state.get("vm") == "DC1",
+             f"failoverctl vm DC1 status through the rehearsal hypervisor ({secs * 1000:.0f} ms)",
+             labtap.evidence(p))
+        p = labtap.sandbox("hypervisor", "down", check=False, lab_id=LAB_ID)
+        with open(st["lab_file"]) as f:
+            lab = json.load(f)
+        t.ok(p.returncode == 0 and "hypervisor" not in lab, "hypervisor down: the lab file no longer names it",
+             labtap.evidence(p))
+    finally:
+        labtap.sandbox("hypervisor", "up" if was_up else "down", "--emulator", emulator, check=False,
+                       lab_id=LAB_ID) if was_up else labtap.sandbox("hypervisor", "down", check=False,
+                                                                    lab_id=LAB_ID)
+else:
+    t.diag("FL_PVE_EMULATOR or FL_FAILOVERCTL not set: the rehearsal hypervisor is not tested here")
+
+# ---------------------------------------------------------------------------------------------
 # status tells the truth: a state folder whose namespaces are another lab's is not "up"
 
 other_state = tempfile.mkdtemp(prefix="fl-sandbox-other-")
