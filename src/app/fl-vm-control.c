@@ -22,8 +22,6 @@
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-session.h"
 #include "fl-pve.h"
-#include "fl-pve-client.h"
-#include "fl-pve-ssh.h"
 #include "fl-vm-control.h"
 
 #define POLL_MS 3000
@@ -153,23 +151,19 @@ trust_response (AdwMessageDialog *dialog,
   const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "fingerprint");
   g_autoptr(GError) error = NULL;
 
-  if (!g_str_equal (response, "trust"))
+  if (!g_str_equal (response, "trust") || self->hypervisor == NULL)
     return;
-  if (FL_IS_PVE_SSH (self->hypervisor))
-    {
-      if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (self->hypervisor), fingerprint, &error))
-        toast (self, error->message, 0);
-      self->warned = FALSE;
-      schedule_poll (self, 10);
-      return;
-    }
-  if (!FL_IS_PVE_CLIENT (self->hypervisor))
-    return;
-  /* pinned from now on, and in the lab file for the next time */
-  fl_pve_client_set_fingerprint (FL_PVE_CLIENT (self->hypervisor), fingerprint);
-  fl_lab_set_hypervisor_fingerprint (self->lab, fingerprint);
-  if (fl_lab_get_file (self->lab) != NULL && !fl_lab_save_to_file (self->lab, fl_lab_get_file (self->lab), &error))
+  /* exactly the identity the user compared: the backend checks it is still the one shown */
+  if (!fl_hypervisor_trust_peer (self->hypervisor, fingerprint, &error))
     toast (self, error->message, 0);
+  else if (fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_PROXMOX_API)
+    {
+      /* a certificate is pinned in the lab file for the next time (an SSH key, in known_hosts) */
+      fl_lab_set_hypervisor_fingerprint (self->lab, fingerprint);
+      if (fl_lab_get_file (self->lab) != NULL &&
+          !fl_lab_save_to_file (self->lab, fl_lab_get_file (self->lab), &error))
+        toast (self, error->message, 0);
+    }
   self->warned = FALSE;
   schedule_poll (self, 10);
 }
@@ -180,11 +174,12 @@ offer_trust (FlVmControl *self,
              const char  *fingerprint)
 {
   g_autofree char *body = NULL;
+  gboolean ssh = fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_PROXMOX_SSH;
   GtkWidget *dialog;
 
   if (self->window == NULL)
     return;
-  if (FL_IS_PVE_SSH (self->hypervisor))
+  if (ssh)
     body = g_strdup_printf (_("The SSH host key of %s is not known. Compare its fingerprint with the one "
                               "“ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub” prints on the node:\n\n%s\n\n"
                               "If they are the same, trust it: known_hosts will remember it."),
@@ -195,8 +190,7 @@ offer_trust (FlVmControl *self,
                               "If they are the same, trust it: the lab file will remember it, and any other "
                               "certificate will be refused."),
                             fl_lab_get_hypervisor_url (self->lab), fingerprint);
-  dialog = adw_message_dialog_new (self->window, FL_IS_PVE_SSH (self->hypervisor) ? _("Trust This Host Key?")
-                                                                                  : _("Trust This Certificate?"), body);
+  dialog = adw_message_dialog_new (self->window, ssh ? _("Trust This Host Key?") : _("Trust This Certificate?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "trust",
                                     _("_Trust"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust", ADW_RESPONSE_SUGGESTED);
@@ -213,8 +207,8 @@ totp_response (AdwMessageDialog *dialog,
 {
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
 
-  if (g_str_equal (response, "ok") && FL_IS_PVE_CLIENT (self->hypervisor))
-    fl_pve_client_set_totp (FL_PVE_CLIENT (self->hypervisor), gtk_editable_get_text (entry));
+  if (g_str_equal (response, "ok") && self->hypervisor != NULL)
+    fl_hypervisor_set_second_factor (self->hypervisor, gtk_editable_get_text (entry));
   self->warned = FALSE;
   schedule_poll (self, 10);
 }
@@ -269,15 +263,12 @@ state_done (GObject      *object,
         {
           self->warned = TRUE;
           toast (self, error->message, 0);
-          if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS) && FL_IS_PVE_CLIENT (object) &&
-              fl_lab_get_hypervisor_fingerprint (self->lab) == NULL &&
-              fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)) != NULL)
-            offer_trust (self, fl_pve_client_get_peer_fingerprint (FL_PVE_CLIENT (object)));
-          /* an unknown SSH host key (never a changed one) can be accepted likewise */
-          else if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && FL_IS_PVE_SSH (object) &&
-                   !fl_pve_ssh_get_host_key_changed (FL_PVE_SSH (object)) &&
-                   fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)) != NULL)
-            offer_trust (self, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (object)));
+          /* an unknown certificate or SSH host key (never a changed one, never one that
+           * contradicts a pin) can be compared and trusted */
+          if ((g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS) ||
+               g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY)) &&
+              fl_hypervisor_peer_may_be_trusted (FL_HYPERVISOR (object)))
+            offer_trust (self, fl_hypervisor_get_peer_fingerprint (FL_HYPERVISOR (object)));
         }
       for (guint i = 0; i < self->tiles->len; i++)
         {

@@ -21,8 +21,6 @@
 #include "fl-lab-lock.h"
 #include "fl-lab-probe.h"
 #include "fl-pve.h"
-#include "fl-pve-client.h"
-#include "fl-pve-ssh.h"
 
 #define FL_EXIT_INTERLOCK 4
 
@@ -346,7 +344,7 @@ vm_main (FlCliOptions  *op,
     st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
     g_clear_object (&w.result);
     if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED) &&
-        FL_IS_PVE_CLIENT (hv) && isatty (0))
+        isatty (0))
       {
         char code[64] = { 0 };
 
@@ -355,14 +353,15 @@ vm_main (FlCliOptions  *op,
         if (fgets (code, sizeof code, stdin) == NULL)
           return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
         g_clear_error (&error);
-        fl_pve_client_set_totp (FL_PVE_CLIENT (hv), g_strstrip (code));
+        if (!fl_hypervisor_set_second_factor (hv, g_strstrip (code)))
+          return fl_cli_fail_with (FL_EXIT_PROBLEM, _("this hypervisor's login takes no second factor"));
       }
-    else if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && FL_IS_PVE_SSH (hv) &&
-             accept_key != NULL && !fl_pve_ssh_get_host_key_changed (FL_PVE_SSH (hv)) &&
-             g_strcmp0 (accept_key, fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (hv))) == 0)
+    else if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && accept_key != NULL &&
+             fl_hypervisor_peer_may_be_trusted (hv) &&
+             g_strcmp0 (accept_key, fl_hypervisor_get_peer_fingerprint (hv)) == 0)
       {
         g_clear_error (&error);
-        if (!fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), accept_key, &error))
+        if (!fl_hypervisor_trust_peer (hv, accept_key, &error))
           return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
         if (!op->json)
           printf (_("Host key %s accepted and remembered\n"), accept_key);

@@ -328,3 +328,72 @@ fl_hypervisor_release (FlHypervisor *self)
     g_main_context_iteration (r.context, TRUE);
   g_main_context_unref (r.context);
 }
+
+/**
+ * fl_hypervisor_get_peer_fingerprint:
+ *
+ * Returns: (nullable): the fingerprint of the identity the server showed last (its TLS
+ *   certificate's SHA-256, or its SSH host key's "SHA256:…"), to show the user
+ */
+const char *
+fl_hypervisor_get_peer_fingerprint (FlHypervisor *self)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), NULL);
+  if (FL_HYPERVISOR_GET_IFACE (self)->get_peer_fingerprint == NULL)
+    return NULL;
+  return FL_HYPERVISOR_GET_IFACE (self)->get_peer_fingerprint (self);
+}
+
+/**
+ * fl_hypervisor_peer_may_be_trusted:
+ *
+ * Returns: whether the last refusal was an identity that is merely unknown, so the user may
+ *   compare its fingerprint and trust it (never a changed SSH host key, never a certificate
+ *   that contradicts a pin)
+ */
+gboolean
+fl_hypervisor_peer_may_be_trusted (FlHypervisor *self)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
+  if (FL_HYPERVISOR_GET_IFACE (self)->peer_may_be_trusted == NULL)
+    return FALSE;
+  return FL_HYPERVISOR_GET_IFACE (self)->peer_may_be_trusted (self) &&
+         fl_hypervisor_get_peer_fingerprint (self) != NULL;
+}
+
+/**
+ * fl_hypervisor_trust_peer:
+ * @fingerprint: the fingerprint the user was shown and accepted
+ *
+ * Trusts the server's identity from now on (a pinned certificate; an SSH host key appended to
+ * known_hosts), only if it is still the one with @fingerprint.
+ */
+gboolean
+fl_hypervisor_trust_peer (FlHypervisor  *self,
+                          const char    *fingerprint,
+                          GError       **error)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
+  g_return_val_if_fail (fingerprint != NULL, FALSE);
+  if (FL_HYPERVISOR_GET_IFACE (self)->trust_peer == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "trust_peer");
+      return FALSE;
+    }
+  return FL_HYPERVISOR_GET_IFACE (self)->trust_peer (self, fingerprint, error);
+}
+
+/**
+ * fl_hypervisor_set_second_factor:
+ *
+ * Returns: %FALSE when this backend logs in with no second factor
+ */
+gboolean
+fl_hypervisor_set_second_factor (FlHypervisor *self,
+                                 const char   *code)
+{
+  g_return_val_if_fail (FL_IS_HYPERVISOR (self), FALSE);
+  if (FL_HYPERVISOR_GET_IFACE (self)->set_second_factor == NULL)
+    return FALSE;
+  return FL_HYPERVISOR_GET_IFACE (self)->set_second_factor (self, code);
+}

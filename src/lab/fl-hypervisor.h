@@ -155,6 +155,18 @@ struct _FlHypervisorInterface
   FlAgentResult *(*agent_exec_finish)    (FlHypervisor         *self,
                                           GAsyncResult         *result,
                                           GError              **error);
+
+  /* trust on first use: the peer's identity (a TLS certificate's or an SSH host key's
+   * fingerprint) as last seen, whether it may be offered to the user (unknown, not changed),
+   * and trusting exactly the one the user was shown */
+  const char    *(*get_peer_fingerprint) (FlHypervisor         *self);
+  gboolean       (*peer_may_be_trusted)  (FlHypervisor         *self);
+  gboolean       (*trust_peer)           (FlHypervisor         *self,
+                                          const char           *fingerprint,
+                                          GError              **error);
+  /* a second factor for the next login (TOTP), where the backend logs in with one */
+  gboolean       (*set_second_factor)    (FlHypervisor         *self,
+                                          const char           *code);
 };
 
 void           fl_hypervisor_list_vms_async       (FlHypervisor         *self,
@@ -228,6 +240,13 @@ FlAgentResult *fl_hypervisor_agent_exec_finish    (FlHypervisor         *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
 
+const char    *fl_hypervisor_get_peer_fingerprint (FlHypervisor        *self);
+gboolean       fl_hypervisor_peer_may_be_trusted  (FlHypervisor         *self);
+gboolean       fl_hypervisor_trust_peer           (FlHypervisor         *self,
+                                                   const char           *fingerprint,
+                                                   GError              **error);
+gboolean       fl_hypervisor_set_second_factor    (FlHypervisor         *self,
+                                                   const char           *code);
 void           fl_hypervisor_release              (FlHypervisor         *self);
 
 /* an owned hypervisor that is released with fl_hypervisor_release() at the end of its scope */

@@ -1404,9 +1404,52 @@ agent_exec_async (FlHypervisor *hv, guint vmid, const char * const *argv, guint 
   op_start (FL_PVE_CLIENT (hv), op, agent_exec_async, FALSE, cancellable, callback, user_data);
 }
 
+static const char *
+peer_fingerprint (FlHypervisor *hv)
+{
+  return FL_PVE_CLIENT (hv)->peer_fingerprint;
+}
+
+/* only without a pin: a certificate that contradicts the lab's pin is never offered */
+static gboolean
+peer_may_be_trusted (FlHypervisor *hv)
+{
+  return FL_PVE_CLIENT (hv)->pin == NULL;
+}
+
+static gboolean
+trust_peer (FlHypervisor  *hv,
+            const char    *fingerprint,
+            GError       **error)
+{
+  FlPveClient *self = FL_PVE_CLIENT (hv);
+  g_autofree char *want = normalise_fingerprint (fingerprint);
+
+  if (self->peer_fingerprint == NULL || g_strcmp0 (want, self->peer_fingerprint) != 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS, _("%s now shows the certificate %s, not %s: nothing trusted"),
+                   self->authority, self->peer_fingerprint ? self->peer_fingerprint : "?", fingerprint);
+      return FALSE;
+    }
+  fl_pve_client_set_fingerprint (self, want);
+  return TRUE;
+}
+
+static gboolean
+set_second_factor (FlHypervisor *hv,
+                   const char   *code)
+{
+  fl_pve_client_set_totp (FL_PVE_CLIENT (hv), code);
+  return TRUE;
+}
+
 static void
 fl_pve_client_hypervisor_init (FlHypervisorInterface *iface)
 {
+  iface->get_peer_fingerprint = peer_fingerprint;
+  iface->peer_may_be_trusted = peer_may_be_trusted;
+  iface->trust_peer = trust_peer;
+  iface->set_second_factor = set_second_factor;
   iface->list_vms_async = list_vms_async;
   iface->get_state_async = get_state_async;
   iface->power_async = power_async;

@@ -1320,9 +1320,33 @@ agent_exec_async (FlHypervisor *hv, guint vmid, const char * const *argv, guint 
   start (FL_PVE_SSH (hv), op, agent_thread, agent_exec_async, c, cb, data);
 }
 
+static const char *
+peer_fingerprint (FlHypervisor *hv)
+{
+  return fl_pve_ssh_get_host_fingerprint (FL_PVE_SSH (hv));
+}
+
+/* an unknown host key, never a changed one */
+static gboolean
+peer_may_be_trusted (FlHypervisor *hv)
+{
+  return !fl_pve_ssh_get_host_key_changed (FL_PVE_SSH (hv));
+}
+
+static gboolean
+trust_peer (FlHypervisor  *hv,
+            const char    *fingerprint,
+            GError       **error)
+{
+  return fl_pve_ssh_accept_host_key (FL_PVE_SSH (hv), fingerprint, error);
+}
+
 static void
 fl_pve_ssh_hypervisor_init (FlHypervisorInterface *iface)
 {
+  iface->get_peer_fingerprint = peer_fingerprint;
+  iface->peer_may_be_trusted = peer_may_be_trusted;
+  iface->trust_peer = trust_peer;
   iface->list_vms_async = list_vms_async;
   iface->get_state_async = get_state_async;
   iface->power_async = power_async;
