@@ -179,6 +179,79 @@ accept_dns_id (const guint8 *data,
   return length >= 2 && ((data[0] << 8) | data[1]) == *id;
 }
 
+/* The same question over TCP (RFC 1035 4.2.2: a two-byte length before each message), for an
+ * answer that came back truncated (TC) over UDP; under the same deadline. */
+static FlDnsResponse *
+dns_ask_tcp (const char  *server,
+             GBytes      *query,
+             guint16      id,
+             const char  *name,
+             guint16      qtype,
+             gint64       deadline_us,
+             GError     **error)
+{
+  g_autoptr(GSocket) socket = fl_net_tcp_connect (server, 53, "DNS", deadline_us, error);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autofree guint8 *answer = NULL;
+  guint8 prefix[2];
+  gsize qlen, got = 0, want = 2;
+  const guint8 *q;
+
+  if (socket == NULL)
+    return NULL;
+  q = g_bytes_get_data (query, &qlen);
+  prefix[0] = (guint8)(qlen >> 8);
+  prefix[1] = (guint8)qlen;
+  g_byte_array_append (out, prefix, 2);
+  g_byte_array_append (out, q, (guint)qlen);
+  g_socket_set_timeout (socket, (guint)MAX (1, fl_net_remaining_us (deadline_us) / G_USEC_PER_SEC + 1));
+  if (g_socket_send (socket, (const char *)out->data, out->len, NULL, NULL) != (gssize)out->len)
+    {
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL, _("DNS (%s:53, TCP): the question could not be sent"),
+                   server);
+      return NULL;
+    }
+  /* the length, then the message: each read bounded by the deadline */
+  answer = g_malloc (65535);
+  for (gboolean have_len = FALSE;;)
+    {
+      gssize n;
+      GIOCondition c;
+
+      if (fl_net_remaining_us (deadline_us) <= 0)
+        {
+          g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_TIMEOUT, _("DNS (%s:53, TCP): no answer before the deadline"),
+                       server);
+          return NULL;
+        }
+      c = g_socket_condition_timed_wait (socket, G_IO_IN, fl_net_remaining_us (deadline_us), NULL, NULL)
+          ? G_IO_IN : 0;
+      if (c == 0)
+        continue;
+      n = g_socket_receive (socket, have_len ? (char *)answer + got : (char *)prefix + got, want - got, NULL, NULL);
+      if (n <= 0)
+        {
+          g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL, _("DNS (%s:53, TCP): the connection closed"),
+                       server);
+          return NULL;
+        }
+      got += (gsize)n;
+      if (got < want)
+        continue;
+      if (have_len)
+        break;
+      have_len = TRUE;
+      want = ((gsize)prefix[0] << 8) | prefix[1];
+      got = 0;
+      if (want == 0)
+        {
+          g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL, _("DNS (%s:53, TCP): an empty answer"), server);
+          return NULL;
+        }
+    }
+  return fl_dns_parse_response (answer, want, id, name, qtype, error);
+}
+
 static FlDnsResponse *
 dns_ask (const char  *server,
          const char  *name,
@@ -189,6 +262,7 @@ dns_ask (const char  *server,
   guint16 id = (guint16)g_random_int_range (1, 65536);
   g_autoptr(GBytes) query = fl_dns_build_query (id, name, qtype, error);
   g_autoptr(GBytes) answer = NULL;
+  FlDnsResponse *r;
   gsize len;
   const guint8 *data;
 
@@ -198,7 +272,14 @@ dns_ask (const char  *server,
   if (answer == NULL)
     return NULL;
   data = g_bytes_get_data (answer, &len);
-  return fl_dns_parse_response (data, len, id, error);
+  r = fl_dns_parse_response (data, len, id, name, qtype, error);
+  /* too large for a datagram: the whole answer over TCP, as a resolver asks again */
+  if (r != NULL && r->truncated)
+    {
+      fl_dns_response_free (r);
+      return dns_ask_tcp (server, query, id, name, qtype, deadline_us, error);
+    }
+  return r;
 }
 
 static FlSample *
@@ -896,16 +977,23 @@ check_time (Run *run)
 /* ------------------------------------------------------------------------------------------ */
 /* locator: nltest /dsgetdc:<domain> /force */
 
+typedef struct
+{
+  guint16     id;
+  const char *name;
+} SrvQuestion;
+
 static gboolean
 accept_srv_answer (const guint8 *data,
                    gsize         length,
                    gpointer      user_data)
 {
-  guint16 *id = user_data;
-  g_autoptr(FlDnsResponse) r = fl_dns_parse_response (data, length, *id, NULL);
+  const SrvQuestion *q = user_data;
+  g_autoptr(FlDnsResponse) r = fl_dns_parse_response (data, length, q->id, q->name, FL_DNS_TYPE_SRV, NULL);
 
-  /* NOERROR with records, or an authoritative NXDOMAIN: both are final answers */
-  return r != NULL && ((r->rcode == 0 && r->srv->len > 0) || r->rcode == 3);
+  /* NOERROR with records, or an authoritative NXDOMAIN: both are final answers (a truncated
+   * one too: its server is asked again over TCP) */
+  return r != NULL && ((r->rcode == 0 && (r->srv->len > 0 || r->truncated)) || (r->rcode == 3 && r->authoritative));
 }
 
 typedef struct
@@ -945,6 +1033,8 @@ locator_srv (Run         *run,
   guint16 id = (guint16)g_random_int_range (1, 65536);
   g_autoptr(GBytes) query = fl_dns_build_query (id, name, FL_DNS_TYPE_SRV, NULL);
   g_autoptr(GBytes) answer = NULL;
+  SrvQuestion q = { id, name };
+  FlDnsResponse *r;
   gsize len;
   const guint8 *data;
 
@@ -956,11 +1046,22 @@ locator_srv (Run         *run,
   if (query == NULL)
     return NULL;
   answer = fl_net_udp_race ((const char * const *)servers->pdata, 53, query, 0, run->deadline,
-                            accept_srv_answer, &id, dns_winner, failures);
+                            accept_srv_answer, &q, dns_winner, failures);
   if (answer == NULL)
     return NULL;
   data = g_bytes_get_data (answer, &len);
-  return fl_dns_parse_response (data, len, id, NULL);
+  r = fl_dns_parse_response (data, len, id, name, FL_DNS_TYPE_SRV, NULL);
+  if (r != NULL && r->truncated)
+    {
+      /* the server that answered, over TCP */
+      g_autoptr(GError) error = NULL;
+
+      fl_dns_response_free (r);
+      r = dns_ask_tcp (servers->pdata[*dns_winner], query, id, name, FL_DNS_TYPE_SRV, run->deadline, &error);
+      if (r == NULL)
+        g_ptr_array_add (failures, g_strdup (error->message));
+    }
+  return r;
 }
 
 static FlSample *

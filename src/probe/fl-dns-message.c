@@ -146,8 +146,11 @@ srv_free (gpointer data)
 /**
  * fl_dns_parse_response:
  * @id: the id of the query this should answer
+ * @qname: (nullable): the name asked: the answer must repeat that one question (any case)
+ * @qtype: the type asked (with @qname)
  *
- * Parses the header and the answer section (SRV, A and AAAA records are kept).
+ * Parses the header and the answer section (SRV, A and AAAA records are kept). An answer to
+ * another question (a spoofed or stale datagram with the right id) is refused.
  *
  * Returns: (transfer full): the response, or %NULL with %FL_PROBE_ERROR_MALFORMED
  */
@@ -155,6 +158,8 @@ FlDnsResponse *
 fl_dns_parse_response (const guint8  *data,
                        gsize          length,
                        guint16        id,
+                       const char    *qname,
+                       guint16        qtype,
                        GError       **error)
 {
   g_autoptr(FlDnsResponse) r = NULL;
@@ -192,13 +197,27 @@ fl_dns_parse_response (const guint8  *data,
       return NULL;
     }
 
+  if (qname != NULL && qdcount != 1)
+    {
+      dns_malformed (error, _("the answer does not repeat the question"));
+      return NULL;
+    }
   for (guint i = 0; i < qdcount; i++)
     {
-      if (!read_name (data, length, &pos, NULL, error))
+      g_autofree char *asked = NULL;
+
+      if (!read_name (data, length, &pos, qname != NULL ? &asked : NULL, error))
         return NULL;
       if (pos + 4 > length)
         {
           dns_malformed (error, _("truncated question"));
+          return NULL;
+        }
+      if (qname != NULL &&
+          (g_ascii_strcasecmp (asked, qname) != 0 || ((data[pos] << 8) | data[pos + 1]) != qtype ||
+           ((data[pos + 2] << 8) | data[pos + 3]) != 1))
+        {
+          dns_malformed (error, _("the answer is for another question"));
           return NULL;
         }
       pos += 4;
@@ -239,6 +258,13 @@ fl_dns_parse_response (const guint8  *data,
             }
           if (!read_name (data, length, &tpos, &target, error))
             return NULL;
+          /* the target's own bytes end with the record (a pointer may lead elsewhere) */
+          if (tpos > rdata + rdlength)
+            {
+              g_free (target);
+              dns_malformed (error, _("an SRV target runs past its record"));
+              return NULL;
+            }
           srv = g_new0 (FlDnsSrv, 1);
           srv->priority = (guint16)((data[rdata] << 8) | data[rdata + 1]);
           srv->weight = (guint16)((data[rdata + 2] << 8) | data[rdata + 3]);

@@ -40,6 +40,8 @@ GBytes         *fl_dns_build_query        (guint16              id,
 FlDnsResponse  *fl_dns_parse_response     (const guint8        *data,
                                            gsize                length,
                                            guint16              id,
+                                           const char          *qname,
+                                           guint16              qtype,
                                            GError             **error);
 void            fl_dns_response_free      (FlDnsResponse       *response);
 const char     *fl_dns_rcode_to_string    (guint                rcode);

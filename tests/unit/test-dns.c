@@ -30,6 +30,8 @@ test_build_query (void)
   g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG);
 }
 
+#define Q "_ldap._tcp.dc._msdcs.test.local"
+
 /* A realistic SRV answer as Samba's DNS server sends it: two records, compressed targets,
  * followed by additional A records. */
 static GByteArray *
@@ -64,7 +66,7 @@ test_parse_srv (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GByteArray) b = srv_answer (77);
-  g_autoptr(FlDnsResponse) r = fl_dns_parse_response (b->data, b->len, 77, &error);
+  g_autoptr(FlDnsResponse) r = fl_dns_parse_response (b->data, b->len, 77, Q, FL_DNS_TYPE_SRV, &error);
   FlDnsSrv *s;
 
   g_assert_no_error (error);
@@ -83,17 +85,53 @@ test_parse_srv (void)
   g_assert_cmpstr (g_ptr_array_index (r->addresses, 0), ==, "10.231.7.11");
 
   /* wrong id: someone else's answer */
-  g_assert_null (fl_dns_parse_response (b->data, b->len, 78, &error));
+  g_assert_null (fl_dns_parse_response (b->data, b->len, 78, Q, FL_DNS_TYPE_SRV, &error));
   g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
   g_clear_error (&error);
 
   /* every truncation fails cleanly, never reads past the end */
   for (guint cut = 0; cut < b->len; cut++)
     {
-      g_autoptr(FlDnsResponse) t = fl_dns_parse_response (b->data, cut, 77, NULL);
+      g_autoptr(FlDnsResponse) t = fl_dns_parse_response (b->data, cut, 77, Q, FL_DNS_TYPE_SRV, NULL);
 
       g_assert_null (t);
     }
+}
+
+/* the question must be the one asked; an SRV target must end within its record; TC is seen */
+static void
+test_parse_question_and_bounds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) b = srv_answer (9);
+  g_autoptr(FlDnsResponse) r = NULL;
+
+  /* a datagram with the right id but another question (stale, or spoofed) */
+  g_assert_null (fl_dns_parse_response (b->data, b->len, 9, "_kerberos._tcp.test.local", FL_DNS_TYPE_SRV, &error));
+  g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
+  g_clear_error (&error);
+  g_assert_null (fl_dns_parse_response (b->data, b->len, 9, Q, FL_DNS_TYPE_A, &error));
+  g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
+  g_clear_error (&error);
+  /* the question's name in another case is the same question */
+  r = fl_dns_parse_response (b->data, b->len, 9, "_LDAP._tcp.DC._msdcs.Test.Local", FL_DNS_TYPE_SRV, &error);
+  g_assert_no_error (error);
+  g_assert_false (r->truncated);
+  g_clear_pointer (&r, fl_dns_response_free);
+
+  /* truncated (TC): said, for the caller to ask again over TCP */
+  b->data[2] |= 0x02;
+  r = fl_dns_parse_response (b->data, b->len, 9, Q, FL_DNS_TYPE_SRV, &error);
+  g_assert_no_error (error);
+  g_assert_true (r->truncated);
+  g_clear_pointer (&r, fl_dns_response_free);
+  b->data[2] &= (guint8)~0x02;
+
+  /* the first SRV record's RDLENGTH says 10 bytes: its target (6 bytes of fixed fields, then
+   * a 16-byte name) would run past its record into the next one */
+  b->data[12 + 33 + 4 + 11] = 10;
+  g_assert_null (fl_dns_parse_response (b->data, b->len, 9, Q, FL_DNS_TYPE_SRV, &error));
+  g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
 }
 
 static void
@@ -105,7 +143,7 @@ test_parse_nxdomain_and_loops (void)
 
   b->data[3] = 0x83; /* NXDOMAIN, no answers */
   b->data[7] = 0;
-  r = fl_dns_parse_response (b->data, b->len, 5, &error);
+  r = fl_dns_parse_response (b->data, b->len, 5, Q, FL_DNS_TYPE_SRV, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (r->rcode, ==, 3);
   g_assert_cmpstr (fl_dns_rcode_to_string (r->rcode), ==, "NXDOMAIN");
@@ -116,7 +154,7 @@ test_parse_nxdomain_and_loops (void)
   b->data[12 + 33 + 4] = 0xc0;
   b->data[12 + 33 + 4 + 1] = 12 + 33 + 4;
   g_clear_pointer (&r, fl_dns_response_free);
-  r = fl_dns_parse_response (b->data, b->len, 5, &error);
+  r = fl_dns_parse_response (b->data, b->len, 5, Q, FL_DNS_TYPE_SRV, &error);
   g_assert_null (r);
   g_assert_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED);
 }
@@ -174,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/dns/build-query", test_build_query);
   g_test_add_func ("/dns/parse-srv", test_parse_srv);
   g_test_add_func ("/dns/parse-nxdomain-and-loops", test_parse_nxdomain_and_loops);
+  g_test_add_func ("/dns/question-and-bounds", test_parse_question_and_bounds);
   g_test_add_func ("/dns/srv-order", test_srv_order);
 
   return g_test_run ();
