@@ -18,38 +18,6 @@
 #include "fl-cli-common.h"
 #include "fl-netlogon.h"
 
-/* Hex text (spaces, colons and newlines allowed) to bytes; NULL if it is not hex. */
-static GBytes *
-from_hex (const char *text,
-          gsize       len)
-{
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  int high = -1;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      int v;
-
-      if (g_ascii_isspace (text[i]) || text[i] == ':')
-        continue;
-      v = g_ascii_xdigit_value (text[i]);
-      if (v < 0)
-        return NULL;
-      if (high < 0)
-        high = v;
-      else
-        {
-          guint8 b = (guint8)(high << 4 | v);
-
-          g_byte_array_append (out, &b, 1);
-          high = -1;
-        }
-    }
-  if (high >= 0 || out->len == 0)
-    return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
-}
-
 static GBytes *
 read_input (const char  *arg,
             GError     **error)
@@ -76,7 +44,7 @@ read_input (const char  *arg,
     }
   else
     {
-      hex = from_hex (arg, strlen (arg));
+      hex = fl_hex_decode (arg, strlen (arg));
       if (hex == NULL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                      _("“%s” is neither a file nor hex bytes"), arg);
@@ -84,7 +52,7 @@ read_input (const char  *arg,
     }
 
   /* a file or stdin holds hex text or the raw bytes */
-  hex = from_hex (contents, len);
+  hex = fl_hex_decode (contents, len);
   if (hex != NULL)
     return hex;
   return g_bytes_new_take (g_steal_pointer (&contents), len);
@@ -126,40 +94,14 @@ fl_cli_decode (int    argc,
 
   /* a whole datagram starts with an LDAPMessage SEQUENCE; a blob with its opcode */
   data = g_bytes_get_data (input, &len);
-  if (len > 2 && data[0] == 0x30)
-    {
-      /* the message id is whatever the datagram says */
-      int id = 0;
-      gsize p = 1;
-
-      if (data[p] & 0x80)
-        p += 1 + (data[p] & 0x7f);
-      else
-        p++;
-      if (p + 2 < len && data[p] == 0x02 && data[p + 1] >= 1 && data[p + 1] <= 4 &&
-          p + 2 + data[p + 1] <= len)
-        for (guint i = 0; i < data[p + 1]; i++)
-          id = (id << 8) | data[p + 2 + i];
-      if (!fl_cldap_parse_reply (data, len, id, &netlogon, &error))
-        {
-          fprintf (stderr, "failoverctl: %s\n", error->message);
-          return FL_EXIT_PROBLEM;
-        }
-      if (netlogon == NULL)
-        {
-          fprintf (stderr, "failoverctl: %s\n",
-                   _("the reply has no netlogon attribute: the DC does not serve that domain"));
-          return FL_EXIT_PROBLEM;
-        }
-      data = g_bytes_get_data (netlogon, &len);
-    }
+  netlogon = fl_cldap_netlogon_from_capture (data, len, &error);
+  if (netlogon == NULL)
+    return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
+  data = g_bytes_get_data (netlogon, &len);
 
   r = fl_netlogon_decode (data, len, &error);
   if (r == NULL)
-    {
-      fprintf (stderr, "failoverctl: %s\n", error->message);
-      return FL_EXIT_PROBLEM;
-    }
+    return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
 
   guid = fl_netlogon_guid_to_string (r->guid);
   flags = fl_netlogon_flags_to_string (r->flags);

@@ -186,3 +186,84 @@ fl_cldap_parse_reply (const guint8  *data,
   *netlogon = g_steal_pointer (&value);
   return TRUE;
 }
+
+/**
+ * fl_hex_decode:
+ *
+ * Hex text (spaces, colons and line ends allowed between digits) to bytes.
+ *
+ * Returns: (transfer full) (nullable): the bytes, or %NULL when @text is not hex
+ */
+GBytes *
+fl_hex_decode (const char *text,
+               gsize       length)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  int high = -1;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      int v;
+
+      if (g_ascii_isspace (text[i]) || text[i] == ':')
+        continue;
+      v = g_ascii_xdigit_value (text[i]);
+      if (v < 0)
+        return NULL;
+      if (high < 0)
+        high = v;
+      else
+        {
+          guint8 b = (guint8)((guint)high << 4 | (guint)v);
+
+          g_byte_array_append (out, &b, 1);
+          high = -1;
+        }
+    }
+  if (high >= 0 || out->len == 0)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * fl_cldap_netlogon_from_capture:
+ *
+ * What a user captured of an LDAP ping: a whole reply datagram (an LDAPMessage SEQUENCE,
+ * whose message id is taken from itself) or the netlogon attribute's value as it is.
+ *
+ * Returns: (transfer full): the netlogon value, or %NULL with @error (a datagram that does not
+ *   parse, or that has no netlogon attribute)
+ */
+GBytes *
+fl_cldap_netlogon_from_capture (const guint8  *data,
+                                gsize          length,
+                                GError       **error)
+{
+  GBytes *netlogon = NULL;
+  guint32 id = 0;
+  gsize p = 1;
+
+  if (length <= 2 || data[0] != 0x30)
+    return g_bytes_new (data, length);
+  /* the SEQUENCE's length (short or long form), then the INTEGER message id: 1 to 4 bytes,
+   * read unsigned (a signed shift of a fourth byte ≥ 0x80 is undefined behaviour) */
+  if (data[p] & 0x80)
+    p += 1 + (data[p] & 0x7f);
+  else
+    p++;
+  if (p + 2 < length && data[p] == 0x02 && data[p + 1] >= 1 && data[p + 1] <= 4 && p + 2 + data[p + 1] <= length)
+    for (guint i = 0; i < data[p + 1]; i++)
+      id = (id << 8) | data[p + 2 + i];
+  if (id > G_MAXINT)
+    {
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED,
+                   _("the reply's message id %u is out of LDAP's range"), id);
+      return NULL;
+    }
+  if (!fl_cldap_parse_reply (data, length, (int)id, &netlogon, error))
+    return NULL;
+  if (netlogon == NULL)
+    g_set_error_literal (error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL,
+                         _("the reply has no netlogon attribute: the DC does not serve that domain"));
+  return netlogon;
+}

@@ -18,5 +18,10 @@ gboolean  fl_cldap_parse_reply   (const guint8 *data,
                                   int           message_id,
                                   GBytes      **netlogon,
                                   GError      **error);
+GBytes   *fl_hex_decode          (const char   *text,
+                                  gsize         length);
+GBytes   *fl_cldap_netlogon_from_capture (const guint8 *data,
+                                          gsize         length,
+                                          GError      **error);
 
 G_END_DECLS

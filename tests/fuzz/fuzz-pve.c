@@ -32,9 +32,16 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   if (node != NULL)
     {
       FlPveVmStatus st;
+      g_autoptr(GPtrArray) snaps = NULL;
+      FlVmState *state;
+
       g_free (fl_pve_find_vm_node (node, 101));
       if (fl_pve_parse_vm_status (node, &st, NULL))
         fl_pve_vm_status_clear (&st);
+      /* the post-processing of both backends: snapshots, a VM's state from status + config */
+      snaps = fl_pve_parse_snapshots (node);
+      state = fl_pve_vm_state_new (101, "pve1", node, node, NULL);
+      g_clear_pointer (&state, fl_vm_state_free);
     }
 
   /* the same bytes as a pvesh reply (stdout) and as its complaint (stderr) */
@@ -48,6 +55,7 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
 
   text = g_strndup ((const char *)data, size);
   g_free (fl_pve_parse_qm_status (text));
+  (void)fl_pve_task_exit_ok (text);
   if (fl_pve_upid_parse (text, &upid))
     {
       g_autofree char *again = fl_pve_upid_format (upid.node, upid.pid, upid.pstart, upid.starttime, upid.type,
