@@ -580,27 +580,3 @@ fl_dc_tile_get_vm_uptime (FlDcTile *self)
   return self->uptime_s;
 }
 
-/**
- * fl_dc_tile_get_answering:
- *
- * Returns: what the DC's last LDAP ping said (the interlocks' input), by its status, never by
- *   the label the tile shows
- */
-FlAnswering
-fl_dc_tile_get_answering (FlDcTile *self)
-{
-  g_return_val_if_fail (FL_IS_DC_TILE (self), FL_ANSWERING_UNKNOWN);
-
-  switch (self->last[FL_CHECK_LDAP_PING])
-    {
-    case FL_STATUS_OK:
-    case FL_STATUS_DEGRADED:
-      return FL_ANSWERING_YES;
-    case FL_STATUS_FAIL:
-    case FL_STATUS_TIMEOUT:
-      return FL_ANSWERING_NO;
-    case FL_STATUS_SKIPPED:
-    default:
-      return FL_ANSWERING_UNKNOWN;
-    }
-}

@@ -8,7 +8,6 @@
 
 #include <adwaita.h>
 
-#include "fl-interlock.h"
 #include "fl-sample.h"
 
 G_BEGIN_DECLS
@@ -45,7 +44,6 @@ void        fl_dc_tile_set_vm_state (FlDcTile   *self,
                                      gint64      uptime_s);
 const char *fl_dc_tile_get_vm_status (FlDcTile  *self);
 gint64      fl_dc_tile_get_vm_uptime (FlDcTile  *self);
-FlAnswering fl_dc_tile_get_answering (FlDcTile  *self);
 void        fl_dc_tile_set_vm_busy  (FlDcTile   *self,
                                      const char *what);
 void        fl_dc_tile_set_vm_error (FlDcTile   *self,

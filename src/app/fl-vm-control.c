@@ -40,7 +40,6 @@ struct _FlVmControl
   GCancellable    *cancellable;
   guint            poll_source;
   guint            polls_out;
-  guint            guard_min;
   gboolean         warned;     /* the connection problem was said once */
 };
 
@@ -73,7 +72,6 @@ fl_vm_control_init (FlVmControl *self)
 {
   self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
-  self->guard_min = 15;
 }
 
 FlVmControl *
@@ -662,7 +660,6 @@ fl_vm_control_set_guard (FlVmControl *self,
                          guint        minutes)
 {
   g_return_if_fail (FL_IS_VM_CONTROL (self));
-  self->guard_min = minutes;
   fl_lab_session_set_restart_guard (self->session, minutes);
 }
 
