@@ -1,5 +1,11 @@
-/* fl-keyring.c: the lab user's password in the desktop keyring (libsecret). One item per user
- * principal (user01@TEST.LOCAL): the lab file names the user, the keyring holds the secret.
+/* fl-keyring.c: the secrets in the desktop keyring (libsecret), each kind in its own schema.
+ *
+ * The lab user's password is keyed by its principal *and* the lab it was given for (its domain
+ * and DCs, fl_lab_get_identity()): a shared lab file that names someone's principal with other
+ * addresses finds nothing stored, and the user is asked, instead of the stored password going
+ * to those addresses in an AS exchange that could be cracked offline. The hypervisor's secret
+ * is keyed by its token id or user and the hypervisor's address.
+ *
  * Everything is asynchronous: a locked keyring prompts without freezing the window.
  *
  * Copyright 2026 The Failover Lab authors
@@ -16,18 +22,28 @@
 #include "fl-keyring.h"
 
 static const SecretSchema *
-password_schema (void)
+schema_of (FlKeyringKind kind)
 {
-  static const SecretSchema schema = {
-    "io.github.failoverlab.FailoverLab.UserPassword", SECRET_SCHEMA_NONE,
+  static const SecretSchema password = {
+    "io.github.failoverlab.FailoverLab.LabUserPassword", SECRET_SCHEMA_NONE,
     {
       { "principal", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "lab", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+  static const SecretSchema hypervisor = {
+    "io.github.failoverlab.FailoverLab.HypervisorSecret", SECRET_SCHEMA_NONE,
+    {
+      { "principal", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "lab", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
     0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   };
 
-  return &schema;
+  return kind == FL_KEYRING_HYPERVISOR_SECRET ? &hypervisor : &password;
 }
 
 /* "no keyring here" in words a user can act on */
@@ -58,12 +74,15 @@ lookup_done (GObject      *object,
 
 /**
  * fl_keyring_lookup_async:
- * @principal: the lab's user, e.g. "user01@TEST.LOCAL"
+ * @principal: whose: the lab's user ("user01@TEST.LOCAL"), or the hypervisor's token id or user
+ * @scope: where it may go: the lab's identity, or the hypervisor's address
  *
- * Finishes with the stored password, %NULL (no error) when there is none.
+ * Finishes with the stored secret, %NULL (no error) when there is none for both.
  */
 void
-fl_keyring_lookup_async (const char          *principal,
+fl_keyring_lookup_async (FlKeyringKind        kind,
+                         const char          *principal,
+                         const char          *scope,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
@@ -71,14 +90,14 @@ fl_keyring_lookup_async (const char          *principal,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, fl_keyring_lookup_async);
-  secret_password_lookup (password_schema (), cancellable, lookup_done, task,
-                          "principal", principal, NULL);
+  secret_password_lookup (schema_of (kind), cancellable, lookup_done, task,
+                          "principal", principal, "lab", scope, NULL);
 }
 
 /**
  * fl_keyring_lookup_finish:
  *
- * Returns: (transfer full) (nullable): the password (free with secret_password_free()), or
+ * Returns: (transfer full) (nullable): the secret (free with secret_password_free()), or
  *   %NULL with @error unset when the keyring has none
  */
 char *
@@ -105,19 +124,29 @@ store_done (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+/**
+ * fl_keyring_store_async:
+ * @label_where: for the item's label, which a keyring manager shows: the lab's name, the
+ *   hypervisor's address
+ */
 void
-fl_keyring_store_async (const char          *principal,
+fl_keyring_store_async (FlKeyringKind        kind,
+                        const char          *principal,
+                        const char          *scope,
+                        const char          *label_where,
                         const char          *password,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autofree char *label = g_strdup_printf (_("Failover Lab: password of %s"), principal);
+  g_autofree char *label = kind == FL_KEYRING_HYPERVISOR_SECRET
+                           ? g_strdup_printf (_("Failover Lab: secret of %s at %s"), principal, label_where)
+                           : g_strdup_printf (_("Failover Lab: password of %s for %s"), principal, label_where);
 
   g_task_set_source_tag (task, fl_keyring_store_async);
-  secret_password_store (password_schema (), SECRET_COLLECTION_DEFAULT, label, password, cancellable,
-                         store_done, task, "principal", principal, NULL);
+  secret_password_store (schema_of (kind), SECRET_COLLECTION_DEFAULT, label, password, cancellable,
+                         store_done, task, "principal", principal, "lab", scope, NULL);
 }
 
 gboolean
@@ -146,7 +175,9 @@ clear_done (GObject      *object,
 }
 
 void
-fl_keyring_clear_async (const char          *principal,
+fl_keyring_clear_async (FlKeyringKind        kind,
+                        const char          *principal,
+                        const char          *scope,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
@@ -154,7 +185,8 @@ fl_keyring_clear_async (const char          *principal,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, fl_keyring_clear_async);
-  secret_password_clear (password_schema (), cancellable, clear_done, task, "principal", principal, NULL);
+  secret_password_clear (schema_of (kind), cancellable, clear_done, task, "principal", principal, "lab", scope,
+                         NULL);
 }
 
 gboolean

@@ -93,23 +93,32 @@ fl_vm_control_new (FlLabSession    *session,
 }
 
 /**
- * fl_vm_control_keyring_key:
+ * fl_vm_control_keyring_item:
+ * @principal: (out) (optional): the token id or user the secret belongs to
+ * @scope: (out) (optional): where it may be sent: the API's URL, or the SSH node
  *
- * Returns: (transfer full) (nullable): the keyring item of the lab's hypervisor secret:
- *   "pve:" token id or user "@" URL
+ * Returns: whether the lab's hypervisor has a secret to keep in the keyring
  */
-char *
-fl_vm_control_keyring_key (FlLab *lab)
+gboolean
+fl_vm_control_keyring_item (FlLab  *lab,
+                            char  **principal,
+                            char  **scope)
 {
   const char *who = fl_lab_get_hypervisor_token_id (lab) ? fl_lab_get_hypervisor_token_id (lab)
                                                          : fl_lab_get_hypervisor_user (lab);
 
   if (fl_lab_get_hypervisor_kind (lab) == FL_HYPERVISOR_PROXMOX_SSH)
-    return g_strdup_printf ("ssh:%s@%s", fl_lab_get_hypervisor_user (lab) ? fl_lab_get_hypervisor_user (lab) : "root",
-                            fl_lab_get_hypervisor_host (lab));
+    {
+      /* the key comes from ssh-agent or a key file: no secret here */
+      return FALSE;
+    }
   if (fl_lab_get_hypervisor_kind (lab) != FL_HYPERVISOR_PROXMOX_API || who == NULL)
-    return NULL;
-  return g_strdup_printf ("pve:%s@%s", who, fl_lab_get_hypervisor_url (lab));
+    return FALSE;
+  if (principal != NULL)
+    *principal = g_strdup (who);
+  if (scope != NULL)
+    *scope = g_strdup (fl_lab_get_hypervisor_url (lab));
+  return TRUE;
 }
 
 static void

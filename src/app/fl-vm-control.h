@@ -37,7 +37,9 @@ void          fl_vm_control_test_async    (FlVmControl     *self,
 char         *fl_vm_control_test_finish   (FlVmControl     *self,
                                            GAsyncResult    *result,
                                            GError         **error);
-char         *fl_vm_control_keyring_key   (FlLab           *lab);
+gboolean      fl_vm_control_keyring_item  (FlLab           *lab,
+                                           char           **principal,
+                                           char           **scope);
 void          fl_vm_control_stop          (FlVmControl     *self);
 
 G_END_DECLS

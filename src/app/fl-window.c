@@ -499,8 +499,11 @@ forgotten (GObject      *object,
 static void
 forget_password_clicked (FlWindow *self)
 {
+  g_autofree char *identity = self->lab ? fl_lab_get_identity (self->lab) : NULL;
+
   if (self->lab != NULL)
-    fl_keyring_clear_async (fl_lab_get_user_principal (self->lab), NULL, forgotten, g_object_ref (self));
+    fl_keyring_clear_async (FL_KEYRING_USER_PASSWORD, fl_lab_get_user_principal (self->lab), identity, NULL,
+                            forgotten, g_object_ref (self));
 }
 
 static void
@@ -520,14 +523,15 @@ static void
 hv_secret_applied (AdwEntryRow *row,
                    FlWindow    *self)
 {
-  g_autofree char *key = fl_vm_control_keyring_key (self->lab);
+  g_autofree char *who = NULL, *where = NULL;
   const char *secret = gtk_editable_get_text (GTK_EDITABLE (row));
 
-  if (key == NULL || *secret == '\0' || self->vm_control == NULL)
+  if (!fl_vm_control_keyring_item (self->lab, &who, &where) || *secret == '\0' || self->vm_control == NULL)
     return;
   g_free (self->hv_secret);
   self->hv_secret = g_strdup (secret);
-  fl_keyring_store_async (key, secret, NULL, hv_stored, g_object_ref (self));
+  fl_keyring_store_async (FL_KEYRING_HYPERVISOR_SECRET, who, where, where, secret, NULL, hv_stored,
+                          g_object_ref (self));
   fl_vm_control_connect (self->vm_control, self->hv_secret);
   gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
@@ -676,7 +680,7 @@ preferences_action (GtkWidget  *widget,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
   if (self->lab != NULL && fl_lab_get_user_principal (self->lab) != NULL)
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (password_group (self)));
-  if (self->lab != NULL && (hv_key = fl_vm_control_keyring_key (self->lab)) != NULL)
+  if (self->lab != NULL && fl_vm_control_keyring_item (self->lab, &hv_key, NULL))
     adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hypervisor_group (self)));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
   gtk_window_present (GTK_WINDOW (window));
@@ -884,16 +888,26 @@ remember_recent (FlWindow   *self,
   g_settings_set_strv (self->settings, "recent-labs", (const char * const *)updated);
 }
 
+typedef struct
+{
+  FlWindow *self;
+  FlLab    *lab;    /* the lab the secret was asked for */
+} HvLookup;
+
 static void
 hv_secret_found (GObject      *object,
                  GAsyncResult *result,
                  gpointer      data)
 {
-  g_autoptr(FlWindow) self = data;
+  HvLookup *l = data;
+  g_autoptr(FlWindow) self = l->self;
+  g_autoptr(FlLab) lab = l->lab;
   g_autoptr(GError) error = NULL;
   char *secret = fl_keyring_lookup_finish (result, &error);
 
-  if (self->vm_control != NULL)
+  g_free (l);
+  /* a late answer for a lab that is no longer open is dropped: never lab A's secret to lab B */
+  if (self->vm_control != NULL && lab == self->lab)
     {
       g_free (self->hv_secret);
       self->hv_secret = secret ? g_strdup (secret) : NULL;
@@ -910,9 +924,10 @@ hv_secret_found (GObject      *object,
 static void
 start_vm_control (FlWindow *self)
 {
-  g_autofree char *key = fl_vm_control_keyring_key (self->lab);
+  g_autofree char *who = NULL, *where = NULL;
+  HvLookup *l;
 
-  if (key == NULL)
+  if (!fl_vm_control_keyring_item (self->lab, &who, &where))
     return;
   if (g_getenv ("FAILOVER_LAB_PVE_SECRET") != NULL)
     {
@@ -920,7 +935,10 @@ start_vm_control (FlWindow *self)
       fl_vm_control_connect (self->vm_control, self->hv_secret);
       return;
     }
-  fl_keyring_lookup_async (key, NULL, hv_secret_found, g_object_ref (self));
+  l = g_new0 (HvLookup, 1);
+  l->self = g_object_ref (self);
+  l->lab = g_object_ref (self->lab);
+  fl_keyring_lookup_async (FL_KEYRING_HYPERVISOR_SECRET, who, where, NULL, hv_secret_found, l);
 }
 
 static gboolean
@@ -1056,7 +1074,12 @@ password_response (AdwMessageDialog *dialog,
   if (g_str_equal (response, "use") && *password)
     {
       if (gtk_check_button_get_active (remember))
-        fl_keyring_store_async (fl_lab_get_user_principal (lab), password, NULL, stored, g_object_ref (self));
+        {
+          g_autofree char *identity = fl_lab_get_identity (lab);
+
+          fl_keyring_store_async (FL_KEYRING_USER_PASSWORD, fl_lab_get_user_principal (lab), identity,
+                                  fl_lab_get_name (lab), password, NULL, stored, g_object_ref (self));
+        }
       /* a lab already running keeps its recording: the new password counts from the next start */
       if (lab != self->lab)
         open_or_complain (self, lab, password);
@@ -1157,10 +1180,15 @@ start_lab (FlWindow *self,
     }
   {
     Lookup *lookup = g_new0 (Lookup, 1);
+    g_autofree char *identity = fl_lab_get_identity (lab);
 
     g_weak_ref_init (&lookup->window, self);
     lookup->lab = g_object_ref (lab);
-    fl_keyring_lookup_async (fl_lab_get_user_principal (lab), NULL, looked_up, lookup);
+
+    /* stored for this lab (its domain and DCs) only: a file naming the same user with other
+     * addresses is asked for the password, never handed the stored one */
+    fl_keyring_lookup_async (FL_KEYRING_USER_PASSWORD, fl_lab_get_user_principal (lab), identity, NULL,
+                             looked_up, lookup);
   }
 }
 

@@ -1864,6 +1864,52 @@ fl_lab_get_keytab (FlLab *self)
   return self->cred_keytab;
 }
 
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *)a, *(char * const *)b);
+}
+
+/**
+ * fl_lab_get_identity:
+ *
+ * What the lab is, for what may be stored for it (the user's password): its domain, realm and
+ * each DC's host and address, in any order. Another file naming the same DCs is the same lab;
+ * one that names other addresses is not.
+ *
+ * Returns: (transfer full): a fingerprint of all that (hex)
+ */
+char *
+fl_lab_get_identity (FlLab *self)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *domain = NULL, *realm = NULL;
+
+  g_return_val_if_fail (FL_IS_LAB (self), NULL);
+
+  for (guint i = 0; i < fl_lab_get_n_controllers (self); i++)
+    {
+      FlLabController *c = fl_lab_get_controller (self, i);
+      g_autofree char *host = g_ascii_strdown (fl_lab_controller_get_host (c), -1);
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s=%s", host, fl_lab_controller_get_address (c)));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  domain = g_ascii_strdown (fl_lab_get_domain (self), -1);
+  realm = g_ascii_strup (fl_lab_get_realm (self) ? fl_lab_get_realm (self) : fl_lab_get_domain (self), -1);
+  g_checksum_update (sum, (const guchar *)domain, -1);
+  g_checksum_update (sum, (const guchar *)"\n", 1);
+  g_checksum_update (sum, (const guchar *)realm, -1);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_checksum_update (sum, (const guchar *)"\n", 1);
+      g_checksum_update (sum, lines->pdata[i], -1);
+    }
+  return g_strndup (g_checksum_get_string (sum), 32);
+}
+
 const char *
 fl_lab_get_keyring_key (FlLab *self)
 {

@@ -98,6 +98,7 @@ const char       *fl_lab_get_user_principal      (FlLab            *self);
 const char       *fl_lab_get_machine_principal   (FlLab            *self);
 const char       *fl_lab_get_keytab              (FlLab            *self);
 const char       *fl_lab_get_keyring_key         (FlLab            *self);
+char             *fl_lab_get_identity            (FlLab            *self);
 void              fl_lab_set_credentials         (FlLab            *self,
                                                   const char       *user_principal,
                                                   const char       *machine_principal,

@@ -404,6 +404,33 @@ test_lab_helpers (void)
   g_assert_null (fl_lab_normalize_fingerprint ("zz"));
 }
 
+/* what a stored password is keyed by, besides the user: the lab's domain and DCs */
+static void
+test_identity (void)
+{
+  const char *dcs[][2] = { { "dc1.test.local", "10.0.0.11" }, { "dc2.test.local", "10.0.0.12" } };
+  g_autoptr(FlLab) a = fl_lab_new ("A", "test.local");
+  g_autoptr(FlLab) b = fl_lab_new ("B, the same DCs in another order", "TEST.LOCAL");
+  g_autoptr(FlLab) evil = fl_lab_new ("A", "test.local");
+  g_autofree char *ia = NULL, *ib = NULL, *ie = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlLabController) c = fl_lab_controller_new (i ? "DC2" : "DC1", dcs[i][0], dcs[i][1]);
+      g_autoptr(FlLabController) d = fl_lab_controller_new (i ? "DC1" : "DC2", dcs[1 - i][0], dcs[1 - i][1]);
+      g_autoptr(FlLabController) e = fl_lab_controller_new (i ? "DC2" : "DC1", dcs[i][0], i ? "192.0.2.66" : dcs[i][1]);
+
+      fl_lab_add_controller (a, c);
+      fl_lab_add_controller (b, d);
+      fl_lab_add_controller (evil, e);
+    }
+  ia = fl_lab_get_identity (a);
+  ib = fl_lab_get_identity (b);
+  ie = fl_lab_get_identity (evil);
+  g_assert_cmpstr (ia, ==, ib);
+  g_assert_cmpstr (ia, !=, ie);   /* same user and domain, another address: not the same lab */
+}
+
 static void
 test_fault_request (void)
 {
@@ -456,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/lab/missing-file", test_lab_missing_file);
   g_test_add_func ("/lab/helpers", test_lab_helpers);
   g_test_add_func ("/lab/fault-request", test_fault_request);
+  g_test_add_func ("/lab/identity", test_identity);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lab/bad/%s", bad_cases[i].what);
