@@ -5,7 +5,6 @@
  * after 90 minutes; a TOTP second factor when the server asks). TLS: the system's trust, a
  * CA file, or a pinned SHA-256 fingerprint checked on every answer, also when the chain
  * validates. Actions on one VM are serialised; each completes when its task has ended.
- * See ../shared/reference/proxmox-api.md.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later

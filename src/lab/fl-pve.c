@@ -1,4 +1,4 @@
-/* fl-pve.c: Proxmox VE wire formats (see fl-pve.h and ../shared/reference/proxmox-api.md)
+/* fl-pve.c: Proxmox VE wire formats (see fl-pve.h and the Proxmox VE API documentation)
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,7 +1,7 @@
 /* fl-cldap.c: encodes the LDAP ping request and decodes its reply with liblber
  *
  * Debian's libldap is built without CLDAP, so the messages are encoded and decoded here and
- * sent over a connected UDP socket (samba-lab.md, ad-client-protocols.md §1.10).
+ * sent over a connected UDP socket ([MS-ADTS] 6.3.3).
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -57,7 +57,7 @@ dc_free (gpointer data)
  *
  * Call once on the main thread before any probe runs. libldap resolves the machine's own host
  * name when it first initialises; done here, at start, that lookup cannot stall an LDAP check
- * later when the first name server (DC1) is silent (samba-lab.md pitfall 12). MIT krb5 must not
+ * later when the first name server (DC1) is silent. MIT krb5 must not
  * consult SSSD's locator plugin: each probe names its KDC itself.
  */
 static char *gssapi_profile;

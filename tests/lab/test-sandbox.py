@@ -72,7 +72,7 @@ def showrepl(dc_name):
 
 
 def wait_showrepl_ok(timeout=90):
-    """Right after an outage old failure records linger (samba-lab.md pitfall 15): resync."""
+    """Right after an outage old failure records linger in showrepl for minutes: resync."""
     deadline = time.monotonic() + timeout
     while True:
         bad = {d["name"]: showrepl(d["name"]) for d in dcs}

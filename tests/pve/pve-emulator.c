@@ -1,5 +1,5 @@
-/* pve-emulator.c: a Proxmox VE API server for tests, faithful to
- * ../shared/reference/proxmox-api.md (§9 is its checklist):
+/* pve-emulator.c: a Proxmox VE API server for tests, faithful to the real pveproxy's behaviour
+ * (its schema is tests/pve/pve-api-schema-subset.json, from pve-docs):
  *
  *  - HTTPS only, `Server: pve-api-daemon/3.0`, `{"data": …}` envelopes, reason phrases that
  *    carry the error text, `message` in error bodies (PVE ≥ 8.3), `Connection: close` on ≥ 400;

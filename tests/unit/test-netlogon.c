@@ -1,5 +1,5 @@
 /* test-netlogon.c: the LDAP ping request/reply codec and the NETLOGON_SAM_LOGON_RESPONSE_EX
- * decoder, with the reference vectors of ad-client-protocols.md §1
+ * decoder, with the reference vectors of [MS-ADTS] and Samba's own tests
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
