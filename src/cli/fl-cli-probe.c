@@ -264,10 +264,10 @@ print_fsmo (FlSample *sample)
     }
   for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
     {
-      const char *label = fl_fsmo_role_label (i);
+      const char *label = fl_fsmo_role_to_label ((FlFsmoRole)i);
 
       printf ("%s%*s %s\n", label, (int)MAX (0, 24 - g_utf8_strlen (label, -1)), "",
-              fl_sample_lookup_string (sample, fl_fsmo_role_key (i)));
+              fl_sample_lookup_string (sample, fl_fsmo_role_to_string ((FlFsmoRole)i)));
     }
   printf (_("(read from %s with a Kerberos bind in %s)\n"),
           fl_sample_lookup_string (sample, "server"), ms);

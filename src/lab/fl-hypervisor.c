@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include "fl-hypervisor.h"
+#include "fl-lab-enums.h"
+#include "fl-probe-types.h"
 
 G_DEFINE_INTERFACE (FlHypervisor, fl_hypervisor, G_TYPE_OBJECT)
 
@@ -19,27 +21,26 @@ fl_hypervisor_default_init (FlHypervisorInterface *iface)
 {
 }
 
-static const char * const action_names[] = { "start", "shutdown", "stop", "reboot" };
-
 /* the Proxmox name of the action: status/<name> */
 const char *
 fl_vm_action_to_string (FlVmAction action)
 {
-  g_return_val_if_fail (action <= FL_VM_ACTION_REBOOT, "start");
-  return action_names[action];
+  const char *nick = fl_enum_to_nick (FL_TYPE_VM_ACTION, (int)action);
+
+  g_return_val_if_fail (nick != NULL, "start");
+  return nick;
 }
 
 gboolean
 fl_vm_action_from_string (const char *text,
                           FlVmAction *action)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
-    if (g_strcmp0 (text, action_names[i]) == 0)
-      {
-        *action = (FlVmAction)i;
-        return TRUE;
-      }
-  return FALSE;
+  int v;
+
+  if (!fl_enum_from_nick (FL_TYPE_VM_ACTION, text, &v))
+    return FALSE;
+  *action = (FlVmAction)v;
+  return TRUE;
 }
 
 FlVmState *

@@ -12,12 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* a power action; the nicks are Proxmox's names (status/<nick>) */
 typedef enum
 {
-  FL_VM_ACTION_START,
-  FL_VM_ACTION_SHUTDOWN,   /* ACPI or guest agent; fails at the timeout unless forced */
-  FL_VM_ACTION_STOP,       /* power off */
-  FL_VM_ACTION_REBOOT,
+  FL_VM_ACTION_START,      /*< nick=start >*/
+  FL_VM_ACTION_SHUTDOWN,   /*< nick=shutdown >*/ /* ACPI or guest agent; fails at the timeout unless forced */
+  FL_VM_ACTION_STOP,       /*< nick=stop >*/ /* power off */
+  FL_VM_ACTION_REBOOT,     /*< nick=reboot >*/
 } FlVmAction;
 
 const char *fl_vm_action_to_string   (FlVmAction  action);

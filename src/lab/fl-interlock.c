@@ -16,31 +16,57 @@
 
 #include "fl-interlock.h"
 #include "fl-lab-enums.h"
+#include "fl-probe-types.h"
 
 /* the one vocabulary of lab actions: the enum's nicks (glib-mkenums), which are the CLI's verbs
  * and the JSON strings */
 const char *
 fl_lab_action_to_string (FlLabAction action)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (FL_TYPE_LAB_ACTION);
-  GEnumValue *v;
-
   g_return_val_if_fail (action < FL_N_LAB_ACTIONS, NULL);
-  v = g_enum_get_value (klass, (int)action);
-  return v ? v->value_nick : NULL;   /* static strings of the type, valid after the unref */
+  return fl_enum_to_nick (FL_TYPE_LAB_ACTION, (int)action);
 }
 
 gboolean
 fl_lab_action_from_string (const char  *text,
                            FlLabAction *action)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (FL_TYPE_LAB_ACTION);
-  GEnumValue *v = text ? g_enum_get_value_by_nick (klass, text) : NULL;
+  int v;
 
-  if (v == NULL || v->value >= FL_N_LAB_ACTIONS)
+  if (!fl_enum_from_nick (FL_TYPE_LAB_ACTION, text, &v) || v >= FL_N_LAB_ACTIONS)
     return FALSE;
-  *action = (FlLabAction)v->value;
+  *action = (FlLabAction)v;
   return TRUE;
+}
+
+/**
+ * fl_lab_action_to_busy_label:
+ *
+ * Returns: what a VM shows while @action runs on it, translated ("shutting down…")
+ */
+const char *
+fl_lab_action_to_busy_label (FlLabAction action)
+{
+  switch (action)
+    {
+    case FL_LAB_ACTION_START:
+      return _("starting…");
+    case FL_LAB_ACTION_SHUTDOWN:
+      return _("shutting down…");
+    case FL_LAB_ACTION_STOP:
+      return _("powering off…");
+    case FL_LAB_ACTION_REBOOT:
+      return _("rebooting…");
+    case FL_LAB_ACTION_UNPLUG:
+      return _("unplugging the network…");
+    case FL_LAB_ACTION_PLUG:
+      return _("plugging the network in…");
+    case FL_LAB_ACTION_ROLLBACK:
+      return _("reverting to the snapshot…");
+    case FL_N_LAB_ACTIONS:
+    default:
+      return "";
+    }
 }
 
 /* does it take the VM (and, for a DC, its services) away? */

@@ -29,6 +29,7 @@ const char *fl_lab_action_to_string   (FlLabAction  action);
 gboolean    fl_lab_action_from_string (const char  *text,
                                        FlLabAction *action);
 gboolean    fl_lab_action_takes_down  (FlLabAction  action);
+const char *fl_lab_action_to_busy_label (FlLabAction action);
 
 /* what the probes last said of a DC */
 typedef enum
@@ -65,6 +66,10 @@ typedef enum
   FL_INTERLOCK_NOT_IN_LAB     = 1 << 4,   /*< nick=not-in-lab >*/   /* refused: not a VM of this lab */
   FL_INTERLOCK_NAME_MISMATCH  = 1 << 5,   /*< nick=name-mismatch >*/   /* refused: the vmid is another VM (a neighbour's) */
 } FlInterlock;
+
+/* the reasons a user can confirm (CLI: --yes); the others refuse */
+#define FL_INTERLOCK_CONFIRMABLE (FL_INTERLOCK_TOTAL_OUTAGE | FL_INTERLOCK_RESTART_GUARD | \
+                                  FL_INTERLOCK_ROLLBACK_TRUST | FL_INTERLOCK_STATE_UNKNOWN)
 
 typedef struct
 {

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  *
  * Every error message starts with the JSON path of the offending value.
  */
-typedef enum
+typedef enum /*< prefix=FL_LAB_ERROR >*/
 {
   FL_LAB_ERROR_IO,
   FL_LAB_ERROR_SYNTAX,
@@ -39,18 +39,19 @@ typedef enum
   FL_LAB_ERROR_SECRET,
 } FlLabError;
 
+/* the nicks are the lab file's words (hypervisor.type, client.access) */
 typedef enum
 {
-  FL_HYPERVISOR_NONE,
-  FL_HYPERVISOR_PROXMOX_API,
-  FL_HYPERVISOR_PROXMOX_SSH,
+  FL_HYPERVISOR_NONE,          /*< nick=none >*/
+  FL_HYPERVISOR_PROXMOX_API,   /*< nick=proxmox-api >*/
+  FL_HYPERVISOR_PROXMOX_SSH,   /*< nick=proxmox-ssh >*/
 } FlHypervisorKind;
 
 typedef enum
 {
-  FL_CLIENT_ACCESS_LOCAL,
-  FL_CLIENT_ACCESS_GUEST_AGENT,
-  FL_CLIENT_ACCESS_NONE,
+  FL_CLIENT_ACCESS_LOCAL,          /*< nick=local >*/
+  FL_CLIENT_ACCESS_GUEST_AGENT,    /*< nick=guest-agent >*/
+  FL_CLIENT_ACCESS_NONE,           /*< nick=none >*/
 } FlClientAccess;
 
 #define FL_LAB_FORMAT 1

@@ -114,5 +114,6 @@ void              fl_lab_set_probe_timing         (FlLab            *self,
 /* Helpers shared with the command line and the editor. */
 gboolean          fl_lab_is_dns_name              (const char       *name);
 char             *fl_lab_normalize_fingerprint    (const char       *text);
+gboolean          fl_lab_is_fingerprint           (const char       *text);
 
 G_END_DECLS

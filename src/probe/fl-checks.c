@@ -183,6 +183,7 @@ accept_dns_id (const guint8 *data,
  * answer that came back truncated (TC) over UDP; under the same deadline. */
 static FlDnsResponse *
 dns_ask_tcp (const char  *server,
+             guint16      port,
              GBytes      *query,
              guint16      id,
              const char  *name,
@@ -190,7 +191,7 @@ dns_ask_tcp (const char  *server,
              gint64       deadline_us,
              GError     **error)
 {
-  g_autoptr(GSocket) socket = fl_net_tcp_connect (server, 53, "DNS", deadline_us, error);
+  g_autoptr(GSocket) socket = fl_net_tcp_connect (server, port, "DNS", deadline_us, error);
   g_autoptr(GByteArray) out = g_byte_array_new ();
   g_autofree guint8 *answer = NULL;
   guint8 prefix[2];
@@ -252,12 +253,20 @@ dns_ask_tcp (const char  *server,
   return fl_dns_parse_response (answer, want, id, name, qtype, error);
 }
 
-static FlDnsResponse *
-dns_ask (const char  *server,
-         const char  *name,
-         guint16      qtype,
-         gint64       deadline_us,
-         GError     **error)
+/**
+ * fl_check_dns_ask:
+ * @port: 53, but for tests
+ *
+ * One DNS question to @server as a resolver asks it: over UDP, then again over TCP when the
+ * answer came back truncated; all under @deadline_us.
+ */
+FlDnsResponse *
+fl_check_dns_ask (const char  *server,
+                  guint16      port,
+                  const char  *name,
+                  guint16      qtype,
+                  gint64       deadline_us,
+                  GError     **error)
 {
   guint16 id = (guint16)g_random_int_range (1, 65536);
   g_autoptr(GBytes) query = fl_dns_build_query (id, name, qtype, error);
@@ -268,7 +277,7 @@ dns_ask (const char  *server,
 
   if (query == NULL)
     return NULL;
-  answer = fl_net_udp_exchange (server, 53, query, deadline_us, accept_dns_id, &id, error);
+  answer = fl_net_udp_exchange (server, port, query, deadline_us, accept_dns_id, &id, error);
   if (answer == NULL)
     return NULL;
   data = g_bytes_get_data (answer, &len);
@@ -277,7 +286,7 @@ dns_ask (const char  *server,
   if (r != NULL && r->truncated)
     {
       fl_dns_response_free (r);
-      return dns_ask_tcp (server, query, id, name, qtype, deadline_us, error);
+      return dns_ask_tcp (server, port, query, id, name, qtype, deadline_us, error);
     }
   return r;
 }
@@ -297,7 +306,7 @@ check_dns (Run *run)
   ldap_name = g_strdup_printf ("_ldap._tcp.dc._msdcs.%s", domain);
   krb_name = g_strdup_printf ("_kerberos._tcp.%s", domain);
 
-  ldap_srv = dns_ask (run->dc->address, ldap_name, FL_DNS_TYPE_SRV, run->deadline, &error);
+  ldap_srv = fl_check_dns_ask (run->dc->address, 53, ldap_name, FL_DNS_TYPE_SRV, run->deadline, &error);
   if (ldap_srv == NULL)
     return run_fail (run, error);
   for (guint i = 0; i < ldap_srv->srv->len; i++)
@@ -320,12 +329,12 @@ check_dns (Run *run)
       return run_finish (run, FL_STATUS_FAIL, message);
     }
 
-  krb_srv = dns_ask (run->dc->address, krb_name, FL_DNS_TYPE_SRV, run->deadline, &error);
+  krb_srv = fl_check_dns_ask (run->dc->address, 53, krb_name, FL_DNS_TYPE_SRV, run->deadline, &error);
   if (krb_srv == NULL)
     return run_fail (run, error);
   g_variant_dict_insert (&run->detail, "kerberos_srv", "u", krb_srv->srv->len);
 
-  a = dns_ask (run->dc->address, run->dc->host, FL_DNS_TYPE_A, run->deadline, &error);
+  a = fl_check_dns_ask (run->dc->address, 53, run->dc->host, FL_DNS_TYPE_A, run->deadline, &error);
   if (a == NULL)
     return run_fail (run, error);
   if (a->addresses->len > 0)
@@ -1057,7 +1066,7 @@ locator_srv (Run         *run,
       g_autoptr(GError) error = NULL;
 
       fl_dns_response_free (r);
-      r = dns_ask_tcp (servers->pdata[*dns_winner], query, id, name, FL_DNS_TYPE_SRV, run->deadline, &error);
+      r = dns_ask_tcp (servers->pdata[*dns_winner], 53, query, id, name, FL_DNS_TYPE_SRV, run->deadline, &error);
       if (r == NULL)
         g_ptr_array_add (failures, g_strdup (error->message));
     }
@@ -1188,41 +1197,6 @@ check_locator (Run                *run,
 
 /* ------------------------------------------------------------------------------------------ */
 /* fsmo: the five role owners, read with a Kerberos (SASL/GSSAPI) bind */
-
-static const struct {
-  const char *key;
-  const char *label;
-} fsmo_roles[FL_FSMO_N_ROLES] = {
-  { "pdc", N_("PDC emulator") },
-  { "rid", N_("RID master") },
-  { "infrastructure", N_("Infrastructure master") },
-  { "naming", N_("Domain naming master") },
-  { "schema", N_("Schema master") },
-};
-
-/**
- * fl_fsmo_role_key:
- *
- * Returns: the detail key of the fsmo sample for role @i ("pdc", "rid", …)
- */
-const char *
-fl_fsmo_role_key (guint i)
-{
-  g_return_val_if_fail (i < G_N_ELEMENTS (fsmo_roles), NULL);
-  return fsmo_roles[i].key;
-}
-
-/**
- * fl_fsmo_role_label:
- *
- * Returns: the role's name for people, translated ("PDC emulator")
- */
-const char *
-fl_fsmo_role_label (guint i)
-{
-  g_return_val_if_fail (i < G_N_ELEMENTS (fsmo_roles), NULL);
-  return _(fsmo_roles[i].label);
-}
 
 static int
 sasl_interact_none (LDAP     *ld,
@@ -1423,7 +1397,7 @@ fsmo_read (Run              *run,
       g_autofree char *parts = g_strdup_printf ("CN=Partitions,%s", config_nc);
       const char *dns[] = { domain_nc, rid, infra, parts, schema_nc };
 
-      for (guint i = 0; local_error == NULL && i < G_N_ELEMENTS (fsmo_roles); i++)
+      for (guint i = 0; local_error == NULL && i < FL_FSMO_N_ROLES; i++)
         {
           char *owner;
 
@@ -1456,7 +1430,7 @@ check_fsmo (Run                *run,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GString) unknown_roles = g_string_new (NULL);
-  char *owners[G_N_ELEMENTS (fsmo_roles)] = { NULL };
+  char *owners[FL_FSMO_N_ROLES] = { NULL };
   const char *read_from = NULL;
   guint unknown = 0;
 
@@ -1494,7 +1468,7 @@ check_fsmo (Run                *run,
         }
       if (read_from == NULL)
         read_from = dc->name;
-      for (guint i = 0; i < G_N_ELEMENTS (fsmo_roles); i++)
+      for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
         if (owners[i] == NULL)
           missing++;
       if (missing == 0)
@@ -1503,20 +1477,20 @@ check_fsmo (Run                *run,
 
   if (read_from == NULL)
     {
-      for (guint i = 0; i < G_N_ELEMENTS (fsmo_roles); i++)
+      for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
         g_free (owners[i]);
       return run_fail (run, error);
     }
 
   g_variant_dict_insert (&run->detail, "server", "s", read_from);
-  for (guint i = 0; i < G_N_ELEMENTS (fsmo_roles); i++)
+  for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
     {
-      g_variant_dict_insert (&run->detail, fsmo_roles[i].key, "s", owners[i] ? owners[i] : "?");
+      g_variant_dict_insert (&run->detail, fl_fsmo_role_to_string ((FlFsmoRole)i), "s", owners[i] ? owners[i] : "?");
       if (owners[i] == NULL)
         {
           if (unknown_roles->len > 0)
             g_string_append (unknown_roles, ", ");
-          g_string_append (unknown_roles, _(fsmo_roles[i].label));
+          g_string_append (unknown_roles, fl_fsmo_role_to_label ((FlFsmoRole)i));
           unknown++;
         }
       g_free (owners[i]);

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "fl-dns-message.h"
 #include "fl-probe-config.h"
 #include "fl-sample.h"
 
@@ -18,12 +19,13 @@ typedef struct
   const char *logon_server;  /* the DC the locator found last time (the cached DC) */
 } FlCheckHints;
 
-#define FL_FSMO_N_ROLES 5
-
-const char *fl_fsmo_role_key   (guint i);
-const char *fl_fsmo_role_label (guint i);
-
 gboolean  fl_check_wait_idle (gint64 timeout_us);
+FlDnsResponse *fl_check_dns_ask (const char  *server,
+                                 guint16      port,
+                                 const char  *name,
+                                 guint16      qtype,
+                                 gint64       deadline_us,
+                                 GError     **error);
 FlSample *fl_check_run (FlCheckKind          kind,
                         FlProbeConfig       *config,
                         const FlProbeDc     *dc,

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-event.h"
+#include "fl-probe-enums.h"
 #include "fl-probe-types.h"
 
 struct _FlEvent
@@ -29,41 +30,25 @@ struct _FlEvent
 
 G_DEFINE_BOXED_TYPE (FlEvent, fl_event, fl_event_ref, fl_event_unref)
 
-static const char * const kind_names[] = {
-  [FL_EVENT_WATCH_STARTED] = "watch_started",
-  [FL_EVENT_FAULT] = "fault",
-  [FL_EVENT_SERVICE_DOWN] = "service_down",
-  [FL_EVENT_SERVICE_UP] = "service_up",
-  [FL_EVENT_REACH_LOST] = "reach_lost",
-  [FL_EVENT_REACH_BACK] = "reach_back",
-  [FL_EVENT_LOCATOR_CHANGED] = "locator_changed",
-  [FL_EVENT_KDC_CHANGED] = "kdc_changed",
-  [FL_EVENT_ALL_DOWN] = "all_down",
-  [FL_EVENT_RECOVERED] = "recovered",
-  [FL_EVENT_DETECTED] = "detected",
-  [FL_EVENT_SWITCHED] = "switched",
-  [FL_EVENT_FAILBACK] = "failback",
-  [FL_EVENT_ACTION] = "action",
-};
-
 const char *
 fl_event_kind_to_string (FlEventKind kind)
 {
-  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), "unknown");
-  return kind_names[kind];
+  const char *nick = fl_enum_to_nick (FL_TYPE_EVENT_KIND, (int)kind);
+
+  g_return_val_if_fail (nick != NULL, "unknown");
+  return nick;
 }
 
 gboolean
 fl_event_kind_from_string (const char  *text,
                            FlEventKind *kind)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    if (g_strcmp0 (text, kind_names[i]) == 0)
-      {
-        *kind = (FlEventKind)i;
-        return TRUE;
-      }
-  return FALSE;
+  int v;
+
+  if (!fl_enum_from_nick (FL_TYPE_EVENT_KIND, text, &v))
+    return FALSE;
+  *kind = (FlEventKind)v;
+  return TRUE;
 }
 
 static void

@@ -10,22 +10,23 @@
 
 G_BEGIN_DECLS
 
+/* what happened; the nicks are the names in JSON and recordings */
 typedef enum
 {
-  FL_EVENT_WATCH_STARTED,
-  FL_EVENT_FAULT,             /* a VM action or `mark-fault`: t_fault */
-  FL_EVENT_SERVICE_DOWN,      /* a DC's services stopped answering */
-  FL_EVENT_SERVICE_UP,        /* …answer again */
-  FL_EVENT_REACH_LOST,
-  FL_EVENT_REACH_BACK,
-  FL_EVENT_LOCATOR_CHANGED,   /* the active logon server changed (to may be NULL: none) */
-  FL_EVENT_KDC_CHANGED,       /* the KDC issuing tickets changed */
-  FL_EVENT_ALL_DOWN,          /* no DC answers */
-  FL_EVENT_RECOVERED,         /* a DC answers again after all were down */
-  FL_EVENT_DETECTED,          /* the first sample showing the faulted DC failing */
-  FL_EVENT_SWITCHED,          /* a view is served by another DC after a fault */
-  FL_EVENT_FAILBACK,          /* a view moved back to the DC that had failed */
-  FL_EVENT_ACTION,            /* a VM action that is not a fault (start, plug): noted */
+  FL_EVENT_WATCH_STARTED, /*< nick=watch_started >*/
+  FL_EVENT_FAULT, /*< nick=fault >*/ /* a VM action or `mark-fault`: t_fault */
+  FL_EVENT_SERVICE_DOWN, /*< nick=service_down >*/ /* a DC's services stopped answering */
+  FL_EVENT_SERVICE_UP, /*< nick=service_up >*/ /* …answer again */
+  FL_EVENT_REACH_LOST, /*< nick=reach_lost >*/
+  FL_EVENT_REACH_BACK, /*< nick=reach_back >*/
+  FL_EVENT_LOCATOR_CHANGED, /*< nick=locator_changed >*/ /* the active logon server changed (to may be NULL: none) */
+  FL_EVENT_KDC_CHANGED, /*< nick=kdc_changed >*/ /* the KDC issuing tickets changed */
+  FL_EVENT_ALL_DOWN, /*< nick=all_down >*/ /* no DC answers */
+  FL_EVENT_RECOVERED, /*< nick=recovered >*/ /* a DC answers again after all were down */
+  FL_EVENT_DETECTED, /*< nick=detected >*/ /* the first sample showing the faulted DC failing */
+  FL_EVENT_SWITCHED, /*< nick=switched >*/ /* a view is served by another DC after a fault */
+  FL_EVENT_FAILBACK, /*< nick=failback >*/ /* a view moved back to the DC that had failed */
+  FL_EVENT_ACTION, /*< nick=action >*/ /* a VM action that is not a fault (start, plug): noted */
 } FlEventKind;
 
 #define FL_TYPE_EVENT (fl_event_get_type ())

@@ -10,39 +10,62 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-probe-enums.h"
 #include "fl-probe-types.h"
 
 G_DEFINE_QUARK (fl-probe-error-quark, fl_probe_error)
 
-static const char * const check_names[FL_N_CHECKS] = {
-  [FL_CHECK_REACH] = "reach",
-  [FL_CHECK_DNS] = "dns",
-  [FL_CHECK_LDAP_PING] = "ldap_ping",
-  [FL_CHECK_LDAP] = "ldap",
-  [FL_CHECK_KERBEROS] = "kerberos",
-  [FL_CHECK_MACHINE_TRUST] = "machine_trust",
-  [FL_CHECK_SMB] = "smb",
-  [FL_CHECK_TIME] = "time",
-  [FL_CHECK_NETWORK] = "network",
-  [FL_CHECK_LOCATOR] = "locator",
-  [FL_CHECK_KDC_VIEW] = "kdc_view",
-  [FL_CHECK_FSMO] = "fsmo",
-  [FL_CHECK_SSSD] = "sssd",
-};
+/**
+ * fl_enum_to_nick:
+ *
+ * Returns: (nullable): the nick of @value in the enum @type (a static string), %NULL when
+ *   @value is not one of its values
+ */
+const char *
+fl_enum_to_nick (GType type,
+                 int   value)
+{
+  /* the class is kept for the program's life: a static type's class never goes away, and
+   * peeking first spares a reference per call */
+  GEnumClass *klass = g_type_class_peek (type);
+  GEnumValue *v;
 
-static const char * const status_names[] = {
-  [FL_STATUS_OK] = "ok",
-  [FL_STATUS_DEGRADED] = "degraded",
-  [FL_STATUS_FAIL] = "fail",
-  [FL_STATUS_TIMEOUT] = "timeout",
-  [FL_STATUS_SKIPPED] = "skipped",
-};
+  if (klass == NULL)
+    klass = g_type_class_ref (type);
+  v = g_enum_get_value (klass, value);
+  return v ? v->value_nick : NULL;
+}
+
+/**
+ * fl_enum_from_nick:
+ * @nick: (nullable): what was read (JSON, a file, the command line)
+ * @value: (out): its value, when it is one
+ */
+gboolean
+fl_enum_from_nick (GType       type,
+                   const char *nick,
+                   int        *value)
+{
+  GEnumClass *klass = g_type_class_peek (type);
+  GEnumValue *v;
+
+  if (nick == NULL)
+    return FALSE;
+  if (klass == NULL)
+    klass = g_type_class_ref (type);
+  if ((v = g_enum_get_value_by_nick (klass, nick)) == NULL)
+    return FALSE;
+  *value = v->value;
+  return TRUE;
+}
 
 const char *
 fl_check_kind_to_string (FlCheckKind kind)
 {
-  g_return_val_if_fail (kind < FL_N_CHECKS, "unknown");
-  return check_names[kind];
+  const char *nick = fl_enum_to_nick (FL_TYPE_CHECK_KIND, (int)kind);
+
+  g_return_val_if_fail (nick != NULL, "unknown");
+  return nick;
 }
 
 /**
@@ -130,13 +153,12 @@ gboolean
 fl_check_kind_from_string (const char  *text,
                            FlCheckKind *kind)
 {
-  for (guint i = 0; i < FL_N_CHECKS; i++)
-    if (g_strcmp0 (text, check_names[i]) == 0)
-      {
-        *kind = (FlCheckKind)i;
-        return TRUE;
-      }
-  return FALSE;
+  int v;
+
+  if (!fl_enum_from_nick (FL_TYPE_CHECK_KIND, text, &v))
+    return FALSE;
+  *kind = (FlCheckKind)v;
+  return TRUE;
 }
 
 gboolean
@@ -148,19 +170,86 @@ fl_check_kind_is_per_dc (FlCheckKind kind)
 const char *
 fl_status_to_string (FlStatus status)
 {
-  g_return_val_if_fail (status <= FL_STATUS_SKIPPED, "unknown");
-  return status_names[status];
+  const char *nick = fl_enum_to_nick (FL_TYPE_STATUS, (int)status);
+
+  g_return_val_if_fail (nick != NULL, "unknown");
+  return nick;
 }
 
 gboolean
 fl_status_from_string (const char *text,
                        FlStatus   *status)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
-    if (g_strcmp0 (text, status_names[i]) == 0)
-      {
-        *status = (FlStatus)i;
-        return TRUE;
-      }
-  return FALSE;
+  int v;
+
+  if (!fl_enum_from_nick (FL_TYPE_STATUS, text, &v))
+    return FALSE;
+  *status = (FlStatus)v;
+  return TRUE;
+}
+
+/**
+ * fl_fsmo_role_to_string:
+ *
+ * Returns: the role's key in the fsmo sample's detail ("pdc", "rid", …)
+ */
+const char *
+fl_fsmo_role_to_string (FlFsmoRole role)
+{
+  const char *nick = fl_enum_to_nick (FL_TYPE_FSMO_ROLE, (int)role);
+
+  g_return_val_if_fail (nick != NULL, "unknown");
+  return nick;
+}
+
+/**
+ * fl_fsmo_role_to_label:
+ *
+ * Returns: the role's name for people, translated ("PDC emulator")
+ */
+const char *
+fl_fsmo_role_to_label (FlFsmoRole role)
+{
+  switch (role)
+    {
+    case FL_FSMO_PDC:
+      return _("PDC emulator");
+    case FL_FSMO_RID:
+      return _("RID master");
+    case FL_FSMO_INFRASTRUCTURE:
+      return _("Infrastructure master");
+    case FL_FSMO_NAMING:
+      return _("Domain naming master");
+    case FL_FSMO_SCHEMA:
+      return _("Schema master");
+    case FL_FSMO_N_ROLES:
+    default:
+      return "";
+    }
+}
+
+/**
+ * fl_fsmo_role_to_short:
+ *
+ * Returns: the role's short name for a tile, translated ("PDC", "Naming")
+ */
+const char *
+fl_fsmo_role_to_short (FlFsmoRole role)
+{
+  switch (role)
+    {
+    case FL_FSMO_PDC:
+      return C_("fsmo role", "PDC");
+    case FL_FSMO_RID:
+      return C_("fsmo role", "RID");
+    case FL_FSMO_INFRASTRUCTURE:
+      return C_("fsmo role", "Infrastructure");
+    case FL_FSMO_NAMING:
+      return C_("fsmo role", "Naming");
+    case FL_FSMO_SCHEMA:
+      return C_("fsmo role", "Schema");
+    case FL_FSMO_N_ROLES:
+    default:
+      return "";
+    }
 }

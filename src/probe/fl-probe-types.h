@@ -23,7 +23,7 @@ G_BEGIN_DECLS
  * @FL_PROBE_ERROR_CONFIG: missing configuration or credentials for this check
  * @FL_PROBE_ERROR_FAILED: anything else (the message says what)
  */
-typedef enum
+typedef enum /*< prefix=FL_PROBE_ERROR >*/
 {
   FL_PROBE_ERROR_MALFORMED,
   FL_PROBE_ERROR_REFUSED,
@@ -41,35 +41,55 @@ typedef enum
  * What a sample measured. The first ones are per DC; %FL_CHECK_NETWORK, %FL_CHECK_LOCATOR,
  * %FL_CHECK_KDC_VIEW (an AS exchange with every KDC in lab order, as the client's krb5.conf
  * would: which KDC issues tickets now), %FL_CHECK_FSMO and %FL_CHECK_SSSD are domain-wide.
+ * The nicks are the names in JSON, recordings and the command line.
  */
 typedef enum
 {
-  FL_CHECK_REACH,
-  FL_CHECK_DNS,
-  FL_CHECK_LDAP_PING,
-  FL_CHECK_LDAP,
-  FL_CHECK_KERBEROS,
-  FL_CHECK_MACHINE_TRUST,
-  FL_CHECK_SMB,
-  FL_CHECK_TIME,
-  FL_CHECK_NETWORK,
-  FL_CHECK_LOCATOR,
-  FL_CHECK_KDC_VIEW,
-  FL_CHECK_FSMO,
-  FL_CHECK_SSSD,
-  FL_N_CHECKS
+  FL_CHECK_REACH,           /*< nick=reach >*/
+  FL_CHECK_DNS,             /*< nick=dns >*/
+  FL_CHECK_LDAP_PING,       /*< nick=ldap_ping >*/
+  FL_CHECK_LDAP,            /*< nick=ldap >*/
+  FL_CHECK_KERBEROS,        /*< nick=kerberos >*/
+  FL_CHECK_MACHINE_TRUST,   /*< nick=machine_trust >*/
+  FL_CHECK_SMB,             /*< nick=smb >*/
+  FL_CHECK_TIME,            /*< nick=time >*/
+  FL_CHECK_NETWORK,         /*< nick=network >*/
+  FL_CHECK_LOCATOR,         /*< nick=locator >*/
+  FL_CHECK_KDC_VIEW,        /*< nick=kdc_view >*/
+  FL_CHECK_FSMO,            /*< nick=fsmo >*/
+  FL_CHECK_SSSD,            /*< nick=sssd >*/
+  FL_N_CHECKS               /*< skip >*/
 } FlCheckKind;
 
 #define FL_N_DC_CHECKS (FL_CHECK_TIME + 1)
 
+/* a sample's outcome; "skipped" is no news (the check still ran, or cannot run here) */
 typedef enum
 {
-  FL_STATUS_OK,
-  FL_STATUS_DEGRADED,
-  FL_STATUS_FAIL,
-  FL_STATUS_TIMEOUT,
-  FL_STATUS_SKIPPED,
+  FL_STATUS_OK,        /*< nick=ok >*/
+  FL_STATUS_DEGRADED,  /*< nick=degraded >*/
+  FL_STATUS_FAIL,      /*< nick=fail >*/
+  FL_STATUS_TIMEOUT,   /*< nick=timeout >*/
+  FL_STATUS_SKIPPED,   /*< nick=skipped >*/
 } FlStatus;
+
+/* the five FSMO roles; the nicks are the keys of the fsmo sample's detail */
+typedef enum
+{
+  FL_FSMO_PDC,             /*< nick=pdc >*/
+  FL_FSMO_RID,             /*< nick=rid >*/
+  FL_FSMO_INFRASTRUCTURE,  /*< nick=infrastructure >*/
+  FL_FSMO_NAMING,          /*< nick=naming >*/
+  FL_FSMO_SCHEMA,          /*< nick=schema >*/
+  FL_FSMO_N_ROLES          /*< skip >*/
+} FlFsmoRole;
+
+/* one table per concept: the enums' nicks (glib-mkenums), read through these */
+const char  *fl_enum_to_nick           (GType        type,
+                                        int          value);
+gboolean     fl_enum_from_nick         (GType        type,
+                                        const char  *nick,
+                                        int         *value);
 
 GQuark       fl_probe_error_quark      (void);
 const char  *fl_check_kind_to_string   (FlCheckKind  kind);
@@ -82,5 +102,8 @@ gboolean     fl_check_kind_is_per_dc   (FlCheckKind  kind);
 const char  *fl_status_to_string       (FlStatus     status);
 gboolean     fl_status_from_string     (const char  *text,
                                         FlStatus    *status);
+const char  *fl_fsmo_role_to_string    (FlFsmoRole   role);
+const char  *fl_fsmo_role_to_label     (FlFsmoRole   role);
+const char  *fl_fsmo_role_to_short     (FlFsmoRole   role);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "fl-checks.h"
 #include "fl-dns-message.h"
 #include "fl-probe-types.h"
 
@@ -202,6 +203,134 @@ test_srv_order (void)
   g_assert_cmpuint (first_a, <, runs * 85 / 100);
 }
 
+/* --- a DNS server on loopback whose answer does not fit a datagram -------------------------- */
+
+#define N_SRV 40   /* 40 SRV records: about 1.7 kB, beyond the 512 bytes of a plain UDP answer */
+
+typedef struct
+{
+  GSocket *udp;
+  GSocket *tcp;
+  guint    udp_questions;
+  guint    tcp_questions;
+} DnsServer;
+
+static GByteArray *
+big_srv_answer (const guint8 *query,
+            gsize         len,
+            gboolean      truncated)
+{
+  GByteArray *a = g_byte_array_new ();
+  guint n = truncated ? 0 : N_SRV;
+  const guint8 head[12] = { query[0], query[1], (guint8)(0x85 | (truncated ? 0x02 : 0)), 0x80, 0, 1, 0, (guint8)n,
+                            0, 0, 0, 0 };
+
+  g_byte_array_append (a, head, sizeof head);
+  g_byte_array_append (a, query + 12, (guint)(len - 12));   /* the question, as asked */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *host = g_strdup_printf ("dc%u", i + 1);
+      const guint8 rr[] = { 0xc0, 0x0c, 0, 33, 0, 1, 0, 0, 0x02, 0x58 };
+      const guint8 tail[] = { 4, 't', 'e', 's', 't', 5, 'l', 'o', 'c', 'a', 'l', 0 };
+      guint16 rdlen = (guint16)(6 + 1 + strlen (host) + sizeof tail);
+      const guint8 rdata[] = { (guint8)(rdlen >> 8), (guint8)rdlen, 0, 0, 0, 100, 0x01, 0x85, (guint8)strlen (host) };
+
+      g_byte_array_append (a, rr, sizeof rr);
+      g_byte_array_append (a, rdata, sizeof rdata);
+      g_byte_array_append (a, (const guint8 *)host, (guint)strlen (host));
+      g_byte_array_append (a, tail, sizeof tail);
+    }
+  return a;
+}
+
+static gpointer
+dns_server_thread (gpointer data)
+{
+  DnsServer *srv = data;
+  guint8 buf[1024];
+  g_autoptr(GSocketAddress) from = NULL;
+  g_autoptr(GSocket) conn = NULL;
+  g_autoptr(GByteArray) truncated = NULL, full = NULL;
+  gssize n;
+  gsize want, got = 0;
+  guint8 prefix[2];
+
+  /* over UDP: truncated, no records */
+  n = g_socket_receive_from (srv->udp, &from, (char *)buf, sizeof buf, NULL, NULL);
+  g_assert_cmpint (n, >, 12);
+  srv->udp_questions++;
+  truncated = big_srv_answer (buf, (gsize)n, TRUE);
+  g_socket_send_to (srv->udp, from, (const char *)truncated->data, truncated->len, NULL, NULL);
+
+  /* the same question over TCP: the whole answer, length first */
+  conn = g_socket_accept (srv->tcp, NULL, NULL);
+  g_assert_nonnull (conn);
+  g_assert_cmpint (g_socket_receive (conn, (char *)prefix, 2, NULL, NULL), ==, 2);
+  want = ((gsize)prefix[0] << 8) | prefix[1];
+  g_assert_cmpuint (want, <=, sizeof buf);
+  while (got < want)
+    {
+      n = g_socket_receive (conn, (char *)buf + got, want - got, NULL, NULL);
+      g_assert_cmpint (n, >, 0);
+      got += (gsize)n;
+    }
+  srv->tcp_questions++;
+  full = big_srv_answer (buf, want, FALSE);
+  prefix[0] = (guint8)(full->len >> 8);
+  prefix[1] = (guint8)full->len;
+  g_socket_send (conn, (const char *)prefix, 2, NULL, NULL);
+  g_socket_send (conn, (const char *)full->data, full->len, NULL, NULL);
+  return NULL;
+}
+
+/* a resolver's behaviour: a truncated answer is asked again over TCP, under the same deadline */
+static void
+test_truncated_over_tcp (void)
+{
+  DnsServer srv = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlDnsResponse) r = NULL;
+  GThread *thread;
+  guint16 port = 0;
+
+  for (guint attempt = 0; attempt < 20 && srv.tcp == NULL; attempt++)
+    {
+      g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+      g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GSocketAddress) same = NULL;
+
+      g_clear_object (&srv.udp);
+      srv.udp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_socket_bind (srv.udp, any, FALSE, &error));
+      bound = g_socket_get_local_address (srv.udp, &error);
+      port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+      /* TCP on the same port number, as a DNS server listens */
+      srv.tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+      g_assert_no_error (error);
+      same = g_inet_socket_address_new (lo, port);
+      if (!g_socket_bind (srv.tcp, same, TRUE, NULL) || !g_socket_listen (srv.tcp, NULL))
+        g_clear_object (&srv.tcp);
+    }
+  g_assert_nonnull (srv.tcp);
+
+  thread = g_thread_new ("dns-server", dns_server_thread, &srv);
+  r = fl_check_dns_ask ("127.0.0.1", port, "_ldap._tcp.dc._msdcs.test.local", FL_DNS_TYPE_SRV,
+                        g_get_monotonic_time () + 10 * G_USEC_PER_SEC, &error);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_false (r->truncated);
+  g_assert_cmpuint (srv.udp_questions, ==, 1);
+  g_assert_cmpuint (srv.tcp_questions, ==, 1);
+  g_assert_cmpuint (r->srv->len, ==, N_SRV);
+  g_assert_cmpstr (((FlDnsSrv *)r->srv->pdata[N_SRV - 1])->target, ==, "dc40.test.local");
+  g_assert_cmpuint (((FlDnsSrv *)r->srv->pdata[0])->port, ==, 389);
+  g_clear_object (&srv.udp);
+  g_clear_object (&srv.tcp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +343,7 @@ main (int   argc,
   g_test_add_func ("/dns/parse-nxdomain-and-loops", test_parse_nxdomain_and_loops);
   g_test_add_func ("/dns/question-and-bounds", test_parse_question_and_bounds);
   g_test_add_func ("/dns/srv-order", test_srv_order);
+  g_test_add_func ("/dns/truncated-over-tcp", test_truncated_over_tcp);
 
   return g_test_run ();
 }

@@ -371,6 +371,52 @@ test_lab_built_in_code (void)
   g_assert_cmpstr (error->message, ==, "controllers[1].address: \"192.0.2\" is not an IP address");
 }
 
+/* the hypervisor's settings are one kind's; validation changes nothing it checks */
+static void
+test_lab_hypervisor_kinds (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLab) lab = fl_lab_new ("kinds", "test.local");
+  g_autoptr(FlLabController) dc1 = fl_lab_controller_new ("DC1", "dc1.test.local", "192.0.2.11");
+  g_autofree char *before = NULL, *after = NULL;
+  const char *fp;
+
+  fl_lab_add_controller (lab, dc1);
+  /* written any way: kept in Proxmox's form where it is set */
+  fl_lab_set_proxmox_api (lab, "https://pve1:8006", "fl@pve!lab", NULL,
+                          "ab01cd23ef45ab01cd23ef45ab01cd23ef45ab01cd23ef45ab01cd23ef45ab01");
+  fp = fl_lab_get_hypervisor_fingerprint (lab);
+  g_assert_cmpstr (fp, ==, "AB:01:CD:23:EF:45:AB:01:CD:23:EF:45:AB:01:CD:23:EF:45:AB:01:CD:23:EF:45:AB:01:CD:23:EF:45:AB:01");
+  g_assert_null (fl_lab_get_hypervisor_host (lab));
+  g_assert_cmpuint (fl_lab_get_hypervisor_port (lab), ==, 0);
+  before = fl_lab_to_data (lab, NULL);
+  g_assert_true (fl_lab_validate (lab, &error));
+  after = fl_lab_to_data (lab, NULL);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_true (fl_lab_get_hypervisor_fingerprint (lab) == fp);   /* not even reallocated */
+
+  /* one that is no fingerprint stays as given, and validation names it */
+  fl_lab_set_hypervisor_fingerprint (lab, "not-a-fingerprint");
+  g_assert_false (fl_lab_validate (lab, &error));
+  g_assert_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE);
+  g_assert_nonnull (strstr (error->message, "hypervisor.fingerprint: \"not-a-fingerprint\""));
+  g_assert_cmpstr (fl_lab_get_hypervisor_fingerprint (lab), ==, "not-a-fingerprint");
+  g_clear_error (&error);
+
+  /* another kind: the API's settings are gone, not left behind */
+  fl_lab_set_proxmox_ssh (lab, "pve1.test.local", "root", 2222, NULL);
+  g_assert_cmpint (fl_lab_get_hypervisor_kind (lab), ==, FL_HYPERVISOR_PROXMOX_SSH);
+  g_assert_null (fl_lab_get_hypervisor_url (lab));
+  g_assert_null (fl_lab_get_hypervisor_fingerprint (lab));
+  g_assert_null (fl_lab_get_hypervisor_token_id (lab));
+  g_assert_cmpstr (fl_lab_get_hypervisor_user (lab), ==, "root");
+  g_assert_cmpuint (fl_lab_get_hypervisor_port (lab), ==, 2222);
+  g_assert_true (fl_lab_validate (lab, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fl_hypervisor_kind_to_string (FL_HYPERVISOR_PROXMOX_SSH), ==, "proxmox-ssh");
+  g_assert_cmpstr (fl_client_access_to_string (FL_CLIENT_ACCESS_GUEST_AGENT), ==, "guest-agent");
+}
+
 static void
 test_lab_missing_file (void)
 {
@@ -484,6 +530,7 @@ main (int   argc,
   g_test_add_func ("/lab/helpers", test_lab_helpers);
   g_test_add_func ("/lab/fault-request", test_fault_request);
   g_test_add_func ("/lab/identity", test_identity);
+  g_test_add_func ("/lab/hypervisor-kinds", test_lab_hypervisor_kinds);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/lab/bad/%s", bad_cases[i].what);
