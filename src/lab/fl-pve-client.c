@@ -593,21 +593,14 @@ take_ticket (FlPveClient  *self,
              gboolean     *need_tfa,
              GError      **error)
 {
-  JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *ticket = o ? str_member (o, "ticket", NULL) : NULL;
-  const char *csrf = o ? str_member (o, "CSRFPreventionToken", NULL) : NULL;
-  gint64 tfa = 0;
+  char *ticket = NULL, *csrf = NULL;
 
-  if (ticket == NULL || csrf == NULL)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The login answer has no ticket"));
-      return FALSE;
-    }
-  *need_tfa = (fl_pve_json_get_int (o, "NeedTFA", &tfa) && tfa) || g_str_has_prefix (ticket, "PVE:!tfa!");
+  if (!fl_pve_parse_ticket (node, &ticket, &csrf, need_tfa, error))
+    return FALSE;
   secret_free (self->ticket);
   secret_free (self->csrf);
-  self->ticket = g_strdup (ticket);
-  self->csrf = g_strdup (csrf);
+  self->ticket = ticket;
+  self->csrf = csrf;
   self->ticket_us = g_get_monotonic_time ();
   return TRUE;
 }
@@ -1210,28 +1203,20 @@ step_done (GObject      *object,
 
     case OP_AGENT_EXEC:
       {
-        JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-        gint64 v = 0;
+        FlAgentResult *r = NULL;
 
-        if (o == NULL)
-          {
-            g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent's answer has no fields"));
-            break;
-          }
         if (op->step == 0)
           {
-            if (!fl_pve_json_get_int (o, "pid", &op->pid))
-              {
-                g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent gave no process id"));
-                break;
-              }
+            if (!fl_pve_parse_agent_pid (node, &op->pid, &error))
+              break;
             op->step = 1;
             op->deadline = g_get_monotonic_time () + (gint64)MAX (op->timeout_s, 1) * G_USEC_PER_SEC;
             op_step (task);
             return;
           }
-        /* booleans as 0/1, out-data already decoded */
-        if (!fl_pve_json_get_int (o, "exited", &v) || !v)
+        if (!fl_pve_parse_agent_status (node, &r, &error))
+          break;
+        if (r == NULL)
           {
             if (g_get_monotonic_time () > op->deadline)
               {
@@ -1242,15 +1227,8 @@ step_done (GObject      *object,
             g_timeout_add (self->poll_ms, op_step_cb, task);
             return;
           }
-        {
-          FlAgentResult *r = g_new0 (FlAgentResult, 1);
-
-          r->exitcode = fl_pve_json_get_int (o, "exitcode", &v) ? v : -1;
-          r->out_data = g_strdup (str_member (o, "out-data", ""));
-          r->err_data = g_strdup (str_member (o, "err-data", ""));
-          g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
-          g_object_unref (task);
-        }
+        g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
+        g_object_unref (task);
       }
       return;
 

@@ -1179,10 +1179,8 @@ agent_thread (GTask        *task,
     g_ptr_array_add (args, NULL);
     path = g_strdup_printf ("/nodes/%s/qemu/%u/agent/exec", node, op->vmid);
     res = pvesh (self, "create", path, (const char * const *)args->pdata, &error);
-    if (res == NULL || !JSON_NODE_HOLDS_OBJECT (res) || !fl_pve_json_get_int (json_node_get_object (res), "pid", &pid))
+    if (res == NULL || !fl_pve_parse_agent_pid (res, &pid, &error))
       {
-        if (error == NULL)
-          g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent gave no process id"));
         g_task_return_error (task, g_steal_pointer (&error));
         return;
       }
@@ -1190,27 +1188,15 @@ agent_thread (GTask        *task,
       {
         g_autofree char *p = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
         g_autoptr(JsonNode) st = pvesh (self, "get", status_path, (const char *[]) { "pid", p, NULL }, &error);
-        gint64 exited = 0, code = -1;
-        JsonObject *o;
+        FlAgentResult *r = NULL;
 
-        if (st == NULL || !JSON_NODE_HOLDS_OBJECT (st))
+        if (st == NULL || !fl_pve_parse_agent_status (st, &r, &error))
           {
-            if (error == NULL)
-              g_set_error (&error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent's answer has no fields"));
             g_task_return_error (task, g_steal_pointer (&error));
             return;
           }
-        o = json_node_get_object (st);
-        if (fl_pve_json_get_int (o, "exited", &exited) && exited)
+        if (r != NULL)
           {
-            FlAgentResult *r = g_new0 (FlAgentResult, 1);
-            JsonNode *outd = json_object_get_member (o, "out-data"), *errd = json_object_get_member (o, "err-data");
-
-            r->exitcode = fl_pve_json_get_int (o, "exitcode", &code) ? code : -1;
-            r->out_data = g_strdup (outd && JSON_NODE_HOLDS_VALUE (outd) && json_node_get_value_type (outd) == G_TYPE_STRING
-                                    ? json_node_get_string (outd) : "");
-            r->err_data = g_strdup (errd && JSON_NODE_HOLDS_VALUE (errd) && json_node_get_value_type (errd) == G_TYPE_STRING
-                                    ? json_node_get_string (errd) : "");
             g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
             return;
           }

@@ -850,3 +850,116 @@ fl_pve_parse_qm_status (const char *out)
     }
   return NULL;
 }
+
+/* a string member, or NULL (whatever else it is) */
+static const char *
+string_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/**
+ * fl_pve_parse_ticket:
+ * @data: the data of POST /access/ticket
+ * @ticket: (out): the ticket (a secret: wipe it when done)
+ * @csrf: (out): the CSRF prevention token (a secret too)
+ * @need_tfa: (out): whether the login still needs the second factor
+ *
+ * Returns: whether @data is a login answer
+ */
+gboolean
+fl_pve_parse_ticket (JsonNode  *data,
+                     char     **ticket,
+                     char     **csrf,
+                     gboolean  *need_tfa,
+                     GError   **error)
+{
+  JsonObject *o = data && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+  const char *t = string_member (o, "ticket");
+  const char *c = string_member (o, "CSRFPreventionToken");
+  gint64 tfa = 0;
+
+  if (t == NULL || c == NULL || *t == '\0' || *c == '\0' || strlen (t) > FL_PVE_MAX_TICKET ||
+      strlen (c) > FL_PVE_MAX_TICKET)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The login answer has no ticket"));
+      return FALSE;
+    }
+  *need_tfa = (fl_pve_json_get_int (o, "NeedTFA", &tfa) && tfa) || g_str_has_prefix (t, "PVE:!tfa!");
+  *ticket = g_strdup (t);
+  *csrf = g_strdup (c);
+  return TRUE;
+}
+
+/**
+ * fl_pve_parse_agent_pid:
+ * @data: the data of POST …/agent/exec
+ */
+gboolean
+fl_pve_parse_agent_pid (JsonNode  *data,
+                        gint64    *pid,
+                        GError   **error)
+{
+  JsonObject *o = data && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+
+  if (o == NULL || !fl_pve_json_get_int (o, "pid", pid) || *pid <= 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent gave no process id"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* the guest's words: valid UTF-8, and no more than a bound of them */
+static char *
+guest_text (JsonObject *o,
+            const char *member)
+{
+  const char *text = string_member (o, member);
+  gsize len = text ? strlen (text) : 0;
+
+  if (text == NULL)
+    return g_strdup ("");
+  return g_utf8_make_valid (text, MIN (len, FL_PVE_MAX_AGENT_OUTPUT));
+}
+
+/**
+ * fl_pve_parse_agent_status:
+ * @data: the data of GET …/agent/exec-status
+ * @result: (out) (nullable): the command's outcome once it has exited, %NULL while it runs
+ *
+ * Booleans arrive as 0/1 or true/false, out-data already decoded from base64 by Proxmox. The
+ * output is made valid UTF-8 (a Japanese Windows writes CP932 unless told otherwise) and cut
+ * at %FL_PVE_MAX_AGENT_OUTPUT bytes.
+ *
+ * Returns: whether @data is an exec-status answer
+ */
+gboolean
+fl_pve_parse_agent_status (JsonNode       *data,
+                           FlAgentResult **result,
+                           GError        **error)
+{
+  JsonObject *o = data && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+  gint64 exited = 0, code = -1;
+  FlAgentResult *r;
+
+  *result = NULL;
+  if (o == NULL)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("The guest agent's answer has no fields"));
+      return FALSE;
+    }
+  if (!fl_pve_json_get_int (o, "exited", &exited) || !exited)
+    return TRUE;
+  r = g_new0 (FlAgentResult, 1);
+  r->exitcode = fl_pve_json_get_int (o, "exitcode", &code) ? code : -1;
+  r->out_data = guest_text (o, "out-data");
+  r->err_data = guest_text (o, "err-data");
+  *result = r;
+  return TRUE;
+}

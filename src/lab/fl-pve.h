@@ -35,6 +35,7 @@ typedef enum
   FL_PVE_ERROR_TIMEOUT,
   FL_PVE_ERROR_HOST_KEY,         /* SSH host key unknown or changed */
   FL_PVE_ERROR_TOTP_REQUIRED,    /* the user has a second factor: ask for the current code */
+  FL_PVE_ERROR_NO_SECRET,        /* none was given: each front end says where it goes */
 } FlPveError;
 
 GQuark fl_pve_error_quark (void);
@@ -117,6 +118,21 @@ FlVmState  *fl_pve_vm_state_new          (guint          vmid,
                                           JsonNode      *config,
                                           GError       **error);
 char       *fl_pve_parse_qm_status       (const char    *out);
+
+#define FL_PVE_MAX_TICKET         4096               /* a ticket or CSRF token longer is no answer */
+#define FL_PVE_MAX_AGENT_OUTPUT   (1024 * 1024)      /* a guest command's output kept, per stream */
+
+gboolean    fl_pve_parse_ticket          (JsonNode       *data,
+                                          char          **ticket,
+                                          char          **csrf,
+                                          gboolean       *need_tfa,
+                                          GError        **error);
+gboolean    fl_pve_parse_agent_pid       (JsonNode       *data,
+                                          gint64         *pid,
+                                          GError        **error);
+gboolean    fl_pve_parse_agent_status    (JsonNode       *data,
+                                          FlAgentResult **result,
+                                          GError        **error);
 char       *fl_pve_fingerprint           (const guint8  *der,
                                           gsize          length);
 

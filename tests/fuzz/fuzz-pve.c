@@ -1,5 +1,5 @@
-/* fuzz-pve.c: libFuzzer target for the Proxmox VE parsers: the first byte picks the HTTP
- * status, the rest is the body; the same bytes are tried as a UPID and as a netN value.
+/* fuzz-pve.c: libFuzzer target for the Proxmox VE parsers (API answers, logins, the guest
+ * agent's exec and exec-status): the first byte picks the HTTP status, the rest is the body; the same bytes are tried as a UPID and as a netN value.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -42,6 +42,23 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
       snaps = fl_pve_parse_snapshots (node);
       state = fl_pve_vm_state_new (101, "pve1", node, node, NULL);
       g_clear_pointer (&state, fl_vm_state_free);
+      /* a login's answer, and the guest agent's (its output reaches the UI: valid UTF-8) */
+      {
+        g_autoptr(GError) e = NULL;
+        g_autofree char *ticket = NULL, *csrf = NULL;
+        g_autoptr(FlAgentResult) r = NULL;
+        gboolean tfa = FALSE;
+        gint64 pid = 0;
+
+        if (fl_pve_parse_ticket (node, &ticket, &csrf, &tfa, &e))
+          g_assert (strlen (ticket) <= FL_PVE_MAX_TICKET && strlen (csrf) <= FL_PVE_MAX_TICKET);
+        g_clear_error (&e);
+        if (fl_pve_parse_agent_pid (node, &pid, &e))
+          g_assert (pid > 0);
+        g_clear_error (&e);
+        if (fl_pve_parse_agent_status (node, &r, &e) && r != NULL)
+          g_assert (g_utf8_validate (r->out_data, -1, NULL) && g_utf8_validate (r->err_data, -1, NULL));
+      }
     }
 
   /* the same bytes as a pvesh reply (stdout) and as its complaint (stderr) */

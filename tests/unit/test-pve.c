@@ -286,6 +286,73 @@ test_cli (void)
   }
 }
 
+/* the login's answer and the guest agent's, as pure parsers (both backends use them) */
+static void
+test_login_and_agent (void)
+{
+  g_autoptr(JsonNode) login = json ("{\"ticket\": \"PVE:fl@pve:6789ABCD::sig\", \"CSRFPreventionToken\": \"6789ABCD:tok\"}");
+  g_autoptr(JsonNode) tfa = json ("{\"ticket\": \"PVE:!tfa!fl@pve:6789ABCD::sig\", \"CSRFPreventionToken\": \"x\", \"NeedTFA\": 1}");
+  g_autoptr(JsonNode) no_csrf = json ("{\"ticket\": \"PVE:fl@pve:6789ABCD::sig\"}");
+  g_autoptr(JsonNode) pid = json ("{\"pid\": \"4242\"}");
+  g_autoptr(JsonNode) running = json ("{\"exited\": 0}");
+  /* a console's byte that Proxmox passed on as a code point; "err-data" not even a string */
+  g_autoptr(JsonNode) exited = json ("{\"exited\": true, \"exitcode\": 1722, \"out-data\": \"Status = 1722 0x6ba \\u0082\", \"err-data\": 7}");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ticket = NULL, *csrf = NULL;
+  g_autoptr(FlAgentResult) r = NULL;
+  gboolean need_tfa = TRUE;
+  gint64 p = 0;
+
+  g_assert_true (fl_pve_parse_ticket (login, &ticket, &csrf, &need_tfa, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (csrf, ==, "6789ABCD:tok");
+  g_assert_false (need_tfa);
+  g_clear_pointer (&ticket, g_free);
+  g_clear_pointer (&csrf, g_free);
+  g_assert_true (fl_pve_parse_ticket (tfa, &ticket, &csrf, &need_tfa, &error));
+  g_assert_true (need_tfa);
+  g_clear_pointer (&ticket, g_free);
+  g_clear_pointer (&csrf, g_free);
+  g_assert_false (fl_pve_parse_ticket (no_csrf, &ticket, &csrf, &need_tfa, &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL);
+  g_assert_null (ticket);
+  g_clear_error (&error);
+
+  g_assert_true (fl_pve_parse_agent_pid (pid, &p, &error));
+  g_assert_cmpint (p, ==, 4242);
+  g_assert_false (fl_pve_parse_agent_pid (running, &p, &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  g_assert_true (fl_pve_parse_agent_status (running, &r, &error));
+  g_assert_null (r);   /* still running */
+  g_assert_true (fl_pve_parse_agent_status (exited, &r, &error));
+  g_assert_nonnull (r);
+  g_assert_cmpint (r->exitcode, ==, 1722);
+  g_assert_true (g_utf8_validate (r->out_data, -1, NULL));
+  g_assert_true (g_str_has_prefix (r->out_data, "Status = 1722 0x6ba "));
+  g_assert_cmpstr (r->err_data, ==, "");   /* not a string: nothing */
+  g_clear_pointer (&r, fl_agent_result_free);
+  {
+    /* a flood of output is cut at the bound, and stays valid where the cut splits a character */
+    g_autoptr(GString) big = g_string_new ("{\"exited\": 1, \"exitcode\": 0, \"out-data\": \"");
+    g_autoptr(JsonNode) node = NULL;
+
+    for (guint i = 0; i < FL_PVE_MAX_AGENT_OUTPUT / 3 + 10; i++)
+      g_string_append (big, "あ");
+    g_string_append (big, "\"}");
+    node = json (big->str);
+    g_assert_true (fl_pve_parse_agent_status (node, &r, &error));
+    g_assert_true (g_utf8_validate (r->out_data, -1, NULL));
+    g_assert_cmpuint (strlen (r->out_data), <=, FL_PVE_MAX_AGENT_OUTPUT + 3);
+    g_assert_cmpuint (strlen (r->out_data), >=, FL_PVE_MAX_AGENT_OUTPUT - 3);
+    g_clear_pointer (&r, fl_agent_result_free);
+  }
+  g_assert_false (fl_pve_parse_agent_status (NULL, &r, &error));
+  g_assert_null (r);
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -300,5 +367,6 @@ main (int   argc,
   g_test_add_func ("/pve/find-node", test_find_node);
   g_test_add_func ("/pve/fingerprint", test_fingerprint);
   g_test_add_func ("/pve/cli", test_cli);
+  g_test_add_func ("/pve/login-and-agent", test_login_and_agent);
   return g_test_run ();
 }
