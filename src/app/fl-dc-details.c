@@ -13,6 +13,7 @@
 
 #include "fl-app-text.h"
 #include "fl-dc-details.h"
+#include "fl-dc-tile.h"
 
 #define REFRESH_MS 1000
 
@@ -29,7 +30,7 @@ struct _FlDcDetails
   AdwPreferencesGroup  *rootdse_group;
 
   /* owned */
-  FlDcTile             *tile;
+  FlDcState            *state;
   GHashTable           *rows;          /* key → AdwActionRow (borrowed: the groups own them) */
   guint                 refresh_source;
 };
@@ -139,17 +140,17 @@ refresh (FlDcDetails *self)
 {
   gboolean any_error = FALSE;
   FlSample *ping, *ldap;
-  g_autofree char *where = fl_dc_tile_get_where (self->tile);
-  g_autofree char *title = g_strdup_printf ("%s — %s", fl_dc_tile_get_name (self->tile),
-                                            fl_dc_tile_get_state (self->tile));
+  g_autofree char *where = fl_dc_tile_format_where (self->state);
+  g_autofree char *title = g_strdup_printf ("%s — %s", fl_dc_state_get_name (self->state),
+                                            fl_dc_tile_describe (self->state, NULL));
 
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, where);
 
   for (FlCheckKind k = 0; k < FL_N_DC_CHECKS; k++)
     {
-      FlSample *latest = fl_dc_tile_get_sample (self->tile, k, 0);
-      FlSample *problem = fl_dc_tile_get_sample (self->tile, k, 2);
+      FlSample *latest = fl_dc_state_get_sample (self->state, k);
+      FlSample *problem = fl_dc_state_get_last_problem (self->state, k);
       g_autofree char *key = g_strdup_printf ("check:%d", k);
       g_autofree char *error_key = g_strdup_printf ("error:%d", k);
       g_autoptr(GString) text = g_string_new (NULL);
@@ -185,7 +186,7 @@ refresh (FlDcDetails *self)
     set_row (self, self->errors_group, "error:none", _("No errors since the lab was opened"), NULL, FALSE);
 
   /* the last reply the DC gave, even while it does not answer now */
-  ping = fl_dc_tile_get_sample (self->tile, FL_CHECK_LDAP_PING, 1);
+  ping = fl_dc_state_get_last_answer (self->state, FL_CHECK_LDAP_PING);
   if (ping == NULL)
     set_row (self, self->ping_group, "ping:none", _("No reply yet"), NULL, FALSE);
   else
@@ -210,7 +211,7 @@ refresh (FlDcDetails *self)
       }
     }
 
-  ldap = fl_dc_tile_get_sample (self->tile, FL_CHECK_LDAP, 1);
+  ldap = fl_dc_state_get_last_answer (self->state, FL_CHECK_LDAP);
   if (ldap == NULL || fl_sample_get_detail (ldap) == NULL)
     set_row (self, self->rootdse_group, "rootdse:none", _("No reply yet"), NULL, FALSE);
   else
@@ -275,12 +276,13 @@ copy_action (GtkWidget  *widget,
 {
   FlDcDetails *self = FL_DC_DETAILS (widget);
   g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *roles = fl_dc_tile_format_roles (self->state);
 
   refresh (self);
   g_string_append_printf (s, "%s\n%s\n", adw_window_title_get_title (self->window_title),
                           adw_window_title_get_subtitle (self->window_title));
-  if (*fl_dc_tile_get_roles (self->tile))
-    g_string_append_printf (s, "%s\n", fl_dc_tile_get_roles (self->tile));
+  if (*roles)
+    g_string_append_printf (s, "%s\n", roles);
   append_group (s, self, self->checks_group, "check:");
   append_group (s, self, self->errors_group, "error:");
   append_group (s, self, self->ping_group, "ping:");
@@ -295,7 +297,7 @@ fl_dc_details_dispose (GObject *object)
   FlDcDetails *self = FL_DC_DETAILS (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
-  g_clear_object (&self->tile);
+  g_clear_object (&self->state);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_DC_DETAILS);
   G_OBJECT_CLASS (fl_dc_details_parent_class)->dispose (object);
 }
@@ -340,18 +342,18 @@ fl_dc_details_init (FlDcDetails *self)
 
 /**
  * fl_dc_details_new:
- * @tile: the DC's tile: the window shows what it has seen, and follows it live
+ * @state: the DC's model: the window shows what the session knows of it, and follows it live
  */
 GtkWidget *
-fl_dc_details_new (FlDcTile  *tile,
+fl_dc_details_new (FlDcState *state,
                    GtkWindow *parent)
 {
   FlDcDetails *self;
 
-  g_return_val_if_fail (FL_IS_DC_TILE (tile), NULL);
+  g_return_val_if_fail (FL_IS_DC_STATE (state), NULL);
 
   self = g_object_new (FL_TYPE_DC_DETAILS, "transient-for", parent, NULL);
-  self->tile = g_object_ref (tile);
+  self->state = g_object_ref (state);
   refresh (self);
   self->refresh_source = g_timeout_add (REFRESH_MS, refresh_cb, self);
   return GTK_WIDGET (self);

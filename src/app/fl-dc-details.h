@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlDcDetails, fl_dc_details, FL, DC_DETAILS, AdwWindow)
 
-GtkWidget *fl_dc_details_new (FlDcTile  *tile,
+GtkWidget *fl_dc_details_new (FlDcState *state,
                               GtkWindow *parent);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "fl-sample.h"
+#include "fl-dc-state.h"
 
 G_BEGIN_DECLS
 
@@ -16,37 +16,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FlDcTile, fl_dc_tile, FL, DC_TILE, AdwBin)
 
-GtkWidget  *fl_dc_tile_new          (const char *name,
-                                     const char *host,
-                                     const char *address,
-                                     const char *site);
-const char *fl_dc_tile_get_name     (FlDcTile   *self);
-void        fl_dc_tile_add_sample   (FlDcTile   *self,
-                                     FlSample   *sample);
-void        fl_dc_tile_set_serving  (FlDcTile   *self,
-                                     gboolean    serving);
-void        fl_dc_tile_set_roles    (FlDcTile   *self,
-                                     const char *roles);
-const char *fl_dc_tile_get_state    (FlDcTile   *self);
-FlSample   *fl_dc_tile_get_sample   (FlDcTile   *self,
-                                     FlCheckKind kind,
-                                     guint       which);
-char       *fl_dc_tile_get_where    (FlDcTile   *self);
-const char *fl_dc_tile_get_roles    (FlDcTile   *self);
-
-void        fl_dc_tile_set_vm       (FlDcTile   *self,
-                                     guint       vmid,
-                                     const char *node);
-guint       fl_dc_tile_get_vmid     (FlDcTile   *self);
-void        fl_dc_tile_set_vm_state (FlDcTile   *self,
-                                     const char *status,
-                                     gboolean    link_down,
-                                     gint64      uptime_s);
-const char *fl_dc_tile_get_vm_status (FlDcTile  *self);
-gint64      fl_dc_tile_get_vm_uptime (FlDcTile  *self);
-void        fl_dc_tile_set_vm_busy  (FlDcTile   *self,
-                                     const char *what);
-void        fl_dc_tile_set_vm_error (FlDcTile   *self,
-                                     const char *message);
+GtkWidget  *fl_dc_tile_new       (FlDcState    *state);
+FlDcState  *fl_dc_tile_get_state (FlDcTile     *self);
+const char *fl_dc_tile_describe  (FlDcState    *state,
+                                  const char  **css);
+char       *fl_dc_tile_format_roles (FlDcState *state);
+char       *fl_dc_tile_format_where (FlDcState *state);
 
 G_END_DECLS

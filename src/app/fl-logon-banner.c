@@ -12,6 +12,8 @@
 
 #include "fl-logon-banner.h"
 
+static void update (FlLogonBanner *self);
+
 struct _FlLogonBanner
 {
   AdwBin parent_instance;
@@ -23,15 +25,25 @@ struct _FlLogonBanner
   GtkLabel *since_label;
   GtkLabel *views_label;
   GtkLabel *switch_label;
+
+  FlLabSession *session;
 };
 
 G_DEFINE_FINAL_TYPE (FlLogonBanner, fl_logon_banner, ADW_TYPE_BIN)
+
+static void
+fl_logon_banner_dispose (GObject *object)
+{
+  fl_logon_banner_set_session (FL_LOGON_BANNER (object), NULL);
+  G_OBJECT_CLASS (fl_logon_banner_parent_class)->dispose (object);
+}
 
 static void
 fl_logon_banner_class_init (FlLogonBannerClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = fl_logon_banner_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/failoverlab/FailoverLab/ui/fl-logon-banner.ui");
@@ -57,25 +69,42 @@ fl_logon_banner_new (void)
 }
 
 /**
- * fl_logon_banner_update:
- * @server: (nullable): the DC the locator picks now; %NULL when no DC answers
- * @since_wall_us: when it became so, or 0
- * @kdc: (nullable): the KDC that issued the last ticket
- * @sssd: (nullable): SSSD's active server, when SSSD is there
- * @last_switch: (nullable): e.g. "locator view: DC1 → DC2 in 3.4 s (detected after 0.6 s)"
+ * fl_logon_banner_set_session:
+ * @session: (nullable): the lab whose client views the banner shows from now on
  */
 void
-fl_logon_banner_update (FlLogonBanner *self,
-                        const char    *server,
-                        gint64         since_wall_us,
-                        const char    *kdc,
-                        const char    *sssd,
-                        const char    *last_switch)
+fl_logon_banner_set_session (FlLogonBanner *self,
+                             FlLabSession  *session)
+{
+  g_return_if_fail (FL_IS_LOGON_BANNER (self));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session == NULL)
+    return;
+  /* every property the banner shows: the logon server and since when, the other views, the
+   * last switchover */
+  g_signal_connect_swapped (session, "notify::logon-server", G_CALLBACK (update), self);
+  g_signal_connect_swapped (session, "notify::logon-since", G_CALLBACK (update), self);
+  g_signal_connect_swapped (session, "notify::kdc", G_CALLBACK (update), self);
+  g_signal_connect_swapped (session, "notify::sssd-server", G_CALLBACK (update), self);
+  g_signal_connect_swapped (session, "notify::last-switch", G_CALLBACK (update), self);
+  update (self);
+}
+
+static void
+update (FlLogonBanner *self)
 {
   g_autoptr(GString) views = g_string_new (NULL);
   g_autofree char *kdc_text = NULL;
-
-  g_return_if_fail (FL_IS_LOGON_BANNER (self));
+  const char *server = fl_lab_session_get_logon_server (self->session);
+  gint64 since_wall_us = fl_lab_session_get_logon_since (self->session);
+  const char *kdc = fl_lab_session_get_kdc (self->session);
+  const char *sssd = fl_lab_session_get_sssd_server (self->session);
+  const char *last_switch = fl_lab_session_get_last_switch (self->session);
 
   if (server != NULL)
     {

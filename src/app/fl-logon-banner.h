@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "fl-lab-session.h"
+
 G_BEGIN_DECLS
 
 #define FL_TYPE_LOGON_BANNER (fl_logon_banner_get_type ())
@@ -15,11 +17,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlLogonBanner, fl_logon_banner, FL, LOGON_BANNER, AdwBin)
 
 GtkWidget *fl_logon_banner_new      (void);
-void       fl_logon_banner_update   (FlLogonBanner *self,
-                                     const char    *server,
-                                     gint64         since_wall_us,
-                                     const char    *kdc,
-                                     const char    *sssd,
-                                     const char    *last_switch);
+void       fl_logon_banner_set_session (FlLogonBanner *self,
+                                        FlLabSession  *session);
 
 G_END_DECLS

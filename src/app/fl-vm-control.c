@@ -1,9 +1,10 @@
-/* fl-vm-control.c: the lab's VMs from the window. The tiles show each DC's VM (polled every
- * few seconds, never on the main thread's time: every call is asynchronous) and offer its
- * actions; an action is confirmed first, with the interlocks a class needs folded into that one
- * dialog (the last answering DC, a DC that came back minutes ago, what a snapshot rollback
- * costs); it is marked on the timeline, so the chart and the detector measure from it; its
- * task's outcome is a toast, its failure stays on the tile in full.
+/* fl-vm-control.c: the lab's VMs from the window. The tiles show each DC's VM as the session
+ * reads it (every call asynchronous, never on the main loop's time) and offer its actions; an
+ * action is confirmed first, with the interlocks' verdict (decided by the session, as for
+ * failoverctl) as the dialog's reasons; the session marks it on the timeline and carries it
+ * out; its outcome is a toast, its failure stays on the tile in full. When the hypervisor
+ * cannot be read, the window asks for what it needs: a second factor, or trust in an
+ * unknown certificate or host key.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -36,10 +37,7 @@ struct _FlVmControl
   GtkWindow       *window;     /* weak */
   AdwToastOverlay *toasts;     /* weak */
   FlTimeline      *timeline;
-  GPtrArray       *tiles;      /* FlDcTile, referenced */
-  GCancellable    *cancellable;
-  guint            poll_source;
-  guint            polls_out;
+  gboolean         any_vm;     /* the lab names a VM for a DC */
   gboolean         warned;     /* the connection problem was said once */
 };
 
@@ -54,8 +52,9 @@ fl_vm_control_dispose (GObject *object)
   g_clear_object (&self->hypervisor);
   g_clear_object (&self->lab);
   g_clear_object (&self->session);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->timeline);
-  g_clear_pointer (&self->tiles, g_ptr_array_unref);
   g_clear_weak_pointer (&self->window);
   g_clear_weak_pointer (&self->toasts);
   G_OBJECT_CLASS (fl_vm_control_parent_class)->dispose (object);
@@ -70,9 +69,9 @@ fl_vm_control_class_init (FlVmControlClass *klass)
 static void
 fl_vm_control_init (FlVmControl *self)
 {
-  self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
-  self->cancellable = g_cancellable_new ();
 }
+
+static void on_vm_poll_failed (FlLabSession *session, const GError *error, FlVmControl *self);
 
 FlVmControl *
 fl_vm_control_new (FlLabSession    *session,
@@ -84,9 +83,9 @@ fl_vm_control_new (FlLabSession    *session,
   self->session = g_object_ref (session);
   self->lab = g_object_ref (fl_lab_session_get_lab (session));
   self->timeline = g_object_ref (fl_lab_session_get_timeline (session));
-  /* the window reads the VM states (it asks for a second factor or trust when needed) and
-   * gives them to the session */
-  fl_lab_session_set_vm_polling (session, FALSE);
+  /* the session reads the VM states; when it cannot, the window asks for a second factor or
+   * trust, or says why */
+  g_signal_connect (session, "vm-poll-failed", G_CALLBACK (on_vm_poll_failed), self);
   g_set_weak_pointer (&self->window, window);
   g_set_weak_pointer (&self->toasts, toasts);
   return self;
@@ -135,20 +134,8 @@ toast (FlVmControl *self,
   adw_toast_overlay_add_toast (self->toasts, t);
 }
 
-static FlDcTile *
-tile_for_vmid (FlVmControl *self,
-               guint        vmid)
-{
-  for (guint i = 0; i < self->tiles->len; i++)
-    if (fl_dc_tile_get_vmid (self->tiles->pdata[i]) == vmid)
-      return self->tiles->pdata[i];
-  return NULL;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* polling */
-
-static void schedule_poll (FlVmControl *self, guint ms);
 
 static void
 trust_response (AdwMessageDialog *dialog,
@@ -172,7 +159,7 @@ trust_response (AdwMessageDialog *dialog,
         toast (self, error->message, 0);
     }
   self->warned = FALSE;
-  schedule_poll (self, 10);
+  fl_lab_session_poll_vms (self->session);
 }
 
 /* trust on first use: the fingerprint is shown, the user compares and accepts it */
@@ -217,7 +204,7 @@ totp_response (AdwMessageDialog *dialog,
   if (g_str_equal (response, "ok") && self->hypervisor != NULL)
     fl_hypervisor_set_second_factor (self->hypervisor, gtk_editable_get_text (entry));
   self->warned = FALSE;
-  schedule_poll (self, 10);
+  fl_lab_session_poll_vms (self->session);
 }
 
 /* the second factor: the current code from the user's authenticator */
@@ -245,81 +232,29 @@ ask_totp (FlVmControl *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* said once, not every three seconds */
 static void
-state_done (GObject      *object,
-            GAsyncResult *result,
-            gpointer      data)
+on_vm_poll_failed (FlLabSession *session,
+                   const GError *error,
+                   FlVmControl  *self)
 {
-  g_autoptr(FlVmControl) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FlVmState) st = fl_hypervisor_get_state_finish (FL_HYPERVISOR (object), result, &error);
-  FlDcTile *tile;
+  FlHypervisor *hypervisor = fl_lab_session_get_hypervisor (session);
 
-  self->polls_out--;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->warned || hypervisor == NULL)
     return;
-  if (st == NULL)
+  self->warned = TRUE;
+  if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED))
     {
-      /* said once, not every three seconds */
-      if (!self->warned && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED))
-        {
-          self->warned = TRUE;
-          ask_totp (self);
-        }
-      else if (!self->warned)
-        {
-          self->warned = TRUE;
-          toast (self, error->message, 0);
-          /* an unknown certificate or SSH host key (never a changed one, never one that
-           * contradicts a pin) can be compared and trusted */
-          if ((g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS) ||
-               g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY)) &&
-              fl_hypervisor_peer_may_be_trusted (FL_HYPERVISOR (object)))
-            offer_trust (self, fl_hypervisor_get_peer_fingerprint (FL_HYPERVISOR (object)));
-        }
-      for (guint i = 0; i < self->tiles->len; i++)
-        {
-          fl_dc_tile_set_vm_state (self->tiles->pdata[i], NULL, FALSE, 0);
-          fl_lab_session_set_vm_state (self->session, fl_dc_tile_get_name (self->tiles->pdata[i]), NULL);
-        }
+      ask_totp (self);
+      return;
     }
-  else if ((tile = tile_for_vmid (self, st->vmid)) != NULL)
-    {
-      self->warned = FALSE;
-      fl_dc_tile_set_vm_state (tile, st->status, st->link_down, st->uptime_s);
-      fl_lab_session_set_vm_state (self->session, fl_dc_tile_get_name (tile), st);
-    }
-  if (self->polls_out == 0)
-    schedule_poll (self, POLL_MS);
-}
-
-static gboolean
-poll_cb (gpointer data)
-{
-  FlVmControl *self = data;
-
-  self->poll_source = 0;
-  if (self->hypervisor == NULL || self->polls_out > 0)
-    return G_SOURCE_REMOVE;
-  for (guint i = 0; i < self->tiles->len; i++)
-    {
-      guint vmid = fl_dc_tile_get_vmid (self->tiles->pdata[i]);
-
-      if (vmid == 0)
-        continue;
-      self->polls_out++;
-      fl_hypervisor_get_state_async (self->hypervisor, vmid, self->cancellable, state_done, g_object_ref (self));
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_poll (FlVmControl *self,
-               guint        ms)
-{
-  if (self->poll_source != 0 || self->hypervisor == NULL)
-    return;
-  self->poll_source = g_timeout_add (ms, poll_cb, self);
+  toast (self, error->message, 0);
+  /* an unknown certificate or SSH host key (never a changed one, never one that contradicts a
+   * pin) can be compared and trusted */
+  if ((g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TLS) ||
+       g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY)) &&
+      fl_hypervisor_peer_may_be_trusted (hypervisor))
+    offer_trust (self, fl_hypervisor_get_peer_fingerprint (hypervisor));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -328,8 +263,7 @@ schedule_poll (FlVmControl *self,
 typedef struct
 {
   FlVmControl *self;
-  FlDcTile    *tile;
-  char        *action;
+  FlDcState   *dc;
   char        *snapshot;
   GtkDropDown *snapshots;   /* the rollback dialog's choice */
   gint64       started;
@@ -341,8 +275,7 @@ static void
 action_free (Action *a)
 {
   g_object_unref (a->self);
-  g_object_unref (a->tile);
-  g_free (a->action);
+  g_object_unref (a->dc);
   g_free (a->snapshot);
   g_free (a);
 }
@@ -354,7 +287,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Action, action_free)
 static FlVerdict *
 decide (Action *a)
 {
-  return fl_lab_session_check_action (a->self->session, fl_dc_tile_get_name (a->tile), a->kind);
+  return fl_lab_session_check_action (a->self->session, fl_dc_state_get_name (a->dc), a->kind);
 }
 
 static void
@@ -362,78 +295,57 @@ refuse (Action          *a,
         const FlVerdict *verdict)
 {
   g_autofree char *why = fl_verdict_describe (verdict);
-  g_autofree char *heading = g_strdup_printf (_("%s Cannot Be Touched"), fl_dc_tile_get_name (a->tile));
+  g_autofree char *heading = g_strdup_printf (_("%s Cannot Be Touched"), fl_dc_state_get_name (a->dc));
   GtkWidget *dialog = adw_message_dialog_new (a->self->window, heading, why);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static const char *
-busy_text (const char *action)
-{
-  if (g_str_equal (action, "start"))
-    return _("starting…");
-  if (g_str_equal (action, "shutdown"))
-    return _("shutting down…");
-  if (g_str_equal (action, "stop"))
-    return _("powering off…");
-  if (g_str_equal (action, "reboot"))
-    return _("rebooting…");
-  if (g_str_equal (action, "unplug"))
-    return _("unplugging the network…");
-  if (g_str_equal (action, "plug"))
-    return _("plugging the network in…");
-  return _("reverting to the snapshot…");
-}
-
 static char *
-done_text (const char *action,
-           const char *dc,
-           const char *exitstatus,
-           double      secs)
+done_text (FlLabAction  action,
+           const char  *dc,
+           const char  *exitstatus,
+           double       secs)
 {
-  if (g_str_equal (action, "start"))
-    return g_strdup_printf (_("%s started (%s, %.1f s)"), dc, exitstatus, secs);
-  if (g_str_equal (action, "shutdown"))
-    return g_strdup_printf (_("%s shut down (%s, %.1f s)"), dc, exitstatus, secs);
-  if (g_str_equal (action, "stop"))
-    return g_strdup_printf (_("%s powered off (%s, %.1f s)"), dc, exitstatus, secs);
-  if (g_str_equal (action, "reboot"))
-    return g_strdup_printf (_("%s rebooted (%s, %.1f s)"), dc, exitstatus, secs);
-  if (g_str_equal (action, "unplug"))
-    return g_strdup_printf (_("%s: network cable pulled (%.1f s)"), dc, secs);
-  if (g_str_equal (action, "plug"))
-    return g_strdup_printf (_("%s: network cable plugged in (%.1f s)"), dc, secs);
-  return g_strdup_printf (_("%s reverted to the snapshot (%s, %.1f s)"), dc, exitstatus, secs);
+  switch (action)
+    {
+    case FL_LAB_ACTION_START:
+      return g_strdup_printf (_("%s started (%s, %.1f s)"), dc, exitstatus, secs);
+    case FL_LAB_ACTION_SHUTDOWN:
+      return g_strdup_printf (_("%s shut down (%s, %.1f s)"), dc, exitstatus, secs);
+    case FL_LAB_ACTION_STOP:
+      return g_strdup_printf (_("%s powered off (%s, %.1f s)"), dc, exitstatus, secs);
+    case FL_LAB_ACTION_REBOOT:
+      return g_strdup_printf (_("%s rebooted (%s, %.1f s)"), dc, exitstatus, secs);
+    case FL_LAB_ACTION_UNPLUG:
+      return g_strdup_printf (_("%s: network cable pulled (%.1f s)"), dc, secs);
+    case FL_LAB_ACTION_PLUG:
+      return g_strdup_printf (_("%s: network cable plugged in (%.1f s)"), dc, secs);
+    case FL_LAB_ACTION_ROLLBACK:
+    case FL_N_LAB_ACTIONS:
+    default:
+      return g_strdup_printf (_("%s reverted to the snapshot (%s, %.1f s)"), dc, exitstatus, secs);
+    }
 }
 
+/* the session put a failure on the DC's state (the tile shows it in full): a toast says it too */
 static void
 finish_action (Action       *a,
                const char   *exitstatus,
                const GError *error)
 {
-  const char *dc = fl_dc_tile_get_name (a->tile);
+  const char *dc = fl_dc_state_get_name (a->dc);
   double secs = (g_get_monotonic_time () - a->started) / 1e6;
-  g_autofree char *text = NULL;
 
-  fl_dc_tile_set_vm_busy (a->tile, NULL);
   if (error != NULL)
-    {
-      g_autofree char *full = g_error_matches (error, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK)
-                              ? g_strdup_printf (_("%s: not done, the lab changed: %s"), dc, error->message)
-                              : g_strdup_printf (_("%s: %s failed: %s"), dc, a->action, error->message);
-
-      fl_dc_tile_set_vm_error (a->tile, full);
-      toast (a->self, full, 0);
-    }
+    toast (a->self, fl_dc_state_get_action_error (a->dc) ? fl_dc_state_get_action_error (a->dc) : error->message, 0);
   else
     {
-      fl_dc_tile_set_vm_error (a->tile, NULL);
-      text = done_text (a->action, dc, exitstatus ? exitstatus : "OK", secs);
+      g_autofree char *text = done_text (a->kind, dc, exitstatus ? exitstatus : "OK", secs);
+
       toast (a->self, text, 5);
     }
-  schedule_poll (a->self, 10);
 }
 
 static void
@@ -453,10 +365,8 @@ action_done (GObject      *object,
 static void
 run_action (Action *a)
 {
-  fl_dc_tile_set_vm_busy (a->tile, busy_text (a->action));
-  fl_dc_tile_set_vm_error (a->tile, NULL);
   a->started = g_get_monotonic_time ();
-  fl_lab_session_run_action_async (a->self->session, fl_dc_tile_get_name (a->tile), a->kind, a->snapshot,
+  fl_lab_session_run_action_async (a->self->session, fl_dc_state_get_name (a->dc), a->kind, a->snapshot,
                                    a->confirmed, NULL, action_done, a);
 }
 
@@ -491,7 +401,7 @@ confirm_action (Action    *a,
                 GPtrArray *snapshots)
 {
   FlVmControl *self = a->self;
-  const char *dc = fl_dc_tile_get_name (a->tile);
+  const char *dc = fl_dc_state_get_name (a->dc);
   g_autoptr(FlVerdict) verdict = decide (a);
   g_autofree char *why = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
@@ -574,7 +484,7 @@ snapshots_done (GObject      *object,
 
   if (snaps == NULL || snaps->len == 0)
     {
-      g_autofree char *text = snaps ? g_strdup_printf (_("%s has no snapshot to revert to"), fl_dc_tile_get_name (a->tile))
+      g_autofree char *text = snaps ? g_strdup_printf (_("%s has no snapshot to revert to"), fl_dc_state_get_name (a->dc))
                                     : g_strdup (error->message);
 
       toast (a->self, text, 5);
@@ -584,30 +494,35 @@ snapshots_done (GObject      *object,
   confirm_action (a, snaps);
 }
 
+/* read again: a problem that comes back is said again */
+static void
+on_vm_state (FlDcState   *state,
+             GParamSpec  *pspec,
+             FlVmControl *self)
+{
+  if (fl_dc_state_get_vm_state (state) != NULL)
+    self->warned = FALSE;
+}
+
 static void
 on_vm_action (FlDcTile    *tile,
-              const char  *action,
+              FlLabAction  action,
               FlVmControl *self)
 {
+  FlHypervisor *hypervisor = fl_lab_session_get_hypervisor (self->session);
   Action *a;
 
-  if (self->hypervisor == NULL)
+  if (hypervisor == NULL)
     {
       toast (self, _("No connection to the hypervisor: set its secret in Preferences"), 5);
       return;
     }
   a = g_new0 (Action, 1);
   a->self = g_object_ref (self);
-  a->tile = g_object_ref (tile);
-  a->action = g_strdup (action);
-  if (!fl_lab_action_from_string (action, &a->kind))
-    {
-      g_critical ("unknown VM action “%s”", action);
-      action_free (a);
-      return;
-    }
-  if (g_str_equal (action, "rollback"))
-    fl_hypervisor_list_snapshots_async (self->hypervisor, fl_dc_tile_get_vmid (tile), NULL, snapshots_done, a);
+  a->dc = g_object_ref (fl_dc_tile_get_state (tile));
+  a->kind = action;
+  if (action == FL_LAB_ACTION_ROLLBACK)
+    fl_hypervisor_list_snapshots_async (hypervisor, fl_dc_state_get_vmid (a->dc), NULL, snapshots_done, a);
   else
     confirm_action (a, NULL);
 }
@@ -615,25 +530,20 @@ on_vm_action (FlDcTile    *tile,
 /**
  * fl_vm_control_add_tile:
  *
- * Gives @tile its VM, if the lab names one for its DC: a menu of actions, and its state.
+ * The VM actions picked on @tile go through the confirmation, then the session.
  */
 void
 fl_vm_control_add_tile (FlVmControl *self,
                         GtkWidget   *tile)
 {
-  FlLabController *c;
-  const char *node = NULL;
-  guint vmid = 0;
-
   g_return_if_fail (FL_IS_VM_CONTROL (self));
 
-  c = fl_lab_lookup_controller (self->lab, fl_dc_tile_get_name (FL_DC_TILE (tile)));
-  if (c == NULL || !fl_lab_controller_get_vm (c, &node, &vmid) ||
-      fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_NONE)
+  if (fl_dc_state_get_vmid (fl_dc_tile_get_state (FL_DC_TILE (tile))) == 0)
     return;
-  fl_dc_tile_set_vm (FL_DC_TILE (tile), vmid, node);
-  g_ptr_array_add (self->tiles, g_object_ref (tile));
+  self->any_vm = TRUE;
   g_signal_connect_object (tile, "vm-action", G_CALLBACK (on_vm_action), self, 0);
+  g_signal_connect_object (fl_dc_tile_get_state (FL_DC_TILE (tile)), "notify::vm-state",
+                           G_CALLBACK (on_vm_state), self, 0);
 }
 
 /**
@@ -650,18 +560,25 @@ fl_vm_control_connect (FlVmControl *self,
 
   g_clear_object (&self->hypervisor);
   fl_lab_session_set_hypervisor (self->session, NULL);
-  g_clear_handle_id (&self->poll_source, g_source_remove);
   self->warned = FALSE;
-  if (self->tiles->len == 0)
+  if (!self->any_vm)
     return;
   self->hypervisor = fl_lab_create_hypervisor (self->lab, secret, &error);
   fl_lab_session_set_hypervisor (self->session, self->hypervisor);
+  if (self->hypervisor == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NO_SECRET))
+    {
+      g_autofree char *text = g_strdup_printf (_("%s: type it in Preferences (it stays in your keyring)"),
+                                               error->message);
+
+      toast (self, text, 0);
+      return;
+    }
   if (self->hypervisor == NULL)
     {
       toast (self, error->message, 0);
       return;
     }
-  schedule_poll (self, 10);
+  fl_lab_session_poll_vms (self->session);
 }
 
 void
@@ -728,6 +645,6 @@ fl_vm_control_stop (FlVmControl *self)
 {
   g_return_if_fail (FL_IS_VM_CONTROL (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->poll_source, g_source_remove);
+  if (self->session != NULL)
+    fl_lab_session_set_hypervisor (self->session, NULL);
 }

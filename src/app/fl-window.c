@@ -21,112 +21,13 @@
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-lab-session.h"
-#include "fl-probe-scheduler.h"
 #include "fl-recording.h"
-#include "fl-switchover-detector.h"
-#include "fl-window.h"
+#include "fl-window-private.h"
 
 #define MAX_EVENT_ROWS 1000
 
-struct _FlWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle  *window_title;
-  GtkToggleButton *run_button;
-  GtkDropDown     *interval_dropdown;
-  GtkStack        *stack;
-  AdwStatusPage   *welcome_page;
-  GtkListBox      *recent_list;
-  FlLogonBanner   *banner;
-  GtkFlowBox      *tiles;
-  FlChart         *chart;
-  GtkButton       *live_button;
-  GtkListView     *event_list;
-
-  /* owned */
-  GSettings            *settings;
-  FlLab                *lab;
-  FlProbeConfig        *config;
-  FlLabSession         *session;     /* the running lab; the three below are its own */
-  FlProbeScheduler     *scheduler;
-  FlTimeline           *timeline;
-  FlSwitchoverDetector *detector;
-  GtkStringList        *events;
-  GHashTable           *tiles_by_name;   /* borrowed FlDcTile */
-  FlVmControl          *vm_control;
-  char                 *hv_secret;       /* the hypervisor's, from the keyring or the environment */
-  char                 *sssd_server;
-
-  gint64                logon_since;
-  gint64                fault_mono;      /* the last fault: the event list counts from it */
-  gint64                start_mono;
-};
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static void
-refresh_banner (FlWindow *self)
-{
-  FlEvent *last = fl_switchover_detector_get_last_switch (self->detector);
-  const char *server = fl_switchover_detector_get_logon_server (self->detector);
-  GHashTableIter iter;
-  gpointer key, tile;
-
-  fl_logon_banner_update (self->banner, server, self->logon_since,
-                          fl_switchover_detector_get_kdc (self->detector), self->sssd_server,
-                          last ? fl_event_get_message (last) : NULL);
-
-  g_hash_table_iter_init (&iter, self->tiles_by_name);
-  while (g_hash_table_iter_next (&iter, &key, &tile))
-    fl_dc_tile_set_serving (tile, g_strcmp0 (key, server) == 0);
-}
-
-static void
-on_sample_added (FlTimeline *timeline,
-                 FlSample   *sample,
-                 FlWindow   *self)
-{
-  FlCheckKind kind = fl_sample_get_kind (sample);
-
-  if (fl_sample_get_dc (sample) != NULL)
-    {
-      FlDcTile *tile = g_hash_table_lookup (self->tiles_by_name, fl_sample_get_dc (sample));
-
-      if (tile != NULL)
-        fl_dc_tile_add_sample (tile, sample);
-      return;
-    }
-
-  if (kind == FL_CHECK_SSSD && fl_sample_get_status (sample) != FL_STATUS_SKIPPED)
-    {
-      g_free (self->sssd_server);
-      self->sssd_server = g_strdup (fl_sample_lookup_string (sample, "server"));
-    }
-  else if (kind == FL_CHECK_FSMO && fl_sample_get_status (sample) == FL_STATUS_OK)
-    {
-      static const struct { const char *key; const char *label; } roles[] = {
-        { "pdc", "PDC" }, { "rid", "RID" }, { "infrastructure", N_("Infrastructure") },
-        { "naming", N_("Naming") }, { "schema", N_("Schema") },
-      };
-      GHashTableIter iter;
-      gpointer name, tile;
-
-      g_hash_table_iter_init (&iter, self->tiles_by_name);
-      while (g_hash_table_iter_next (&iter, &name, &tile))
-        {
-          g_autoptr(GString) held = g_string_new (NULL);
-
-          for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
-            if (g_strcmp0 (fl_sample_lookup_string (sample, roles[i].key), name) == 0)
-              g_string_append_printf (held, "%s%s", held->len ? " " : "", _(roles[i].label));
-          fl_dc_tile_set_roles (tile, held->str);
-        }
-    }
-  refresh_banner (self);
-}
 
 static void
 on_event_added (FlTimeline *timeline,
@@ -150,9 +51,6 @@ on_event_added (FlTimeline *timeline,
   /* three columns: absolute time, relative time, what happened */
   line = g_strdup_printf ("%s\t%s\t%s", when, relative, fl_event_get_message (event));
 
-  if (fl_event_get_kind (event) == FL_EVENT_LOCATOR_CHANGED)
-    self->logon_since = fl_event_get_wall_us (event);
-
   /* newest first; bounded */
   gtk_string_list_splice (self->events, 0, 0, (const char * const[]) { line, NULL });
   if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) > MAX_EVENT_ROWS)
@@ -160,7 +58,6 @@ on_event_added (FlTimeline *timeline,
 
   if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
     adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (fl_event_get_message (event)));
-  refresh_banner (self);
 }
 
 static void
@@ -212,14 +109,14 @@ tile_activated (FlWindow        *self,
   GtkWidget *tile = gtk_flow_box_child_get_child (child);
 
   if (FL_IS_DC_TILE (tile))
-    gtk_window_present (GTK_WINDOW (fl_dc_details_new (FL_DC_TILE (tile), GTK_WINDOW (self))));
+    gtk_window_present (GTK_WINDOW (fl_dc_details_new (fl_dc_tile_get_state (FL_DC_TILE (tile)), GTK_WINDOW (self))));
 }
 
 static void
 stop_probing (FlWindow *self)
 {
-  if (self->scheduler != NULL)
-    fl_probe_scheduler_stop (self->scheduler);
+  if (self->session != NULL)
+    fl_lab_session_stop (self->session);
   if (self->timeline != NULL)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
   if (self->vm_control != NULL)
@@ -228,8 +125,6 @@ stop_probing (FlWindow *self)
   if (self->hv_secret != NULL)
     explicit_bzero (self->hv_secret, strlen (self->hv_secret));
   g_clear_pointer (&self->hv_secret, g_free);
-  g_clear_object (&self->scheduler);
-  g_clear_object (&self->detector);
   g_clear_object (&self->timeline);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, fl_probe_config_unref);
@@ -253,155 +148,7 @@ fl_window_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->lab);
   g_clear_object (&self->events);
-  g_clear_pointer (&self->tiles_by_name, g_hash_table_unref);
-  g_clear_pointer (&self->sssd_server, g_free);
   G_OBJECT_CLASS (fl_window_parent_class)->finalize (object);
-}
-
-static void
-running_changed (FlWindow *self)
-{
-  gboolean running = self->scheduler != NULL && fl_probe_scheduler_is_running (self->scheduler);
-
-  gtk_button_set_icon_name (GTK_BUTTON (self->run_button),
-                            running ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button),
-                               running ? _("Pause Probing") : _("Resume Probing"));
-}
-
-static void
-toggle_running_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *param)
-{
-  FlWindow *self = FL_WINDOW (widget);
-
-  if (self->scheduler == NULL)
-    return;
-  if (fl_probe_scheduler_is_running (self->scheduler))
-    fl_probe_scheduler_stop (self->scheduler);
-  else
-    fl_probe_scheduler_start (self->scheduler);
-  gtk_toggle_button_set_active (self->run_button, !fl_probe_scheduler_is_running (self->scheduler));
-  running_changed (self);
-}
-
-static void
-mark_fault_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *param)
-{
-  fl_window_mark_fault (FL_WINDOW (widget), NULL, _("marked by hand"));
-}
-
-typedef struct
-{
-  GPtrArray         *items;
-  FlRecordingFormat  format;
-  GFile             *file;
-} ExportJob;
-
-static void
-export_job_free (ExportJob *job)
-{
-  g_clear_pointer (&job->items, g_ptr_array_unref);
-  g_clear_object (&job->file);
-  g_free (job);
-}
-
-/* worker thread: tens of megabytes for a long run must not stall the window */
-static void
-export_thread (GTask        *task,
-               gpointer      source,
-               gpointer      data,
-               GCancellable *cancellable)
-{
-  ExportJob *job = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) out =
-    g_file_replace (job->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &error);
-
-  if (out == NULL || !fl_recording_write (job->items, job->format, G_OUTPUT_STREAM (out), cancellable, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-export_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      data)
-{
-  FlWindow *self = FL_WINDOW (object);
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
-  else
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
-}
-
-static void
-export_response (GtkNativeDialog *dialog,
-                 int              response,
-                 FlWindow        *self)
-{
-  const char *kind = g_object_get_data (G_OBJECT (dialog), "kind");
-
-  if (response == GTK_RESPONSE_ACCEPT && self->timeline != NULL)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (g_str_equal (kind, "png") || g_str_equal (kind, "svg"))
-        {
-          if (!fl_chart_export (self->chart, path, g_str_equal (kind, "svg"), &error))
-            adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
-          else
-            adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
-        }
-      else
-        {
-          g_autoptr(GTask) task = g_task_new (self, NULL, export_done, NULL);
-          ExportJob *job = g_new0 (ExportJob, 1);
-
-          job->items = fl_recording_collect (self->timeline);
-          job->format = g_str_equal (kind, "csv") ? FL_RECORDING_CSV : FL_RECORDING_JSONL;
-          job->file = g_object_ref (file);
-          g_task_set_source_tag (task, export_response);
-          g_task_set_task_data (task, job, (GDestroyNotify)export_job_free);
-          g_task_run_in_thread (task, export_thread);
-        }
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  FlWindow *self = FL_WINDOW (widget);
-  const char *kind = g_variant_get_string (param, NULL);
-  g_autofree char *name = g_strdup_printf ("failover-lab.%s", kind);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                        _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  g_object_set_data_full (G_OBJECT (dialog), "kind", g_strdup (kind), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-palette_switched (FlWindow   *self,
-                  GParamSpec *pspec,
-                  GtkSwitch  *sw)
-{
-  g_settings_set_string (self->settings, "palette", gtk_switch_get_active (sw) ? "colorblind" : "default");
 }
 
 static const guint intervals_ms[] = { 100, 250, 500, 1000, 2000, 5000, 10000 };
@@ -432,11 +179,11 @@ settings_changed (GSettings  *settings,
           best = i;
       if (gtk_drop_down_get_selected (self->interval_dropdown) != best)
         gtk_drop_down_set_selected (self->interval_dropdown, best);
-      if (self->scheduler != NULL)
-        fl_probe_scheduler_set_interval (self->scheduler, ms);
+      if (self->session != NULL)
+        fl_lab_session_set_interval (self->session, ms);
     }
-  else if (g_str_equal (key, "deadline-ms") && self->scheduler != NULL)
-    fl_probe_scheduler_set_deadline (self->scheduler, g_settings_get_uint (settings, key));
+  else if (g_str_equal (key, "deadline-ms") && self->session != NULL)
+    fl_lab_session_set_deadline (self->session, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "restart-guard-min") && self->vm_control != NULL)
     fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (settings, key));
   else if (g_str_equal (key, "chart-window-s"))
@@ -449,249 +196,15 @@ settings_changed (GSettings  *settings,
     }
 }
 
-static GtkWidget *
-spin_row (const char *title,
-          const char *subtitle,
-          GSettings  *settings,
-          const char *key,
-          double      min,
-          double      max,
-          double      step)
+void
+fl_window_running_changed (FlWindow *self)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, step);
+  gboolean running = self->session != NULL && fl_lab_session_is_running (self->session);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
-  return row;
-}
-
-static void ask_password (FlWindow     *self,
-                          FlLab        *lab,
-                          const GError *keyring_error);
-
-static void
-change_password_clicked (FlWindow *self)
-{
-  if (self->lab != NULL)
-    ask_password (self, self->lab, NULL);
-}
-
-static void
-forgotten (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_autoptr(FlWindow) self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!fl_keyring_clear_finish (result, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
-  else
-    adw_toast_overlay_add_toast (self->toast_overlay,
-                                 adw_toast_new (_("The password was removed from the keyring")));
-}
-
-static void
-forget_password_clicked (FlWindow *self)
-{
-  g_autofree char *identity = self->lab ? fl_lab_get_identity (self->lab) : NULL;
-
-  if (self->lab != NULL)
-    fl_keyring_clear_async (FL_KEYRING_USER_PASSWORD, fl_lab_get_user_principal (self->lab), identity, NULL,
-                            forgotten, g_object_ref (self));
-}
-
-static void
-hv_stored (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_autoptr(FlWindow) self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!fl_keyring_store_finish (result, &error))
-    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
-}
-
-/* a new secret: kept in the keyring, used at once */
-static void
-hv_secret_applied (AdwEntryRow *row,
-                   FlWindow    *self)
-{
-  g_autofree char *who = NULL, *where = NULL;
-  const char *secret = gtk_editable_get_text (GTK_EDITABLE (row));
-
-  if (!fl_vm_control_keyring_item (self->lab, &who, &where) || *secret == '\0' || self->vm_control == NULL)
-    return;
-  g_free (self->hv_secret);
-  self->hv_secret = g_strdup (secret);
-  fl_keyring_store_async (FL_KEYRING_HYPERVISOR_SECRET, who, where, where, secret, NULL, hv_stored,
-                          g_object_ref (self));
-  fl_vm_control_connect (self->vm_control, self->hv_secret);
-  gtk_editable_set_text (GTK_EDITABLE (row), "");
-}
-
-static void
-hv_tested (GObject      *object,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_autoptr(AdwActionRow) row = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = fl_vm_control_test_finish (FL_VM_CONTROL (object), result, &error);
-
-  fl_row_set_plain (GTK_WIDGET (row));   /* the server's words */
-  adw_action_row_set_subtitle (row, text ? text : error->message);
-}
-
-static void
-hv_test_clicked (GtkButton *button,
-                 FlWindow  *self)
-{
-  AdwActionRow *row = g_object_get_data (G_OBJECT (button), "row");
-  GtkEditable *entry = g_object_get_data (G_OBJECT (button), "entry");
-  const char *typed = gtk_editable_get_text (entry);
-
-  if (self->vm_control == NULL)
-    return;
-  adw_action_row_set_subtitle (row, _("Connecting…"));
-  fl_vm_control_test_async (self->vm_control, *typed ? typed : self->hv_secret, NULL, hv_tested, g_object_ref (row));
-}
-
-/* the hypervisor: where it is (from the lab file), its secret (the keyring), a test */
-static GtkWidget *
-hypervisor_group (FlWindow *self)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *where = adw_action_row_new ();
-  GtkWidget *secret = adw_password_entry_row_new ();
-  GtkWidget *test = gtk_button_new_with_mnemonic (_("_Test Connection"));
-  const char *who = fl_lab_get_hypervisor_token_id (self->lab) ? fl_lab_get_hypervisor_token_id (self->lab)
-                                                               : fl_lab_get_hypervisor_user (self->lab);
-  gboolean ssh = fl_lab_get_hypervisor_kind (self->lab) == FL_HYPERVISOR_PROXMOX_SSH;
-  g_autofree char *subtitle = ssh ? g_strdup_printf ("ssh %s@%s:%u", fl_lab_get_hypervisor_user (self->lab),
-                                                     fl_lab_get_hypervisor_host (self->lab),
-                                                     fl_lab_get_hypervisor_port (self->lab))
-                                  : g_strdup_printf ("%s · %s", fl_lab_get_hypervisor_url (self->lab), who);
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Hypervisor"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Proxmox VE, as the lab file names it; the secret stays in your keyring"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (where), _("Proxmox VE"));
-  fl_row_set_plain (where);   /* an address and a user from the lab file */
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (where), subtitle);
-  gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (where), test);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (secret),
-                                 ssh ? _("SSH Key Passphrase")
-                                     : fl_lab_get_hypervisor_token_id (self->lab) ? _("API Token Secret") : _("Password"));
-  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (secret), TRUE);
-  g_signal_connect (secret, "apply", G_CALLBACK (hv_secret_applied), self);
-  g_object_set_data (G_OBJECT (test), "row", where);
-  g_object_set_data (G_OBJECT (test), "entry", secret);
-  g_signal_connect (test, "clicked", G_CALLBACK (hv_test_clicked), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), where);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), secret);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             spin_row (_("Restart Guard"), _("Minutes a DC needs after coming back before breaking "
-                                                             "another one asks twice (0: never)"),
-                                       self->settings, "restart-guard-min", 0, 120, 1));
-  return group;
-}
-
-/* the lab user's password: kept in the keyring, changed or forgotten here */
-static GtkWidget *
-password_group (FlWindow *self)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *change = gtk_button_new_with_mnemonic (_("_Change…"));
-  GtkWidget *forget = gtk_button_new_with_mnemonic (_("_Forget"));
-  g_autofree char *title = g_strdup_printf (_("Password of %s"), fl_lab_get_user_principal (self->lab));
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Lab User"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Kept in your keyring, never in the lab file"));
-  gtk_widget_set_valign (change, GTK_ALIGN_CENTER);
-  gtk_widget_set_valign (forget, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (forget, "destructive-action");
-  g_signal_connect_swapped (change, "clicked", G_CALLBACK (change_password_clicked), self);
-  g_signal_connect_swapped (forget, "clicked", G_CALLBACK (forget_password_clicked), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), change);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), forget);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return group;
-}
-
-static void
-preferences_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  FlWindow *self = FL_WINDOW (widget);
-  GtkWidget *window = adw_preferences_window_new ();
-  GtkWidget *page = adw_preferences_page_new ();
-  GtkWidget *probing = adw_preferences_group_new ();
-  GtkWidget *chart = adw_preferences_group_new ();
-  GtkWidget *palette = adw_action_row_new ();
-  GtkWidget *colorblind = gtk_switch_new ();
-  g_autofree char *current = g_settings_get_string (self->settings, "palette");
-  g_autofree char *hv_key = NULL;
-
-  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (probing), _("Probing"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (probing),
-                             spin_row (_("Interval"), _("Milliseconds between two rounds of checks"),
-                                       self->settings, "interval-ms", 100, 10000, 50));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (probing),
-                             spin_row (_("Deadline"), _("Milliseconds a check may take before it counts as a timeout"),
-                                       self->settings, "deadline-ms", 50, 10000, 50));
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (chart), _("Chart"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart),
-                             spin_row (_("Window"), _("Seconds of history the chart shows (1 minute to 8 hours)"),
-                                       self->settings, "chart-window-s", 60, 28800, 60));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (palette), _("Colour-Blind-Safe Palette"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (palette), _("Okabe–Ito colours instead of the theme's"));
-  gtk_switch_set_active (GTK_SWITCH (colorblind), g_str_equal (current, "colorblind"));
-  gtk_widget_set_valign (colorblind, GTK_ALIGN_CENTER);
-  g_signal_connect_swapped (colorblind, "notify::active", G_CALLBACK (palette_switched), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (palette), colorblind);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (palette), colorblind);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart), palette);
-  {
-    GtkWidget *row = adw_action_row_new ();
-    GtkWidget *sw = gtk_switch_new ();
-
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Logarithmic Latency Axis"));
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                 _("A decade a step: fast answers and timeouts both stay readable"));
-    gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
-    g_settings_bind (self->settings, "latency-log-scale", sw, "active", G_SETTINGS_BIND_DEFAULT);
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
-    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (chart), row);
-  }
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (probing));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (chart));
-  if (self->lab != NULL && fl_lab_get_user_principal (self->lab) != NULL)
-    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (password_group (self)));
-  if (self->lab != NULL && fl_vm_control_keyring_item (self->lab, &hv_key, NULL))
-    adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (hypervisor_group (self)));
-  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static void
-follow_live_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  fl_chart_set_follow_live (FL_WINDOW (widget)->chart, TRUE);
+  gtk_button_set_icon_name (GTK_BUTTON (self->run_button),
+                            running ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button),
+                               running ? _("Pause Probing") : _("Resume Probing"));
 }
 
 static void
@@ -726,14 +239,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
 
-  gtk_widget_class_install_action (widget_class, "win.running", NULL, toggle_running_action);
-  gtk_widget_class_install_action (widget_class, "win.mark-fault", NULL, mark_fault_action);
-  gtk_widget_class_install_action (widget_class, "win.follow-live", NULL, follow_live_action);
-  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
-  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.running", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mark-fault", NULL);
+  fl_window_class_add_actions (widget_class);
 }
 
 static void
@@ -783,7 +289,6 @@ fl_window_init (FlWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->settings = g_settings_new ("io.github.failoverlab.FailoverLab");
-  self->tiles_by_name = g_hash_table_new (g_str_hash, g_str_equal);
   self->events = gtk_string_list_new (NULL);
 
   g_signal_connect_swapped (self->tiles, "child-activated", G_CALLBACK (tile_activated), self);
@@ -847,7 +352,7 @@ const char *
 fl_window_get_logon_server (FlWindow *self)
 {
   g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
-  return self->detector ? fl_switchover_detector_get_logon_server (self->detector) : NULL;
+  return self->session ? fl_lab_session_get_logon_server (self->session) : NULL;
 }
 
 /**
@@ -948,6 +453,7 @@ open_lab_with_password (FlWindow    *self,
                         GError     **error)
 {
   g_autoptr(FlProbeConfig) config = NULL;
+  GListModel *dcs;
   GtkWidget *child;
 
   config = fl_lab_create_probe_config (lab, password, error);
@@ -960,27 +466,22 @@ open_lab_with_password (FlWindow    *self,
   self->config = g_steal_pointer (&config);
   self->session = fl_lab_session_new (lab, self->config, NULL, 0);
   self->timeline = g_object_ref (fl_lab_session_get_timeline (self->session));
-  self->detector = g_object_ref (fl_lab_session_get_detector (self->session));
-  self->scheduler = g_object_ref (fl_lab_session_get_scheduler (self->session));
-  self->logon_since = 0;
   self->fault_mono = 0;
   self->start_mono = g_get_monotonic_time ();
-  g_signal_connect (self->timeline, "sample-added", G_CALLBACK (on_sample_added), self);
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
+  fl_logon_banner_set_session (self->banner, self->session);
 
   self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
   fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
-  g_hash_table_remove_all (self->tiles_by_name);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))))
     gtk_flow_box_remove (self->tiles, child);
-  for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)
+  dcs = fl_lab_session_get_dcs (self->session);
+  for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
     {
-      FlLabController *c = fl_lab_get_controller (lab, i);
-      GtkWidget *tile = fl_dc_tile_new (fl_lab_controller_get_name (c), fl_lab_controller_get_host (c),
-                                        fl_lab_controller_get_address (c), fl_lab_controller_get_site (c));
+      g_autoptr(FlDcState) dc = g_list_model_get_item (dcs, i);
+      GtkWidget *tile = fl_dc_tile_new (dc);
 
       gtk_flow_box_append (self->tiles, tile);
-      g_hash_table_insert (self->tiles_by_name, (gpointer)fl_dc_tile_get_name (FL_DC_TILE (tile)), tile);
       fl_vm_control_add_tile (self->vm_control, tile);
     }
   start_vm_control (self);
@@ -1001,8 +502,7 @@ open_lab_with_password (FlWindow    *self,
   g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
   g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
   fl_lab_session_start (self->session);
-  running_changed (self);
-  refresh_banner (self);
+  fl_window_running_changed (self);
   return TRUE;
 }
 
@@ -1093,8 +593,8 @@ password_response (AdwMessageDialog *dialog,
 }
 
 /* Asks for the lab user's password: the Kerberos check logs on as a domain client would. */
-static void
-ask_password (FlWindow     *self,
+void
+fl_window_ask_password (FlWindow     *self,
               FlLab        *lab,
               const GError *keyring_error)
 {
@@ -1160,7 +660,7 @@ looked_up (GObject      *object,
       if (password != NULL)
         open_or_complain (self, lookup->lab, password);
       else
-        ask_password (self, lookup->lab, error);
+        fl_window_ask_password (self, lookup->lab, error);
     }
   g_clear_pointer (&password, secret_password_free);
   g_weak_ref_clear (&lookup->window);

@@ -14,38 +14,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fl-checks.h"
 #include "fl-cli-common.h"
 #include "fl-interlock.h"
 #include "fl-lab-hypervisor.h"
-#include "fl-lab-lock.h"
 #include "fl-lab-probe.h"
+#include "fl-lab-session.h"
 #include "fl-pve.h"
 
 #define FL_EXIT_INTERLOCK 4
 
+/* what `vm` is asked to do: read, or one of the lab actions (their nicks are the verbs) */
 typedef enum
 {
   VERB_STATUS,
-  VERB_START,
-  VERB_SHUTDOWN,
-  VERB_STOP,
-  VERB_REBOOT,
-  VERB_UNPLUG,
-  VERB_PLUG,
   VERB_SNAPSHOTS,
-  VERB_ROLLBACK,
+  VERB_ACTION,
 } Verb;
-
-static const char * const verbs[] = {
-  "status", "start", "shutdown", "stop", "reboot", "unplug", "plug", "snapshots", "rollback",
-};
-
-/* the lab action each verb is (status and snapshots change nothing) */
-static const FlLabAction verb_action[] = {
-  FL_N_LAB_ACTIONS, FL_LAB_ACTION_START, FL_LAB_ACTION_SHUTDOWN, FL_LAB_ACTION_STOP, FL_LAB_ACTION_REBOOT,
-  FL_LAB_ACTION_UNPLUG, FL_LAB_ACTION_PLUG, FL_N_LAB_ACTIONS, FL_LAB_ACTION_ROLLBACK,
-};
 
 typedef struct
 {
@@ -88,60 +72,6 @@ format_uptime (gint64 s)
   if (s < 3600)
     return g_strdup_printf (_("%d min %02d s"), (int)(s / 60), (int)(s % 60));
   return g_strdup_printf (_("%d h %02d min"), (int)(s / 3600), (int)(s % 3600 / 60));
-}
-
-/* What the lab looks like now, for the interlocks: every VM's state through the hypervisor and,
- * for the DCs other than @target, whether they answer an LDAP ping. What cannot be read stays
- * unknown, and the verdict fails closed on it. */
-static FlVerdict *
-decide_now (FlLab        *lab,
-            FlHypervisor *hv,
-            const char   *target,
-            FlLabAction   action,
-            guint         guard_min)
-{
-  g_autoptr(FlProbeConfig) config = fl_lab_create_probe_config (lab, NULL, NULL);
-  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_vm_state_free);
-  g_autoptr(GArray) vms = g_array_new (FALSE, TRUE, sizeof (FlInterlockVm));
-  guint n = fl_lab_get_n_controllers (lab) + (fl_lab_has_client (lab) ? 1 : 0);
-
-  for (guint i = 0; i < n; i++)
-    {
-      gboolean is_dc = i < fl_lab_get_n_controllers (lab);
-      FlLabController *c = is_dc ? fl_lab_get_controller (lab, i) : NULL;
-      FlInterlockVm vm = { 0 };
-      const char *node = NULL;
-      guint vmid = 0;
-      gboolean has_vm;
-
-      vm.name = is_dc ? fl_lab_controller_get_name (c) : fl_lab_get_client_name (lab);
-      vm.host = is_dc ? fl_lab_controller_get_host (c) : NULL;
-      vm.is_dc = is_dc;
-      has_vm = is_dc ? fl_lab_controller_get_vm (c, &node, &vmid) : fl_lab_get_client_vm (lab, &node, &vmid);
-      if (has_vm)
-        {
-          Wait w = { NULL };
-
-          fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
-          vm.vm = fl_hypervisor_get_state_finish (hv, wait (&w), NULL);
-          g_clear_object (&w.result);
-          if (vm.vm != NULL)
-            g_ptr_array_add (states, (gpointer)vm.vm);
-        }
-      if (is_dc && config != NULL && g_ascii_strcasecmp (vm.name, target) != 0)
-        {
-          const FlProbeDc *dc = fl_probe_config_lookup_dc (config, vm.name);
-          g_autoptr(FlSample) s = dc ? fl_check_run (FL_CHECK_LDAP_PING, config, dc,
-                                                     g_get_monotonic_time () + 1500 * 1000, NULL)
-                                     : NULL;
-
-          if (s != NULL)
-            vm.answering = fl_sample_get_status (s) == FL_STATUS_OK || fl_sample_get_status (s) == FL_STATUS_DEGRADED
-                           ? FL_ANSWERING_YES : FL_ANSWERING_NO;
-        }
-      g_array_append_val (vms, vm);
-    }
-  return fl_interlock_decide ((const FlInterlockVm *)(gpointer)vms->data, vms->len, target, action, guard_min);
 }
 
 /* prints the object @b holds as one line of JSON: every string escaped by json-glib, never by
@@ -280,7 +210,6 @@ vm_main (FlCliOptions  *op,
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLab) lab = NULL;
   g_auto(FlHypervisorOwned) hv = NULL;
-  g_autoptr(FlLabLock) lock = NULL;
   g_autofree char *secret = NULL;
   const GOptionEntry entries[] = {
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Pass the interlocks (total outage, a DC that just came back, rollback)"), NULL },
@@ -297,7 +226,8 @@ vm_main (FlCliOptions  *op,
   };
   const char *name, *canonical = NULL, *snapshot = NULL;
   Verb verb = VERB_STATUS;
-  gboolean found = FALSE, is_dc;
+  FlLabAction action = FL_N_LAB_ACTIONS;
+  gboolean is_dc;
   guint vmid = 0;
   gint64 t0;
 
@@ -309,12 +239,15 @@ vm_main (FlCliOptions  *op,
   if (argc < 3)
     return fl_cli_fail (_("usage: failoverctl vm --lab FILE VM status|start|shutdown|stop|reboot|unplug|plug|snapshots|rollback SNAPSHOT"));
   name = argv[1];
-  for (guint i = 0; i < G_N_ELEMENTS (verbs); i++)
-    if (g_str_equal (argv[2], verbs[i]))
-      verb = (Verb)i, found = TRUE;
-  if (!found)
+  if (g_str_equal (argv[2], "status"))
+    verb = VERB_STATUS;
+  else if (g_str_equal (argv[2], "snapshots"))
+    verb = VERB_SNAPSHOTS;
+  else if (fl_lab_action_from_string (argv[2], &action))
+    verb = VERB_ACTION;
+  else
     return fl_cli_fail (_("“%s” is not a VM action: status, start, shutdown, stop, reboot, unplug, plug, snapshots, rollback"), argv[2]);
-  if (verb == VERB_ROLLBACK && (argc < 4 || (snapshot = argv[3]) == NULL))
+  if (action == FL_LAB_ACTION_ROLLBACK && (argc < 4 || (snapshot = argv[3]) == NULL))
     return fl_cli_fail (_("rollback: which snapshot? (failoverctl vm DC snapshots lists them)"));
 
   lab = fl_cli_load_lab (op, &error);
@@ -331,6 +264,8 @@ vm_main (FlCliOptions  *op,
   hv = fl_lab_create_hypervisor (lab, secret, &error);
   if (secret != NULL)
     explicit_bzero (secret, strlen (secret));
+  if (hv == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NO_SECRET))
+    return fl_cli_fail (_("%s: set FAILOVER_LAB_PVE_SECRET or give --secret-file FILE (owner-only)"), error->message);
   if (hv == NULL)
     return fl_cli_fail ("%s", error->message);
 
@@ -370,21 +305,30 @@ vm_main (FlCliOptions  *op,
       return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
   }
 
-  /* the interlocks, decided as the window decides them, under the lab's lock: a second
-   * process (or window) decides only once this action has done its work */
-  if (verb != VERB_STATUS && verb != VERB_SNAPSHOTS)
+  /* a change goes through the lab session, as the window's do: the interlocks decided on one
+   * look at the lab (every DC's LDAP ping, every VM's state), then again under the lab's lock
+   * right before the action (a second process, or window, decides only once this action has
+   * done its work) */
+  if (verb == VERB_ACTION)
     {
-      FlLabAction action = verb_action[verb];
+      g_autoptr(FlProbeConfig) config = fl_lab_create_probe_config (lab, NULL, &error);
+      g_autoptr(FlLabSession) session = NULL;
       g_autoptr(FlVerdict) verdict = NULL;
+      g_autoptr(FlTaskResult) r = NULL;
       g_autofree char *why = NULL;
+      g_autofree char *note = NULL;
+      Wait w = { NULL };
 
-      if (fl_lab_action_takes_down (action))
-        {
-          lock = fl_lab_lock_acquire (lab, 600, &error);
-          if (lock == NULL)
-            return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
-        }
-      verdict = decide_now (lab, hv, canonical, action, guard_min > 0 ? (guint)guard_min : 0);
+      if (config == NULL)
+        return fl_cli_fail ("%s", error->message);
+      session = fl_lab_session_new (lab, config, hv, 16);
+      fl_lab_session_set_restart_guard (session, guard_min > 0 ? (guint)guard_min : 0);
+      fl_lab_session_set_shutdown (session, timeout_s > 0 ? (guint)timeout_s : 0, force);
+      fl_lab_session_look_async (session, NULL, done, &w);
+      fl_lab_session_look_finish (session, wait (&w), NULL);
+      g_clear_object (&w.result);
+
+      verdict = fl_lab_session_check_action (session, canonical, action);
       why = fl_verdict_describe (verdict);
       if (verdict->kind == FL_VERDICT_REFUSED)
         {
@@ -393,13 +337,46 @@ vm_main (FlCliOptions  *op,
         }
       if (verdict->kind == FL_VERDICT_CONFIRM && !yes)
         {
-          g_printerr (_("failoverctl: refused: %s %s\n"), verbs[verb], canonical);
+          g_printerr (_("failoverctl: refused: %s %s\n"), fl_lab_action_to_string (action), canonical);
           g_printerr ("%s\n", why);
           if (verdict->reasons & FL_INTERLOCK_RESTART_GUARD)
             g_printerr (_("(--restart-guard sets the minutes; 0 turns the guard off.)\n"));
           g_printerr (_("Run again with --yes to do it anyway.\n"));
           return FL_EXIT_INTERLOCK;
         }
+
+      note = g_strdup_printf ("vm %s %s", fl_lab_action_to_string (action), canonical);
+      if (is_dc && fl_lab_action_takes_down (action))
+        mark_fault (canonical, note, op->json);
+      t0 = g_get_monotonic_time ();
+      fl_lab_session_run_action_async (session, canonical, action, snapshot,
+                                       yes ? FL_INTERLOCK_CONFIRMABLE : verdict->reasons, NULL, done, &w);
+      r = fl_lab_session_run_action_finish (session, wait (&w), &error);
+      g_clear_object (&w.result);
+      if (r == NULL && g_error_matches (error, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK))
+        {
+          g_printerr (_("failoverctl: not done, the lab changed: %s\n"), error->message);
+          return FL_EXIT_INTERLOCK;
+        }
+      if (r == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TASK_FAILED))
+        {
+          g_printerr (_("failoverctl: %s: %s failed: %s\n"), canonical, fl_lab_action_to_string (action), error->message);
+          return FL_EXIT_PROBLEM;
+        }
+      if (r == NULL)
+        return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s: %s", canonical, fl_lab_action_to_string (action),
+                                 error->message);
+      if (op->json)
+        print_action (canonical, action == FL_LAB_ACTION_UNPLUG || action == FL_LAB_ACTION_PLUG ? 0 : vmid,
+                      fl_lab_action_to_string (action), action == FL_LAB_ACTION_UNPLUG || action == FL_LAB_ACTION_PLUG ? NULL : r, t0);
+      else if (action == FL_LAB_ACTION_UNPLUG || action == FL_LAB_ACTION_PLUG)
+        printf (action == FL_LAB_ACTION_UNPLUG ? _("%s: cable pulled (net0 link_down=1) in %.1f s\n")
+                                               : _("%s: cable plugged in (net0) in %.1f s\n"),
+                canonical, (g_get_monotonic_time () - t0) / 1e6);
+      else
+        printf (_("%s: %s — task %s in %.1f s (%s)\n"), canonical, fl_lab_action_to_string (action), r->exitstatus,
+                (g_get_monotonic_time () - t0) / 1e6, r->upid);
+      return FL_EXIT_OK;
     }
 
   t0 = g_get_monotonic_time ();
@@ -461,71 +438,8 @@ vm_main (FlCliOptions  *op,
         return FL_EXIT_OK;
       }
 
-    case VERB_UNPLUG:
-    case VERB_PLUG:
-      {
-        Wait w = { NULL };
-        g_autofree char *note = g_strdup_printf ("vm %s %s", verbs[verb], canonical);
-
-        if (verb == VERB_UNPLUG && is_dc)
-          mark_fault (canonical, note, op->json);
-        fl_hypervisor_set_link_async (hv, vmid, verb == VERB_UNPLUG, NULL, done, &w);
-        if (!fl_hypervisor_set_link_finish (hv, wait (&w), &error))
-          {
-            g_clear_object (&w.result);
-            return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s: %s", canonical, verbs[verb], error->message);
-          }
-        g_clear_object (&w.result);
-        if (op->json)
-          print_action (canonical, 0, verbs[verb], NULL, t0);
-        else
-          printf (verb == VERB_UNPLUG ? _("%s: cable pulled (net0 link_down=1) in %.1f s\n")
-                                      : _("%s: cable plugged in (net0) in %.1f s\n"),
-                  canonical, (g_get_monotonic_time () - t0) / 1e6);
-        return FL_EXIT_OK;
-      }
-
-    case VERB_START:
-    case VERB_SHUTDOWN:
-    case VERB_STOP:
-    case VERB_REBOOT:
-    case VERB_ROLLBACK:
+    case VERB_ACTION:
     default:
-      {
-        Wait w = { NULL };
-        g_autoptr(FlTaskResult) r = NULL;
-        g_autofree char *note = g_strdup_printf ("vm %s %s", verbs[verb], canonical);
-        FlVmAction action = verb == VERB_START ? FL_VM_ACTION_START : verb == VERB_SHUTDOWN ? FL_VM_ACTION_SHUTDOWN
-                            : verb == VERB_STOP ? FL_VM_ACTION_STOP : FL_VM_ACTION_REBOOT;
-
-        if (is_dc && verb != VERB_START)
-          mark_fault (canonical, note, op->json);
-        if (verb == VERB_ROLLBACK)
-          {
-            fl_hypervisor_rollback_async (hv, vmid, snapshot, NULL, done, &w);
-            r = fl_hypervisor_rollback_finish (hv, wait (&w), &error);
-          }
-        else
-          {
-            fl_hypervisor_power_async (hv, vmid, action, timeout_s > 0 ? (guint)timeout_s : 0, force, NULL, done, &w);
-            r = fl_hypervisor_power_finish (hv, wait (&w), &error);
-          }
-        g_clear_object (&w.result);
-        if (r == NULL)
-          {
-            if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TASK_FAILED))
-              {
-                g_printerr (_("failoverctl: %s: %s failed: %s\n"), canonical, verbs[verb], error->message);
-                return FL_EXIT_PROBLEM;
-              }
-            return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s: %s: %s", canonical, verbs[verb], error->message);
-          }
-        if (op->json)
-          print_action (canonical, vmid, verbs[verb], r, t0);
-        else
-          printf (_("%s: %s — task %s in %.1f s (%s)\n"), canonical, verbs[verb], r->exitstatus,
-                  (g_get_monotonic_time () - t0) / 1e6, r->upid);
-        return FL_EXIT_OK;
-      }
+      g_assert_not_reached ();
     }
 }

@@ -21,18 +21,24 @@ struct _FlDcState
 {
   GObject      parent_instance;
 
-  FlSample    *samples[FL_N_DC_CHECKS];
+  FlSample    *samples[FL_N_DC_CHECKS];   /* the last that said something */
+  FlSample    *answers[FL_N_DC_CHECKS];   /* the last OK or degraded */
+  FlSample    *problems[FL_N_DC_CHECKS];  /* the last failed or timed out */
   FlVmState   *vm;
   char        *name;
   char        *host;
   char        *address;
+  char        *site;
+  char        *node;
   char        *action_error;
   guint        vmid;
+  guint        fsmo_roles;                /* 1 << FlFsmoRole */
   FlAnswering  answering;
   FlLabAction  action;
   guint        pdc : 1;
   guint        gc : 1;
   guint        busy : 1;
+  guint        serving : 1;
 };
 
 enum {
@@ -40,10 +46,14 @@ enum {
   PROP_NAME,
   PROP_HOST,
   PROP_ADDRESS,
+  PROP_SITE,
+  PROP_NODE,
   PROP_VMID,
   PROP_ANSWERING,
   PROP_PDC,
   PROP_GC,
+  PROP_FSMO_ROLES,
+  PROP_SERVING,
   PROP_VM_STATE,
   PROP_BUSY,
   PROP_ACTION,
@@ -67,11 +77,17 @@ fl_dc_state_finalize (GObject *object)
   FlDcState *self = FL_DC_STATE (object);
 
   for (guint i = 0; i < FL_N_DC_CHECKS; i++)
-    g_clear_pointer (&self->samples[i], fl_sample_unref);
+    {
+      g_clear_pointer (&self->samples[i], fl_sample_unref);
+      g_clear_pointer (&self->answers[i], fl_sample_unref);
+      g_clear_pointer (&self->problems[i], fl_sample_unref);
+    }
   g_clear_pointer (&self->vm, fl_vm_state_free);
   g_free (self->name);
   g_free (self->host);
   g_free (self->address);
+  g_free (self->site);
+  g_free (self->node);
   g_free (self->action_error);
   G_OBJECT_CLASS (fl_dc_state_parent_class)->finalize (object);
 }
@@ -95,8 +111,20 @@ fl_dc_state_get_property (GObject    *object,
     case PROP_ADDRESS:
       g_value_set_string (value, self->address);
       break;
+    case PROP_SITE:
+      g_value_set_string (value, self->site);
+      break;
+    case PROP_NODE:
+      g_value_set_string (value, self->node);
+      break;
     case PROP_VMID:
       g_value_set_uint (value, self->vmid);
+      break;
+    case PROP_FSMO_ROLES:
+      g_value_set_uint (value, self->fsmo_roles);
+      break;
+    case PROP_SERVING:
+      g_value_set_boolean (value, self->serving);
       break;
     case PROP_ANSWERING:
       g_value_set_enum (value, self->answering);
@@ -136,11 +164,17 @@ fl_dc_state_class_init (FlDcStateClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
   properties[PROP_HOST] = g_param_spec_string ("host", NULL, NULL, NULL, ro);
   properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, ro);
+  properties[PROP_SITE] = g_param_spec_string ("site", NULL, NULL, NULL, ro);
+  properties[PROP_NODE] = g_param_spec_string ("node", NULL, NULL, NULL, ro);
   properties[PROP_VMID] = g_param_spec_uint ("vmid", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_ANSWERING] = g_param_spec_enum ("answering", NULL, NULL, FL_TYPE_ANSWERING,
                                                   FL_ANSWERING_UNKNOWN, ro);
   properties[PROP_PDC] = g_param_spec_boolean ("pdc", NULL, NULL, FALSE, ro);
   properties[PROP_GC] = g_param_spec_boolean ("gc", NULL, NULL, FALSE, ro);
+  /* the FSMO roles it holds, as the domain's fsmo check last read them: 1 << FlFsmoRole */
+  properties[PROP_FSMO_ROLES] = g_param_spec_uint ("fsmo-roles", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  /* the locator serves the workstation from it now (the active logon server) */
+  properties[PROP_SERVING] = g_param_spec_boolean ("serving", NULL, NULL, FALSE, ro);
   properties[PROP_VM_STATE] = g_param_spec_boxed ("vm-state", NULL, NULL, FL_TYPE_VM_STATE, ro);
   properties[PROP_BUSY] = g_param_spec_boolean ("busy", NULL, NULL, FALSE, ro);
   properties[PROP_ACTION] = g_param_spec_enum ("action", NULL, NULL, FL_TYPE_LAB_ACTION, FL_N_LAB_ACTIONS, ro);
@@ -163,10 +197,18 @@ fl_dc_state_init (FlDcState *self)
   self->action = FL_N_LAB_ACTIONS;
 }
 
+/**
+ * fl_dc_state_new:
+ * @site: (nullable): the AD site the lab file puts it in
+ * @node: (nullable): the hypervisor node of its VM
+ * @vmid: its VM, 0 for none
+ */
 FlDcState *
 fl_dc_state_new (const char *name,
                  const char *host,
                  const char *address,
+                 const char *site,
+                 const char *node,
                  guint       vmid)
 {
   FlDcState *self = g_object_new (FL_TYPE_DC_STATE, NULL);
@@ -174,6 +216,8 @@ fl_dc_state_new (const char *name,
   self->name = g_strdup (name);
   self->host = g_strdup (host);
   self->address = g_strdup (address);
+  self->site = g_strdup (site);
+  self->node = g_strdup (node);
   self->vmid = vmid;
   return self;
 }
@@ -197,6 +241,34 @@ fl_dc_state_get_address (FlDcState *self)
 {
   g_return_val_if_fail (FL_IS_DC_STATE (self), NULL);
   return self->address;
+}
+
+const char *
+fl_dc_state_get_site (FlDcState *self)
+{
+  g_return_val_if_fail (FL_IS_DC_STATE (self), NULL);
+  return self->site;
+}
+
+const char *
+fl_dc_state_get_node (FlDcState *self)
+{
+  g_return_val_if_fail (FL_IS_DC_STATE (self), NULL);
+  return self->node;
+}
+
+guint
+fl_dc_state_get_fsmo_roles (FlDcState *self)
+{
+  g_return_val_if_fail (FL_IS_DC_STATE (self), 0);
+  return self->fsmo_roles;
+}
+
+gboolean
+fl_dc_state_get_serving (FlDcState *self)
+{
+  g_return_val_if_fail (FL_IS_DC_STATE (self), FALSE);
+  return self->serving;
 }
 
 guint
@@ -242,6 +314,34 @@ fl_dc_state_get_sample (FlDcState   *self,
   return self->samples[kind];
 }
 
+/**
+ * fl_dc_state_get_last_answer:
+ *
+ * Returns: (transfer none) (nullable): the last OK or degraded sample of @kind
+ */
+FlSample *
+fl_dc_state_get_last_answer (FlDcState   *self,
+                             FlCheckKind  kind)
+{
+  g_return_val_if_fail (FL_IS_DC_STATE (self), NULL);
+  g_return_val_if_fail (kind < FL_N_DC_CHECKS, NULL);
+  return self->answers[kind];
+}
+
+/**
+ * fl_dc_state_get_last_problem:
+ *
+ * Returns: (transfer none) (nullable): the last failed or timed-out sample of @kind
+ */
+FlSample *
+fl_dc_state_get_last_problem (FlDcState   *self,
+                              FlCheckKind  kind)
+{
+  g_return_val_if_fail (FL_IS_DC_STATE (self), NULL);
+  g_return_val_if_fail (kind < FL_N_DC_CHECKS, NULL);
+  return self->problems[kind];
+}
+
 const FlVmState *
 fl_dc_state_get_vm_state (FlDcState *self)
 {
@@ -270,21 +370,15 @@ fl_dc_state_get_action_error (FlDcState *self)
   return self->action_error;
 }
 
+/* one bit-field property: set, and notify when it changed */
 static void
-set_bool (FlDcState *self,
-          guint      prop,
-          gboolean   value)
+update_flag (FlDcState *self,
+             gboolean   old_value,
+             gboolean   new_value,
+             guint      prop)
 {
-  gboolean before;
-
-  g_assert (prop == PROP_PDC || prop == PROP_GC);
-  before = prop == PROP_PDC ? self->pdc : self->gc;
-  if (before == !!value)
+  if (!old_value == !new_value)
     return;
-  if (prop == PROP_PDC)
-    self->pdc = !!value;
-  else
-    self->gc = !!value;
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
@@ -310,6 +404,22 @@ fl_dc_state_add_sample (FlDcState *self,
     return;
   g_clear_pointer (&self->samples[kind], fl_sample_unref);
   self->samples[kind] = fl_sample_ref (sample);
+  switch (fl_sample_get_status (sample))
+    {
+    case FL_STATUS_OK:
+    case FL_STATUS_DEGRADED:
+      g_clear_pointer (&self->answers[kind], fl_sample_unref);
+      self->answers[kind] = fl_sample_ref (sample);
+      break;
+    case FL_STATUS_FAIL:
+    case FL_STATUS_TIMEOUT:
+      g_clear_pointer (&self->problems[kind], fl_sample_unref);
+      self->problems[kind] = fl_sample_ref (sample);
+      break;
+    case FL_STATUS_SKIPPED:
+    default:
+      break;
+    }
 
   if (kind == FL_CHECK_LDAP_PING)
     {
@@ -339,8 +449,12 @@ fl_dc_state_add_sample (FlDcState *self,
       /* the roles as the DC's own LDAP ping says them (DS flags), not a display string */
       if (fl_sample_lookup_int64 (sample, "flags", &flags))
         {
-          set_bool (self, PROP_PDC, (flags & DS_PDC_FLAG) != 0);
-          set_bool (self, PROP_GC, (flags & DS_GC_FLAG) != 0);
+          gboolean pdc = self->pdc, gc = self->gc;
+
+          self->pdc = (flags & DS_PDC_FLAG) != 0;
+          self->gc = (flags & DS_GC_FLAG) != 0;
+          update_flag (self, pdc, self->pdc, PROP_PDC);
+          update_flag (self, gc, self->gc, PROP_GC);
         }
     }
   g_signal_emit (self, signals[SAMPLE_CHANGED], 0, (guint)kind);
@@ -404,4 +518,33 @@ fl_dc_state_set_action_error (FlDcState  *self,
   g_free (self->action_error);
   self->action_error = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTION_ERROR]);
+}
+
+/**
+ * fl_dc_state_set_fsmo_roles:
+ * @roles: the FSMO roles it holds: 1 << FlFsmoRole
+ */
+void
+fl_dc_state_set_fsmo_roles (FlDcState *self,
+                            guint      roles)
+{
+  g_return_if_fail (FL_IS_DC_STATE (self));
+
+  if (self->fsmo_roles == roles)
+    return;
+  self->fsmo_roles = roles;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FSMO_ROLES]);
+}
+
+void
+fl_dc_state_set_serving (FlDcState *self,
+                         gboolean   serving)
+{
+  gboolean before;
+
+  g_return_if_fail (FL_IS_DC_STATE (self));
+
+  before = self->serving;
+  self->serving = !!serving;
+  update_flag (self, before, self->serving, PROP_SERVING);
 }

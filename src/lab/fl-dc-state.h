@@ -20,15 +20,25 @@ G_DECLARE_FINAL_TYPE (FlDcState, fl_dc_state, FL, DC_STATE, GObject)
 FlDcState       *fl_dc_state_new              (const char      *name,
                                                const char      *host,
                                                const char      *address,
+                                               const char      *site,
+                                               const char      *node,
                                                guint            vmid);
 const char      *fl_dc_state_get_name         (FlDcState       *self);
 const char      *fl_dc_state_get_host         (FlDcState       *self);
 const char      *fl_dc_state_get_address      (FlDcState       *self);
+const char      *fl_dc_state_get_site         (FlDcState       *self);
+const char      *fl_dc_state_get_node         (FlDcState       *self);
 guint            fl_dc_state_get_vmid         (FlDcState       *self);
+guint            fl_dc_state_get_fsmo_roles   (FlDcState       *self);
+gboolean         fl_dc_state_get_serving      (FlDcState       *self);
 FlAnswering      fl_dc_state_get_answering    (FlDcState       *self);
 gboolean         fl_dc_state_get_pdc          (FlDcState       *self);
 gboolean         fl_dc_state_get_gc           (FlDcState       *self);
 FlSample        *fl_dc_state_get_sample       (FlDcState       *self,
+                                               FlCheckKind      kind);
+FlSample        *fl_dc_state_get_last_answer  (FlDcState       *self,
+                                               FlCheckKind      kind);
+FlSample        *fl_dc_state_get_last_problem (FlDcState       *self,
                                                FlCheckKind      kind);
 const FlVmState *fl_dc_state_get_vm_state     (FlDcState       *self);
 gboolean         fl_dc_state_get_busy         (FlDcState       *self);
@@ -45,5 +55,9 @@ void             fl_dc_state_set_action       (FlDcState       *self,
                                                FlLabAction      action);
 void             fl_dc_state_set_action_error (FlDcState       *self,
                                                const char      *message);
+void             fl_dc_state_set_fsmo_roles   (FlDcState       *self,
+                                               guint            roles);
+void             fl_dc_state_set_serving      (FlDcState       *self,
+                                               gboolean         serving);
 
 G_END_DECLS

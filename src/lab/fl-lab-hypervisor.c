@@ -46,8 +46,8 @@ fl_lab_create_hypervisor (FlLab       *lab,
         return NULL;
       if (secret == NULL)
         {
-          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
-                       _("No Proxmox VE secret: set FAILOVER_LAB_PVE_SECRET or give --secret-file (the lab file never holds it)"));
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NO_SECRET,
+                       _("No Proxmox VE secret (the lab file never holds one)"));
           return NULL;
         }
       if (fl_lab_get_hypervisor_token_id (lab) != NULL)

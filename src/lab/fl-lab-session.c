@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-checks.h"
 #include "fl-lab-lock.h"
 #include "fl-lab-session.h"
 
@@ -33,25 +34,36 @@ struct _FlLabSession
   FlTimeline           *timeline;
   FlSwitchoverDetector *detector;
   GListStore           *dcs;
+  char                 *client;       /* the client VM's name, when the lab has one with a VM */
+  guint                 client_vmid;
+  FlVmState            *client_vm;
   GCancellable         *cancellable;
   char                 *logon_server;
   char                 *kdc;
+  char                 *sssd_server;
+  char                 *last_switch;
+  gint64                logon_since;  /* wall time the logon server became what it is */
   guint                 vm_poll;
   guint                 polls_out;
   guint                 guard_min;
-  gboolean              no_polling;   /* a front end reads the VM states and feeds them */
+  guint                 shutdown_timeout_s;
+  gboolean              shutdown_force;
 };
 
 enum {
   PROP_0,
   PROP_LOGON_SERVER,
   PROP_KDC,
+  PROP_SSSD_SERVER,
+  PROP_LOGON_SINCE,
+  PROP_LAST_SWITCH,
   PROP_RUNNING,
   N_PROPS
 };
 
 enum {
   SAMPLE,
+  VM_POLL_FAILED,
   N_SIGNALS
 };
 
@@ -75,6 +87,8 @@ fl_lab_session_dispose (GObject *object)
   g_clear_handle_id (&self->vm_poll, g_source_remove);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->detector);
+  if (self->timeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->timeline, self);
   g_clear_object (&self->timeline);
   g_clear_object (&self->dcs);
   g_clear_object (&self->hypervisor);
@@ -91,6 +105,10 @@ fl_lab_session_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->logon_server);
   g_free (self->kdc);
+  g_free (self->sssd_server);
+  g_free (self->last_switch);
+  g_free (self->client);
+  g_clear_pointer (&self->client_vm, fl_vm_state_free);
   G_OBJECT_CLASS (fl_lab_session_parent_class)->finalize (object);
 }
 
@@ -109,6 +127,15 @@ fl_lab_session_get_property (GObject    *object,
       break;
     case PROP_KDC:
       g_value_set_string (value, self->kdc);
+      break;
+    case PROP_SSSD_SERVER:
+      g_value_set_string (value, self->sssd_server);
+      break;
+    case PROP_LOGON_SINCE:
+      g_value_set_int64 (value, self->logon_since);
+      break;
+    case PROP_LAST_SWITCH:
+      g_value_set_string (value, self->last_switch);
       break;
     case PROP_RUNNING:
       g_value_set_boolean (value, fl_lab_session_is_running (self));
@@ -132,8 +159,25 @@ fl_lab_session_class_init (FlLabSessionClass *klass)
   properties[PROP_LOGON_SERVER] = g_param_spec_string ("logon-server", NULL, NULL, NULL, ro);
   /* the KDC a client whose krb5.conf lists every DC gets its tickets from */
   properties[PROP_KDC] = g_param_spec_string ("kdc", NULL, NULL, NULL, ro);
+  /* SSSD's active server, when the workstation runs SSSD (NULL otherwise) */
+  properties[PROP_SSSD_SERVER] = g_param_spec_string ("sssd-server", NULL, NULL, NULL, ro);
+  /* when (wall-clock µs) the logon server became what it is; 0 when not seen change */
+  properties[PROP_LOGON_SINCE] = g_param_spec_int64 ("logon-since", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  /* the last switchover, as the detector says it ("locator view: DC1 → DC2 in 3.4 s …") */
+  properties[PROP_LAST_SWITCH] = g_param_spec_string ("last-switch", NULL, NULL, NULL, ro);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FlLabSession::vm-poll-failed:
+   * @error: why the hypervisor could not say (its domain and code tell a second factor, an
+   *   unknown certificate or host key from the rest)
+   *
+   * A VM state could not be read; the DC's VM state is unknown until the next poll reads it.
+   */
+  signals[VM_POLL_FAILED] =
+    g_signal_new ("vm-poll-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
 
   /**
    * FlLabSession::sample:
@@ -165,6 +209,54 @@ set_string (FlLabSession  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
+/* a domain-wide sample: the FSMO roles go to their holders, SSSD's server to its property */
+static void
+take_domain_sample (FlLabSession *self,
+                    FlSample     *sample)
+{
+  GListModel *dcs = G_LIST_MODEL (self->dcs);
+
+  if (fl_sample_get_status (sample) == FL_STATUS_SKIPPED)
+    return;
+  if (fl_sample_get_kind (sample) == FL_CHECK_SSSD)
+    set_string (self, &self->sssd_server, fl_sample_lookup_string (sample, "server"), PROP_SSSD_SERVER);
+  else if (fl_sample_get_kind (sample) == FL_CHECK_FSMO && fl_sample_get_status (sample) == FL_STATUS_OK)
+    for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
+      {
+        g_autoptr(FlDcState) dc = g_list_model_get_item (dcs, i);
+        guint held = 0;
+
+        for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+          if (g_ascii_strcasecmp (fl_sample_lookup_string (sample, fl_fsmo_role_to_string (r)) ?: "",
+                                  fl_dc_state_get_name (dc)) == 0)
+            held |= 1u << r;
+        fl_dc_state_set_fsmo_roles (dc, held);
+      }
+}
+
+/* the client views as the detector now says them, and the DC serving the locator */
+static void
+update_views (FlLabSession *self)
+{
+  const char *server = fl_switchover_detector_get_logon_server (self->detector);
+  FlEvent *last = fl_switchover_detector_get_last_switch (self->detector);
+
+  if (g_strcmp0 (server, self->logon_server) != 0)
+    {
+      GListModel *dcs = G_LIST_MODEL (self->dcs);
+
+      for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
+        {
+          g_autoptr(FlDcState) dc = g_list_model_get_item (dcs, i);
+
+          fl_dc_state_set_serving (dc, g_strcmp0 (fl_dc_state_get_name (dc), server) == 0);
+        }
+      set_string (self, &self->logon_server, server, PROP_LOGON_SERVER);
+    }
+  set_string (self, &self->kdc, fl_switchover_detector_get_kdc (self->detector), PROP_KDC);
+  set_string (self, &self->last_switch, last ? fl_event_get_message (last) : NULL, PROP_LAST_SWITCH);
+}
+
 /**
  * fl_lab_session_add_sample:
  *
@@ -183,10 +275,22 @@ fl_lab_session_add_sample (FlLabSession *self,
   fl_timeline_add_sample (self->timeline, sample);
   if (fl_sample_get_dc (sample) != NULL && (dc = fl_lab_session_lookup_dc (self, fl_sample_get_dc (sample))) != NULL)
     fl_dc_state_add_sample (dc, sample);
-  set_string (self, &self->logon_server, fl_switchover_detector_get_logon_server (self->detector),
-              PROP_LOGON_SERVER);
-  set_string (self, &self->kdc, fl_switchover_detector_get_kdc (self->detector), PROP_KDC);
+  else
+    take_domain_sample (self, sample);
+  update_views (self);
   g_signal_emit (self, signals[SAMPLE], 0, sample);
+}
+
+/* the logon server changed (the detector says when; not for the first one it learns) */
+static void
+on_event (FlTimeline   *timeline,
+          FlEvent      *event,
+          FlLabSession *self)
+{
+  if (fl_event_get_kind (event) != FL_EVENT_LOCATOR_CHANGED)
+    return;
+  self->logon_since = fl_event_get_wall_us (event);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGON_SINCE]);
 }
 
 static void
@@ -222,6 +326,7 @@ fl_lab_session_new (FlLab         *lab,
   self->detector = fl_switchover_detector_new (self->timeline);
   self->scheduler = fl_probe_scheduler_new (config);
   g_signal_connect (self->scheduler, "sample", G_CALLBACK (on_sample), self);
+  g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event), self);
 
   for (guint i = 0; i < fl_probe_config_get_n_dcs (config); i++)
     {
@@ -233,9 +338,16 @@ fl_lab_session_new (FlLab         *lab,
 
       if (c != NULL)
         fl_lab_controller_get_vm (c, &node, &vmid);
-      state = fl_dc_state_new (dc->name, dc->host, dc->address, vmid);
+      state = fl_dc_state_new (dc->name, dc->host, dc->address, c ? fl_lab_controller_get_site (c) : NULL, node,
+                               vmid);
       g_list_store_append (self->dcs, state);
     }
+  {
+    const char *node = NULL;
+
+    if (fl_lab_has_client (lab) && fl_lab_get_client_vm (lab, &node, &self->client_vmid))
+      self->client = g_strdup (fl_lab_get_client_name (lab));
+  }
   return self;
 }
 
@@ -319,6 +431,27 @@ fl_lab_session_get_logon_server (FlLabSession *self)
 {
   g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
   return self->logon_server;
+}
+
+const char *
+fl_lab_session_get_sssd_server (FlLabSession *self)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
+  return self->sssd_server;
+}
+
+gint64
+fl_lab_session_get_logon_since (FlLabSession *self)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), 0);
+  return self->logon_since;
+}
+
+const char *
+fl_lab_session_get_last_switch (FlLabSession *self)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
+  return self->last_switch;
 }
 
 const char *
@@ -408,6 +541,7 @@ fl_lab_session_set_hypervisor (FlLabSession *self,
 
       fl_dc_state_set_vm_state (dc, NULL);
     }
+  g_clear_pointer (&self->client_vm, fl_vm_state_free);
 }
 
 void
@@ -432,6 +566,11 @@ fl_lab_session_set_vm_state (FlLabSession    *self,
   g_return_if_fail (FL_IS_LAB_SESSION (self));
   if ((d = fl_lab_session_lookup_dc (self, dc)) != NULL)
     fl_dc_state_set_vm_state (d, state);
+  else if (self->client != NULL && dc != NULL && g_ascii_strcasecmp (dc, self->client) == 0)
+    {
+      g_clear_pointer (&self->client_vm, fl_vm_state_free);
+      self->client_vm = state ? fl_vm_state_copy (state) : NULL;
+    }
 }
 
 /* --- the VM poller ------------------------------------------------------------------------ */
@@ -456,6 +595,8 @@ poll_done (GObject      *object,
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       fl_lab_session_set_vm_state (p->self, p->dc, st);
+      if (st == NULL)
+        g_signal_emit (p->self, signals[VM_POLL_FAILED], 0, error);
       if (--p->self->polls_out == 0 && fl_probe_scheduler_is_running (p->self->scheduler))
         schedule_poll (p->self, VM_POLL_MS);
     }
@@ -492,7 +633,7 @@ fl_lab_session_poll_vms (FlLabSession *self)
 {
   g_return_if_fail (FL_IS_LAB_SESSION (self));
 
-  if (self->hypervisor == NULL || self->polls_out > 0 || self->no_polling)
+  if (self->hypervisor == NULL || self->polls_out > 0)
     return;
   g_clear_handle_id (&self->vm_poll, g_source_remove);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
@@ -508,22 +649,171 @@ fl_lab_session_poll_vms (FlLabSession *self)
       self->polls_out++;
       fl_hypervisor_get_state_async (self->hypervisor, fl_dc_state_get_vmid (dc), self->cancellable, poll_done, p);
     }
+  if (self->client != NULL)
+    {
+      Poll *p = g_new0 (Poll, 1);
+
+      p->self = g_object_ref (self);
+      p->dc = g_strdup (self->client);
+      self->polls_out++;
+      fl_hypervisor_get_state_async (self->hypervisor, self->client_vmid, self->cancellable, poll_done, p);
+    }
+}
+
+/* --- one look at the lab ----------------------------------------------------------------- */
+
+typedef struct
+{
+  guint pending;
+} Look;
+
+typedef struct
+{
+  FlProbeConfig *config;
+  guint          index;
+  gint64         deadline;
+} PingJob;
+
+static void
+ping_job_free (PingJob *j)
+{
+  fl_probe_config_unref (j->config);
+  g_free (j);
+}
+
+static void
+ping_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  PingJob *j = data;
+
+  g_task_return_pointer (task, fl_check_run (FL_CHECK_LDAP_PING, j->config, fl_probe_config_get_dc (j->config, j->index),
+                                             j->deadline, NULL),
+                         (GDestroyNotify)fl_sample_unref);
+}
+
+static void
+look_step_done (GTask *look)
+{
+  Look *l = g_task_get_task_data (look);
+
+  if (--l->pending == 0)
+    g_task_return_boolean (look, TRUE);
+  g_object_unref (look);
+}
+
+static void
+look_ping_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  GTask *look = data;
+  g_autoptr(FlSample) sample = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (sample != NULL)
+    fl_lab_session_add_sample (FL_LAB_SESSION (object), sample);
+  look_step_done (look);
+}
+
+typedef struct
+{
+  GTask *look;
+  char  *vm;
+} LookVm;
+
+static void
+look_vm_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  LookVm *v = data;
+  FlLabSession *self = g_task_get_source_object (v->look);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlVmState) st = fl_hypervisor_get_state_finish (FL_HYPERVISOR (object), result, &error);
+
+  /* what cannot be read is unknown, and the interlocks fail closed on it */
+  fl_lab_session_set_vm_state (self, v->vm, st);
+  look_step_done (v->look);
+  g_free (v->vm);
+  g_free (v);
+}
+
+static void
+look_vm (GTask        *look,
+         const char   *name,
+         guint         vmid)
+{
+  FlLabSession *self = g_task_get_source_object (look);
+  Look *l = g_task_get_task_data (look);
+  LookVm *v = g_new0 (LookVm, 1);
+
+  v->look = g_object_ref (look);
+  v->vm = g_strdup (name);
+  l->pending++;
+  fl_hypervisor_get_state_async (self->hypervisor, vmid, g_task_get_cancellable (look), look_vm_done, v);
 }
 
 /**
- * fl_lab_session_set_vm_polling:
- * @polling: %FALSE when the front end reads the VM states itself and gives them to
- *   fl_lab_session_set_vm_state() (the window, which also asks for a second factor or trust
- *   when the hypervisor needs them)
+ * fl_lab_session_look_async:
+ *
+ * Takes one look at the lab now, all at once and within the probes' deadline: every DC's
+ * LDAP ping and every VM's state. A session that is not probing (a one-shot command) knows the
+ * lab from it; a take-down action takes one more under the lab's lock before it is decided.
  */
 void
-fl_lab_session_set_vm_polling (FlLabSession *self,
-                               gboolean      polling)
+fl_lab_session_look_async (FlLabSession        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
 {
+  GTask *look;
+  Look *l;
+  gint64 deadline;
+
   g_return_if_fail (FL_IS_LAB_SESSION (self));
-  self->no_polling = !polling;
-  if (!polling)
-    g_clear_handle_id (&self->vm_poll, g_source_remove);
+
+  look = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (look, fl_lab_session_look_async);
+  l = g_new0 (Look, 1);
+  g_task_set_task_data (look, l, g_free);
+  l->pending = 1;   /* this function's own, dropped at the end */
+  deadline = g_get_monotonic_time () + (gint64)fl_probe_config_get_deadline_ms (self->config) * 1000;
+  for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config); i++)
+    {
+      g_autoptr(GTask) ping = g_task_new (self, cancellable, look_ping_done, g_object_ref (look));
+      PingJob *j = g_new0 (PingJob, 1);
+
+      j->config = fl_probe_config_ref (self->config);
+      j->index = i;
+      j->deadline = deadline;
+      g_task_set_task_data (ping, j, (GDestroyNotify)ping_job_free);
+      l->pending++;
+      g_task_run_in_thread (ping, ping_thread);
+    }
+  if (self->hypervisor != NULL)
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
+        {
+          g_autoptr(FlDcState) dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
+
+          if (fl_dc_state_get_vmid (dc) != 0)
+            look_vm (look, fl_dc_state_get_name (dc), fl_dc_state_get_vmid (dc));
+        }
+      if (self->client != NULL)
+        look_vm (look, self->client, self->client_vmid);
+    }
+  look_step_done (look);
+}
+
+gboolean
+fl_lab_session_look_finish (FlLabSession  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* --- the interlocks and the actions ------------------------------------------------------- */
@@ -545,7 +835,7 @@ fl_lab_session_check_action (FlLabSession *self,
   g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
 
   n = g_list_model_get_n_items (G_LIST_MODEL (self->dcs));
-  vms = g_new0 (FlInterlockVm, n);
+  vms = g_new0 (FlInterlockVm, n + 1);
   for (guint i = 0; i < n; i++)
     {
       FlDcState *dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
@@ -558,13 +848,21 @@ fl_lab_session_check_action (FlLabSession *self,
       vms[i].vm = fl_dc_state_get_vm_state (dc);
       g_object_unref (dc);   /* the store keeps it */
     }
+  if (self->client != NULL)
+    {
+      vms[n].name = self->client;
+      vms[n].vm = self->client_vm;
+      n++;
+    }
   return fl_interlock_decide (vms, n, vm, action, self->guard_min);
 }
 
 typedef struct
 {
   FlLabSession *self;
-  FlDcState    *dc;
+  FlDcState    *dc;        /* nullable: the client's VM is no DC */
+  char         *vm;        /* the lab's name of the VM */
+  guint         vmid;
   FlLabLock    *lock;
   char         *snapshot;
   FlLabAction   action;
@@ -578,6 +876,7 @@ run_free (Run *r)
   g_clear_pointer (&r->lock, fl_lab_lock_release);
   g_clear_object (&r->dc);
   g_object_unref (r->self);
+  g_free (r->vm);
   g_free (r->snapshot);
   g_free (r);
 }
@@ -597,6 +896,18 @@ lock_thread (GTask        *task,
     g_task_return_pointer (task, lock, (GDestroyNotify)fl_lab_lock_release);
 }
 
+/* the DC's state shows the action under way and its failure; the client's VM has no state */
+static void
+run_show (Run        *r,
+          gboolean    busy,
+          const char *error_text)
+{
+  if (r->dc == NULL)
+    return;
+  fl_dc_state_set_action (r->dc, busy, r->action);
+  fl_dc_state_set_action_error (r->dc, error_text);
+}
+
 static void
 action_done (GTask        *task,
              FlTaskResult *result,
@@ -604,19 +915,18 @@ action_done (GTask        *task,
 {
   Run *r = g_task_get_task_data (task);
 
-  fl_dc_state_set_action (r->dc, FALSE, r->action);
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("%s: %s failed: %s"), fl_dc_state_get_name (r->dc),
-                                               fl_lab_action_to_string (r->action), error->message);
+      g_autofree char *text = g_strdup_printf (_("%s: %s failed: %s"), r->vm, fl_lab_action_to_string (r->action),
+                                               error->message);
 
-      fl_dc_state_set_action_error (r->dc, text);
-      fl_timeline_mark_fault (r->self->timeline, FL_EVENT_ACTION, fl_dc_state_get_name (r->dc), text);
+      run_show (r, FALSE, text);
+      fl_timeline_mark_fault (r->self->timeline, FL_EVENT_ACTION, r->vm, text);
       g_task_return_error (task, error);
     }
   else
     {
-      fl_dc_state_set_action_error (r->dc, NULL);
+      run_show (r, FALSE, NULL);
       g_task_return_pointer (task, result, (GDestroyNotify)fl_task_result_free);
     }
   g_clear_pointer (&r->lock, fl_lab_lock_release);
@@ -656,42 +966,42 @@ link_done (GObject      *object,
   action_done (task, res, error);
 }
 
-/* decided again now (under the lock, for a take-down), then marked and done */
+/* decided again now (for a take-down: under the lock, on a fresh look), then marked and done */
 static void
 go (GTask *task)
 {
   Run *r = g_task_get_task_data (task);
   FlLabSession *self = r->self;
-  const char *name = fl_dc_state_get_name (r->dc);
-  guint vmid = fl_dc_state_get_vmid (r->dc);
-  g_autoptr(FlVerdict) verdict = fl_lab_session_check_action (self, name, r->action);
+  g_autoptr(FlVerdict) verdict = fl_lab_session_check_action (self, r->vm, r->action);
   g_autofree char *note = NULL;
-  gboolean fault = fl_lab_action_takes_down (r->action);
+  gboolean fault = fl_lab_action_takes_down (r->action) && r->dc != NULL;
 
   if (verdict->kind == FL_VERDICT_REFUSED || (verdict->reasons & ~r->confirmed) != 0)
     {
       g_autofree char *why = fl_verdict_describe (verdict);
+      g_autofree char *text = g_strdup_printf (_("%s: not done, the lab changed: %s"), r->vm, why);
 
+      /* the DC's state says it in full, as for a failed action */
+      run_show (r, FALSE, text);
       g_task_return_new_error (task, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK, "%s", why);
       g_object_unref (task);
       return;
     }
 
-  note = r->snapshot ? g_strdup_printf ("vm %s %s (%s)", fl_lab_action_to_string (r->action), name, r->snapshot)
-                     : g_strdup_printf ("vm %s %s", fl_lab_action_to_string (r->action), name);
-  fl_timeline_mark_fault (self->timeline, fault ? FL_EVENT_FAULT : FL_EVENT_ACTION, name, note);
-  fl_dc_state_set_action (r->dc, TRUE, r->action);
-  fl_dc_state_set_action_error (r->dc, NULL);
+  note = r->snapshot ? g_strdup_printf ("vm %s %s (%s)", fl_lab_action_to_string (r->action), r->vm, r->snapshot)
+                     : g_strdup_printf ("vm %s %s", fl_lab_action_to_string (r->action), r->vm);
+  fl_timeline_mark_fault (self->timeline, fault ? FL_EVENT_FAULT : FL_EVENT_ACTION, r->vm, note);
+  run_show (r, TRUE, NULL);
   r->started = g_get_monotonic_time ();
   switch (r->action)
     {
     case FL_LAB_ACTION_UNPLUG:
     case FL_LAB_ACTION_PLUG:
-      fl_hypervisor_set_link_async (self->hypervisor, vmid, r->action == FL_LAB_ACTION_UNPLUG,
+      fl_hypervisor_set_link_async (self->hypervisor, r->vmid, r->action == FL_LAB_ACTION_UNPLUG,
                                     g_task_get_cancellable (task), link_done, task);
       break;
     case FL_LAB_ACTION_ROLLBACK:
-      fl_hypervisor_rollback_async (self->hypervisor, vmid, r->snapshot, g_task_get_cancellable (task),
+      fl_hypervisor_rollback_async (self->hypervisor, r->vmid, r->snapshot, g_task_get_cancellable (task),
                                     power_done, task);
       break;
     case FL_LAB_ACTION_START:
@@ -705,11 +1015,22 @@ go (GTask *task)
                            : r->action == FL_LAB_ACTION_SHUTDOWN ? FL_VM_ACTION_SHUTDOWN
                            : r->action == FL_LAB_ACTION_STOP ? FL_VM_ACTION_STOP : FL_VM_ACTION_REBOOT;
 
-        fl_hypervisor_power_async (self->hypervisor, vmid, power, 0, FALSE, g_task_get_cancellable (task),
-                                   power_done, task);
+        fl_hypervisor_power_async (self->hypervisor, r->vmid, power,
+                                   power == FL_VM_ACTION_SHUTDOWN ? self->shutdown_timeout_s : 0,
+                                   power == FL_VM_ACTION_SHUTDOWN && self->shutdown_force,
+                                   g_task_get_cancellable (task), power_done, task);
       }
       break;
     }
+}
+
+static void
+looked (GObject      *object,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  fl_lab_session_look_finish (FL_LAB_SESSION (object), result, NULL);
+  go (data);
 }
 
 static void
@@ -724,24 +1045,30 @@ locked (GObject      *object,
   r->lock = g_task_propagate_pointer (G_TASK (result), &error);
   if (r->lock == NULL)
     {
+      g_autofree char *text = g_strdup_printf (_("%s: %s failed: %s"), r->vm, fl_lab_action_to_string (r->action),
+                                               error->message);
+
+      run_show (r, FALSE, text);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  go (task);
+  /* another process may have acted while this one waited: what the lab is now, not what it
+   * was a probe round ago (two stops of the two DCs at once: the second sees the first's) */
+  fl_lab_session_look_async (r->self, g_task_get_cancellable (task), looked, task);
 }
 
 /**
  * fl_lab_session_run_action_async:
- * @vm: the lab's name of a DC
+ * @vm: the lab's name of a VM: a DC's or the client's (any case)
  * @snapshot: (nullable): for a rollback, the snapshot
  * @confirmed: the interlocks (#FlInterlock flags) the user confirmed for this action
  *
- * Decides the interlocks again at the last moment (for a take-down, under the lab's lock,
- * which it holds until the action has ended), marks the action on the timeline (a take-down
- * is the fault the detector measures from) and carries it out. It fails with
- * %FL_LAB_SESSION_ERROR_INTERLOCK, doing nothing, when the verdict is a refusal or gives a
- * reason the user did not confirm.
+ * Decides the interlocks again at the last moment (for a take-down: under the lab's lock,
+ * which it holds until the action has ended, on one fresh look at the lab), marks the action
+ * on the timeline (a DC's take-down is the fault the detector measures from) and carries it
+ * out. It fails with %FL_LAB_SESSION_ERROR_INTERLOCK, doing nothing, when the verdict is a
+ * refusal or gives a reason the user did not confirm.
  */
 void
 fl_lab_session_run_action_async (FlLabSession        *self,
@@ -756,6 +1083,8 @@ fl_lab_session_run_action_async (FlLabSession        *self,
   GTask *task;
   Run *r;
   FlDcState *dc;
+  const char *name = NULL;
+  guint vmid = 0;
 
   g_return_if_fail (FL_IS_LAB_SESSION (self));
   g_return_if_fail (action < FL_N_LAB_ACTIONS);
@@ -769,8 +1098,11 @@ fl_lab_session_run_action_async (FlLabSession        *self,
       g_object_unref (task);
       return;
     }
-  dc = fl_lab_session_lookup_dc (self, vm);
-  if (dc == NULL || fl_dc_state_get_vmid (dc) == 0)
+  if ((dc = fl_lab_session_lookup_dc (self, vm)) != NULL)
+    name = fl_dc_state_get_name (dc), vmid = fl_dc_state_get_vmid (dc);
+  else if (self->client != NULL && vm != NULL && g_ascii_strcasecmp (vm, self->client) == 0)
+    name = self->client, vmid = self->client_vmid;
+  if (vmid == 0)
     {
       g_task_return_new_error (task, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_NO_VM,
                                _("The lab names no VM for “%s”"), vm);
@@ -779,7 +1111,9 @@ fl_lab_session_run_action_async (FlLabSession        *self,
     }
   r = g_new0 (Run, 1);
   r->self = g_object_ref (self);
-  r->dc = g_object_ref (dc);
+  r->dc = dc ? g_object_ref (dc) : NULL;
+  r->vm = g_strdup (name);
+  r->vmid = vmid;
   r->action = action;
   r->snapshot = g_strdup (snapshot);
   r->confirmed = confirmed;
@@ -807,4 +1141,19 @@ fl_lab_session_run_action_finish (FlLabSession  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * fl_lab_session_set_shutdown:
+ * @timeout_s: seconds a guest has to shut down (0: the hypervisor's default)
+ * @force: power it off when it has not stopped by then
+ */
+void
+fl_lab_session_set_shutdown (FlLabSession *self,
+                             guint         timeout_s,
+                             gboolean      force)
+{
+  g_return_if_fail (FL_IS_LAB_SESSION (self));
+  self->shutdown_timeout_s = timeout_s;
+  self->shutdown_force = !!force;
 }

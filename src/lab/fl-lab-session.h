@@ -47,6 +47,9 @@ FlDcState            *fl_lab_session_lookup_dc         (FlLabSession         *se
                                                         const char           *name);
 const char           *fl_lab_session_get_logon_server  (FlLabSession         *self);
 const char           *fl_lab_session_get_kdc           (FlLabSession         *self);
+const char           *fl_lab_session_get_sssd_server   (FlLabSession         *self);
+gint64                fl_lab_session_get_logon_since   (FlLabSession         *self);
+const char           *fl_lab_session_get_last_switch   (FlLabSession         *self);
 
 void                  fl_lab_session_start             (FlLabSession         *self);
 void                  fl_lab_session_stop              (FlLabSession         *self);
@@ -65,9 +68,17 @@ void                  fl_lab_session_set_vm_state      (FlLabSession         *se
                                                         const char           *dc,
                                                         const FlVmState      *state);
 void                  fl_lab_session_poll_vms          (FlLabSession         *self);
-void                  fl_lab_session_set_vm_polling    (FlLabSession         *self,
-                                                        gboolean              polling);
 
+void                  fl_lab_session_look_async        (FlLabSession         *self,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean              fl_lab_session_look_finish       (FlLabSession         *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+void                  fl_lab_session_set_shutdown      (FlLabSession         *self,
+                                                        guint                 timeout_s,
+                                                        gboolean              force);
 FlVerdict            *fl_lab_session_check_action      (FlLabSession         *self,
                                                         const char           *vm,
                                                         FlLabAction           action);

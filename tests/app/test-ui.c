@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
+#include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
 #include "fl-window.h"
@@ -118,7 +120,9 @@ region_stats (GdkTexture *texture,
 static void
 test_tile_lifecycle (void)
 {
-  GtkWidget *tile = fl_dc_tile_new ("DC1", "dc1.test.local", "192.0.2.11", "Default-First-Site-Name");
+  g_autoptr(FlDcState) state = fl_dc_state_new ("DC1", "dc1.test.local", "192.0.2.11", "Default-First-Site-Name",
+                                                NULL, 0);
+  GtkWidget *tile = fl_dc_tile_new (state);
   GtkWidget *window = gtk_window_new ();
   g_autoptr(FlSample) ok = fl_sample_new (FL_CHECK_LDAP_PING, "DC1", FL_STATUS_OK, g_get_monotonic_time (), 1000, NULL, NULL);
   g_autoptr(FlSample) reach = fl_sample_new (FL_CHECK_REACH, "DC1", FL_STATUS_OK, g_get_monotonic_time (), 1000, NULL, NULL);
@@ -128,19 +132,21 @@ test_tile_lifecycle (void)
   g_object_ref (tile);
   gtk_window_set_child (GTK_WINDOW (window), tile);
   gtk_window_present (GTK_WINDOW (window));
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), reach);
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), ok);
-  g_assert_cmpstr (fl_dc_tile_get_state (FL_DC_TILE (tile)), ==, _("Answering"));
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), refused);
+  fl_dc_state_add_sample (state, reach);
+  fl_dc_state_add_sample (state, ok);
+  g_assert_cmpstr (fl_dc_tile_describe (state, NULL), ==, _("Answering"));
+  fl_dc_state_add_sample (state, refused);
   /* running, but not answering: not the same as unreachable */
-  g_assert_cmpstr (fl_dc_tile_get_state (FL_DC_TILE (tile)), ==, _("Up, services not answering"));
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), gone);
-  g_assert_cmpstr (fl_dc_tile_get_state (FL_DC_TILE (tile)), ==, _("Unreachable"));
-  fl_dc_tile_set_roles (FL_DC_TILE (tile), "PDC RID");
-  fl_dc_tile_set_serving (FL_DC_TILE (tile), TRUE);
+  g_assert_cmpstr (fl_dc_tile_describe (state, NULL), ==, _("Up, services not answering"));
+  fl_dc_state_add_sample (state, gone);
+  g_assert_cmpstr (fl_dc_tile_describe (state, NULL), ==, _("Unreachable"));
+  fl_dc_state_set_fsmo_roles (state, 1u << FL_FSMO_PDC | 1u << FL_FSMO_RID);
+  fl_dc_state_set_serving (state, TRUE);
   spin (50);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (tile);
+  /* the tile let go of its model */
+  g_assert_cmpuint (G_OBJECT (state)->ref_count, ==, 1);
 }
 
 static GVariant *
@@ -161,7 +167,8 @@ dict (const char *first_key,
 static void
 test_details_lifecycle (void)
 {
-  GtkWidget *tile = fl_dc_tile_new ("DC1", "dc1.test.local", "192.0.2.11", "Default-First-Site-Name");
+  g_autoptr(FlDcState) state = fl_dc_state_new ("DC1", "dc1.test.local", "192.0.2.11", "Default-First-Site-Name",
+                                                NULL, 0);
   GtkWidget *host = gtk_window_new ();
   GtkWidget *details;
   g_autoptr(FlSample) ping = fl_sample_new (FL_CHECK_LDAP_PING, "DC1", FL_STATUS_OK, g_get_monotonic_time (), 900, NULL,
@@ -177,11 +184,10 @@ test_details_lifecycle (void)
                                            "(KDC_ERR_CLIENT_REVOKED): the account is disabled or locked out", NULL);
   g_autoptr(GdkTexture) shot = NULL;
 
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), ping);
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), ldap);
-  fl_dc_tile_add_sample (FL_DC_TILE (tile), krb);
-  gtk_window_set_child (GTK_WINDOW (host), tile);
-  details = fl_dc_details_new (FL_DC_TILE (tile), GTK_WINDOW (host));
+  fl_dc_state_add_sample (state, ping);
+  fl_dc_state_add_sample (state, ldap);
+  fl_dc_state_add_sample (state, krb);
+  details = fl_dc_details_new (state, GTK_WINDOW (host));
   g_object_ref (details);
   gtk_window_present (GTK_WINDOW (details));
   spin (400);
@@ -190,10 +196,9 @@ test_details_lifecycle (void)
   g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 50);
   gtk_window_destroy (GTK_WINDOW (details));
   g_assert_finalize_object (details);
-  /* the details held the tile: it outlives its window only until the details close */
-  g_object_ref (tile);
+  /* the details held the DC's model only while they were open */
+  g_assert_cmpuint (G_OBJECT (state)->ref_count, ==, 1);
   gtk_window_destroy (GTK_WINDOW (host));
-  g_assert_finalize_object (tile);
 }
 
 static void
@@ -245,18 +250,35 @@ test_chart_lifecycle (void)
 static void
 test_banner_lifecycle (void)
 {
+  g_autoptr(FlLab) lab = fl_lab_new ("banner", "test.local");
+  g_autoptr(FlProbeConfig) config = NULL;
+  g_autoptr(FlLabSession) session = NULL;
+  g_autoptr(GError) error = NULL;
   GtkWidget *banner = fl_logon_banner_new ();
   GtkWidget *window = gtk_window_new ();
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
+      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 11 + i);
+      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
+
+      fl_lab_add_controller (lab, c);
+    }
+  config = fl_lab_create_probe_config (lab, NULL, &error);
+  g_assert_no_error (error);
+  session = fl_lab_session_new (lab, config, NULL, 64);
 
   g_object_ref (banner);
   gtk_window_set_child (GTK_WINDOW (window), banner);
   gtk_window_present (GTK_WINDOW (window));
-  fl_logon_banner_update (FL_LOGON_BANNER (banner), "DC2", g_get_real_time (), "DC1", NULL,
-                          "locator view: DC1 → DC2 in 0.2 s");
-  fl_logon_banner_update (FL_LOGON_BANNER (banner), NULL, 0, NULL, NULL, NULL);
+  fl_logon_banner_set_session (FL_LOGON_BANNER (banner), session);
   spin (50);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (banner);
+  /* the banner let go of the session */
+  g_assert_cmpuint (G_OBJECT (session)->ref_count, ==, 1);
 }
 
 static void
@@ -542,6 +564,22 @@ wait_dialog (guint seconds)
   return NULL;
 }
 
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  *(GAsyncResult **)data = g_object_ref (result);
+}
+
+static const char *
+vm_status (FlDcTile *tile)
+{
+  const FlVmState *vm = fl_dc_state_get_vm_state (fl_dc_tile_get_state (tile));
+
+  return vm ? vm->status : NULL;
+}
+
 /* The tiles' VM controls against the Proxmox VE emulator (in process, on loopback, no sandbox:
  * the DCs' addresses are loopback ones where nothing answers): the state on the tile, the
  * confirmation with its total-outage interlock, the task, the fault on the timeline. */
@@ -614,16 +652,16 @@ test_vm_controls (void)
   collect_tiles (GTK_WIDGET (window), tiles);
   g_assert_cmpuint (tiles->len, ==, 2);
   for (guint i = 0; i < tiles->len; i++)
-    if (g_str_equal (fl_dc_tile_get_name (tiles->pdata[i]), "DC1"))
+    if (g_str_equal (fl_dc_state_get_name (fl_dc_tile_get_state (tiles->pdata[i])), "DC1"))
       dc1 = tiles->pdata[i];
   g_assert_nonnull (dc1);
-  g_assert_cmpuint (fl_dc_tile_get_vmid (dc1), ==, 101);
+  g_assert_cmpuint (fl_dc_state_get_vmid (fl_dc_tile_get_state (dc1)), ==, 101);
 
   /* the state arrives from the API */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_strcmp0 (fl_dc_tile_get_vm_status (dc1), "running") != 0 && g_get_monotonic_time () < deadline)
+  while (g_strcmp0 (vm_status (dc1), "running") != 0 && g_get_monotonic_time () < deadline)
     spin (50);
-  g_assert_cmpstr (fl_dc_tile_get_vm_status (dc1), ==, "running");
+  g_assert_cmpstr (vm_status (dc1), ==, "running");
   spin (1500);
   shot = screenshot (GTK_WIDGET (window), "vm-tiles");
   g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 100);
@@ -633,6 +671,33 @@ test_vm_controls (void)
   dialog = wait_dialog (5);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "⚠"));   /* the total-outage warning */
+  /* the same state, asked of failoverctl: the same verdict, in the same words (English run) */
+  if (g_strcmp0 (g_getenv ("FL_FAILOVERCTL"), "") != 0 && g_getenv ("FL_FAILOVERCTL") != NULL &&
+      (g_getenv ("FL_LOCALEDIR") == NULL || *g_getenv ("FL_LOCALEDIR") == '\0'))
+    {
+      g_autofree char *lab_file = g_build_filename (dir, "lab.json", NULL);
+      g_autofree char *out = NULL, *err = NULL;
+      const char *why = strstr (adw_message_dialog_get_body (dialog), "⚠ ") + strlen ("⚠ ");
+      g_autoptr(GSubprocess) cli = NULL;
+      g_autoptr(GAsyncResult) done = NULL;
+
+      g_assert_true (fl_lab_save_to_file (lab, lab_file, &error));
+      g_assert_no_error (error);
+      /* asynchronously: the emulator answers from this very main loop */
+      cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                              g_getenv ("FL_FAILOVERCTL"), "vm", "--lab", lab_file, "DC1", "stop", NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8_async (cli, NULL, NULL, got_result, &done);
+      while (done == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (g_subprocess_communicate_utf8_finish (cli, done, &out, &err, &error));
+      g_assert_no_error (error);
+      if (g_subprocess_get_if_exited (cli) && g_subprocess_get_exit_status (cli) == 4 && strstr (err, why) != NULL)
+        g_test_message ("failoverctl refused as the window asked: %s", why);
+      else
+        g_error ("failoverctl vm DC1 stop: exit %d, stderr:\n%s\nthe window's reasons:\n%s",
+                 g_subprocess_get_if_exited (cli) ? g_subprocess_get_exit_status (cli) : -1, err, why);
+    }
   spin (300);
   g_clear_object (&shot);
   shot = screenshot (GTK_WIDGET (dialog), "vm-confirm");
@@ -640,10 +705,10 @@ test_vm_controls (void)
   adw_message_dialog_response (dialog, "do");
 
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (g_strcmp0 (fl_dc_tile_get_vm_status (dc1), "stopped") != 0 && g_get_monotonic_time () < deadline)
+  while (g_strcmp0 (vm_status (dc1), "stopped") != 0 && g_get_monotonic_time () < deadline)
     spin (50);
   g_assert_cmpstr (pve_emulator_get_state (emu, 101), ==, "stopped");
-  g_assert_cmpstr (fl_dc_tile_get_vm_status (dc1), ==, "stopped");
+  g_assert_cmpstr (vm_status (dc1), ==, "stopped");
   /* the action is the fault the detector measures from */
   {
     GPtrArray *events = fl_timeline_get_events (fl_window_get_timeline (window));

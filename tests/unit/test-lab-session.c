@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <stdarg.h>
+
 #include "fl-lab-enums.h"
 #include "fl-lab-probe.h"
 #include "fl-lab-session.h"
@@ -28,6 +30,7 @@ new_session (void)
       fl_lab_controller_set_vm (c, "pve1", 101 + i);
       fl_lab_add_controller (lab, c);
     }
+  fl_lab_set_client (lab, "WIN11", FL_CLIENT_ACCESS_GUEST_AGENT, "pve1", 201);
   config = fl_lab_create_probe_config (lab, NULL, &error);
   g_assert_no_error (error);
   return fl_lab_session_new (lab, config, NULL, 64);
@@ -178,6 +181,127 @@ test_no_hypervisor (void)
   }
 }
 
+/* a domain-wide sample (no DC) with string details */
+static void
+domain_sample (FlLabSession *session,
+               FlCheckKind   kind,
+               FlStatus      status,
+               const char   *first_key,
+               ...)
+{
+  GVariantDict d;
+  va_list ap;
+  g_autoptr(FlSample) s = NULL;
+
+  g_variant_dict_init (&d, NULL);
+  va_start (ap, first_key);
+  for (const char *k = first_key; k != NULL; k = va_arg (ap, const char *))
+    g_variant_dict_insert (&d, k, "s", va_arg (ap, const char *));
+  va_end (ap);
+  s = fl_sample_new (kind, NULL, status, g_get_monotonic_time (), 1000, NULL, g_variant_dict_end (&d));
+  fl_lab_session_add_sample (session, s);
+}
+
+/* what the tiles and the banner bind to: FSMO roles, the DC serving the locator and since
+ * when, SSSD's server, each check's last answer and last problem */
+static void
+test_views (void)
+{
+  g_autoptr(FlLabSession) session = new_session ();
+  FlDcState *dc1 = fl_lab_session_lookup_dc (session, "DC1");
+  FlDcState *dc2 = fl_lab_session_lookup_dc (session, "DC2");
+
+  domain_sample (session, FL_CHECK_FSMO, FL_STATUS_OK, "pdc", "DC1", "rid", "DC1", "infrastructure", "DC2",
+                 "naming", "dc2", "schema", "DC1", NULL);
+  g_assert_cmphex (fl_dc_state_get_fsmo_roles (dc1), ==, 1u << FL_FSMO_PDC | 1u << FL_FSMO_RID | 1u << FL_FSMO_SCHEMA);
+  g_assert_cmphex (fl_dc_state_get_fsmo_roles (dc2), ==, 1u << FL_FSMO_INFRASTRUCTURE | 1u << FL_FSMO_NAMING);
+  /* a failed read changes nothing: the roles are what was last read */
+  domain_sample (session, FL_CHECK_FSMO, FL_STATUS_TIMEOUT, NULL);
+  g_assert_cmphex (fl_dc_state_get_fsmo_roles (dc2), ==, 1u << FL_FSMO_INFRASTRUCTURE | 1u << FL_FSMO_NAMING);
+
+  domain_sample (session, FL_CHECK_LOCATOR, FL_STATUS_OK, "server", "DC1", NULL);
+  g_assert_cmpstr (fl_lab_session_get_logon_server (session), ==, "DC1");
+  g_assert_true (fl_dc_state_get_serving (dc1));
+  g_assert_false (fl_dc_state_get_serving (dc2));
+  g_assert_cmpint (fl_lab_session_get_logon_since (session), ==, 0);   /* known, not changed */
+  domain_sample (session, FL_CHECK_LOCATOR, FL_STATUS_OK, "server", "DC2", NULL);
+  g_assert_cmpstr (fl_lab_session_get_logon_server (session), ==, "DC2");
+  g_assert_false (fl_dc_state_get_serving (dc1));
+  g_assert_true (fl_dc_state_get_serving (dc2));
+  g_assert_cmpint (fl_lab_session_get_logon_since (session), >, 0);
+
+  domain_sample (session, FL_CHECK_SSSD, FL_STATUS_OK, "server", "DC2", NULL);
+  g_assert_cmpstr (fl_lab_session_get_sssd_server (session), ==, "DC2");
+
+  ping (session, "DC1", FL_STATUS_OK, 0x1);
+  ping (session, "DC1", FL_STATUS_TIMEOUT, 0);
+  g_assert_cmpint (fl_sample_get_status (fl_dc_state_get_last_answer (dc1, FL_CHECK_LDAP_PING)), ==, FL_STATUS_OK);
+  g_assert_cmpint (fl_sample_get_status (fl_dc_state_get_last_problem (dc1, FL_CHECK_LDAP_PING)), ==, FL_STATUS_TIMEOUT);
+  g_assert_cmpint (fl_sample_get_status (fl_dc_state_get_sample (dc1, FL_CHECK_LDAP_PING)), ==, FL_STATUS_TIMEOUT);
+  g_assert_null (fl_dc_state_get_last_problem (dc2, FL_CHECK_LDAP_PING));
+}
+
+/* the client's VM is in the lab: the interlocks know it and never fail open on it */
+static void
+test_client_vm (void)
+{
+  g_autoptr(FlLabSession) session = new_session ();
+  g_autoptr(FlVerdict) unknown = NULL, allowed = NULL, neighbour = NULL, stranger = NULL;
+
+  ping (session, "DC1", FL_STATUS_OK, 0x1);
+  ping (session, "DC2", FL_STATUS_OK, 0);
+  vm (session, "DC1", "DC1", "running", 86400);
+  vm (session, "DC2", "DC2", "running", 86400);
+  unknown = fl_lab_session_check_action (session, "win11", FL_LAB_ACTION_REBOOT);
+  g_assert_cmpint (unknown->kind, ==, FL_VERDICT_CONFIRM);
+  g_assert_cmpuint (unknown->reasons, ==, FL_INTERLOCK_STATE_UNKNOWN);
+  vm (session, "WIN11", "WIN11", "running", 600);
+  allowed = fl_lab_session_check_action (session, "WIN11", FL_LAB_ACTION_REBOOT);
+  g_assert_cmpint (allowed->kind, ==, FL_VERDICT_ALLOWED);
+  vm (session, "WIN11", "mailserver", "running", 600);
+  neighbour = fl_lab_session_check_action (session, "WIN11", FL_LAB_ACTION_STOP);
+  g_assert_cmpint (neighbour->kind, ==, FL_VERDICT_REFUSED);
+  g_assert_cmpuint (neighbour->reasons, ==, FL_INTERLOCK_NAME_MISMATCH);
+  stranger = fl_lab_session_check_action (session, "FS01", FL_LAB_ACTION_STOP);
+  g_assert_cmpint (stranger->kind, ==, FL_VERDICT_REFUSED);
+  g_assert_cmpuint (stranger->reasons, ==, FL_INTERLOCK_NOT_IN_LAB);
+}
+
+/* one table per concept: the enums' nicks are the names in JSON, recordings and the CLI */
+static void
+test_vocabulary (void)
+{
+  static const char * const checks[] = { "reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb",
+                                         "time", "network", "locator", "kdc_view", "fsmo", "sssd" };
+  static const char * const statuses[] = { "ok", "degraded", "fail", "timeout", "skipped" };
+  static const char * const roles[] = { "pdc", "rid", "infrastructure", "naming", "schema" };
+  FlCheckKind kind;
+  FlStatus status;
+  FlEventKind event;
+
+  g_assert_cmpuint (G_N_ELEMENTS (checks), ==, FL_N_CHECKS);
+  for (guint i = 0; i < FL_N_CHECKS; i++)
+    {
+      g_assert_cmpstr (fl_check_kind_to_string (i), ==, checks[i]);
+      g_assert_true (fl_check_kind_from_string (checks[i], &kind));
+      g_assert_cmpint (kind, ==, i);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_assert_cmpstr (fl_status_to_string (i), ==, statuses[i]);
+      g_assert_true (fl_status_from_string (statuses[i], &status));
+      g_assert_cmpint (status, ==, i);
+    }
+  for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
+    g_assert_cmpstr (fl_fsmo_role_to_string (i), ==, roles[i]);
+  g_assert_true (fl_event_kind_from_string ("locator_changed", &event));
+  g_assert_cmpint (event, ==, FL_EVENT_LOCATOR_CHANGED);
+  g_assert_cmpstr (fl_event_kind_to_string (FL_EVENT_WATCH_STARTED), ==, "watch_started");
+  g_assert_false (fl_check_kind_from_string ("ldap-ping", &kind));
+  g_assert_false (fl_status_from_string (NULL, &status));
+  g_assert_false (fl_event_kind_from_string ("", &event));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,5 +310,8 @@ main (int   argc,
   g_test_add_func ("/lab-session/model", test_model);
   g_test_add_func ("/lab-session/verdicts", test_verdicts);
   g_test_add_func ("/lab-session/no-hypervisor", test_no_hypervisor);
+  g_test_add_func ("/lab-session/views", test_views);
+  g_test_add_func ("/lab-session/client-vm", test_client_vm);
+  g_test_add_func ("/lab-session/vocabulary", test_vocabulary);
   return g_test_run ();
 }
