@@ -219,6 +219,35 @@ set_type_error (GError     **error,
 
 
 /* Returns FALSE with @error set on a problem; *out stays NULL when absent and optional. */
+/* the member @key, a JSON value of @type; *node stays NULL when it is absent and may be */
+static gboolean
+get_value (JsonObject  *object,
+           const char  *where,
+           const char  *key,
+           gboolean     required,
+           GType        type,
+           const char  *type_text,
+           JsonNode   **node,
+           GError     **error)
+{
+  JsonNode *member = json_object_get_member (object, key);
+
+  if (member == NULL)
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING, _("%s: required field is missing"), where);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
+    {
+      set_type_error (error, where, type_text, member);
+      return FALSE;
+    }
+  *node = member;
+  return TRUE;
+}
+
 static gboolean
 get_string (JsonObject  *object,
             const char  *path,
@@ -228,25 +257,13 @@ get_string (JsonObject  *object,
             GError     **error)
 {
   g_autofree char *where = path_join (path, key);
-  JsonNode *node = json_object_get_member (object, key);
+  JsonNode *node = NULL;
   const char *value;
 
+  if (!get_value (object, where, key, required, G_TYPE_STRING, _("a string"), &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (required)
-        {
-          g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING,
-                       _("%s: required field is missing"), where);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      set_type_error (error, where, _("a string"), node);
-      return FALSE;
-    }
+    return TRUE;
 
   value = json_node_get_string (node);
   if (value_looks_secret (value))
@@ -279,25 +296,13 @@ get_uint (JsonObject *object,
           GError    **error)
 {
   g_autofree char *where = path_join (path, key);
-  JsonNode *node = json_object_get_member (object, key);
+  JsonNode *node = NULL;
   gint64 value;
 
+  if (!get_value (object, where, key, required, G_TYPE_INT64, _("an integer"), &node, error))
+    return FALSE;
   if (node == NULL)
-    {
-      if (required)
-        {
-          g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING,
-                       _("%s: required field is missing"), where);
-          return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      set_type_error (error, where, _("an integer"), node);
-      return FALSE;
-    }
+    return TRUE;
 
   value = json_node_get_int (node);
   if (value < min || value > max)
