@@ -930,7 +930,9 @@ action_done (GTask        *task,
       g_task_return_pointer (task, result, (GDestroyNotify)fl_task_result_free);
     }
   g_clear_pointer (&r->lock, fl_lab_lock_release);
-  fl_lab_session_poll_vms (r->self);
+  /* a running session shows the VM's new state at once; a one-shot command has what it needs */
+  if (fl_lab_session_is_running (r->self))
+    fl_lab_session_poll_vms (r->self);
 }
 
 static void
