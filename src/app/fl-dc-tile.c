@@ -325,28 +325,17 @@ on_sample_changed (FlDcState *state,
 }
 
 static void
-on_notify (FlDcState  *state,
-           GParamSpec *pspec,
-           FlDcTile   *self)
+on_answering (FlDcTile *self)
 {
-  const char *name = g_param_spec_get_name (pspec);
+  update_state (self);
+  update_vm_label (self);
+}
 
-  if (g_str_equal (name, "answering"))
-    {
-      update_state (self);
-      update_vm_label (self);
-    }
-  else if (g_str_equal (name, "pdc") || g_str_equal (name, "gc") || g_str_equal (name, "fsmo-roles"))
-    update_roles (self);
-  else if (g_str_equal (name, "serving"))
-    update_serving (self);
-  else if (g_str_equal (name, "vm-state") || g_str_equal (name, "busy") || g_str_equal (name, "action"))
-    {
-      update_vm_actions (self);
-      update_vm_label (self);
-    }
-  else if (g_str_equal (name, "action-error"))
-    update_vm_error (self);
+static void
+on_vm (FlDcTile *self)
+{
+  update_vm_actions (self);
+  update_vm_label (self);
 }
 
 static void
@@ -498,7 +487,15 @@ fl_dc_tile_new (FlDcState *state)
   gtk_widget_set_visible (GTK_WIDGET (self->vm_label), fl_dc_state_get_vmid (state) != 0);
 
   g_signal_connect_object (state, "sample-changed", G_CALLBACK (on_sample_changed), self, 0);
-  g_signal_connect_object (state, "notify", G_CALLBACK (on_notify), self, 0);
+  g_signal_connect_object (state, "notify::answering", G_CALLBACK (on_answering), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::pdc", G_CALLBACK (update_roles), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::gc", G_CALLBACK (update_roles), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::fsmo-roles", G_CALLBACK (update_roles), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::serving", G_CALLBACK (update_serving), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::vm-state", G_CALLBACK (on_vm), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::busy", G_CALLBACK (on_vm), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::action", G_CALLBACK (on_vm), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (state, "notify::action-error", G_CALLBACK (update_vm_error), self, G_CONNECT_SWAPPED);
   for (guint k = 0; k < FL_N_DC_CHECKS; k++)
     update_row (self, k);
   update_state (self);
