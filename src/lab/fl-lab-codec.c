@@ -72,47 +72,8 @@ value_looks_secret (const char *value)
          strstr (value, "PRIVATE KEY-----") != NULL;
 }
 
-static guint
-edit_distance (const char *a,
-               const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  g_autofree guint *row = NULL;
-
-  if (la > 64 || lb > 64)
-    return G_MAXUINT;
-
-  row = g_new (guint, lb + 1);
-  for (gsize j = 0; j <= lb; j++)
-    row[j] = j;
-  for (gsize i = 1; i <= la; i++)
-    {
-      guint diag = row[0];
-
-      row[0] = i;
-      for (gsize j = 1; j <= lb; j++)
-        {
-          guint up = row[j];
-          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
-
-          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
-          diag = up;
-        }
-    }
-  return row[lb];
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* the loader */
-
-static char *
-path_join (const char *path,
-           const char *key)
-{
-  if (path == NULL || *path == '\0')
-    return g_strdup (key);
-  return g_strdup_printf ("%s.%s", path, key);
-}
 
 static gboolean
 check_keys (JsonObject         *object,
@@ -129,7 +90,7 @@ check_keys (JsonObject         *object,
 
       if (key_looks_secret (key))
         {
-          g_autofree char *where = path_join (path, key);
+          g_autofree char *where = fl_json_path_join (path, key);
 
           g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_SECRET,
                        _("%s: looks like a secret, and a lab file never holds secrets: store "
@@ -143,25 +104,14 @@ check_keys (JsonObject         *object,
   for (const GList *l = members; l; l = l->next)
     {
       const char *key = l->data;
-      const char *best = NULL;
-      guint best_distance = 3;
+      const char *best;
 
       if (g_strv_contains (known, key))
         continue;
 
-      for (guint i = 0; known[i]; i++)
-        {
-          guint d = edit_distance (key, known[i]);
-
-          if (d < best_distance)
-            {
-              best = known[i];
-              best_distance = d;
-            }
-        }
-
+      best = fl_json_closest_key (key, known);
       {
-        g_autofree char *where = path_join (path, key);
+        g_autofree char *where = fl_json_path_join (path, key);
         g_autofree char *list = g_strjoinv (", ", (char **)known);
 
         if (best != NULL)
@@ -177,35 +127,6 @@ check_keys (JsonObject         *object,
   return TRUE;
 }
 
-static const char *
-node_type_name (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      return _("an object");
-    case JSON_NODE_ARRAY:
-      return _("an array");
-    case JSON_NODE_NULL:
-      return _("null");
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_BOOLEAN:
-          return _("a boolean");
-        case G_TYPE_STRING:
-          return _("a string");
-        case G_TYPE_INT64:
-        case G_TYPE_DOUBLE:
-          return _("a number");
-        default:
-          return _("a value");
-        }
-    default:
-      return _("a value");
-    }
-}
-
 static void
 set_type_error (GError     **error,
                 const char  *where,
@@ -214,7 +135,7 @@ set_type_error (GError     **error,
 {
   /* TRANSLATORS: "controllers[0].vm.vmid: expected an integer, found a string" */
   g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_TYPE, _("%s: expected %s, found %s"),
-               where, expected, node_type_name (node));
+               where, expected, fl_json_node_type_name (node));
 }
 
 
@@ -256,7 +177,7 @@ get_string (JsonObject  *object,
             char       **out,
             GError     **error)
 {
-  g_autofree char *where = path_join (path, key);
+  g_autofree char *where = fl_json_path_join (path, key);
   JsonNode *node = NULL;
   const char *value;
 
@@ -295,7 +216,7 @@ get_uint (JsonObject *object,
           guint      *out,
           GError    **error)
 {
-  g_autofree char *where = path_join (path, key);
+  g_autofree char *where = fl_json_path_join (path, key);
   JsonNode *node = NULL;
   gint64 value;
 
@@ -322,7 +243,7 @@ get_object (JsonObject  *object,
             gboolean     required,
             GError     **error)
 {
-  g_autofree char *where = path_join (path, key);
+  g_autofree char *where = fl_json_path_join (path, key);
   JsonNode *node = json_object_get_member (object, key);
 
   if (node == NULL)
@@ -349,7 +270,7 @@ load_vm (JsonObject  *parent,
          guint       *vmid_out,
          GError     **error)
 {
-  g_autofree char *where = path_join (path, "vm");
+  g_autofree char *where = fl_json_path_join (path, "vm");
   g_autofree char *node = NULL;
   JsonObject *vm;
   guint vmid = 0;

@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "fl-json-util.h"
 
@@ -68,4 +70,108 @@ fl_json_double_to_int (double  value,
     return FALSE;
   *out = (gint64)value;
   return TRUE;
+}
+
+/**
+ * fl_json_path_join:
+ *
+ * Returns: (transfer full): "@path.@key", or @key at the top
+ */
+char *
+fl_json_path_join (const char *path,
+                   const char *key)
+{
+  if (path == NULL || *path == '\0')
+    return g_strdup (key);
+  return g_strdup_printf ("%s.%s", path, key);
+}
+
+/**
+ * fl_json_node_type_name:
+ *
+ * Returns: what @node is, for "expected an integer, found a string"
+ */
+const char *
+fl_json_node_type_name (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return _("an object");
+    case JSON_NODE_ARRAY:
+      return _("an array");
+    case JSON_NODE_NULL:
+      return _("null");
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_BOOLEAN:
+          return _("a boolean");
+        case G_TYPE_STRING:
+          return _("a string");
+        case G_TYPE_INT64:
+        case G_TYPE_DOUBLE:
+          return _("a number");
+        default:
+          return _("a value");
+        }
+    default:
+      return _("a value");
+    }
+}
+
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  g_autofree guint *row = NULL;
+
+  if (la > 64 || lb > 64)
+    return G_MAXUINT;
+
+  row = g_new (guint, lb + 1);
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0];
+
+      row[0] = i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+/**
+ * fl_json_closest_key:
+ *
+ * Returns: (nullable): the name in @known that @key was likely meant to be (at most two
+ *   edits away), for "unknown field (did you mean …?)"
+ */
+const char *
+fl_json_closest_key (const char         *key,
+                     const char * const *known)
+{
+  const char *best = NULL;
+  guint best_distance = 3;
+
+  for (guint i = 0; known[i]; i++)
+    {
+      guint d = edit_distance (key, known[i]);
+
+      if (d < best_distance)
+        {
+          best = known[i];
+          best_distance = d;
+        }
+    }
+  return best;
 }

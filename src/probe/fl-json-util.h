@@ -1,4 +1,5 @@
-/* fl-json-util.h: limits for JSON from outside (servers, files), before json-glib sees it
+/* fl-json-util.h: limits for JSON from outside (servers, files), before json-glib sees it;
+ * helpers for loaders whose errors name the JSON path
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,13 @@ guint    fl_json_max_nesting   (const char *data,
                                 gsize       length);
 gboolean fl_json_double_to_int (double      value,
                                 gint64     *out);
+
+
+/* for loaders of files people write (labs, exercises): errors name the JSON path */
+char       *fl_json_path_join      (const char         *path,
+                                    const char         *key);
+const char *fl_json_node_type_name (JsonNode           *node);
+const char *fl_json_closest_key    (const char         *key,
+                                    const char * const *known);
 
 G_END_DECLS
