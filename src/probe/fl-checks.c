@@ -1114,6 +1114,7 @@ check_locator (Run                *run,
         g_strdup_printf (_("ERROR_NO_SUCH_DOMAIN: no DNS server answered for %s (%s)"), name, why);
 
       g_variant_dict_insert (&run->detail, "error", "s", "dns");
+      g_variant_dict_insert (&run->detail, "code", "s", "ERROR_NO_SUCH_DOMAIN");
       return run_finish (run, FL_STATUS_FAIL, message);
     }
   g_variant_dict_insert (&run->detail, "dns_server", "s",
@@ -1125,6 +1126,7 @@ check_locator (Run                *run,
                          fl_dns_rcode_to_string (srv->rcode));
 
       g_variant_dict_insert (&run->detail, "error", "s", "no-srv");
+      g_variant_dict_insert (&run->detail, "code", "s", "ERROR_NO_SUCH_DOMAIN");
       return run_finish (run, FL_STATUS_FAIL, message);
     }
 
@@ -1184,6 +1186,7 @@ check_locator (Run                *run,
                          why);
 
       g_variant_dict_insert (&run->detail, "error", "s", "no-answer");
+      g_variant_dict_insert (&run->detail, "code", "s", "ERROR_NO_SUCH_DOMAIN");
       return run_finish (run, FL_STATUS_FAIL, message);
     }
 

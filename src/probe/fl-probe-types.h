@@ -73,6 +73,15 @@ typedef enum
   FL_STATUS_SKIPPED,   /*< nick=skipped >*/
 } FlStatus;
 
+/* a client's view of the domain that a failover moves to another DC; the nicks are the
+ * "view" of events and recordings */
+typedef enum
+{
+  FL_VIEW_LOCATOR,   /*< nick=locator >*/  /* the DC locator's choice: the active logon server */
+  FL_VIEW_KERBEROS,  /*< nick=kerberos >*/ /* the KDC that issues tickets now */
+  FL_N_VIEWS         /*< skip >*/
+} FlView;
+
 /* the five FSMO roles; the nicks are the keys of the fsmo sample's detail */
 typedef enum
 {

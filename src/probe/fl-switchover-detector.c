@@ -17,13 +17,13 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-probe-enums.h"
 #include "fl-switchover-detector.h"
 
 typedef enum { STATE_UNKNOWN, STATE_UP, STATE_DOWN } State;
 
-enum { VIEW_LOCATOR, VIEW_KDC, N_VIEWS };
-
-static const char * const view_names[N_VIEWS] = { "locator", "kerberos" };
+#define N_VIEWS FL_N_VIEWS
+#define view_name(v) fl_enum_to_nick (FL_TYPE_VIEW, (int)(v))
 
 typedef struct
 {
@@ -132,13 +132,13 @@ emit_switched (FlSwitchoverDetector *self,
   if (f->t_detect >= 0)
     /* TRANSLATORS: "locator view: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
     message = g_strdup_printf (_("%s view: %s → %s in %.1f s (detected after %.1f s)"),
-                               view_names[v], f->original[v] ? f->original[v] : _("none"),
+                               view_name (v), f->original[v] ? f->original[v] : _("none"),
                                server, switchover / 1e6, (f->t_detect - f->t_fault) / 1e6);
   else
-    message = g_strdup_printf (_("%s view: %s → %s in %.1f s"), view_names[v],
+    message = g_strdup_printf (_("%s view: %s → %s in %.1f s"), view_name (v),
                                f->original[v] ? f->original[v] : _("none"), server,
                                switchover / 1e6);
-  emit (self, FL_EVENT_SWITCHED, MAX (t_switch, f->t_fault), f->dc, view_names[v], f->original[v],
+  emit (self, FL_EVENT_SWITCHED, MAX (t_switch, f->t_fault), f->dc, view_name (v), f->original[v],
         server, f->t_detect >= 0 ? f->t_detect - f->t_fault : -1, switchover, message);
 }
 
@@ -204,7 +204,7 @@ update_view (FlSwitchoverDetector *self,
     {
       g_autofree char *message = NULL;
 
-      if (v == VIEW_LOCATOR)
+      if (v == FL_VIEW_LOCATOR)
         message = g_strdup_printf (_("Active logon server: %s → %s"),
                                    self->view[v] ? self->view[v] : _("none"),
                                    server ? server : _("none"));
@@ -212,8 +212,8 @@ update_view (FlSwitchoverDetector *self,
         message = g_strdup_printf (_("Tickets now come from %s (before: %s)"),
                                    server ? server : _("no KDC"),
                                    self->view[v] ? self->view[v] : _("no KDC"));
-      emit (self, v == VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED : FL_EVENT_KDC_CHANGED, t_end, NULL,
-            view_names[v], self->view[v], server, -1, -1, message);
+      emit (self, v == FL_VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED : FL_EVENT_KDC_CHANGED, t_end, NULL,
+            view_name (v), self->view[v], server, -1, -1, message);
       self->change_t[v] = t_end;
       g_free (self->change_from[v]);
       self->change_from[v] = g_strdup (self->view[v]);
@@ -236,11 +236,11 @@ update_view (FlSwitchoverDetector *self,
       g_strcmp0 (server, f->dc) == 0)
     {
       g_autofree char *message =
-        g_strdup_printf (_("%s view back on %s, %.1f s after it answered again"), view_names[v],
+        g_strdup_printf (_("%s view back on %s, %.1f s after it answered again"), view_name (v),
                          server, (t_end - f->dc_back_at) / 1e6);
 
       f->failed_back[v] = TRUE;
-      emit (self, FL_EVENT_FAILBACK, t_end, f->dc, view_names[v], NULL, server, -1,
+      emit (self, FL_EVENT_FAILBACK, t_end, f->dc, view_name (v), NULL, server, -1,
             t_end - f->dc_back_at, message);
     }
 }
@@ -262,12 +262,12 @@ on_sample_added (FlTimeline           *timeline,
 
   if (kind == FL_CHECK_LOCATOR)
     {
-      update_view (self, VIEW_LOCATOR, sample, t_end);
+      update_view (self, FL_VIEW_LOCATOR, sample, t_end);
       return;
     }
   if (kind == FL_CHECK_KDC_VIEW)
     {
-      update_view (self, VIEW_KDC, sample, t_end);
+      update_view (self, FL_VIEW_KERBEROS, sample, t_end);
       return;
     }
 
@@ -442,14 +442,14 @@ const char *
 fl_switchover_detector_get_logon_server (FlSwitchoverDetector *self)
 {
   g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
-  return self->view[VIEW_LOCATOR];
+  return self->view[FL_VIEW_LOCATOR];
 }
 
 const char *
 fl_switchover_detector_get_kdc (FlSwitchoverDetector *self)
 {
   g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
-  return self->view[VIEW_KDC];
+  return self->view[FL_VIEW_KERBEROS];
 }
 
 /**
