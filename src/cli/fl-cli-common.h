@@ -58,6 +58,7 @@ int fl_cli_fsmo   (int argc, char **argv);
 int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
 int fl_cli_vm (int argc, char **argv);
+int fl_cli_exercise (int argc, char **argv);
 
 gboolean fl_cli_send_fault (const char  *control,
                             const char  *dc,
