@@ -75,18 +75,6 @@ key_for (FlCheckKind  kind,
 }
 
 static void
-print_json_line (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
-  fflush (stdout);
-}
-
-static void
 print_table (Session *s)
 {
   g_autoptr(GString) out = g_string_new (NULL);
@@ -201,7 +189,7 @@ on_sample (GObject  *source,
     {
       g_autoptr(JsonNode) node = fl_sample_to_json (sample);
 
-      print_json_line (node);
+      fl_cli_print_json (node, FALSE);
     }
   if (s->expected > 0 && --s->expected == 0 && s->loop != NULL)
     g_main_loop_quit (s->loop);
@@ -216,7 +204,7 @@ on_event (FlTimeline *timeline,
     {
       g_autoptr(JsonNode) node = fl_event_to_json (event);
 
-      print_json_line (node);
+      fl_cli_print_json (node, FALSE);
     }
 }
 

@@ -2,7 +2,8 @@
  *
  * An expectation is graded at each observation (a sample's end) and when time moves on:
  * - "within W": it passes at the first observation at which it holds, up to W s after the
- *   step's start (the state at the start counts); it fails when W s pass first;
+ *   step's start (the state at the start counts); it fails when W s pass first (an observation
+ *   made after the limit is too late, even when it holds);
  * - "for F" as well: once it holds, it must keep holding at every observation for F s; it fails
  *   at the first observation where it does not, and passes F s after it first held.
  * A failure's reason says which limit was missed and what was observed last.
@@ -194,10 +195,10 @@ fl_grader_bind_roles (FlGrader    *self,
     {
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_LAB,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "this exercise needs at least %u domain controllers, and the lab "
+                                "this exercise needs at least %u domain controller, and the lab "
                                 "has %u",
                                 "this exercise needs at least %u domain controllers, and the lab "
-                                "has %u", n),
+                                "has %u", need),
                    need, n);
       return FALSE;
     }
@@ -336,7 +337,8 @@ grade (FlGrader *self,
 
       if (x->held_since < 0)
         {
-          if (holds)
+          /* a moment after the limit is too late, even when it holds */
+          if (holds && t <= deadline)
             {
               x->time_us = MAX (0, t - r->started);
               x->held_since = t;
@@ -412,8 +414,9 @@ fl_grader_add_event (FlGrader *self,
     return;
 
   /* the step's fault: its detection and each view's switchover */
+  /* measured from the fault (t_fault), as the switchover is */
   if (fl_event_get_kind (event) == FL_EVENT_DETECTED && r->detection_us < 0)
-    r->detection_us = MAX (0, fl_event_get_mono_us (event) - r->started);
+    r->detection_us = fl_event_get_detection_us (event);
   if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
     {
       int v;
@@ -536,6 +539,28 @@ fl_grader_end_step (FlGrader   *self,
   r->grade = grade;
   r->ended = self->now;
   g_signal_emit (self, signals[CHANGED], 0, (guint)self->current);
+}
+
+/**
+ * fl_grader_close:
+ * @grade: what the steps that never started get (skipped after a failure)
+ */
+void
+fl_grader_close (FlGrader *self,
+                 FlGrade   grade)
+{
+  g_return_if_fail (FL_IS_GRADER (self));
+
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      FlStepResult *r = self->steps->pdata[i];
+
+      if (r->grade != FL_GRADE_PENDING || r->started >= 0)
+        continue;
+      r->grade = grade;
+      for (guint j = 0; j < r->expectations->len; j++)
+        ((FlExpectationResult *)r->expectations->pdata[j])->grade = grade;
+    }
 }
 
 /**

@@ -175,3 +175,61 @@ fl_json_closest_key (const char         *key,
     }
   return best;
 }
+
+/**
+ * fl_json_check_keys:
+ * @known: the names this object may have
+ * @domain: (type GQuark): the loader's error domain, and @code its "unknown field" code
+ *
+ * Returns: %FALSE with @error naming the first unknown field, with the name likely meant
+ */
+gboolean
+fl_json_check_keys (JsonObject         *object,
+                    const char         *path,
+                    const char * const *known,
+                    GQuark              domain,
+                    int                 code,
+                    GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l; l = l->next)
+    {
+      const char *key = l->data;
+      const char *best;
+      g_autofree char *where = NULL;
+
+      if (g_strv_contains (known, key))
+        continue;
+      where = fl_json_path_join (path, key);
+      best = fl_json_closest_key (key, known);
+      if (best != NULL)
+        g_set_error (error, domain, code, _("%s: unknown field (did you mean \"%s\"?)"), where, best);
+      else
+        {
+          g_autofree char *list = g_strjoinv (", ", (char **)known);
+
+          g_set_error (error, domain, code, _("%s: unknown field (this object has: %s)"), where, list);
+        }
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fl_json_set_type_error:
+ *
+ * "controllers[0].vm.vmid: expected an integer, found a string"
+ */
+void
+fl_json_set_type_error (GError     **error,
+                        GQuark       domain,
+                        int          code,
+                        const char  *where,
+                        const char  *expected,
+                        JsonNode    *node)
+{
+  /* TRANSLATORS: "controllers[0].vm.vmid: expected an integer, found a string" */
+  g_set_error (error, domain, code, _("%s: expected %s, found %s"), where, expected,
+               fl_json_node_type_name (node));
+}

@@ -23,5 +23,17 @@ char       *fl_json_path_join      (const char         *path,
 const char *fl_json_node_type_name (JsonNode           *node);
 const char *fl_json_closest_key    (const char         *key,
                                     const char * const *known);
+gboolean    fl_json_check_keys     (JsonObject         *object,
+                                    const char         *path,
+                                    const char * const *known,
+                                    GQuark              domain,
+                                    int                 code,
+                                    GError            **error);
+void        fl_json_set_type_error (GError            **error,
+                                    GQuark              domain,
+                                    int                 code,
+                                    const char         *where,
+                                    const char         *expected,
+                                    JsonNode           *node);
 
 G_END_DECLS
