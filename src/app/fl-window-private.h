@@ -8,6 +8,7 @@
 #pragma once
 
 #include "fl-chart.h"
+#include "fl-exercise-pane.h"
 #include "fl-lab-session.h"
 #include "fl-logon-banner.h"
 #include "fl-vm-control.h"
@@ -32,6 +33,7 @@ struct _FlWindow
   FlChart         *chart;
   GtkButton       *live_button;
   GtkListView     *event_list;
+  FlExercisePane  *exercise_pane;
 
   /* owned */
   GSettings            *settings;
@@ -48,6 +50,8 @@ struct _FlWindow
 };
 
 void fl_window_class_add_actions (GtkWidgetClass *widget_class);
+void fl_window_run_exercise      (FlWindow       *self,
+                                  FlExercise     *exercise);
 void fl_window_running_changed   (FlWindow       *self);
 void fl_window_ask_password      (FlWindow       *self,
                                   FlLab          *lab,

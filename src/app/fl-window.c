@@ -115,6 +115,13 @@ tile_activated (FlWindow        *self,
 static void
 stop_probing (FlWindow *self)
 {
+  FlExerciseRunner *runner = fl_exercise_pane_get_runner (self->exercise_pane);
+
+  /* a run belongs to the lab it runs on */
+  if (runner != NULL)
+    fl_exercise_runner_abort (runner);
+  fl_exercise_pane_set_runner (self->exercise_pane, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), FALSE);
   if (self->session != NULL)
     fl_lab_session_stop (self->session);
   if (self->timeline != NULL)
@@ -224,6 +231,7 @@ fl_window_class_init (FlWindowClass *klass)
 
   g_type_ensure (FL_TYPE_LOGON_BANNER);
   g_type_ensure (FL_TYPE_CHART);
+  g_type_ensure (FL_TYPE_EXERCISE_PANE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/failoverlab/FailoverLab/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
@@ -238,6 +246,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, chart);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, exercise_pane);
 
   fl_window_class_add_actions (widget_class);
 }
@@ -328,6 +337,7 @@ fl_window_init (FlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", FALSE);
 }
 
 FlWindow *
@@ -493,6 +503,7 @@ open_lab_with_password (FlWindow    *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", TRUE);
   if (fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
@@ -749,4 +760,73 @@ fl_window_export_chart (FlWindow    *self,
 {
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
   return fl_chart_export (self->chart, path, svg, error);
+}
+
+static void
+on_exercise_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FlWindow *self = user_data;
+  FlExerciseRunner *runner = FL_EXERCISE_RUNNER (source);
+  g_autoptr(GError) error = NULL;
+  FlGrade outcome = fl_exercise_runner_run_finish (runner, result, &error);
+  g_autofree char *text = NULL;
+
+  if (outcome == FL_GRADE_PENDING)
+    /* TRANSLATORS: "Not started: the lab is not ready: every DC answers (…)" */
+    text = g_strdup_printf (_("Not started: %s"), error->message);
+  else
+    /* TRANSLATORS: "Planned failover: passed" */
+    text = g_strdup_printf (outcome == FL_GRADE_PASSED ? _("%s: passed")
+                            : outcome == FL_GRADE_ABORTED ? _("%s: aborted") : _("%s: failed"),
+                            fl_exercise_get_title (fl_exercise_runner_get_exercise (runner)));
+  adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (text));
+  g_object_unref (self);
+}
+
+/**
+ * fl_window_run_exercise:
+ *
+ * Runs @exercise on the open lab, its checklist beside the chart. The user confirmed it, so its
+ * VM actions pass the interlocks for this run.
+ */
+void
+fl_window_run_exercise (FlWindow   *self,
+                        FlExercise *exercise)
+{
+  g_autoptr(FlExerciseRunner) runner = NULL;
+  FlExerciseRunner *previous;
+
+  g_return_if_fail (FL_IS_WINDOW (self));
+  if (self->session == NULL)
+    return;
+  previous = fl_exercise_pane_get_runner (self->exercise_pane);
+  if (previous != NULL && fl_exercise_runner_get_state (previous) != FL_RUN_FINISHED)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   fl_toast_new_plain (_("An exercise is running: abort it first")));
+      return;
+    }
+  for (guint i = 0; i < fl_exercise_get_n_steps (exercise); i++)
+    if (fl_exercise_get_step (exercise, i)->action.kind == FL_STEP_VM &&
+        fl_lab_session_get_hypervisor (self->session) == NULL)
+      {
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     fl_toast_new_plain (_("This exercise acts on the lab's VMs: "
+                                                           "connect to the hypervisor first "
+                                                           "(Preferences)")));
+        return;
+      }
+
+  runner = fl_exercise_runner_new (self->session, exercise);
+  fl_exercise_runner_set_confirmed (runner, FL_INTERLOCK_CONFIRMABLE);
+  fl_exercise_pane_set_runner (self->exercise_pane, runner);
+  gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), TRUE);
+  if (!fl_lab_session_is_running (self->session))
+    {
+      fl_lab_session_start (self->session);
+      fl_window_running_changed (self);
+    }
+  fl_exercise_runner_run_async (runner, NULL, on_exercise_done, g_object_ref (self));
 }

@@ -17,6 +17,7 @@
 
 #include "fl-exercise-enums.h"
 #include "fl-exercise.h"
+#include "fl-exercise-resources.h"
 #include "fl-json-util.h"
 #include "fl-lab-enums.h"
 #include "fl-probe-enums.h"
@@ -1142,9 +1143,16 @@ compare_by_file (gconstpointer a,
 GPtrArray *
 fl_exercise_list_builtin (GError **error)
 {
+  static gsize registered = 0;
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
-  g_auto(GStrv) names = g_resources_enumerate_children (BUILTIN_PATH, 0, error);
+  g_auto(GStrv) names = NULL;
 
+  if (g_once_init_enter (&registered))
+    {
+      fl_exercises_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  names = g_resources_enumerate_children (BUILTIN_PATH, 0, error);
   if (names == NULL)
     return NULL;
   for (guint i = 0; names[i]; i++)

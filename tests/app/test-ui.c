@@ -20,6 +20,8 @@
 #include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
+#include "fl-exercise-pane.h"
+#include "fl-exercise-picker.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
@@ -299,6 +301,100 @@ test_window_welcome (void)
   g_assert_cmpuint (middle.dark, >, 200);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
+}
+
+static void
+feed (FlGrader   *grader,
+      FlCheckKind kind,
+      const char *dc,
+      FlStatus    status,
+      double      t,
+      const char *server)
+{
+  g_autoptr(FlSample) sample = NULL;
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  if (server != NULL)
+    g_variant_dict_insert (&d, "server", "s", server);
+  sample = fl_sample_new_full (kind, dc, status, (gint64)(t * G_USEC_PER_SEC), 0, 10000, NULL,
+                               g_variant_dict_end (&d));
+  fl_grader_add_sample (grader, sample);
+}
+
+static void
+feed_round (FlGrader   *grader,
+            double      t,
+            FlStatus    dc1,
+            const char *server)
+{
+  feed (grader, FL_CHECK_LDAP_PING, "DC1", dc1, t, NULL);
+  feed (grader, FL_CHECK_LDAP_PING, "DC2", FL_STATUS_OK, t, NULL);
+  feed (grader, FL_CHECK_DNS, "DC1", dc1, t, NULL);
+  feed (grader, FL_CHECK_DNS, "DC2", FL_STATUS_OK, t, NULL);
+  feed (grader, FL_CHECK_KERBEROS, "DC1", dc1, t, NULL);
+  feed (grader, FL_CHECK_KERBEROS, "DC2", FL_STATUS_OK, t, NULL);
+  feed (grader, FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, t, server);
+  feed (grader, FL_CHECK_KDC_VIEW, NULL, FL_STATUS_OK, t, "DC1");
+}
+
+/* The checklist of a planned failover half-way: the baseline passed, the shutdown's
+ * expectations passed with their times but one (the KDC stayed: failed, with its reason and
+ * hint), the restart pending; and the Exercises dialog. Not blank, green and red both there. */
+static void
+test_exercise_pane (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlExercise) exercise = fl_exercise_lookup_builtin ("planned-failover", &error);
+  const char *dcs[] = { "DC1", "DC2", NULL };
+  g_autoptr(FlGrader) grader = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  GtkWindow *picker;
+  GtkWidget *window, *pane;
+  Stats all;
+
+  g_assert_no_error (error);
+  grader = fl_grader_new (exercise, dcs);
+  feed_round (grader, 0, FL_STATUS_OK, "DC1");
+  g_assert_true (fl_grader_bind_roles (grader, NULL, NULL, &error));
+  fl_grader_begin_step (grader, 0, 1 * G_USEC_PER_SEC);
+  fl_grader_end_step (grader, FL_GRADE_PASSED, NULL);
+  fl_grader_begin_step (grader, 1, 2 * G_USEC_PER_SEC);
+  feed_round (grader, 3.2, FL_STATUS_TIMEOUT, "DC2");
+  fl_grader_advance (grader, 200 * G_USEC_PER_SEC);
+
+  window = adw_window_new ();
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 900);
+  pane = fl_exercise_pane_new ();
+  gtk_widget_set_margin_start (pane, 12);
+  gtk_widget_set_margin_top (pane, 12);
+  fl_exercise_pane_set_grader (FL_EXERCISE_PANE (pane), grader, 1);
+  adw_window_set_content (ADW_WINDOW (window), pane);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (500);
+  shot = screenshot (window, "exercise-pane");
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (all.dark, >, 2000);    /* the instruction, the steps */
+  g_assert_cmpuint (all.green, >, 50);     /* passed */
+  g_assert_cmpuint (all.red, >, 50);       /* failed, with its reason */
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+  g_assert_finalize_object (window);
+
+  picker = fl_exercise_picker_new (NULL, NULL, NULL);
+  g_object_ref (picker);
+  gtk_window_present (picker);
+  spin (500);
+  g_clear_object (&shot);
+  shot = screenshot (GTK_WIDGET (picker), "exercises");
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (region_stats (shot, 0.1, 0.2, 0.9, 0.9).dark, >, 300);   /* six exercises' titles */
+  gtk_window_destroy (picker);
+  spin (50);
+  g_assert_finalize_object (picker);
 }
 
 static void
@@ -769,6 +865,7 @@ main (int   argc,
   g_test_add_func ("/ui/chart/lifecycle", test_chart_lifecycle);
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
+  g_test_add_func ("/ui/exercise/pane-screenshot", test_exercise_pane);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
