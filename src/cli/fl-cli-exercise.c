@@ -509,6 +509,7 @@ cmd_run (FlCliOptions    *op,
       print_line ("", line);
       fflush (stdout);
     }
+  fl_lab_session_start (session);
   fl_exercise_runner_run_async (runner, NULL, on_run_done, &run);
   g_main_loop_run (loop);
   g_source_remove (sigint);

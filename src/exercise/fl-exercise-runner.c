@@ -843,7 +843,8 @@ on_cancelled (GCancellable     *cancellable,
 /**
  * fl_exercise_runner_run_async:
  *
- * Runs the exercise; starts the session when it is not running. Finishes when the run has an
+ * Runs the exercise on what the session observes (the caller starts the session, or feeds it:
+ * a replay, a test). Finishes when the run has an
  * outcome (after the rollback, when it ran), or with an error when the run was refused before
  * its first step: the lab cannot run it (%FL_EXERCISE_ERROR_LAB), the steady state does not
  * hold (%FL_EXERCISE_ERROR_PRECONDITION), or a total outage was not confirmed
@@ -866,8 +867,6 @@ fl_exercise_runner_run_async (FlExerciseRunner    *self,
       self->cancelled_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
                                                        self, NULL);
     }
-  if (!fl_lab_session_is_running (self->session))
-    fl_lab_session_start (self->session);
   set_state (self, FL_RUN_SETTLING);
   self->phase_started = g_get_monotonic_time ();
   self->tick = g_timeout_add (TICK_MS, on_tick, self);
