@@ -337,7 +337,6 @@ fl_window_init (FlWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", FALSE);
 }
 
 FlWindow *
@@ -503,7 +502,6 @@ open_lab_with_password (FlWindow    *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", TRUE);
   if (fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
@@ -800,7 +798,12 @@ fl_window_run_exercise (FlWindow   *self,
 
   g_return_if_fail (FL_IS_WINDOW (self));
   if (self->session == NULL)
-    return;
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   fl_toast_new_plain (_("An exercise runs on a lab: open a lab file "
+                                                         "first")));
+      return;
+    }
   previous = fl_exercise_pane_get_runner (self->exercise_pane);
   if (previous != NULL && fl_exercise_runner_get_state (previous) != FL_RUN_FINISHED)
     {
