@@ -11,6 +11,7 @@
 #include "fl-exercise-pane.h"
 #include "fl-lab-session.h"
 #include "fl-logon-banner.h"
+#include "fl-recording-file.h"
 #include "fl-vm-control.h"
 #include "fl-window.h"
 
@@ -43,6 +44,7 @@ struct _FlWindow
   FlTimeline           *timeline;    /* the session's: the chart's and the event list's */
   GtkStringList        *events;
   FlVmControl          *vm_control;
+  FlRecorder           *recorder;        /* every session is recorded */
   char                 *hv_secret;       /* the hypervisor's, from the keyring or the environment */
 
   gint64                fault_mono;      /* the last fault: the event list counts from it */

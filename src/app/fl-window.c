@@ -22,6 +22,7 @@
 #include "fl-logon-banner.h"
 #include "fl-lab-session.h"
 #include "fl-recording.h"
+#include "fl-recording-file.h"
 #include "fl-window-private.h"
 
 #define MAX_EVENT_ROWS 1000
@@ -124,6 +125,12 @@ stop_probing (FlWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), FALSE);
   if (self->session != NULL)
     fl_lab_session_stop (self->session);
+  if (self->recorder != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->recorder, self);
+      fl_recorder_close (self->recorder, NULL);
+      g_clear_object (&self->recorder);
+    }
   if (self->timeline != NULL)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
   if (self->vm_control != NULL)
@@ -455,6 +462,36 @@ start_vm_control (FlWindow *self)
   fl_keyring_lookup_async (FL_KEYRING_HYPERVISOR_SECRET, who, where, NULL, hv_secret_found, l);
 }
 
+static void
+on_recording_failed (FlRecorder   *recorder,
+                     const GError *error,
+                     FlWindow     *self)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
+}
+
+/* every session is recorded, in $XDG_DATA_HOME/failover-lab/recordings; a recording that
+ * cannot be made says so once, and probing goes on */
+static void
+start_recording (FlWindow *self,
+                 FlLab    *lab)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *path = fl_recording_default_path (lab, now);
+  g_autoptr(GError) error = NULL;
+
+  self->recorder = fl_recorder_new_for_file (self->timeline, lab, path, &error);
+  if (self->recorder == NULL)
+    {
+      /* TRANSLATORS: the session is not recorded: why */
+      g_autofree char *text = g_strdup_printf (_("Not recording this session: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (text));
+      return;
+    }
+  g_signal_connect (self->recorder, "failed", G_CALLBACK (on_recording_failed), self);
+}
+
 static gboolean
 open_lab_with_password (FlWindow    *self,
                         FlLab       *lab,
@@ -479,6 +516,7 @@ open_lab_with_password (FlWindow    *self,
   self->start_mono = g_get_monotonic_time ();
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
   fl_logon_banner_set_session (self->banner, self->session);
+  start_recording (self, lab);
 
   self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
   fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
@@ -824,6 +862,7 @@ fl_window_run_exercise (FlWindow   *self,
 
   runner = fl_exercise_runner_new (self->session, exercise);
   fl_exercise_runner_set_confirmed (runner, FL_INTERLOCK_CONFIRMABLE);
+  fl_exercise_runner_set_recorder (runner, self->recorder);
   fl_exercise_pane_set_runner (self->exercise_pane, runner);
   gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), TRUE);
   if (!fl_lab_session_is_running (self->session))

@@ -439,7 +439,8 @@ static int
 cmd_run (FlCliOptions    *op,
          const char      *which,
          FlCliActOptions *act,
-         gboolean         auto_confirm)
+         gboolean         auto_confirm,
+         const char      *record_path)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FlExercise) exercise = load (which, &error);
@@ -448,6 +449,7 @@ cmd_run (FlCliOptions    *op,
   g_auto(FlHypervisorOwned) hv = NULL;
   g_autoptr(FlLabSession) session = NULL;
   g_autoptr(FlExerciseRunner) runner = NULL;
+  g_autoptr(FlRecorder) recorder = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Run run = { NULL };
   FlGrade outcome;
@@ -487,6 +489,14 @@ cmd_run (FlCliOptions    *op,
   runner = fl_exercise_runner_new (session, exercise);
   fl_exercise_runner_set_confirmed (runner, act->yes ? FL_INTERLOCK_CONFIRMABLE : 0);
   fl_exercise_runner_set_auto_confirm (runner, auto_confirm);
+  if (record_path != NULL)
+    {
+      recorder = fl_recorder_new_for_file (fl_lab_session_get_timeline (session), lab, record_path,
+                                           &error);
+      if (recorder == NULL)
+        return fl_cli_fail (_("--record: %s"), error->message);
+      fl_exercise_runner_set_recorder (runner, recorder);
+    }
 
   loop = g_main_loop_new (NULL, FALSE);
   run.runner = runner;
@@ -523,6 +533,17 @@ cmd_run (FlCliOptions    *op,
   g_clear_object (&run.result);
   g_array_unref (run.shown);
   fl_lab_session_stop (session);
+  if (recorder != NULL)
+    {
+      g_autoptr(GError) record_error = NULL;
+
+      if (!fl_recorder_close (recorder, &record_error))
+        {
+          g_autofree char *safe = fl_cli_safe (record_error->message);
+
+          fprintf (stderr, "failoverctl: %s\n", safe);
+        }
+    }
 
   if (outcome == FL_GRADE_PENDING)
     {
@@ -592,6 +613,7 @@ exercise_main (FlCliOptions  *op,
 {
   g_auto(FlCliActOptions) act = { 0 };
   gboolean auto_confirm = FALSE;
+  g_autofree char *record_path = NULL;
   g_autoptr(GOptionContext) ctx =
     g_option_context_new (_("list | show ID|FILE | validate FILE… | run ID|FILE — the guided exercises"));
   g_autoptr(GError) error = NULL;
@@ -599,6 +621,8 @@ exercise_main (FlCliOptions  *op,
     { "json", 0, 0, G_OPTION_ARG_NONE, &op->json, N_("Print JSON"), NULL },
     { "auto-confirm", 0, 0, G_OPTION_ARG_NONE, &auto_confirm,
       N_("run: steps done by hand count as done at once"), NULL },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
+      N_("run: record the session and the exercise to FILE (JSON Lines; a new file)"), N_("FILE") },
     { NULL }
   };
   gboolean json;
@@ -623,7 +647,7 @@ exercise_main (FlCliOptions  *op,
                                "validate FILE… or exercise run ID|FILE --lab LAB"));
 
   if (g_str_equal (argv[1], "run") && argc == 3)
-    return cmd_run (op, argv[2], &act, auto_confirm);
+    return cmd_run (op, argv[2], &act, auto_confirm, record_path);
 
   if (g_str_equal (argv[1], "list") && argc == 2)
     return cmd_list (json);

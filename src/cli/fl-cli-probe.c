@@ -21,6 +21,7 @@
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
+#include "fl-recording-file.h"
 #include "fl-lab-control.h"
 #include "fl-lab-session.h"
 #include "fl-probe-scheduler.h"
@@ -755,6 +756,17 @@ on_round_started (FlProbeScheduler *scheduler,
     }
 }
 
+/* the disk is full (…): the recording stops, the watch goes on */
+static void
+on_record_failed (FlRecorder   *recorder,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  g_autofree char *safe = fl_cli_safe (error->message);
+
+  fprintf (stderr, "failoverctl: %s\n", safe);
+}
+
 int
 fl_cli_watch (int    argc,
               char **argv)
@@ -770,7 +782,11 @@ fl_cli_watch (int    argc,
   g_autoptr(GSocketService) service = NULL;
   g_autofree char *control = NULL;
   g_autofree char *control_path = NULL;
+  g_autofree char *record_path = NULL;
+  g_autoptr(FlRecorder) recorder = NULL;
   const GOptionEntry entries[] = {
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
+      N_("Record the session to FILE (JSON Lines, written every round; a new file)"), N_("FILE") },
     { "control", 0, 0, G_OPTION_ARG_FILENAME, &control_path,
       N_("Listen for mark-fault on this socket (default: in $XDG_RUNTIME_DIR)"), N_("PATH") },
     { "jsonl", 0, 0, G_OPTION_ARG_NONE, &jsonl,
@@ -809,6 +825,17 @@ fl_cli_watch (int    argc,
   g_signal_connect (s.session, "sample", G_CALLBACK (on_sample), &s);
   scheduler = g_object_ref (fl_lab_session_get_scheduler (s.session));
   g_signal_connect (scheduler, "round-started", G_CALLBACK (on_round_started), &s);
+  if (record_path != NULL)
+    {
+      recorder = fl_recorder_new_for_file (s.timeline, lab, record_path, &error);
+      if (recorder == NULL)
+        {
+          session_clear (&s);
+          fl_cli_options_clear (&o);
+          return fl_cli_fail (_("--record: %s"), error->message);
+        }
+      g_signal_connect (recorder, "failed", G_CALLBACK (on_record_failed), NULL);
+    }
   g_unix_signal_add (SIGINT, on_signal_quit, s.loop);
   g_unix_signal_add (SIGTERM, on_signal_quit, s.loop);
   if (duration_s > 0)
@@ -821,6 +848,8 @@ fl_cli_watch (int    argc,
   fl_lab_session_start (s.session);
   g_main_loop_run (s.loop);
   fl_lab_session_stop (s.session);
+  if (recorder != NULL && !fl_recorder_close (recorder, &error) && error != NULL)
+    g_clear_error (&error);   /* said once already, by on_record_failed */
   if (service != NULL)
     {
       g_socket_service_stop (service);

@@ -59,6 +59,7 @@ struct _FlExerciseRunner
   gint64        rollback_done;   /* its actions are done: DCs must answer after this */
   GPtrArray    *rollback_errors; /* char*: what the rollback could not do */
   GError       *refusal;         /* the run was refused before its first step */
+  FlRecorder   *recorder;        /* nullable: where the run's progress is recorded */
 };
 
 G_DEFINE_FINAL_TYPE (FlExerciseRunner, fl_exercise_runner, G_TYPE_OBJECT)
@@ -108,6 +109,7 @@ fl_exercise_runner_dispose (GObject *object)
   g_clear_pointer (&self->rollback, g_ptr_array_unref);
   g_clear_pointer (&self->rollback_errors, g_ptr_array_unref);
   g_clear_error (&self->refusal);
+  g_clear_object (&self->recorder);
 
   G_OBJECT_CLASS (fl_exercise_runner_parent_class)->dispose (object);
 }
@@ -282,6 +284,48 @@ fl_exercise_runner_set_auto_confirm (FlExerciseRunner *self,
 {
   g_return_if_fail (FL_IS_EXERCISE_RUNNER (self));
   self->auto_confirm = auto_confirm;
+}
+
+/**
+ * fl_exercise_runner_set_recorder:
+ * @recorder: (nullable): records the run: its start, each step's grades, the result
+ */
+void
+fl_exercise_runner_set_recorder (FlExerciseRunner *self,
+                                 FlRecorder       *recorder)
+{
+  g_return_if_fail (FL_IS_EXERCISE_RUNNER (self));
+  g_set_object (&self->recorder, recorder);
+}
+
+/* {"type":"exercise","record":WHAT,"exercise":ID,"t_us":…, …}: the grader's result for "step"
+ * (that step's part) and "result" */
+static void
+record (FlExerciseRunner *self,
+        const char       *what)
+{
+  g_autoptr(JsonNode) result = NULL;
+  JsonObject *o;
+
+  if (self->recorder == NULL)
+    return;
+  result = fl_grader_to_json (self->grader);
+  o = json_node_get_object (result);
+  if (g_str_equal (what, "step") && self->step >= 0)
+    {
+      JsonArray *steps = json_object_get_array_member (o, "steps");
+      JsonObject *step = json_object_ref (json_array_get_object_element (steps, (guint)self->step));
+
+      json_object_remove_member (o, "steps");
+      json_object_set_int_member (o, "step", self->step);
+      json_object_set_object_member (o, "result", step);
+    }
+  json_object_set_string_member (o, "type", "exercise");
+  json_object_set_string_member (o, "record", what);
+  json_object_set_string_member (o, "title", fl_exercise_get_title (self->exercise));
+  json_object_set_int_member (o, "t_us", g_get_monotonic_time ());
+  json_object_set_int_member (o, "wall_us", g_get_real_time ());
+  fl_recorder_add_record (self->recorder, result);
 }
 
 static void
@@ -472,6 +516,7 @@ end_step (FlExerciseRunner *self,
   const FlStepResult *r;
 
   fl_grader_end_step (self->grader, rest, error);
+  record (self, "step");
   r = fl_grader_get_step_result (self->grader, (guint)self->step);
   g_clear_pointer (&self->targets, g_ptr_array_unref);
 
@@ -681,6 +726,10 @@ finish (FlExerciseRunner *self)
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
   g_clear_handle_id (&self->tick, g_source_remove);
+  if (self->refusal == NULL)
+    record (self, "result");
+  if (self->recorder != NULL)
+    fl_recorder_flush (self->recorder);
   set_state (self, FL_RUN_FINISHED);
   if (task == NULL)
     return;
@@ -775,6 +824,7 @@ start_first_step (FlExerciseRunner *self)
       refuse (self, error);
       return;
     }
+  record (self, "start");
   begin_step (self, 0);
 }
 

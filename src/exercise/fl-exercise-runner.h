@@ -11,6 +11,7 @@
 
 #include "fl-grader.h"
 #include "fl-lab-session.h"
+#include "fl-recording-file.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,8 @@ void              fl_exercise_runner_set_confirmed    (FlExerciseRunner     *sel
                                                        guint                 interlocks);
 void              fl_exercise_runner_set_auto_confirm (FlExerciseRunner     *self,
                                                        gboolean              auto_confirm);
+void              fl_exercise_runner_set_recorder     (FlExerciseRunner     *self,
+                                                       FlRecorder           *recorder);
 void              fl_exercise_runner_run_async        (FlExerciseRunner     *self,
                                                        GCancellable         *cancellable,
                                                        GAsyncReadyCallback   callback,

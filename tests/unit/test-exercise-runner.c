@@ -142,7 +142,11 @@ test_run (void)
   gboolean marked = FALSE;
   Wait w = { NULL };
   FlGrade outcome;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(FlRecorder) recorder = fl_recorder_new (fl_lab_session_get_timeline (session),
+                                                    fl_lab_session_get_lab (session), out);
 
+  fl_exercise_runner_set_recorder (runner, recorder);
   fl_exercise_runner_run_async (runner, NULL, done, &w);
   g_assert_cmpint (fl_exercise_runner_get_state (runner), ==, FL_RUN_SETTLING);
   round_of (session, FL_STATUS_OK, FL_STATUS_OK);
@@ -179,6 +183,24 @@ test_run (void)
   g_assert_cmpint (fl_grader_get_step_result (grader, 2)->grade, ==, FL_GRADE_PASSED);
   g_assert_cmpint (fl_exercise_runner_get_state (runner), ==, FL_RUN_FINISHED);
   g_clear_object (&w.result);
+
+  /* the recording holds the run: its start, each step, the result */
+  g_assert_true (fl_recorder_close (recorder, &error));
+  {
+    g_autoptr(GBytes) bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+    gsize len;
+    const char *data = g_bytes_get_data (bytes, &len);
+    g_autoptr(FlRecordingContents) c = fl_recording_read_data (data, len, &error);
+    const char *expected[] = { "start", "step", "step", "step", "result" };
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (c->n_corrupt, ==, 0);
+    g_assert_cmpuint (c->exercise->len, ==, G_N_ELEMENTS (expected));
+    for (guint i = 0; i < c->exercise->len; i++)
+      g_assert_cmpstr (json_object_get_string_member (c->exercise->pdata[i], "record"), ==, expected[i]);
+    g_assert_cmpstr (json_object_get_string_member (c->exercise->pdata[4], "outcome"), ==, "passed");
+    g_assert_cmpuint (c->samples->len, >=, 9);
+  }
 }
 
 /* an abort gives the lab back; without a hypervisor the rollback says it cannot, at once */
