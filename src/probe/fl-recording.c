@@ -87,10 +87,16 @@ static void
 csv_field (GString    *line,
            const char *value)
 {
+  g_autofree char *guarded = NULL;
+
   if (line->len > 0 && line->str[line->len - 1] != '\n')
     g_string_append_c (line, ',');
-  if (value == NULL)
+  if (value == NULL || value[0] == '\0')
     return;
+  /* a cell a spreadsheet would run as a formula (server text can start with anything) is
+   * text with a leading ' (OWASP's advice against CSV injection) */
+  if (strchr ("=+-@\t\r", value[0]) != NULL)
+    value = guarded = g_strconcat ("'", value, NULL);
   if (strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (line, value);
