@@ -75,6 +75,7 @@ int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
 int fl_cli_vm (int argc, char **argv);
 int fl_cli_exercise (int argc, char **argv);
+int fl_cli_report (int argc, char **argv);
 
 FlHypervisor *fl_cli_open_hypervisor (FlLab       *lab,
                                       const char  *secret_file,

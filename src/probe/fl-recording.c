@@ -185,3 +185,29 @@ fl_recording_write (GPtrArray          *items,
     return FALSE;
   return g_output_stream_close (out, cancellable, error);
 }
+
+/**
+ * fl_recording_write_samples:
+ * @samples: (element-type FlSample): in time order (a recording's)
+ *
+ * fl_recording_write() for samples read back from a recording.
+ */
+gboolean
+fl_recording_write_samples (GPtrArray          *samples,
+                            FlRecordingFormat   format,
+                            GOutputStream      *out,
+                            GCancellable       *cancellable,
+                            GError            **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      Item *item = g_new0 (Item, 1);
+
+      item->sample = fl_sample_ref (samples->pdata[i]);
+      item->t_us = fl_sample_get_mono_us (item->sample);
+      g_ptr_array_add (items, item);
+    }
+  return fl_recording_write (items, format, out, cancellable, error);
+}

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "fl-recording-file.h"
+#include "fl-report.h"
+#include "fl-lab-controller.h"
 
 static FlTimeline *
 new_timeline (void)
@@ -200,6 +202,92 @@ test_default_path (void)
   g_assert_true (g_str_has_suffix (path, "/failover-lab/recordings/2026-12-01-090507-Room-3-B.jsonl"));
 }
 
+/* the report: one well-formed file, nothing outside it, the numbers, every text escaped */
+static void
+test_report (void)
+{
+  g_autoptr(FlTimeline) timeline = new_timeline ();
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(FlLab) lab = fl_lab_new ("classroom <3>", "test.local");
+  g_autoptr(FlLabController) dc1 = fl_lab_controller_new ("DC1", "dc1.test.local", "192.0.2.11");
+  g_autoptr(FlLabController) dc2 = fl_lab_controller_new ("DC2", "dc2.test.local", "192.0.2.12");
+  g_autoptr(FlRecorder) recorder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FlRecordingContents) c = NULL;
+  g_autoptr(GMarkupParseContext) markup = NULL;
+  g_autofree char *html = NULL;
+  const char *events[][2] = { { "fault", NULL }, { "detected", NULL }, { "switched", "locator" } };
+  const GMarkupParser parser = { NULL };
+  const char *body, *data;
+  gsize len;
+
+  fl_lab_add_controller (lab, dc1);
+  fl_lab_add_controller (lab, dc2);
+  recorder = fl_recorder_new (timeline, lab, out);
+  for (guint i = 0; i < 40; i++)
+    {
+      gint64 t = 1000000 + i * 250000;
+      gboolean down = i >= 20;
+      GVariantDict d;
+      g_autoptr(FlSample) p1 = fl_sample_new_full (FL_CHECK_LDAP_PING, "DC1", down ? FL_STATUS_TIMEOUT : FL_STATUS_OK,
+                                                   t, t, 1000, down ? "<b>no</b> & answer" : NULL, NULL);
+      g_autoptr(FlSample) p2 = fl_sample_new_full (FL_CHECK_LDAP_PING, "DC2", FL_STATUS_OK, t, t, 1000, NULL, NULL);
+      g_autoptr(FlSample) loc = NULL;
+
+      g_variant_dict_init (&d, NULL);
+      g_variant_dict_insert (&d, "server", "s", i >= 21 ? "DC2" : "DC1");
+      loc = fl_sample_new_full (FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, t, t, 1000, NULL, g_variant_dict_end (&d));
+      fl_timeline_add_sample (timeline, p1);
+      fl_timeline_add_sample (timeline, p2);
+      fl_timeline_add_sample (timeline, loc);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    {
+      FlEventKind kind = 0;
+      g_autoptr(FlEvent) e = NULL;
+
+      g_assert_true (fl_event_kind_from_string (events[i][0], &kind));
+      e = fl_event_new (kind, 5800000 + i * 300000, 1700000000000000, "DC1", events[i][1], "DC1", "DC2",
+                        i > 0 ? 300000 : -1, i == 2 ? 1250000 : -1, "DC1 → DC2 <script>");
+      fl_timeline_add_event (timeline, e);
+    }
+  {
+    g_autoptr(JsonNode) result = json_from_string (
+      "{\"type\":\"exercise\",\"record\":\"result\",\"exercise\":\"planned-failover\","
+      "\"title\":\"Planned failover\",\"outcome\":\"failed\",\"steps\":[{\"title\":\"Shut down\","
+      "\"grade\":\"failed\",\"expect\":[{\"text\":\"The locator moves\",\"grade\":\"passed\",\"time\":1.25},"
+      "{\"text\":\"Tickets move\",\"grade\":\"failed\",\"reason\":\"not within 10.0 s\","
+      "\"hint\":\"Check krb5.conf\"}]}]}", NULL);
+
+    fl_recorder_add_record (recorder, result);
+  }
+  g_assert_true (fl_recorder_close (recorder, &error));
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  data = g_bytes_get_data (bytes, &len);
+  c = fl_recording_read_data (data, len, &error);
+  g_assert_no_error (error);
+  html = fl_report_html (c, "test.jsonl");
+
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>\n"));
+  body = strchr (html, '\n') + 1;
+  markup = g_markup_parse_context_new (&parser, 0, NULL, NULL);
+  if (!g_markup_parse_context_parse (markup, body, -1, &error) ||
+      !g_markup_parse_context_end_parse (markup, &error))
+    g_error ("the report is not well-formed: %s", error->message);
+  g_assert_nonnull (strstr (html, "<svg"));
+  g_assert_null (strstr (html, "<script"));
+  g_assert_null (strstr (html, " src="));
+  g_assert_null (strstr (html, "href="));
+  g_assert_null (strstr (html, "url("));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;"));
+  g_assert_nonnull (strstr (html, "classroom &lt;3&gt;"));
+  g_assert_nonnull (strstr (html, "<td class=\"num\">1.2 s</td>"));   /* the switchover, 1.25 s */
+  g_assert_nonnull (strstr (html, "Check krb5.conf"));
+  g_assert_nonnull (strstr (html, "not within 10.0 s"));
+  g_assert_nonnull (strstr (html, "@media print"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -212,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/recording/not-a-recording", test_not_a_recording);
   g_test_add_func ("/recording/disk-full", test_disk_full);
   g_test_add_func ("/recording/default-path", test_default_path);
+  g_test_add_func ("/recording/report", test_report);
 
   return g_test_run ();
 }
