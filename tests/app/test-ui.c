@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "fl-dc-tile.h"
 #include "fl-exercise-pane.h"
 #include "fl-exercise-picker.h"
+#include "fl-report.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
@@ -395,6 +397,53 @@ test_exercise_pane (void)
   gtk_window_destroy (picker);
   spin (50);
   g_assert_finalize_object (picker);
+}
+
+/* The HTML report as a class reads it: a browser (Debian's chromium, headless) draws it, in the
+ * UI's language. Not blank; the chart's green and red, the passed grades are there. */
+static void
+test_report_screenshot (void)
+{
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *html_path = g_strdup_printf ("%s/report%s.html", shot_dir, shot_suffix);
+  g_autofree char *png_path = g_strdup_printf ("%s/report%s.png", shot_dir, shot_suffix);
+  g_autofree char *shot_arg = g_strdup_printf ("--screenshot=%s", png_path);
+  g_autofree char *uri = NULL;
+  g_autoptr(GSubprocess) browser = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  Stats all;
+
+  if (chromium == NULL || fixture == NULL)
+    {
+      g_test_skip ("no chromium here, or FL_REPORT_FIXTURE is not set");
+      return;
+    }
+  contents = fl_recording_read_file (fixture, &error);
+  g_assert_no_error (error);
+  html = fl_report_html (contents, "planned-failover.jsonl");
+  g_assert_true (g_file_set_contents (html_path, html, -1, &error));
+  uri = g_filename_to_uri (html_path, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (png_path);
+  browser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--window-size=1000,1400", shot_arg, uri, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (browser, NULL, &error));
+  if (!g_subprocess_get_if_exited (browser) || g_subprocess_get_exit_status (browser) != 0)
+    g_error ("chromium: exit status %d", g_subprocess_get_exit_status (browser));
+  shot = gdk_texture_new_from_filename (png_path, &error);
+  g_assert_no_error (error);
+  g_test_message ("screenshot: %s", png_path);
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (all.dark, >, 3000);     /* the text */
+  g_assert_cmpuint (all.green, >, 2000);    /* answers, passed */
+  g_assert_cmpuint (all.red, >, 1000);      /* the stopped DC */
 }
 
 static void
@@ -866,6 +915,7 @@ main (int   argc,
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
   g_test_add_func ("/ui/exercise/pane-screenshot", test_exercise_pane);
+  g_test_add_func ("/ui/report/screenshot", test_report_screenshot);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
