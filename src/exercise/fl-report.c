@@ -333,7 +333,6 @@ section_chart (GString                   *out,
                gint64                     t0,
                gint64                     t1)
 {
-  g_autoptr(GPtrArray) lanes = g_ptr_array_new ();
   guint n_dcs = dc_names->len;
   Lane *all;
   double span = MAX (1.0, (double)(t1 - t0));
