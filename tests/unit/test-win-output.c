@@ -187,6 +187,8 @@ test_garbage (void)
 
       g_assert_null (d->domain_guid);
       g_assert_false (s->connection.known && s->connection.code == 0);
+      g_assert_cmpuint (k->tickets->len, <=, 1);
+      g_assert_true (l == NULL || *l != '\0');
     }
   for (guint i = 0; i < sizeof junk; i++)
     junk[i] = (guint8)(i * 37 + 11);
