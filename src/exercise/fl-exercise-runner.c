@@ -515,7 +515,7 @@ end_step (FlExerciseRunner *self,
 {
   const FlStepResult *r;
 
-  fl_grader_end_step (self->grader, rest, error);
+  fl_grader_end_step_at (self->grader, rest, error, g_get_monotonic_time ());
   record (self, "step");
   r = fl_grader_get_step_result (self->grader, (guint)self->step);
   g_clear_pointer (&self->targets, g_ptr_array_unref);

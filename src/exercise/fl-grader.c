@@ -499,11 +499,27 @@ fl_grader_step_graded (FlGrader *self)
  * fl_grader_end_step:
  * @rest: the grade of expectations still pending (skipped, aborted, failed)
  * @error: (nullable): the step's action failed: why (the step fails)
+ *
+ * Ends the current step at the latest time the grader has seen.
  */
 void
 fl_grader_end_step (FlGrader   *self,
                     FlGrade     rest,
                     const char *error)
+{
+  g_return_if_fail (FL_IS_GRADER (self));
+  fl_grader_end_step_at (self, rest, error, self->now);
+}
+
+/**
+ * fl_grader_end_step_at:
+ * @t_end: when the step ended (monotonic µs): its duration runs from its start to here
+ */
+void
+fl_grader_end_step_at (FlGrader   *self,
+                       FlGrade     rest,
+                       const char *error,
+                       gint64      t_end)
 {
   FlStepResult *r;
   FlGrade grade = FL_GRADE_PASSED;
@@ -537,7 +553,7 @@ fl_grader_end_step (FlGrader   *self,
       error == NULL)
     grade = rest;
   r->grade = grade;
-  r->ended = self->now;
+  r->ended = MAX (t_end, r->started);
   g_signal_emit (self, signals[CHANGED], 0, (guint)self->current);
 }
 
@@ -611,8 +627,9 @@ fl_grader_get_outcome (FlGrader *self)
   return failed ? FL_GRADE_FAILED : pending ? FL_GRADE_PENDING : FL_GRADE_PASSED;
 }
 
+/* a duration as whole milliseconds (null: none): integers read back exactly */
 static void
-add_us (JsonBuilder *b,
+add_ms (JsonBuilder *b,
         const char  *key,
         gint64       us)
 {
@@ -620,14 +637,14 @@ add_us (JsonBuilder *b,
   if (us < 0)
     json_builder_add_null_value (b);
   else
-    json_builder_add_double_value (b, us / 1e6);
+    json_builder_add_int_value (b, (us + 500) / 1000);
 }
 
 /**
  * fl_grader_to_json:
  *
  * Returns: (transfer full): the result: the outcome, the roles, and each step's grade,
- *   measurements and expectations (times in seconds, null when none)
+ *   measurements and expectations (times in whole milliseconds, null when none)
  */
 JsonNode *
 fl_grader_to_json (FlGrader *self)
@@ -668,12 +685,12 @@ fl_grader_to_json (FlGrader *self)
           json_builder_set_member_name (b, "error");
           json_builder_add_string_value (b, r->error);
         }
-      add_us (b, "duration", r->started >= 0 && r->ended >= r->started ? r->ended - r->started : -1);
-      add_us (b, "detection", r->detection_us);
-      json_builder_set_member_name (b, "switchover");
+      add_ms (b, "duration_ms", r->started >= 0 && r->ended >= r->started ? r->ended - r->started : -1);
+      add_ms (b, "detection_ms", r->detection_us);
+      json_builder_set_member_name (b, "switchover_ms");
       json_builder_begin_object (b);
       for (guint v = 0; v < FL_N_VIEWS; v++)
-        add_us (b, fl_enum_to_nick (FL_TYPE_VIEW, v), r->switchover_us[v]);
+        add_ms (b, fl_enum_to_nick (FL_TYPE_VIEW, v), r->switchover_us[v]);
       json_builder_end_object (b);
 
       json_builder_set_member_name (b, "expect");
@@ -689,7 +706,7 @@ fl_grader_to_json (FlGrader *self)
           json_builder_add_string_value (b, text);
           json_builder_set_member_name (b, "grade");
           json_builder_add_string_value (b, fl_enum_to_nick (FL_TYPE_GRADE, x->grade));
-          add_us (b, "time", x->grade == FL_GRADE_PASSED ? x->time_us : -1);
+          add_ms (b, "time_ms", x->grade == FL_GRADE_PASSED ? x->time_us : -1);
           if (x->reason != NULL)
             {
               json_builder_set_member_name (b, "reason");

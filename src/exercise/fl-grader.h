@@ -61,6 +61,10 @@ gboolean             fl_grader_step_graded        (FlGrader            *self);
 void                 fl_grader_end_step           (FlGrader            *self,
                                                    FlGrade              rest,
                                                    const char          *error);
+void                 fl_grader_end_step_at        (FlGrader            *self,
+                                                   FlGrade              rest,
+                                                   const char          *error,
+                                                   gint64               t_end);
 int                  fl_grader_get_current_step   (FlGrader            *self);
 const FlStepResult  *fl_grader_get_step_result    (FlGrader            *self,
                                                    guint                index);

@@ -241,7 +241,7 @@ section_exercise (GString                   *out,
             }
           g_string_append (out, "</td>");
           tag_text (out, "td", grade_class (grade), grade_text (grade));
-          seconds_cell (out, t, x != NULL && json_seconds (x, "time", &t));
+          seconds_cell (out, t / 1000, x != NULL && json_seconds (x, "time_ms", &t));
           g_string_append (out, "</tr>");
         }
     }

@@ -80,10 +80,10 @@ for ident in ("planned-failover", "pulled-cable", "recovery-and-failback", "fsmo
          failures(result) + "\n" + labtap.evidence(p))
     if result is not None:
         for s in result.get("steps", []):
-            sw = s.get("switchover", {})
-            if s.get("detection") is not None or any(v is not None for v in sw.values()):
-                t.diag(f"{ident}: {s['title']}: detection {s.get('detection')} s, switchover "
-                       f"locator {sw.get('locator')} s, kerberos {sw.get('kerberos')} s")
+            sw = s.get("switchover_ms", {})
+            if s.get("detection_ms") is not None or any(v is not None for v in sw.values()):
+                t.diag(f"{ident}: {s['title']}: {s.get('duration_ms')} ms; detection {s.get('detection_ms')} ms, "
+                       f"switchover locator {sw.get('locator')} ms, kerberos {sw.get('kerberos')} ms")
     ok, pings = all_answer()
     t.ok(ok, f"{ident}: every DC answers afterwards", json.dumps(pings, indent=1))
 

@@ -256,7 +256,7 @@ test_report (void)
     g_autoptr(JsonNode) result = json_from_string (
       "{\"type\":\"exercise\",\"record\":\"result\",\"exercise\":\"planned-failover\","
       "\"title\":\"Planned failover\",\"outcome\":\"failed\",\"steps\":[{\"title\":\"Shut down\","
-      "\"grade\":\"failed\",\"expect\":[{\"text\":\"The locator moves\",\"grade\":\"passed\",\"time\":1.25},"
+      "\"grade\":\"failed\",\"expect\":[{\"text\":\"The locator moves\",\"grade\":\"passed\",\"time_ms\":1250},"
       "{\"text\":\"Tickets move\",\"grade\":\"failed\",\"reason\":\"not within 10.0 s\","
       "\"hint\":\"Check krb5.conf\"}]}]}", NULL);
 
