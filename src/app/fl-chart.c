@@ -1155,6 +1155,24 @@ fl_chart_get_follow_live (FlChart *self)
 }
 
 /**
+ * fl_chart_show_range:
+ *
+ * Shows [@t0_us, @t1_us] (monotonic µs), not following live (a recording: all of it).
+ */
+void
+fl_chart_show_range (FlChart *self,
+                     gint64   t0_us,
+                     gint64   t1_us)
+{
+  g_return_if_fail (FL_IS_CHART (self));
+
+  fl_chart_set_follow_live (self, FALSE);
+  self->view.start_us = t0_us;
+  self->view.span_us = CLAMP (t1_us - t0_us, MIN_SPAN_US / 10, MAX_SPAN_US);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
  * fl_chart_set_span:
  * @seconds: the visible window, 10 s to 8 h
  */

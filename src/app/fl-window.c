@@ -57,7 +57,8 @@ on_event_added (FlTimeline *timeline,
   if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) > MAX_EVENT_ROWS)
     gtk_string_list_remove (self->events, MAX_EVENT_ROWS);
 
-  if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
+  /* live only: a replayed recording's switchovers are history, not news */
+  if (fl_event_get_kind (event) == FL_EVENT_SWITCHED && self->vm_control != NULL)
     adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (fl_event_get_message (event)));
 }
 
@@ -492,34 +493,33 @@ start_recording (FlWindow *self,
   g_signal_connect (self->recorder, "failed", G_CALLBACK (on_recording_failed), self);
 }
 
-static gboolean
-open_lab_with_password (FlWindow    *self,
-                        FlLab       *lab,
-                        const char  *password,
-                        GError     **error)
+/* shows @lab: a tile per DC, the banner, the chart, the events. @live: probed now (VM controls,
+ * the session recorded, probing started); otherwise a recording replayed, read-only */
+static void
+show_lab (FlWindow      *self,
+          FlLab         *lab,
+          FlProbeConfig *config,
+          gboolean       live)
 {
-  g_autoptr(FlProbeConfig) config = NULL;
   GListModel *dcs;
   GtkWidget *child;
-
-  config = fl_lab_create_probe_config (lab, password, error);
-  if (config == NULL)
-    return FALSE;
 
   fl_chart_set_timeline (self->chart, NULL);
   stop_probing (self);
   g_set_object (&self->lab, lab);
-  self->config = g_steal_pointer (&config);
+  self->config = fl_probe_config_ref (config);
   self->session = fl_lab_session_new (lab, self->config, NULL, 0);
   self->timeline = g_object_ref (fl_lab_session_get_timeline (self->session));
   self->fault_mono = 0;
   self->start_mono = g_get_monotonic_time ();
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
   fl_logon_banner_set_session (self->banner, self->session);
-  start_recording (self, lab);
-
-  self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
-  fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
+  if (live)
+    {
+      start_recording (self, lab);
+      self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
+      fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))))
     gtk_flow_box_remove (self->tiles, child);
   dcs = fl_lab_session_get_dcs (self->session);
@@ -529,27 +529,111 @@ open_lab_with_password (FlWindow    *self,
       GtkWidget *tile = fl_dc_tile_new (dc);
 
       gtk_flow_box_append (self->tiles, tile);
-      fl_vm_control_add_tile (self->vm_control, tile);
+      if (self->vm_control != NULL)
+        fl_vm_control_add_tile (self->vm_control, tile);
     }
-  start_vm_control (self);
+  if (live)
+    start_vm_control (self);
   gtk_string_list_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)), NULL);
 
   adw_window_title_set_title (self->window_title, fl_lab_get_name (lab));
   adw_window_title_set_subtitle (self->window_title, fl_lab_get_domain (lab));
   gtk_stack_set_visible_child_name (self->stack, "lab");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
-  if (fl_lab_get_file (lab) != NULL)
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-live", live);
+  if (live && fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
   fl_chart_set_timeline (self->chart, self->timeline);
-  fl_chart_set_follow_live (self->chart, TRUE);
+  fl_chart_set_follow_live (self->chart, live);
+  if (!live)
+    return;
   /* the lab file's probe settings, then the header and Preferences change them live */
   g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
   g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
   fl_lab_session_start (self->session);
   fl_window_running_changed (self);
+}
+
+static gboolean
+open_lab_with_password (FlWindow    *self,
+                        FlLab       *lab,
+                        const char  *password,
+                        GError     **error)
+{
+  g_autoptr(FlProbeConfig) config = fl_lab_create_probe_config (lab, password, error);
+
+  if (config == NULL)
+    return FALSE;
+  show_lab (self, lab, config, TRUE);
+  return TRUE;
+}
+
+/**
+ * fl_window_open_recording:
+ * @name: (nullable): the recording's file name, for the title
+ *
+ * Shows a recording as it ended, read-only: its samples and faults go through a lab session
+ * (the detector derives the rest, as it did live), nothing is probed, no VM can be touched.
+ */
+gboolean
+fl_window_open_recording (FlWindow                  *self,
+                          const FlRecordingContents *contents,
+                          const char                *name,
+                          GError                   **error)
+{
+  JsonNode *lab_node = json_object_get_member (contents->header, "lab");
+  g_autofree char *lab_text = NULL;
+  g_autoptr(FlLab) lab = NULL;
+  g_autoptr(FlProbeConfig) config = NULL;
+  g_autofree char *title = NULL;
+  gint64 t0 = G_MAXINT64, t1 = G_MININT64;
+  guint e = 0;
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  if (lab_node == NULL || !JSON_NODE_HOLDS_OBJECT (lab_node))
+    {
+      g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_FORMAT,
+                           _("This recording does not say which lab it is of"));
+      return FALSE;
+    }
+  lab_text = json_to_string (lab_node, FALSE);
+  lab = fl_lab_new_from_data (lab_text, -1, error);
+  if (lab == NULL)
+    return FALSE;
+  config = fl_lab_create_probe_config (lab, NULL, error);
+  if (config == NULL)
+    return FALSE;
+  show_lab (self, lab, config, FALSE);
+
+  /* samples and the faults in time order; the detector makes the other events again */
+  for (guint i = 0; i < contents->samples->len; i++)
+    {
+      FlSample *s = contents->samples->pdata[i];
+
+      while (e < contents->events->len &&
+             fl_event_get_mono_us (contents->events->pdata[e]) <= fl_sample_get_mono_us (s))
+        {
+          FlEvent *event = contents->events->pdata[e++];
+
+          if (fl_event_get_kind (event) == FL_EVENT_FAULT || fl_event_get_kind (event) == FL_EVENT_ACTION)
+            fl_timeline_add_event (self->timeline, event);
+        }
+      fl_lab_session_add_sample (self->session, s);
+      t0 = MIN (t0, fl_sample_get_mono_us (s));
+      t1 = MAX (t1, fl_sample_get_mono_us (s) + MAX (0, fl_sample_get_latency_us (s)));
+    }
+  if (t0 < t1)
+    fl_chart_show_range (self->chart, t0, t1);
+
+  /* TRANSLATORS: the window's title for a recording: "Recording: classroom" */
+  title = g_strdup_printf (_("Recording: %s"), fl_lab_get_name (lab));
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, name ? name : fl_lab_get_domain (lab));
   return TRUE;
 }
 
@@ -753,6 +837,18 @@ file_loaded (GObject      *object,
 
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error))
     goto failed;
+  if (g_str_has_prefix (contents, "{\"type\":\"header\""))
+    {
+      g_autoptr(FlRecordingContents) recording = fl_recording_read_data (contents, len, &error);
+      g_autofree char *name = g_file_get_basename (G_FILE (object));
+
+      if (recording == NULL || !fl_window_open_recording (self, recording, name, &error))
+        {
+          g_prefix_error (&error, "%s: ", path);
+          goto failed;
+        }
+      return;
+    }
   lab = fl_lab_new_from_data (contents, len, &error);
   if (lab == NULL)
     {

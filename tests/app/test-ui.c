@@ -446,6 +446,43 @@ test_report_screenshot (void)
   g_assert_cmpuint (all.red, >, 1000);      /* the stopped DC */
 }
 
+/* A recording replayed, read-only: the window shows how it ended (the banner on DC2 after DC1's
+ * shutdown), the whole recording in the chart, and offers no VM action. */
+static void
+test_window_replay (void)
+{
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  FlWindow *window;
+  Stats all;
+
+  if (fixture == NULL)
+    {
+      g_test_skip ("FL_REPORT_FIXTURE is not set");
+      return;
+    }
+  contents = fl_recording_read_file (fixture, &error);
+  g_assert_no_error (error);
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 840);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_window_open_recording (window, contents, "planned-failover.jsonl", &error));
+  g_assert_no_error (error);
+  spin (800);
+  g_assert_cmpstr (fl_window_get_logon_server (window), ==, "DC2");
+  shot = screenshot (GTK_WIDGET (window), "replay");
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 100);
+  g_assert_cmpuint (all.red, >, 200);     /* DC1's failed pings in the chart, its tile */
+  g_assert_cmpuint (all.green, >, 200);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_assert_finalize_object (window);
+}
+
 static void
 test_window_live_lab (void)
 {
@@ -916,6 +953,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
   g_test_add_func ("/ui/exercise/pane-screenshot", test_exercise_pane);
   g_test_add_func ("/ui/report/screenshot", test_report_screenshot);
+  g_test_add_func ("/ui/window/replay-screenshot", test_window_replay);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
