@@ -76,16 +76,14 @@ action_done (GtkWidget  *widget,
     fl_exercise_runner_confirm (self->runner);
 }
 
+/* a toggle with an action would only show the action's state: this one is its own switch */
 static void
-action_pause (GtkWidget  *widget,
-              const char *name,
-              GVariant   *param)
+on_pause_toggled (GtkToggleButton *button,
+                  FlExercisePane  *self)
 {
-  FlExercisePane *self = FL_EXERCISE_PANE (widget);
-
   if (self->runner == NULL)
     return;
-  if (gtk_toggle_button_get_active (self->pause_button))
+  if (gtk_toggle_button_get_active (button))
     fl_exercise_runner_pause (self->runner);
   else
     fl_exercise_runner_resume (self->runner);
@@ -135,7 +133,7 @@ fl_exercise_pane_class_init (FlExercisePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlExercisePane, checklist);
 
   gtk_widget_class_install_action (widget_class, "exercise.done", NULL, action_done);
-  gtk_widget_class_install_action (widget_class, "exercise.pause", NULL, action_pause);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
   gtk_widget_class_install_action (widget_class, "exercise.skip", NULL, action_skip);
   gtk_widget_class_install_action (widget_class, "exercise.abort", NULL, action_abort);
 
@@ -335,8 +333,12 @@ update (FlExercisePane *self)
   GtkWidget *child;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "exercise.done", state == FL_RUN_WAITING_DONE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "exercise.pause",
-                                 live && state != FL_RUN_ROLLING_BACK && state != FL_RUN_SETTLING);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button),
+                            live && state != FL_RUN_ROLLING_BACK && state != FL_RUN_SETTLING);
+  g_signal_handlers_block_by_func (self->pause_button, on_pause_toggled, self);
+  gtk_toggle_button_set_active (self->pause_button,
+                                self->runner != NULL && fl_exercise_runner_get_paused (self->runner));
+  g_signal_handlers_unblock_by_func (self->pause_button, on_pause_toggled, self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "exercise.skip",
                                  state == FL_RUN_OBSERVING || state == FL_RUN_WAITING_DONE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "exercise.abort",
@@ -471,7 +473,6 @@ fl_exercise_pane_set_runner (FlExercisePane   *self,
       self->state_handler = g_signal_connect (runner, "notify::state", G_CALLBACK (on_runner_notify), self);
       self->step_handler = g_signal_connect (runner, "notify::step", G_CALLBACK (on_runner_notify), self);
     }
-  gtk_toggle_button_set_active (self->pause_button, FALSE);
   update (self);
 }
 

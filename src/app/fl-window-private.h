@@ -48,6 +48,7 @@ struct _FlWindow
   char                 *hv_secret;       /* the hypervisor's, from the keyring or the environment */
 
   gint64                fault_mono;      /* the last fault: the event list counts from it */
+  gboolean              closing;         /* closing once the exercise has given the lab back */
   gint64                start_mono;
 };
 

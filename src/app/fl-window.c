@@ -117,19 +117,18 @@ tile_activated (FlWindow        *self,
 static void
 stop_probing (FlWindow *self)
 {
-  FlExerciseRunner *runner = fl_exercise_pane_get_runner (self->exercise_pane);
-
-  /* a run belongs to the lab it runs on */
-  if (runner != NULL)
-    fl_exercise_runner_abort (runner);
-  fl_exercise_pane_set_runner (self->exercise_pane, NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), FALSE);
+  /* (a run still under way was refused before: see exercise_live) */
+  if (self->exercise_pane != NULL)
+    {
+      fl_exercise_pane_set_runner (self->exercise_pane, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), FALSE);
+    }
   if (self->session != NULL)
     fl_lab_session_stop (self->session);
   if (self->recorder != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->recorder, self);
-      fl_recorder_close (self->recorder, NULL);
+      fl_recorder_finish (self->recorder);
       g_clear_object (&self->recorder);
     }
   if (self->timeline != NULL)
@@ -143,6 +142,64 @@ stop_probing (FlWindow *self)
   g_clear_object (&self->timeline);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, fl_probe_config_unref);
+}
+
+/* an exercise under way on the open lab (its rollback included) */
+static gboolean
+exercise_live (FlWindow *self)
+{
+  FlExerciseRunner *runner = self->exercise_pane ? fl_exercise_pane_get_runner (self->exercise_pane) : NULL;
+  FlRunState state = runner ? fl_exercise_runner_get_state (runner) : FL_RUN_IDLE;
+
+  return state != FL_RUN_IDLE && state != FL_RUN_FINISHED;
+}
+
+static gboolean
+destroy_idle (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+closing_run_state (FlExerciseRunner *runner,
+                   GParamSpec       *pspec,
+                   FlWindow         *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (fl_exercise_runner_get_state (runner) != FL_RUN_FINISHED)
+    return;
+  g_signal_handlers_disconnect_by_func (runner, closing_run_state, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, destroy_idle, g_object_ref (self), g_object_unref);
+  if (app != NULL)
+    g_application_release (app);
+}
+
+/* closing during an exercise: it is aborted and the lab given back first (its rollback starts
+ * stopped DCs and plugs cables), then the window closes; the application waits for it */
+static gboolean
+fl_window_close_request (GtkWindow *window)
+{
+  FlWindow *self = FL_WINDOW (window);
+  FlExerciseRunner *runner;
+  GApplication *app;
+
+  if (!exercise_live (self))
+    return GTK_WINDOW_CLASS (fl_window_parent_class)->close_request (window);
+  runner = fl_exercise_pane_get_runner (self->exercise_pane);
+  if (self->closing)
+    return TRUE;
+  self->closing = TRUE;
+  app = G_APPLICATION (gtk_window_get_application (window));
+  if (app != NULL)
+    g_application_hold (app);
+  g_signal_connect (runner, "notify::state", G_CALLBACK (closing_run_state), self);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               fl_toast_new_plain (_("Giving the lab back before closing…")));
+  fl_exercise_runner_abort (runner);
+  closing_run_state (runner, NULL, self);
+  return TRUE;
 }
 
 static void
@@ -235,6 +292,7 @@ fl_window_class_init (FlWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fl_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = fl_window_close_request;
   object_class->finalize = fl_window_finalize;
 
   g_type_ensure (FL_TYPE_LOGON_BANNER);
@@ -482,6 +540,16 @@ start_recording (FlWindow *self,
   g_autoptr(GError) error = NULL;
 
   self->recorder = fl_recorder_new_for_file (self->timeline, lab, path, &error);
+  /* two sessions in one second: the second gets "-2", "-3", … */
+  for (guint n = 2; self->recorder == NULL && n < 10 &&
+                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS); n++)
+    {
+      g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".jsonl"));
+      g_autofree char *other = g_strdup_printf ("%s-%u.jsonl", stem, n);
+
+      g_clear_error (&error);
+      self->recorder = fl_recorder_new_for_file (self->timeline, lab, other, &error);
+    }
   if (self->recorder == NULL)
     {
       /* TRANSLATORS: the session is not recorded: why */
@@ -503,6 +571,8 @@ show_lab (FlWindow      *self,
 {
   GListModel *dcs;
   GtkWidget *child;
+
+  g_return_if_fail (!exercise_live (self));
 
   fl_chart_set_timeline (self->chart, NULL);
   stop_probing (self);
@@ -564,8 +634,15 @@ open_lab_with_password (FlWindow    *self,
                         const char  *password,
                         GError     **error)
 {
-  g_autoptr(FlProbeConfig) config = fl_lab_create_probe_config (lab, password, error);
+  g_autoptr(FlProbeConfig) config = NULL;
 
+  if (exercise_live (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("An exercise is running on this lab: abort it first"));
+      return FALSE;
+    }
+  config = fl_lab_create_probe_config (lab, password, error);
   if (config == NULL)
     return FALSE;
   show_lab (self, lab, config, TRUE);
@@ -595,6 +672,12 @@ fl_window_open_recording (FlWindow                  *self,
 
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
 
+  if (exercise_live (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("An exercise is running on this lab: abort it first"));
+      return FALSE;
+    }
   if (lab_node == NULL || !JSON_NODE_HOLDS_OBJECT (lab_node))
     {
       g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_FORMAT,
@@ -824,6 +907,42 @@ start_lab (FlWindow *self,
 }
 
 static void
+recording_read_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (task_data, &len);
+  GError *error = NULL;
+  FlRecordingContents *contents = fl_recording_read_data (data, len, &error);
+
+  if (contents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, contents, (GDestroyNotify)fl_recording_contents_free);
+}
+
+static void
+recording_read (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *name = g_file_get_basename (G_FILE (object));
+
+  if (contents == NULL || !fl_window_open_recording (self, contents, name, &error))
+    {
+      g_autofree char *path = g_file_get_path (G_FILE (object));
+
+      g_prefix_error (&error, "%s: ", path);
+      show_error (self, error);
+    }
+}
+
+static void
 file_loaded (GObject      *object,
              GAsyncResult *result,
              gpointer      data)
@@ -839,14 +958,12 @@ file_loaded (GObject      *object,
     goto failed;
   if (g_str_has_prefix (contents, "{\"type\":\"header\""))
     {
-      g_autoptr(FlRecordingContents) recording = fl_recording_read_data (contents, len, &error);
-      g_autofree char *name = g_file_get_basename (G_FILE (object));
+      /* read on a worker: a long recording takes seconds */
+      g_autoptr(GTask) task = g_task_new (object, NULL, recording_read, g_object_ref (self));
+      GBytes *bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
 
-      if (recording == NULL || !fl_window_open_recording (self, recording, name, &error))
-        {
-          g_prefix_error (&error, "%s: ", path);
-          goto failed;
-        }
+      g_task_set_task_data (task, bytes, (GDestroyNotify)g_bytes_unref);
+      g_task_run_in_thread (task, recording_read_thread);
       return;
     }
   lab = fl_lab_new_from_data (contents, len, &error);

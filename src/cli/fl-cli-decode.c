@@ -76,8 +76,24 @@ read_raw (const char  *arg,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", arg, g_strerror (errno));
       return NULL;
     }
-  while (buf->len <= FL_WIN_MAX_OUTPUT && (n = read (fd, chunk, sizeof chunk)) > 0)
-    g_byte_array_append (buf, chunk, (guint)n);
+  while (buf->len <= FL_WIN_MAX_OUTPUT)
+    {
+      n = read (fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          if (fd != STDIN_FILENO)
+            close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", arg, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (buf, chunk, (guint)n);
+    }
   if (fd != STDIN_FILENO)
     close (fd);
   return g_byte_array_free_to_bytes (g_steal_pointer (&buf));

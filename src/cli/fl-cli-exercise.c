@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
@@ -210,6 +211,8 @@ typedef struct
   int               shown_step;      /* the last step whose title was printed */
   GArray           *shown;           /* per expectation of the shown step: its printed grade */
   guint             stdin_watch;
+  gboolean          stdin_closed;
+  guint             confirms;        /* lines typed before their step was waiting */
   guint             interrupts;
 } Run;
 
@@ -313,6 +316,15 @@ on_grader_changed (FlGrader *grader,
   show_grades (run);
 }
 
+/* one "Done" a line typed; at the end of input, a step that waits for one can never end */
+static void
+stdin_gone (Run *run)
+{
+  if (!run->json)
+    print_line ("", _("No more input: aborting (use --auto-confirm to run without anyone at the keyboard)"));
+  fl_exercise_runner_abort (run->runner);
+}
+
 static gboolean
 on_stdin (int          fd,
           GIOCondition condition,
@@ -322,17 +334,24 @@ on_stdin (int          fd,
   char buf[256];
   ssize_t n = read (fd, buf, sizeof buf);
 
+  if (n < 0 && errno == EINTR)
+    return G_SOURCE_CONTINUE;
   if (n <= 0)
     {
-      /* nobody is left to press Enter: the run cannot go on */
       run->stdin_watch = 0;
-      if (!run->json)
-        print_line ("", _("No more input: aborting (use --auto-confirm to run without anyone at the keyboard)"));
-      fl_exercise_runner_abort (run->runner);
+      run->stdin_closed = TRUE;
+      if (fl_exercise_runner_get_state (run->runner) == FL_RUN_WAITING_DONE)
+        stdin_gone (run);
       return G_SOURCE_REMOVE;
     }
-  if (fl_exercise_runner_get_state (run->runner) == FL_RUN_WAITING_DONE)
-    fl_exercise_runner_confirm (run->runner);
+  for (ssize_t i = 0; i < n; i++)
+    if (buf[i] == '\n')
+      run->confirms++;
+  while (run->confirms > 0 && fl_exercise_runner_get_state (run->runner) == FL_RUN_WAITING_DONE)
+    {
+      run->confirms--;
+      fl_exercise_runner_confirm (run->runner);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -355,7 +374,14 @@ on_state (FlExerciseRunner *runner,
           print_line ("   ", _("Press Enter when it is done."));
           fflush (stdout);
         }
-      if (run->stdin_watch == 0)
+      if (run->confirms > 0)
+        {
+          run->confirms--;
+          fl_exercise_runner_confirm (runner);
+        }
+      else if (run->stdin_closed)
+        stdin_gone (run);
+      else if (run->stdin_watch == 0)
         run->stdin_watch = g_unix_fd_add (0, G_IO_IN | G_IO_HUP, on_stdin, run);
     }
   else if (state == FL_RUN_ROLLING_BACK && !run->json)

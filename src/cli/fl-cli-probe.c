@@ -848,8 +848,14 @@ fl_cli_watch (int    argc,
   fl_lab_session_start (s.session);
   g_main_loop_run (s.loop);
   fl_lab_session_stop (s.session);
-  if (recorder != NULL && !fl_recorder_close (recorder, &error) && error != NULL)
-    g_clear_error (&error);   /* said once already, by on_record_failed */
+  if (recorder != NULL)
+    {
+      gboolean said = fl_recorder_get_error (recorder) != NULL;   /* by on_record_failed */
+
+      if (!fl_recorder_close (recorder, &error) && !said)
+        on_record_failed (recorder, error, NULL);
+      g_clear_error (&error);
+    }
   if (service != NULL)
     {
       g_socket_service_stop (service);

@@ -17,7 +17,7 @@
 #include "fl-recording.h"
 #include "fl-report.h"
 
-/* a new file, owner-only, written whole (a report or CSV is made again from its recording) */
+/* written whole, owner-only (a report or CSV can be made again from its recording) */
 static gboolean
 write_file (const char  *path,
             const char  *data,
@@ -77,6 +77,15 @@ fl_cli_report (int    argc,
 
       html_path = g_strconcat (stem, ".html", NULL);
     }
+  {
+    g_autoptr(GFile) in = g_file_new_for_commandline_arg (argv[1]);
+    g_autoptr(GFile) out = g_file_new_for_commandline_arg (html_path);
+    g_autoptr(GFile) csv = csv_path ? g_file_new_for_commandline_arg (csv_path) : NULL;
+
+    /* the recording is the record: never written over */
+    if (g_file_equal (in, out) || (csv != NULL && g_file_equal (in, csv)))
+      return fl_cli_fail (_("%s: the report would replace the recording itself"), argv[1]);
+  }
   base = g_path_get_basename (argv[1]);
   html = fl_report_html (contents, base);
   if (!write_file (html_path, html, strlen (html), &error))

@@ -947,6 +947,13 @@ fl_exercise_runner_run_finish (FlExerciseRunner  *self,
   return (FlGrade)grade;
 }
 
+gboolean
+fl_exercise_runner_get_paused (FlExerciseRunner *self)
+{
+  g_return_val_if_fail (FL_IS_EXERCISE_RUNNER (self), FALSE);
+  return self->paused;
+}
+
 /**
  * fl_exercise_runner_pause:
  *
@@ -1022,7 +1029,7 @@ fl_exercise_runner_abort (FlExerciseRunner *self)
                                          _("Aborted before the first step")));
       return;
     }
-  fl_grader_abort (self->grader);
+  fl_grader_abort_at (self->grader, g_get_monotonic_time ());
   if (fl_exercise_get_rollback (self->exercise)->len > 0)
     start_rollback (self);
   else

@@ -40,6 +40,7 @@ FlGrade           fl_exercise_runner_run_finish       (FlExerciseRunner     *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 void              fl_exercise_runner_pause            (FlExerciseRunner     *self);
+gboolean          fl_exercise_runner_get_paused       (FlExerciseRunner     *self);
 void              fl_exercise_runner_resume           (FlExerciseRunner     *self);
 void              fl_exercise_runner_confirm          (FlExerciseRunner     *self);
 void              fl_exercise_runner_skip             (FlExerciseRunner     *self);

@@ -588,10 +588,22 @@ void
 fl_grader_abort (FlGrader *self)
 {
   g_return_if_fail (FL_IS_GRADER (self));
+  fl_grader_abort_at (self, self->now);
+}
+
+/**
+ * fl_grader_abort_at:
+ * @t_end: when the run was aborted (monotonic µs): the current step ends there
+ */
+void
+fl_grader_abort_at (FlGrader *self,
+                    gint64    t_end)
+{
+  g_return_if_fail (FL_IS_GRADER (self));
 
   if (self->current >= 0 &&
       ((FlStepResult *)self->steps->pdata[self->current])->grade == FL_GRADE_PENDING)
-    fl_grader_end_step (self, FL_GRADE_ABORTED, NULL);
+    fl_grader_end_step_at (self, FL_GRADE_ABORTED, NULL, t_end);
   self->aborted = TRUE;
   for (guint i = 0; i < self->steps->len; i++)
     {
@@ -649,7 +661,8 @@ add_ms (JsonBuilder *b,
 JsonNode *
 fl_grader_to_json (FlGrader *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  /* mutable: the recorder and failoverctl add their own members */
+  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   g_return_val_if_fail (FL_IS_GRADER (self), NULL);
 

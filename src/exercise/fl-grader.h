@@ -70,6 +70,8 @@ const FlStepResult  *fl_grader_get_step_result    (FlGrader            *self,
                                                    guint                index);
 FlGrade              fl_grader_get_outcome        (FlGrader            *self);
 void                 fl_grader_abort              (FlGrader            *self);
+void                 fl_grader_abort_at           (FlGrader            *self,
+                                                   gint64               t_end);
 void                 fl_grader_close              (FlGrader            *self,
                                                    FlGrade              grade);
 JsonNode            *fl_grader_to_json            (FlGrader            *self);

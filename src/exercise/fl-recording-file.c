@@ -58,7 +58,7 @@ static gboolean
 take_record (FlRecordingContents *c,
              JsonObject          *o)
 {
-  const char *type = json_object_get_string_member_with_default (o, "type", NULL);
+  const char *type = fl_json_get_string (o, "type");
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), o);
 
   if (g_strcmp0 (type, "sample") == 0)
@@ -142,7 +142,7 @@ fl_recording_read_data (const char  *data,
       if (c->n_lines == 1)
         {
           if (o == NULL ||
-              g_strcmp0 (json_object_get_string_member_with_default (o, "type", NULL), "header") != 0)
+              g_strcmp0 (fl_json_get_string (o, "type"), "header") != 0)
             {
               g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_NOT_A_RECORDING,
                                    _("not a recording of Failover Lab: it does not start with "
@@ -171,7 +171,11 @@ fl_recording_read_data (const char  *data,
           c->n_corrupt++;
         }
       if (c->n_lines > FL_RECORDING_MAX_LINES + 16)
-        break;
+        {
+          /* more than a recording can hold: read what a recording holds, and say so */
+          c->capped = TRUE;
+          break;
+        }
     }
 
   if (c->header == NULL)
@@ -225,6 +229,7 @@ struct _FlRecorder
   gint64         n_bytes;
   gboolean       capped;
   gboolean       closed;
+  gboolean       finishing;     /* fl_recorder_finish(): close once written */
 };
 
 G_DEFINE_FINAL_TYPE (FlRecorder, fl_recorder, G_TYPE_OBJECT)
@@ -336,6 +341,7 @@ on_event (FlTimeline *timeline,
 }
 
 static void flush_now (FlRecorder *self);
+static void finish_step (FlRecorder *self);
 
 static void
 on_written (GObject      *source,
@@ -354,6 +360,8 @@ on_written (GObject      *source,
       stop_listening (self);
       g_signal_emit (self, signals[FAILED], 0, self->error);
     }
+  if (self->finishing)
+    finish_step (self);
   g_object_unref (self);
 }
 
@@ -492,6 +500,50 @@ fl_recorder_flush (FlRecorder *self)
 {
   g_return_if_fail (FL_IS_RECORDER (self));
   flush_now (self);
+}
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, NULL);
+  g_object_unref (user_data);   /* the reference fl_recorder_finish() took */
+}
+
+/* the rest written, then the stream closed, asynchronously */
+static void
+finish_step (FlRecorder *self)
+{
+  if (self->writing != NULL)
+    return;
+  if (self->error == NULL && self->pending->len > 0)
+    {
+      flush_now (self);
+      return;
+    }
+  self->finishing = FALSE;
+  g_output_stream_close_async (self->out, G_PRIORITY_DEFAULT, NULL, on_closed, self);
+}
+
+/**
+ * fl_recorder_finish:
+ *
+ * fl_recorder_close() for a main loop that must not wait: records nothing more, writes what is
+ * pending and closes the stream, all asynchronously; the recorder keeps itself alive until then.
+ */
+void
+fl_recorder_finish (FlRecorder *self)
+{
+  g_return_if_fail (FL_IS_RECORDER (self));
+
+  if (self->closed)
+    return;
+  stop_listening (self);
+  self->closed = TRUE;
+  self->finishing = TRUE;
+  g_object_ref (self);
+  finish_step (self);
 }
 
 /**

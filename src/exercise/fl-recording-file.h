@@ -77,6 +77,7 @@ void        fl_recorder_add_record   (FlRecorder    *self,
 void        fl_recorder_flush        (FlRecorder    *self);
 gboolean    fl_recorder_close        (FlRecorder    *self,
                                       GError       **error);
+void        fl_recorder_finish       (FlRecorder    *self);
 const GError *fl_recorder_get_error  (FlRecorder    *self);
 guint64     fl_recorder_get_n_lines  (FlRecorder    *self);
 

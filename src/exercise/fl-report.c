@@ -44,8 +44,17 @@ esc (GString    *out,
      const char *text)
 {
   g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-  g_autofree char *escaped = g_markup_escape_text (valid, -1);
+  g_autofree char *escaped = NULL;
 
+  /* XML has no place for C0 controls but tab and line ends (nor U+FFFE, U+FFFF) */
+  for (char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xfffe || c == 0xffff)
+        memset (p, '?', (gsize)(g_utf8_next_char (p) - p));
+    }
+  escaped = g_markup_escape_text (valid, -1);
   g_string_append (out, escaped);
 }
 
@@ -214,11 +223,12 @@ section_exercise (GString                   *out,
           JsonObject *x = xn && JSON_NODE_HOLDS_OBJECT (xn) ? json_node_get_object (xn) : NULL;
           const char *grade = x ? json_string (x, "grade") : json_string (step, "grade");
           double t = 0;
+          gboolean timed = x != NULL && json_seconds (x, "time_ms", &t);
 
           g_string_append (out, "<tr>");
           if (j == 0)
             {
-              g_string_append_printf (out, "<td rowspan=\"%u\">", MAX (n, 1));
+              g_string_append_printf (out, "<td rowspan=\"%u\">", MIN (MAX (n, 1), 256));
               esc (out, title);
               if (json_string (step, "error") != NULL)
                 {
@@ -241,7 +251,7 @@ section_exercise (GString                   *out,
             }
           g_string_append (out, "</td>");
           tag_text (out, "td", grade_class (grade), grade_text (grade));
-          seconds_cell (out, t / 1000, x != NULL && json_seconds (x, "time_ms", &t));
+          seconds_cell (out, t / 1000, timed);
           g_string_append (out, "</tr>");
         }
     }

@@ -106,11 +106,26 @@ fl_win_decode_output (const guint8 *data,
   const char *text = (const char *)data;
   g_autofree char *converted = NULL;
 
+  const char *end = NULL;
+  gboolean cut = length > FL_WIN_MAX_OUTPUT;
+
   length = MIN (length, FL_WIN_MAX_OUTPUT);
+  /* PowerShell 5's redirections write UTF-16 with a byte-order mark */
+  if (length >= 2 && (memcmp (data, "\xff\xfe", 2) == 0 || memcmp (data, "\xfe\xff", 2) == 0))
+    {
+      converted = g_convert (text + 2, (gssize)((length - 2) & ~(gsize)1), "UTF-8",
+                             data[0] == 0xff ? "UTF-16LE" : "UTF-16BE", NULL, NULL, NULL);
+      if (converted != NULL && g_utf8_validate (converted, -1, NULL))
+        return g_steal_pointer (&converted);
+      g_clear_pointer (&converted, g_free);
+    }
   if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
     text += 3, length -= 3;
-  if (g_utf8_validate_len (text, length, NULL))
+  if (g_utf8_validate_len (text, length, &end))
     return g_strndup (text, length);
+  /* a cut in the middle of a character is still UTF-8 */
+  if (cut && (gsize)(end - text) + 4 > length)
+    return g_strndup (text, (gsize)(end - text));
   converted = g_convert (text, (gssize)length, "UTF-8", codepage ? codepage : "CP932", NULL, NULL, NULL);
   if (converted != NULL && g_utf8_validate (converted, -1, NULL))
     return g_steal_pointer (&converted);

@@ -233,3 +233,31 @@ fl_json_set_type_error (GError     **error,
   g_set_error (error, domain, code, _("%s: expected %s, found %s"), where, expected,
                fl_json_node_type_name (node));
 }
+
+const char *
+fl_json_get_string (JsonObject *object,
+                    const char *key)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+fl_json_get_int (JsonObject *object,
+                 const char *key,
+                 gint64      fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  value = json_node_get_int (node);
+  /* no sum or difference of two such values can overflow */
+  if (value > (G_GINT64_CONSTANT (1) << 52) || value < -(G_GINT64_CONSTANT (1) << 52))
+    return fallback;
+  return value;
+}

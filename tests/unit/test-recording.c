@@ -192,6 +192,33 @@ test_disk_full (void)
   g_assert_error (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_IO);
 }
 
+/* finish: nothing more recorded, the rest written and the stream closed, without waiting */
+static void
+test_finish (void)
+{
+  g_autoptr(FlTimeline) timeline = new_timeline ();
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FlRecordingContents) c = NULL;
+  FlRecorder *recorder = fl_recorder_new (timeline, NULL, out);
+  const char *data;
+  gsize len;
+
+  add_samples (timeline, 30);
+  fl_recorder_finish (recorder);
+  g_object_unref (recorder);          /* the recorder lives on until it has closed */
+  add_samples (timeline, 5);          /* after finish: not recorded */
+  while (!g_output_stream_is_closed (out))
+    g_main_context_iteration (NULL, TRUE);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  data = g_bytes_get_data (bytes, &len);
+  c = fl_recording_read_data (data, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->samples->len, ==, 30);
+  g_assert_false (c->truncated);
+}
+
 static void
 test_default_path (void)
 {
@@ -300,6 +327,7 @@ main (int   argc,
   g_test_add_func ("/recording/not-a-recording", test_not_a_recording);
   g_test_add_func ("/recording/disk-full", test_disk_full);
   g_test_add_func ("/recording/default-path", test_default_path);
+  g_test_add_func ("/recording/finish", test_finish);
   g_test_add_func ("/recording/report", test_report);
 
   return g_test_run ();
