@@ -237,8 +237,10 @@ fl_grader_bind_roles (FlGrader    *self,
       if (pdc == NULL)
         {
           g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_LAB,
-                               _("the holder of the PDC emulator role is not known (the FSMO "
-                                 "check needs the lab user's credentials)"));
+                               _("the holder of the PDC emulator role is not known yet: the FSMO "
+                                 "check has not read it (it needs the lab user's credentials and "
+                                 "a DC that answers; a DC that has just started may need a "
+                                 "minute)"));
           return FALSE;
         }
       self->binding.dc[FL_ROLE_PDC] = g_strdup (pdc);
