@@ -175,6 +175,21 @@ missing (GError    **error,
   return FALSE;
 }
 
+static gboolean
+get_value (JsonObject  *object,
+           const char  *where,
+           const char  *key,
+           gboolean     required,
+           GType        type,
+           const char  *type_text,
+           JsonNode   **node,
+           GError     **error)
+{
+  const FlJsonErrors errors = { FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_MISSING, FL_EXERCISE_ERROR_TYPE };
+
+  return fl_json_get_value (object, where, key, required, type, type_text, &errors, node, error);
+}
+
 /* a string: bounded, never empty; a text written for people (@translate) is translated when
  * it is a built-in exercise's (the msgids come from data/exercises through po/), a name (id,
  * code, snapshot) never is */
@@ -188,16 +203,13 @@ get_string_full (JsonObject  *object,
                  GError     **error)
 {
   g_autofree char *where = fl_json_path_join (path, key);
-  JsonNode *node = json_object_get_member (object, key);
+  JsonNode *node = NULL;
   const char *value;
 
+  if (!get_value (object, where, key, required, G_TYPE_STRING, _("a string"), &node, error))
+    return FALSE;
   if (node == NULL)
-    return required ? missing (error, where) : TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      set_type_error (error, where, _("a string"), node);
-      return FALSE;
-    }
+    return TRUE;
   value = json_node_get_string (node);
   if (*value == '\0')
     {
@@ -284,16 +296,13 @@ get_uint (JsonObject *object,
           GError    **error)
 {
   g_autofree char *where = fl_json_path_join (path, key);
-  JsonNode *node = json_object_get_member (object, key);
+  JsonNode *node = NULL;
   gint64 value;
 
+  if (!get_value (object, where, key, required, G_TYPE_INT64, _("an integer"), &node, error))
+    return FALSE;
   if (node == NULL)
-    return required ? missing (error, where) : TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      set_type_error (error, where, _("an integer"), node);
-      return FALSE;
-    }
+    return TRUE;
   value = json_node_get_int (node);
   if (value < min || value > max)
     {

@@ -126,22 +126,9 @@ get_value (JsonObject  *object,
            JsonNode   **node,
            GError     **error)
 {
-  JsonNode *member = json_object_get_member (object, key);
+  const FlJsonErrors errors = { FL_LAB_ERROR, FL_LAB_ERROR_MISSING, FL_LAB_ERROR_TYPE };
 
-  if (member == NULL)
-    {
-      if (!required)
-        return TRUE;
-      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING, _("%s: required field is missing"), where);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
-    {
-      set_type_error (error, where, type_text, member);
-      return FALSE;
-    }
-  *node = member;
-  return TRUE;
+  return fl_json_get_value (object, where, key, required, type, type_text, &errors, node, error);
 }
 
 static gboolean

@@ -261,3 +261,40 @@ fl_json_get_int (JsonObject *object,
     return fallback;
   return value;
 }
+
+/**
+ * fl_json_get_value:
+ * @where: the member's JSON path, for the errors
+ * @type_text: "an integer", for "expected an integer, found a string"
+ * @node: (out): the member, a JSON value of @type; stays %NULL when it is absent and may be
+ *
+ * Returns: %FALSE with @error set when it is absent but required, or of another type
+ */
+gboolean
+fl_json_get_value (JsonObject         *object,
+                   const char         *where,
+                   const char         *key,
+                   gboolean            required,
+                   GType               type,
+                   const char         *type_text,
+                   const FlJsonErrors *errors,
+                   JsonNode          **node,
+                   GError            **error)
+{
+  JsonNode *member = json_object_get_member (object, key);
+
+  if (member == NULL)
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, errors->domain, errors->missing, _("%s: required field is missing"), where);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
+    {
+      fl_json_set_type_error (error, errors->domain, errors->type, where, type_text, member);
+      return FALSE;
+    }
+  *node = member;
+  return TRUE;
+}

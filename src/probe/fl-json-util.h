@@ -29,6 +29,23 @@ gboolean    fl_json_check_keys     (JsonObject         *object,
                                     GQuark              domain,
                                     int                 code,
                                     GError            **error);
+/* error codes of a loader's domain, for the helpers that report them */
+typedef struct
+{
+  GQuark domain;
+  int    missing;   /* a required member is absent */
+  int    type;      /* a member has the wrong JSON type */
+} FlJsonErrors;
+
+gboolean    fl_json_get_value      (JsonObject         *object,
+                                    const char         *where,
+                                    const char         *key,
+                                    gboolean            required,
+                                    GType               type,
+                                    const char         *type_text,
+                                    const FlJsonErrors *errors,
+                                    JsonNode          **node,
+                                    GError            **error);
 void        fl_json_set_type_error (GError            **error,
                                     GQuark              domain,
                                     int                 code,
