@@ -24,6 +24,7 @@
 #include "fl-exercise-pane.h"
 #include "fl-exercise-picker.h"
 #include "fl-report.h"
+#include "fl-test-sample.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
@@ -313,14 +314,9 @@ feed (FlGrader   *grader,
       double      t,
       const char *server)
 {
-  g_autoptr(FlSample) sample = NULL;
-  GVariantDict d;
+  g_autoptr(FlSample) sample = fl_test_sample_new (kind, dc, status, (gint64)(t * G_USEC_PER_SEC), 0,
+                                                   10000, server, NULL);
 
-  g_variant_dict_init (&d, NULL);
-  if (server != NULL)
-    g_variant_dict_insert (&d, "server", "s", server);
-  sample = fl_sample_new_full (kind, dc, status, (gint64)(t * G_USEC_PER_SEC), 0, 10000, NULL,
-                               g_variant_dict_end (&d));
   fl_grader_add_sample (grader, sample);
 }
 

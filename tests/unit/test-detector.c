@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-recording.h"
+#include "fl-test-sample.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
 
@@ -33,13 +34,8 @@ add (FlTimeline  *timeline,
      gint64       t,
      const char  *server)
 {
-  g_autoptr(FlSample) sample = NULL;
-  GVariantDict d;
+  g_autoptr(FlSample) sample = fl_test_sample_new (kind, dc, status, t, t, S (0.01), server, NULL);
 
-  g_variant_dict_init (&d, NULL);
-  if (server != NULL)
-    g_variant_dict_insert (&d, "server", "s", server);
-  sample = fl_sample_new_full (kind, dc, status, t, t, S (0.01), NULL, g_variant_dict_end (&d));
   fl_timeline_add_sample (timeline, sample);
 }
 

@@ -12,6 +12,7 @@
 
 #include "fl-exercise-enums.h"
 #include "fl-grader.h"
+#include "fl-test-sample.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
 
@@ -211,15 +212,8 @@ add (Run         *run,
      const char  *server,
      const char  *code)
 {
-  g_autoptr(FlSample) sample = NULL;
-  GVariantDict d;
+  g_autoptr(FlSample) sample = fl_test_sample_new (kind, dc, status, t, t, S (0.01), server, code);
 
-  g_variant_dict_init (&d, NULL);
-  if (server != NULL)
-    g_variant_dict_insert (&d, "server", "s", server);
-  if (code != NULL)
-    g_variant_dict_insert (&d, "code", "s", code);
-  sample = fl_sample_new_full (kind, dc, status, t, t, S (0.01), NULL, g_variant_dict_end (&d));
   fl_timeline_add_sample (run->timeline, sample);
 }
 
