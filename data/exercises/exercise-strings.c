@@ -38,8 +38,6 @@ static const char *exercise_strings[] = {
   N_("DNS still answers from another DC"),
   /* TRANSLATORS: exercise "planned-failover", steps[1].expect[4].text */
   N_("The DC locator's switchover is measured"),
-  /* TRANSLATORS: exercise "planned-failover", steps[1].expect[5].text */
-  N_("The KDC's switchover is measured"),
   /* TRANSLATORS: exercise "planned-failover", steps[2].title */
   N_("Start the DC again"),
   /* TRANSLATORS: exercise "planned-failover", steps[2].explanation */

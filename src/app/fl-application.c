@@ -100,12 +100,17 @@ open_action (GSimpleAction *action,
   FlApplication *self = data;
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) recordings = gtk_file_filter_new ();
 
   dialog = gtk_file_chooser_native_new (_("Open Lab File"), GTK_WINDOW (get_window (self)),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Lab files (JSON)"));
   gtk_file_filter_add_pattern (filter, "*.json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* a recording opens read-only, as it ended */
+  gtk_file_filter_set_name (recordings, _("Recordings (JSON Lines)"));
+  gtk_file_filter_add_pattern (recordings, "*.jsonl");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), recordings);
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

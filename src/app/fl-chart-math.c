@@ -314,3 +314,21 @@ fl_chart_columns_forget_before (FlChartColumns *self,
   self->b0 += n;
   self->from_b = MAX (self->from_b, self->b0);
 }
+
+/**
+ * fl_chart_live_span:
+ * @elapsed_us: how long the session has run
+ * @configured_us: the window asked for
+ *
+ * Returns: the span that shows the whole session with a quarter more room, at least @min_us
+ *   and at most @configured_us
+ */
+gint64
+fl_chart_live_span (gint64 elapsed_us,
+                    gint64 configured_us,
+                    gint64 min_us)
+{
+  gint64 want = elapsed_us + MAX (elapsed_us, 0) / 4;
+
+  return MAX (MIN (want, configured_us), MIN (min_us, configured_us));
+}

@@ -47,6 +47,9 @@ void     fl_chart_decimate_values (const FlChartWindow *w,
                                    double              *mins,
                                    double              *maxs);
 double   fl_chart_nice_ceiling    (double               value);
+gint64   fl_chart_live_span       (gint64               elapsed_us,
+                                   gint64               configured_us,
+                                   gint64               min_us);
 double   fl_chart_scale           (double               value,
                                    double               bottom,
                                    double               top,

@@ -65,6 +65,8 @@ struct _FlChart
   int            cache_height;
 
   guint          follow_live : 1;
+  gint64         configured_span_us;   /* the window asked for (Preferences) */
+  gint64         first_us;             /* the first sample of this timeline: the session's start */
   guint          dragging : 1;
   guint          colorblind : 1;
   guint          latency_log : 1;
@@ -829,17 +831,27 @@ on_drag_end (GtkGestureDrag *gesture,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* following live, the span fits the session until it reaches the configured window: a fresh
+ * session's failover fills the width, not a sliver at its right edge */
 static void
 follow_now (FlChart *self)
 {
-  if (self->follow_live)
-    self->view.start_us = g_get_monotonic_time () - self->view.span_us;
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self->follow_live)
+    return;
+  self->view.span_us = self->first_us > 0
+                         ? fl_chart_live_span (now - self->first_us, self->configured_span_us, MIN_SPAN_US)
+                         : self->configured_span_us;
+  self->view.start_us = now - self->view.span_us;
 }
 
 /* redrawn when data arrives, and only then: following live, the window moves with it */
 static void
 on_timeline_changed (FlChart *self)
 {
+  if (self->first_us == 0)
+    self->first_us = g_get_monotonic_time ();
   follow_now (self);
   invalidate (self);
 }
@@ -1067,6 +1079,7 @@ fl_chart_init (FlChart *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   self->view.span_us = G_GINT64_CONSTANT (120) * G_USEC_PER_SEC;
+  self->configured_span_us = self->view.span_us;
   self->view.width_px = 1;
   load_colors (self);
 
@@ -1105,6 +1118,7 @@ fl_chart_set_timeline (FlChart    *self,
   g_clear_pointer (&self->columns, g_free);
   self->n_columns = 0;
   self->generation++;
+  self->first_us = 0;
   if (timeline != NULL)
     {
       self->timeline = g_object_ref (timeline);
@@ -1141,6 +1155,24 @@ fl_chart_get_follow_live (FlChart *self)
 }
 
 /**
+ * fl_chart_show_range:
+ *
+ * Shows [@t0_us, @t1_us] (monotonic µs), not following live (a recording: all of it).
+ */
+void
+fl_chart_show_range (FlChart *self,
+                     gint64   t0_us,
+                     gint64   t1_us)
+{
+  g_return_if_fail (FL_IS_CHART (self));
+
+  fl_chart_set_follow_live (self, FALSE);
+  self->view.start_us = t0_us;
+  self->view.span_us = CLAMP (t1_us - t0_us, MIN_SPAN_US / 10, MAX_SPAN_US);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
  * fl_chart_set_span:
  * @seconds: the visible window, 10 s to 8 h
  */
@@ -1150,7 +1182,8 @@ fl_chart_set_span (FlChart *self,
 {
   g_return_if_fail (FL_IS_CHART (self));
 
-  self->view.span_us = CLAMP ((gint64)seconds * G_USEC_PER_SEC, MIN_SPAN_US, MAX_SPAN_US);
+  self->configured_span_us = CLAMP ((gint64)seconds * G_USEC_PER_SEC, MIN_SPAN_US, MAX_SPAN_US);
+  self->view.span_us = self->configured_span_us;
   follow_now (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

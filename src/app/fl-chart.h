@@ -33,4 +33,8 @@ gboolean   fl_chart_export          (FlChart    *self,
                                      gboolean    svg,
                                      GError    **error);
 
+void         fl_chart_show_range      (FlChart     *self,
+                                       gint64       t0_us,
+                                       gint64       t1_us);
+
 G_END_DECLS

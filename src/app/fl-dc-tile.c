@@ -191,8 +191,22 @@ static void
 update_roles (FlDcTile *self)
 {
   g_autofree char *roles = fl_dc_tile_format_roles (self->state);
+  guint fsmo = fl_dc_state_get_fsmo_roles (self->state);
 
-  gtk_label_set_label (self->roles_label, roles);
+  /* a role holder that does not answer: what stops now (the lesson of a two-DC lab) */
+  if (fsmo != 0 && fl_dc_state_get_answering (self->state) == FL_ANSWERING_NO)
+    {
+      g_autofree char *down = fl_fsmo_down_text (fsmo);
+      g_autofree char *both = g_strdup_printf ("%s\n%s", roles, down);
+
+      gtk_label_set_label (self->roles_label, both);
+      gtk_widget_add_css_class (GTK_WIDGET (self->roles_label), "warning");
+    }
+  else
+    {
+      gtk_label_set_label (self->roles_label, roles);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->roles_label), "warning");
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->roles_label), *roles != '\0');
 }
 
@@ -327,6 +341,7 @@ on_sample_changed (FlDcState *state,
 static void
 on_answering (FlDcTile *self)
 {
+  update_roles (self);
   update_state (self);
   update_vm_label (self);
 }

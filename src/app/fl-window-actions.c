@@ -13,9 +13,25 @@
 #include <string.h>
 
 #include "fl-app-text.h"
+#include "fl-exercise-picker.h"
 #include "fl-preferences.h"
 #include "fl-recording.h"
 #include "fl-window-private.h"
+
+static void
+on_exercise_picked (FlExercise *exercise,
+                    gpointer    user_data)
+{
+  fl_window_run_exercise (FL_WINDOW (user_data), exercise);
+}
+
+static void
+exercises_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  gtk_window_present (fl_exercise_picker_new (GTK_WINDOW (widget), on_exercise_picked, widget));
+}
 
 static void
 toggle_running_action (GtkWidget  *widget,
@@ -195,6 +211,8 @@ fl_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.follow-live", NULL, follow_live_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.exercises", NULL, exercises_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.exercises", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.running", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.mark-fault", NULL);

@@ -8,8 +8,10 @@
 #pragma once
 
 #include "fl-chart.h"
+#include "fl-exercise-pane.h"
 #include "fl-lab-session.h"
 #include "fl-logon-banner.h"
+#include "fl-recording-file.h"
 #include "fl-vm-control.h"
 #include "fl-window.h"
 
@@ -32,6 +34,7 @@ struct _FlWindow
   FlChart         *chart;
   GtkButton       *live_button;
   GtkListView     *event_list;
+  FlExercisePane  *exercise_pane;
 
   /* owned */
   GSettings            *settings;
@@ -41,13 +44,17 @@ struct _FlWindow
   FlTimeline           *timeline;    /* the session's: the chart's and the event list's */
   GtkStringList        *events;
   FlVmControl          *vm_control;
+  FlRecorder           *recorder;        /* every session is recorded */
   char                 *hv_secret;       /* the hypervisor's, from the keyring or the environment */
 
   gint64                fault_mono;      /* the last fault: the event list counts from it */
+  gboolean              closing;         /* closing once the exercise has given the lab back */
   gint64                start_mono;
 };
 
 void fl_window_class_add_actions (GtkWidgetClass *widget_class);
+void fl_window_run_exercise      (FlWindow       *self,
+                                  FlExercise     *exercise);
 void fl_window_running_changed   (FlWindow       *self);
 void fl_window_ask_password      (FlWindow       *self,
                                   FlLab          *lab,

@@ -22,6 +22,7 @@
 #include "fl-logon-banner.h"
 #include "fl-lab-session.h"
 #include "fl-recording.h"
+#include "fl-recording-file.h"
 #include "fl-window-private.h"
 
 #define MAX_EVENT_ROWS 1000
@@ -56,7 +57,8 @@ on_event_added (FlTimeline *timeline,
   if (g_list_model_get_n_items (G_LIST_MODEL (self->events)) > MAX_EVENT_ROWS)
     gtk_string_list_remove (self->events, MAX_EVENT_ROWS);
 
-  if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
+  /* live only: a replayed recording's switchovers are history, not news */
+  if (fl_event_get_kind (event) == FL_EVENT_SWITCHED && self->vm_control != NULL)
     adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (fl_event_get_message (event)));
 }
 
@@ -115,8 +117,20 @@ tile_activated (FlWindow        *self,
 static void
 stop_probing (FlWindow *self)
 {
+  /* (a run still under way was refused before: see exercise_live) */
+  if (self->exercise_pane != NULL)
+    {
+      fl_exercise_pane_set_runner (self->exercise_pane, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), FALSE);
+    }
   if (self->session != NULL)
     fl_lab_session_stop (self->session);
+  if (self->recorder != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->recorder, self);
+      fl_recorder_finish (self->recorder);
+      g_clear_object (&self->recorder);
+    }
   if (self->timeline != NULL)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
   if (self->vm_control != NULL)
@@ -128,6 +142,64 @@ stop_probing (FlWindow *self)
   g_clear_object (&self->timeline);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, fl_probe_config_unref);
+}
+
+/* an exercise under way on the open lab (its rollback included) */
+static gboolean
+exercise_live (FlWindow *self)
+{
+  FlExerciseRunner *runner = self->exercise_pane ? fl_exercise_pane_get_runner (self->exercise_pane) : NULL;
+  FlRunState state = runner ? fl_exercise_runner_get_state (runner) : FL_RUN_IDLE;
+
+  return state != FL_RUN_IDLE && state != FL_RUN_FINISHED;
+}
+
+static gboolean
+destroy_idle (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+closing_run_state (FlExerciseRunner *runner,
+                   GParamSpec       *pspec,
+                   FlWindow         *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (fl_exercise_runner_get_state (runner) != FL_RUN_FINISHED)
+    return;
+  g_signal_handlers_disconnect_by_func (runner, closing_run_state, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, destroy_idle, g_object_ref (self), g_object_unref);
+  if (app != NULL)
+    g_application_release (app);
+}
+
+/* closing during an exercise: it is aborted and the lab given back first (its rollback starts
+ * stopped DCs and plugs cables), then the window closes; the application waits for it */
+static gboolean
+fl_window_close_request (GtkWindow *window)
+{
+  FlWindow *self = FL_WINDOW (window);
+  FlExerciseRunner *runner;
+  GApplication *app;
+
+  if (!exercise_live (self))
+    return GTK_WINDOW_CLASS (fl_window_parent_class)->close_request (window);
+  runner = fl_exercise_pane_get_runner (self->exercise_pane);
+  if (self->closing)
+    return TRUE;
+  self->closing = TRUE;
+  app = G_APPLICATION (gtk_window_get_application (window));
+  if (app != NULL)
+    g_application_hold (app);
+  g_signal_connect (runner, "notify::state", G_CALLBACK (closing_run_state), self);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               fl_toast_new_plain (_("Giving the lab back before closing…")));
+  fl_exercise_runner_abort (runner);
+  closing_run_state (runner, NULL, self);
+  return TRUE;
 }
 
 static void
@@ -220,10 +292,12 @@ fl_window_class_init (FlWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fl_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = fl_window_close_request;
   object_class->finalize = fl_window_finalize;
 
   g_type_ensure (FL_TYPE_LOGON_BANNER);
   g_type_ensure (FL_TYPE_CHART);
+  g_type_ensure (FL_TYPE_EXERCISE_PANE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/failoverlab/FailoverLab/ui/fl-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlWindow, toast_overlay);
@@ -238,6 +312,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, chart);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, exercise_pane);
 
   fl_window_class_add_actions (widget_class);
 }
@@ -446,33 +521,75 @@ start_vm_control (FlWindow *self)
   fl_keyring_lookup_async (FL_KEYRING_HYPERVISOR_SECRET, who, where, NULL, hv_secret_found, l);
 }
 
-static gboolean
-open_lab_with_password (FlWindow    *self,
-                        FlLab       *lab,
-                        const char  *password,
-                        GError     **error)
+static void
+on_recording_failed (FlRecorder   *recorder,
+                     const GError *error,
+                     FlWindow     *self)
 {
-  g_autoptr(FlProbeConfig) config = NULL;
+  adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
+}
+
+/* every session is recorded, in $XDG_DATA_HOME/failover-lab/recordings; a recording that
+ * cannot be made says so once, and probing goes on */
+static void
+start_recording (FlWindow *self,
+                 FlLab    *lab)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *path = fl_recording_default_path (lab, now);
+  g_autoptr(GError) error = NULL;
+
+  self->recorder = fl_recorder_new_for_file (self->timeline, lab, path, &error);
+  /* two sessions in one second: the second gets "-2", "-3", … */
+  for (guint n = 2; self->recorder == NULL && n < 10 &&
+                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS); n++)
+    {
+      g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".jsonl"));
+      g_autofree char *other = g_strdup_printf ("%s-%u.jsonl", stem, n);
+
+      g_clear_error (&error);
+      self->recorder = fl_recorder_new_for_file (self->timeline, lab, other, &error);
+    }
+  if (self->recorder == NULL)
+    {
+      /* TRANSLATORS: the session is not recorded: why */
+      g_autofree char *text = g_strdup_printf (_("Not recording this session: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (text));
+      return;
+    }
+  g_signal_connect (self->recorder, "failed", G_CALLBACK (on_recording_failed), self);
+}
+
+/* shows @lab: a tile per DC, the banner, the chart, the events. @live: probed now (VM controls,
+ * the session recorded, probing started); otherwise a recording replayed, read-only */
+static void
+show_lab (FlWindow      *self,
+          FlLab         *lab,
+          FlProbeConfig *config,
+          gboolean       live)
+{
   GListModel *dcs;
   GtkWidget *child;
 
-  config = fl_lab_create_probe_config (lab, password, error);
-  if (config == NULL)
-    return FALSE;
+  g_return_if_fail (!exercise_live (self));
 
   fl_chart_set_timeline (self->chart, NULL);
   stop_probing (self);
   g_set_object (&self->lab, lab);
-  self->config = g_steal_pointer (&config);
+  self->config = fl_probe_config_ref (config);
   self->session = fl_lab_session_new (lab, self->config, NULL, 0);
   self->timeline = g_object_ref (fl_lab_session_get_timeline (self->session));
   self->fault_mono = 0;
   self->start_mono = g_get_monotonic_time ();
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
   fl_logon_banner_set_session (self->banner, self->session);
-
-  self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
-  fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
+  if (live)
+    {
+      start_recording (self, lab);
+      self->vm_control = fl_vm_control_new (self->session, GTK_WINDOW (self), self->toast_overlay);
+      fl_vm_control_set_guard (self->vm_control, g_settings_get_uint (self->settings, "restart-guard-min"));
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tiles))))
     gtk_flow_box_remove (self->tiles, child);
   dcs = fl_lab_session_get_dcs (self->session);
@@ -482,27 +599,124 @@ open_lab_with_password (FlWindow    *self,
       GtkWidget *tile = fl_dc_tile_new (dc);
 
       gtk_flow_box_append (self->tiles, tile);
-      fl_vm_control_add_tile (self->vm_control, tile);
+      if (self->vm_control != NULL)
+        fl_vm_control_add_tile (self->vm_control, tile);
     }
-  start_vm_control (self);
+  if (live)
+    start_vm_control (self);
   gtk_string_list_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)), NULL);
 
   adw_window_title_set_title (self->window_title, fl_lab_get_name (lab));
   adw_window_title_set_subtitle (self->window_title, fl_lab_get_domain (lab));
   gtk_stack_set_visible_child_name (self->stack, "lab");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
-  if (fl_lab_get_file (lab) != NULL)
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-live", live);
+  if (live && fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
   fl_chart_set_timeline (self->chart, self->timeline);
-  fl_chart_set_follow_live (self->chart, TRUE);
+  fl_chart_set_follow_live (self->chart, live);
+  if (!live)
+    return;
   /* the lab file's probe settings, then the header and Preferences change them live */
   g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
   g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
   fl_lab_session_start (self->session);
   fl_window_running_changed (self);
+}
+
+static gboolean
+open_lab_with_password (FlWindow    *self,
+                        FlLab       *lab,
+                        const char  *password,
+                        GError     **error)
+{
+  g_autoptr(FlProbeConfig) config = NULL;
+
+  if (exercise_live (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("An exercise is running on this lab: abort it first"));
+      return FALSE;
+    }
+  config = fl_lab_create_probe_config (lab, password, error);
+  if (config == NULL)
+    return FALSE;
+  show_lab (self, lab, config, TRUE);
+  return TRUE;
+}
+
+/**
+ * fl_window_open_recording:
+ * @name: (nullable): the recording's file name, for the title
+ *
+ * Shows a recording as it ended, read-only: its samples and faults go through a lab session
+ * (the detector derives the rest, as it did live), nothing is probed, no VM can be touched.
+ */
+gboolean
+fl_window_open_recording (FlWindow                  *self,
+                          const FlRecordingContents *contents,
+                          const char                *name,
+                          GError                   **error)
+{
+  JsonNode *lab_node = json_object_get_member (contents->header, "lab");
+  g_autofree char *lab_text = NULL;
+  g_autoptr(FlLab) lab = NULL;
+  g_autoptr(FlProbeConfig) config = NULL;
+  g_autofree char *title = NULL;
+  gint64 t0 = G_MAXINT64, t1 = G_MININT64;
+  guint e = 0;
+
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  if (exercise_live (self))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("An exercise is running on this lab: abort it first"));
+      return FALSE;
+    }
+  if (lab_node == NULL || !JSON_NODE_HOLDS_OBJECT (lab_node))
+    {
+      g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_FORMAT,
+                           _("This recording does not say which lab it is of"));
+      return FALSE;
+    }
+  lab_text = json_to_string (lab_node, FALSE);
+  lab = fl_lab_new_from_data (lab_text, -1, error);
+  if (lab == NULL)
+    return FALSE;
+  config = fl_lab_create_probe_config (lab, NULL, error);
+  if (config == NULL)
+    return FALSE;
+  show_lab (self, lab, config, FALSE);
+
+  /* samples and the faults in time order; the detector makes the other events again */
+  for (guint i = 0; i < contents->samples->len; i++)
+    {
+      FlSample *s = contents->samples->pdata[i];
+
+      while (e < contents->events->len &&
+             fl_event_get_mono_us (contents->events->pdata[e]) <= fl_sample_get_mono_us (s))
+        {
+          FlEvent *event = contents->events->pdata[e++];
+
+          if (fl_event_get_kind (event) == FL_EVENT_FAULT || fl_event_get_kind (event) == FL_EVENT_ACTION)
+            fl_timeline_add_event (self->timeline, event);
+        }
+      fl_lab_session_add_sample (self->session, s);
+      t0 = MIN (t0, fl_sample_get_mono_us (s));
+      t1 = MAX (t1, fl_sample_get_mono_us (s) + MAX (0, fl_sample_get_latency_us (s)));
+    }
+  if (t0 < t1)
+    fl_chart_show_range (self->chart, t0, t1);
+
+  /* TRANSLATORS: the window's title for a recording: "Recording: classroom" */
+  title = g_strdup_printf (_("Recording: %s"), fl_lab_get_name (lab));
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, name ? name : fl_lab_get_domain (lab));
   return TRUE;
 }
 
@@ -693,6 +907,42 @@ start_lab (FlWindow *self,
 }
 
 static void
+recording_read_thread (GTask        *task,
+                       gpointer      source,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (task_data, &len);
+  GError *error = NULL;
+  FlRecordingContents *contents = fl_recording_read_data (data, len, &error);
+
+  if (contents == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, contents, (GDestroyNotify)fl_recording_contents_free);
+}
+
+static void
+recording_read (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(FlWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *name = g_file_get_basename (G_FILE (object));
+
+  if (contents == NULL || !fl_window_open_recording (self, contents, name, &error))
+    {
+      g_autofree char *path = g_file_get_path (G_FILE (object));
+
+      g_prefix_error (&error, "%s: ", path);
+      show_error (self, error);
+    }
+}
+
+static void
 file_loaded (GObject      *object,
              GAsyncResult *result,
              gpointer      data)
@@ -706,6 +956,16 @@ file_loaded (GObject      *object,
 
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error))
     goto failed;
+  if (g_str_has_prefix (contents, "{\"type\":\"header\""))
+    {
+      /* read on a worker: a long recording takes seconds */
+      g_autoptr(GTask) task = g_task_new (object, NULL, recording_read, g_object_ref (self));
+      GBytes *bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+
+      g_task_set_task_data (task, bytes, (GDestroyNotify)g_bytes_unref);
+      g_task_run_in_thread (task, recording_read_thread);
+      return;
+    }
   lab = fl_lab_new_from_data (contents, len, &error);
   if (lab == NULL)
     {
@@ -749,4 +1009,79 @@ fl_window_export_chart (FlWindow    *self,
 {
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
   return fl_chart_export (self->chart, path, svg, error);
+}
+
+static void
+on_exercise_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FlWindow *self = user_data;
+  FlExerciseRunner *runner = FL_EXERCISE_RUNNER (source);
+  g_autoptr(GError) error = NULL;
+  FlGrade outcome = fl_exercise_runner_run_finish (runner, result, &error);
+  g_autofree char *text = NULL;
+
+  if (outcome == FL_GRADE_PENDING)
+    /* TRANSLATORS: "Not started: the lab is not ready: every DC answers (…)" */
+    text = g_strdup_printf (_("Not started: %s"), error->message);
+  else
+    /* TRANSLATORS: "Planned failover: passed" */
+    text = g_strdup_printf (outcome == FL_GRADE_PASSED ? _("%s: passed")
+                            : outcome == FL_GRADE_ABORTED ? _("%s: aborted") : _("%s: failed"),
+                            fl_exercise_get_title (fl_exercise_runner_get_exercise (runner)));
+  adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (text));
+  g_object_unref (self);
+}
+
+/**
+ * fl_window_run_exercise:
+ *
+ * Runs @exercise on the open lab, its checklist beside the chart. The user confirmed it, so its
+ * VM actions pass the interlocks for this run.
+ */
+void
+fl_window_run_exercise (FlWindow   *self,
+                        FlExercise *exercise)
+{
+  g_autoptr(FlExerciseRunner) runner = NULL;
+  FlExerciseRunner *previous;
+
+  g_return_if_fail (FL_IS_WINDOW (self));
+  if (self->session == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   fl_toast_new_plain (_("An exercise runs on a lab: open a lab file "
+                                                         "first")));
+      return;
+    }
+  previous = fl_exercise_pane_get_runner (self->exercise_pane);
+  if (previous != NULL && fl_exercise_runner_get_state (previous) != FL_RUN_FINISHED)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   fl_toast_new_plain (_("An exercise is running: abort it first")));
+      return;
+    }
+  for (guint i = 0; i < fl_exercise_get_n_steps (exercise); i++)
+    if (fl_exercise_get_step (exercise, i)->action.kind == FL_STEP_VM &&
+        fl_lab_session_get_hypervisor (self->session) == NULL)
+      {
+        adw_toast_overlay_add_toast (self->toast_overlay,
+                                     fl_toast_new_plain (_("This exercise acts on the lab's VMs: "
+                                                           "connect to the hypervisor first "
+                                                           "(Preferences)")));
+        return;
+      }
+
+  runner = fl_exercise_runner_new (self->session, exercise);
+  fl_exercise_runner_set_confirmed (runner, FL_INTERLOCK_CONFIRMABLE);
+  fl_exercise_runner_set_recorder (runner, self->recorder);
+  fl_exercise_pane_set_runner (self->exercise_pane, runner);
+  gtk_widget_set_visible (GTK_WIDGET (self->exercise_pane), TRUE);
+  if (!fl_lab_session_is_running (self->session))
+    {
+      fl_lab_session_start (self->session);
+      fl_window_running_changed (self);
+    }
+  fl_exercise_runner_run_async (runner, NULL, on_exercise_done, g_object_ref (self));
 }

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "fl-recording-file.h"
+
 #include "fl-lab.h"
 #include "fl-timeline.h"
 
@@ -33,5 +35,10 @@ gboolean    fl_window_export_chart  (FlWindow       *self,
                                      GError        **error);
 
 const char *fl_window_get_logon_server (FlWindow *self);
+
+gboolean  fl_window_open_recording (FlWindow                  *self,
+                                    const FlRecordingContents *contents,
+                                    const char                *name,
+                                    GError                   **error);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <malloc.h>
@@ -28,6 +29,21 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* run from the build tree without its schema, GSettings would abort: say how instead */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema =
+      source ? g_settings_schema_source_lookup (source, "io.github.failoverlab.FailoverLab", TRUE) : NULL;
+
+    if (schema == NULL)
+      {
+        g_printerr (_("failover-lab: its settings schema (io.github.failoverlab.FailoverLab) is not "
+                      "installed. From a build folder, run it with “meson devenv -C _build "
+                      "failover-lab”, or install it (meson install -C _build).\n"));
+        return 1;
+      }
+  }
 
   /* before any thread: libldap's start-up lookups, the GSSAPI profile (see fl_probe_init) */
   fl_probe_init ();

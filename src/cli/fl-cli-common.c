@@ -307,3 +307,52 @@ fl_cli_probe_config (FlCliOptions  *o,
     explicit_bzero (password, strlen (password));
   return config;
 }
+
+/**
+ * fl_cli_add_act_options:
+ *
+ * The options of commands that act on the lab's VMs: the interlocks' confirmation, the
+ * restart guard, the hypervisor's secret and SSH host key. @options->guard_min starts at 15.
+ */
+void
+fl_cli_add_act_options (GOptionContext  *context,
+                        FlCliActOptions *options)
+{
+  const GOptionEntry entries[] = {
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options->yes,
+      N_("Confirm the interlocks (total outage, a DC that just came back, rollback)"), NULL },
+    { "restart-guard", 0, 0, G_OPTION_ARG_INT, &options->guard_min,
+      N_("Minutes a DC needs after coming back before another is broken (default 15)"), N_("MIN") },
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &options->secret_file,
+      N_("Read the Proxmox token secret (or password) from FILE (or set FAILOVER_LAB_PVE_SECRET)"), N_("FILE") },
+    { "accept-host-key", 0, 0, G_OPTION_ARG_STRING, &options->accept_key,
+      N_("SSH: trust the node's host key if its fingerprint is this one (SHA256:…), and remember it"), N_("FINGERPRINT") },
+    { NULL }
+  };
+
+  options->guard_min = 15;
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+}
+
+void
+fl_cli_act_options_clear (FlCliActOptions *options)
+{
+  g_clear_pointer (&options->secret_file, g_free);
+  g_clear_pointer (&options->accept_key, g_free);
+}
+
+/* JSON out: every string escaped by json-glib, never by hand (server text can hold quotes,
+ * backslashes and control characters) */
+void
+fl_cli_print_json (JsonNode *node,
+                   gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, pretty);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+  fflush (stdout);
+}

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
+#include "fl-hypervisor.h"
 #include "fl-lab.h"
 #include "fl-probe-config.h"
 
@@ -34,7 +36,21 @@ typedef struct
   gboolean json;
 } FlCliOptions;
 
+/* what the commands that act on VMs (vm, exercise run) are told */
+typedef struct
+{
+  char    *secret_file;
+  char    *accept_key;
+  int      guard_min;
+  gboolean yes;
+} FlCliActOptions;
+
 GOptionGroup  *fl_cli_lab_options      (FlCliOptions  *options);
+void           fl_cli_add_act_options  (GOptionContext  *context,
+                                        FlCliActOptions *options);
+void           fl_cli_act_options_clear (FlCliActOptions *options);
+void           fl_cli_print_json       (JsonNode      *node,
+                                        gboolean       pretty);
 FlLab         *fl_cli_load_lab         (FlCliOptions  *options,
                                         GError       **error);
 FlProbeConfig *fl_cli_probe_config     (FlCliOptions  *options,
@@ -59,11 +75,22 @@ int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
 int fl_cli_vm (int argc, char **argv);
 int fl_cli_exercise (int argc, char **argv);
+int fl_cli_report (int argc, char **argv);
+
+FlHypervisor *fl_cli_open_hypervisor (FlLab       *lab,
+                                      const char  *secret_file,
+                                      const char  *accept_key,
+                                      guint        vmid,
+                                      gboolean     quiet,
+                                      gboolean    *connected,
+                                      GError     **error);
 
 gboolean fl_cli_send_fault (const char  *control,
                             const char  *dc,
                             const char  *note,
                             gint64      *t_us,
                             GError     **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlCliActOptions, fl_cli_act_options_clear)
 
 G_END_DECLS

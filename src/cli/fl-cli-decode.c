@@ -13,10 +13,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <fcntl.h>
 
 #include "fl-cldap.h"
 #include "fl-cli-common.h"
 #include "fl-netlogon.h"
+#include "fl-win-output.h"
 
 static GBytes *
 read_input (const char  *arg,
@@ -58,13 +61,180 @@ read_input (const char  *arg,
   return g_bytes_new_take (g_steal_pointer (&contents), len);
 }
 
+/* the bytes of FILE or stdin, as a Windows console wrote them; bounded */
+static GBytes *
+read_raw (const char  *arg,
+          GError     **error)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  guint8 chunk[4096];
+  ssize_t n;
+  int fd = g_str_equal (arg, "-") ? STDIN_FILENO : open (arg, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", arg, g_strerror (errno));
+      return NULL;
+    }
+  while (buf->len <= FL_WIN_MAX_OUTPUT)
+    {
+      n = read (fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          if (fd != STDIN_FILENO)
+            close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", arg, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (buf, chunk, (guint)n);
+    }
+  if (fd != STDIN_FILENO)
+    close (fd);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+}
+
+static void
+add_field (JsonBuilder *b,
+           const char  *key,
+           const char  *value,
+           gboolean     json)
+{
+  if (value == NULL)
+    return;
+  if (json)
+    {
+      json_builder_set_member_name (b, key);
+      json_builder_add_string_value (b, value);
+    }
+  else
+    {
+      g_autofree char *safe = fl_cli_safe (value);
+
+      printf ("%-14s %s\n", key, safe);
+    }
+}
+
+static void
+add_status (JsonBuilder       *b,
+            const char        *key,
+            const FlWinStatus *status,
+            gboolean           json)
+{
+  g_autofree char *text = NULL;
+
+  if (!status->known)
+    return;
+  text = g_strdup_printf ("%u %s", status->code, status->symbol ? status->symbol : "");
+  if (json)
+    {
+      json_builder_set_member_name (b, key);
+      json_builder_add_int_value (b, status->code);
+      if (status->symbol != NULL)
+        {
+          g_autofree char *sym = g_strconcat (key, "_symbol", NULL);
+
+          json_builder_set_member_name (b, sym);
+          json_builder_add_string_value (b, status->symbol);
+        }
+    }
+  else
+    add_field (b, key, text, FALSE);
+}
+
+/* decode dsgetdc|sc_query|klist|logonserver FILE|-: the Windows client's outputs, in UTF-8 or
+ * the console's code page. Exit 1 when the output reports a failure, 2 when it cannot be read */
+static int
+decode_windows (const char *kind,
+                const char *arg,
+                gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = read_raw (arg, &error);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *text = NULL;
+  gboolean failed = FALSE;
+  gsize len;
+  const guint8 *data;
+
+  if (raw == NULL)
+    return fl_cli_fail ("%s", error->message);
+  data = g_bytes_get_data (raw, &len);
+  text = fl_win_decode_output (data, len, NULL);
+  json_builder_begin_object (b);
+  if (g_str_equal (kind, "dsgetdc"))
+    {
+      g_autoptr(FlWinDsGetDc) r = fl_win_parse_dsgetdc (text);
+      g_autofree char *flags = g_strjoinv (" ", r->flags);
+
+      add_status (b, "status", &r->status, json);
+      add_field (b, "dc", r->dc, json);
+      add_field (b, "address", r->address, json);
+      add_field (b, "domain_guid", r->domain_guid, json);
+      add_field (b, "domain", r->domain, json);
+      add_field (b, "forest", r->forest, json);
+      add_field (b, "dc_site", r->dc_site, json);
+      add_field (b, "client_site", r->client_site, json);
+      add_field (b, "flags", *flags ? flags : NULL, json);
+      failed = (r->status.known && r->status.code != 0) || r->dc == NULL;
+    }
+  else if (g_str_equal (kind, "sc_query"))
+    {
+      g_autoptr(FlWinSecureChannel) r = fl_win_parse_sc_query (text);
+
+      add_field (b, "trusted_dc", r->trusted_dc, json);
+      add_status (b, "connection", &r->connection, json);
+      add_status (b, "verification", &r->verification, json);
+      failed = !r->connection.known || r->connection.code != 0 ||
+               (r->verification.known && r->verification.code != 0);
+    }
+  else if (g_str_equal (kind, "klist"))
+    {
+      g_autoptr(FlWinKlist) r = fl_win_parse_klist (text);
+
+      add_field (b, "tgt_kdc", r->tgt_kdc, json);
+      add_field (b, "service_kdc", r->service_kdc, json);
+      for (guint i = 0; i < r->tickets->len; i++)
+        {
+          FlWinTicket *t = r->tickets->pdata[i];
+          g_autofree char *key = g_strdup_printf ("ticket%u", i);
+          g_autofree char *line = g_strdup_printf ("%s → %s (KDC %s)", t->client ? t->client : "?",
+                                                   t->server ? t->server : "?",
+                                                   t->kdc_called ? t->kdc_called : "?");
+
+          add_field (b, key, line, json);
+        }
+      failed = r->tickets->len == 0;
+    }
+  else
+    {
+      g_autofree char *dc = fl_win_parse_logonserver (text);
+
+      add_field (b, "logon_server", dc, json);
+      failed = dc == NULL;
+    }
+  json_builder_end_object (b);
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+      fl_cli_print_json (root, TRUE);
+    }
+  return failed ? FL_EXIT_PROBLEM : FL_EXIT_OK;
+}
+
 int
 fl_cli_decode (int    argc,
                char **argv)
 {
   gboolean json = FALSE;
   g_autoptr(GOptionContext) ctx =
-    g_option_context_new (_("netlogon HEX|FILE|- — decode a captured LDAP ping reply"));
+    g_option_context_new (_("netlogon HEX|FILE|- | dsgetdc|sc_query|klist|logonserver FILE|- — decode a capture"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) netlogon = NULL;
@@ -85,8 +255,13 @@ fl_cli_decode (int    argc,
       "LDAP ping reply datagram, as hex text or raw bytes."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
+  if (argc == 3 && (g_str_equal (argv[1], "dsgetdc") || g_str_equal (argv[1], "sc_query") ||
+                    g_str_equal (argv[1], "klist") || g_str_equal (argv[1], "logonserver")))
+    return decode_windows (argv[1], argv[2], json);
   if (argc != 3 || !g_str_equal (argv[1], "netlogon"))
-    return fl_cli_fail ("%s", _("usage: failoverctl decode netlogon HEX|FILE|-"));
+    return fl_cli_fail ("%s", _("usage: failoverctl decode netlogon HEX|FILE|-, or decode "
+                                "dsgetdc|sc_query|klist|logonserver FILE|- (a Windows client's "
+                                "output, UTF-8 or its code page)"));
 
   input = read_input (argv[2], &error);
   if (input == NULL)

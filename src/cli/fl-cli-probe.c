@@ -21,6 +21,7 @@
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
+#include "fl-recording-file.h"
 #include "fl-lab-control.h"
 #include "fl-lab-session.h"
 #include "fl-probe-scheduler.h"
@@ -72,18 +73,6 @@ key_for (FlCheckKind  kind,
          const char  *dc)
 {
   return g_strdup_printf ("%s/%s", dc ? dc : "", fl_check_kind_to_string (kind));
-}
-
-static void
-print_json_line (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
-  fflush (stdout);
 }
 
 static void
@@ -201,7 +190,7 @@ on_sample (GObject  *source,
     {
       g_autoptr(JsonNode) node = fl_sample_to_json (sample);
 
-      print_json_line (node);
+      fl_cli_print_json (node, FALSE);
     }
   if (s->expected > 0 && --s->expected == 0 && s->loop != NULL)
     g_main_loop_quit (s->loop);
@@ -216,7 +205,7 @@ on_event (FlTimeline *timeline,
     {
       g_autoptr(JsonNode) node = fl_event_to_json (event);
 
-      print_json_line (node);
+      fl_cli_print_json (node, FALSE);
     }
 }
 
@@ -767,6 +756,17 @@ on_round_started (FlProbeScheduler *scheduler,
     }
 }
 
+/* the disk is full (…): the recording stops, the watch goes on */
+static void
+on_record_failed (FlRecorder   *recorder,
+                  const GError *error,
+                  gpointer      user_data)
+{
+  g_autofree char *safe = fl_cli_safe (error->message);
+
+  fprintf (stderr, "failoverctl: %s\n", safe);
+}
+
 int
 fl_cli_watch (int    argc,
               char **argv)
@@ -782,7 +782,11 @@ fl_cli_watch (int    argc,
   g_autoptr(GSocketService) service = NULL;
   g_autofree char *control = NULL;
   g_autofree char *control_path = NULL;
+  g_autofree char *record_path = NULL;
+  g_autoptr(FlRecorder) recorder = NULL;
   const GOptionEntry entries[] = {
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
+      N_("Record the session to FILE (JSON Lines, written every round; a new file)"), N_("FILE") },
     { "control", 0, 0, G_OPTION_ARG_FILENAME, &control_path,
       N_("Listen for mark-fault on this socket (default: in $XDG_RUNTIME_DIR)"), N_("PATH") },
     { "jsonl", 0, 0, G_OPTION_ARG_NONE, &jsonl,
@@ -821,6 +825,17 @@ fl_cli_watch (int    argc,
   g_signal_connect (s.session, "sample", G_CALLBACK (on_sample), &s);
   scheduler = g_object_ref (fl_lab_session_get_scheduler (s.session));
   g_signal_connect (scheduler, "round-started", G_CALLBACK (on_round_started), &s);
+  if (record_path != NULL)
+    {
+      recorder = fl_recorder_new_for_file (s.timeline, lab, record_path, &error);
+      if (recorder == NULL)
+        {
+          session_clear (&s);
+          fl_cli_options_clear (&o);
+          return fl_cli_fail (_("--record: %s"), error->message);
+        }
+      g_signal_connect (recorder, "failed", G_CALLBACK (on_record_failed), NULL);
+    }
   g_unix_signal_add (SIGINT, on_signal_quit, s.loop);
   g_unix_signal_add (SIGTERM, on_signal_quit, s.loop);
   if (duration_s > 0)
@@ -833,6 +848,14 @@ fl_cli_watch (int    argc,
   fl_lab_session_start (s.session);
   g_main_loop_run (s.loop);
   fl_lab_session_stop (s.session);
+  if (recorder != NULL)
+    {
+      gboolean said = fl_recorder_get_error (recorder) != NULL;   /* by on_record_failed */
+
+      if (!fl_recorder_close (recorder, &error) && !said)
+        on_record_failed (recorder, error, NULL);
+      g_clear_error (&error);
+    }
   if (service != NULL)
     {
       g_socket_service_stop (service);

@@ -74,15 +74,13 @@ format_uptime (gint64 s)
   return g_strdup_printf (_("%d h %02d min"), (int)(s / 3600), (int)(s % 3600 / 60));
 }
 
-/* prints the object @b holds as one line of JSON: every string escaped by json-glib, never by
- * hand (server text can hold quotes, backslashes and control characters) */
+/* prints the object @b holds as one line of JSON */
 static void
 print_json (JsonBuilder *b)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autofree char *text = json_to_string (root, FALSE);
 
-  printf ("%s\n", text);
+  fl_cli_print_json (root, FALSE);
 }
 
 static void
@@ -184,6 +182,97 @@ mark_fault (const char *dc,
     g_printerr (_("failoverctl: the fault was not marked: %s\n"), error->message);
 }
 
+/**
+ * fl_cli_open_hypervisor:
+ * @vmid: a VM of the lab to look at once: a second factor to type (ticket login), an unknown
+ *   SSH host key that the user named with --accept-host-key
+ *
+ * @connected: (out): set when the failure came from the hypervisor itself (exit 1), not from
+ *   what the user gave (exit 2)
+ *
+ * Returns: (transfer full) (nullable): the lab's hypervisor, connected; free it with
+ *   fl_hypervisor_release()
+ */
+FlHypervisor *
+fl_cli_open_hypervisor (FlLab       *lab,
+                        const char  *secret_file,
+                        const char  *accept_key,
+                        guint        vmid,
+                        gboolean     quiet,
+                        gboolean    *connected,
+                        GError     **error)
+{
+  g_auto(FlHypervisorOwned) hv = NULL;
+  g_autofree char *secret = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(FlVmState) st = NULL;
+  Wait w = { NULL };
+
+  *connected = FALSE;
+  secret = read_secret (secret_file, &local);
+  if (local != NULL)
+    {
+      g_set_error (error, local->domain, local->code, "--secret-file: %s", local->message);
+      return NULL;
+    }
+  hv = fl_lab_create_hypervisor (lab, secret, &local);
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+  if (hv == NULL && g_error_matches (local, FL_PVE_ERROR, FL_PVE_ERROR_NO_SECRET))
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_NO_SECRET,
+                   _("%s: set FAILOVER_LAB_PVE_SECRET or give --secret-file FILE (owner-only)"),
+                   local->message);
+      return NULL;
+    }
+  if (hv == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+
+  *connected = TRUE;
+  fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
+  st = fl_hypervisor_get_state_finish (hv, wait (&w), &local);
+  g_clear_object (&w.result);
+  if (st == NULL && g_error_matches (local, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED) && isatty (0))
+    {
+      char code[64] = { 0 };
+
+      fprintf (stderr, _("TOTP code for %s: "), fl_lab_get_hypervisor_user (lab));
+      fflush (stderr);
+      if (fgets (code, sizeof code, stdin) == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      if (!fl_hypervisor_set_second_factor (hv, g_strstrip (code)))
+        {
+          explicit_bzero (code, sizeof code);
+          g_set_error_literal (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED,
+                               _("this hypervisor's login takes no second factor"));
+          return NULL;
+        }
+      explicit_bzero (code, sizeof code);
+    }
+  else if (st == NULL && g_error_matches (local, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) &&
+           accept_key != NULL && fl_hypervisor_peer_may_be_trusted (hv) &&
+           g_strcmp0 (accept_key, fl_hypervisor_get_peer_fingerprint (hv)) == 0)
+    {
+      g_clear_error (&local);
+      if (!fl_hypervisor_trust_peer (hv, accept_key, error))
+        return NULL;
+      if (!quiet)
+        printf (_("Host key %s accepted and remembered\n"), accept_key);
+    }
+  else if (st == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_steal_pointer (&hv);
+}
+
 static int vm_main (FlCliOptions *o, int argc, char **argv);
 
 int
@@ -202,37 +291,29 @@ vm_main (FlCliOptions  *op,
          int            argc,
          char         **argv)
 {
-  g_autofree char *secret_file = NULL;
-  g_autofree char *accept_key = NULL;
-  gboolean yes = FALSE, force = FALSE;
-  int timeout_s = 0, guard_min = 15;
+  g_auto(FlCliActOptions) act = { 0 };
+  gboolean force = FALSE;
+  int timeout_s = 0;
   g_autoptr(GOptionContext) ctx = g_option_context_new (_("VM status|start|shutdown|stop|reboot|unplug|plug|snapshots|rollback [SNAPSHOT] — the lab's VMs"));
   g_autoptr(GError) error = NULL;
   g_autoptr(FlLab) lab = NULL;
   g_auto(FlHypervisorOwned) hv = NULL;
-  g_autofree char *secret = NULL;
   const GOptionEntry entries[] = {
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Pass the interlocks (total outage, a DC that just came back, rollback)"), NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, N_("shutdown: power off if the guest has not stopped at the timeout"), NULL },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("shutdown: seconds the guest has (default 60)"), N_("S") },
-    { "restart-guard", 0, 0, G_OPTION_ARG_INT, &guard_min,
-      N_("Minutes a DC needs after coming back before another is broken (default 15)"), N_("MIN") },
-    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file,
-      N_("Read the Proxmox token secret (or password) from FILE (or set FAILOVER_LAB_PVE_SECRET)"), N_("FILE") },
-    { "accept-host-key", 0, 0, G_OPTION_ARG_STRING, &accept_key,
-      N_("SSH: trust the node's host key if its fingerprint is this one (SHA256:…), and remember it"), N_("FINGERPRINT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &op->json, N_("Print JSON"), NULL },
     { NULL }
   };
   const char *name, *canonical = NULL, *snapshot = NULL;
   Verb verb = VERB_STATUS;
   FlLabAction action = FL_N_LAB_ACTIONS;
-  gboolean is_dc;
+  gboolean is_dc, connected;
   guint vmid = 0;
   gint64 t0;
 
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  fl_cli_add_act_options (ctx, &act);
   g_option_context_add_group (ctx, fl_cli_lab_options (op));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
@@ -258,52 +339,9 @@ vm_main (FlCliOptions  *op,
     return fl_cli_fail (_("“%s” is not a VM of this lab (%s): only the lab's DCs and client can be touched"),
                         name, fl_lab_get_name (lab));
   is_dc = fl_lab_lookup_controller (lab, name) != NULL;
-  secret = read_secret (secret_file, &error);
-  if (error != NULL)
-    return fl_cli_fail ("--secret-file: %s", error->message);
-  hv = fl_lab_create_hypervisor (lab, secret, &error);
-  if (secret != NULL)
-    explicit_bzero (secret, strlen (secret));
-  if (hv == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_NO_SECRET))
-    return fl_cli_fail (_("%s: set FAILOVER_LAB_PVE_SECRET or give --secret-file FILE (owner-only)"), error->message);
+  hv = fl_cli_open_hypervisor (lab, act.secret_file, act.accept_key, vmid, op->json, &connected, &error);
   if (hv == NULL)
-    return fl_cli_fail ("%s", error->message);
-
-  /* one look at the VM first: a second factor to type (ticket login), an unknown SSH host key
-   * that the user named with --accept-host-key */
-  {
-    Wait w = { NULL };
-    g_autoptr(FlVmState) st = NULL;
-
-    fl_hypervisor_get_state_async (hv, vmid, NULL, done, &w);
-    st = fl_hypervisor_get_state_finish (hv, wait (&w), &error);
-    g_clear_object (&w.result);
-    if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_TOTP_REQUIRED) &&
-        isatty (0))
-      {
-        char code[64] = { 0 };
-
-        fprintf (stderr, _("TOTP code for %s: "), fl_lab_get_hypervisor_user (lab));
-        fflush (stderr);
-        if (fgets (code, sizeof code, stdin) == NULL)
-          return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
-        g_clear_error (&error);
-        if (!fl_hypervisor_set_second_factor (hv, g_strstrip (code)))
-          return fl_cli_fail_with (FL_EXIT_PROBLEM, _("this hypervisor's login takes no second factor"));
-      }
-    else if (st == NULL && g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && accept_key != NULL &&
-             fl_hypervisor_peer_may_be_trusted (hv) &&
-             g_strcmp0 (accept_key, fl_hypervisor_get_peer_fingerprint (hv)) == 0)
-      {
-        g_clear_error (&error);
-        if (!fl_hypervisor_trust_peer (hv, accept_key, &error))
-          return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
-        if (!op->json)
-          printf (_("Host key %s accepted and remembered\n"), accept_key);
-      }
-    else if (st == NULL)
-      return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
-  }
+    return fl_cli_fail_with (connected ? FL_EXIT_PROBLEM : FL_EXIT_USAGE, "%s", error->message);
 
   /* a change goes through the lab session, as the window's do: the interlocks decided on one
    * look at the lab (every DC's LDAP ping, every VM's state), then again under the lab's lock
@@ -322,7 +360,7 @@ vm_main (FlCliOptions  *op,
       if (config == NULL)
         return fl_cli_fail ("%s", error->message);
       session = fl_lab_session_new (lab, config, hv, 16);
-      fl_lab_session_set_restart_guard (session, guard_min > 0 ? (guint)guard_min : 0);
+      fl_lab_session_set_restart_guard (session, act.guard_min > 0 ? (guint)act.guard_min : 0);
       fl_lab_session_set_shutdown (session, timeout_s > 0 ? (guint)timeout_s : 0, force);
       fl_lab_session_look_async (session, NULL, done, &w);
       fl_lab_session_look_finish (session, wait (&w), NULL);
@@ -335,7 +373,7 @@ vm_main (FlCliOptions  *op,
           g_printerr (_("failoverctl: refused: %s\n"), why);
           return FL_EXIT_INTERLOCK;
         }
-      if (verdict->kind == FL_VERDICT_CONFIRM && !yes)
+      if (verdict->kind == FL_VERDICT_CONFIRM && !act.yes)
         {
           g_printerr (_("failoverctl: refused: %s %s\n"), fl_lab_action_to_string (action), canonical);
           g_printerr ("%s\n", why);
@@ -350,7 +388,7 @@ vm_main (FlCliOptions  *op,
         mark_fault (canonical, note, op->json);
       t0 = g_get_monotonic_time ();
       fl_lab_session_run_action_async (session, canonical, action, snapshot,
-                                       yes ? FL_INTERLOCK_CONFIRMABLE : verdict->reasons, NULL, done, &w);
+                                       act.yes ? FL_INTERLOCK_CONFIRMABLE : verdict->reasons, NULL, done, &w);
       r = fl_lab_session_run_action_finish (session, wait (&w), &error);
       g_clear_object (&w.result);
       if (r == NULL && g_error_matches (error, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK))

@@ -60,6 +60,19 @@ typedef enum
   FL_GRADE_ABORTED,  /*< nick=aborted >*/
 } FlGrade;
 
+/* where a run is */
+typedef enum
+{
+  FL_RUN_IDLE,         /*< nick=idle >*/
+  FL_RUN_SETTLING,     /*< nick=settling >*/     /* waiting for a first answer from every DC */
+  FL_RUN_ACTING,       /*< nick=acting >*/       /* the step's action is under way */
+  FL_RUN_OBSERVING,    /*< nick=observing >*/    /* grading the step's expectations */
+  FL_RUN_WAITING_DONE, /*< nick=waiting-done >*/ /* the class does it by hand: "Done" */
+  FL_RUN_PAUSED,       /*< nick=paused >*/       /* between steps */
+  FL_RUN_ROLLING_BACK, /*< nick=rolling-back >*/
+  FL_RUN_FINISHED,     /*< nick=finished >*/
+} FlRunState;
+
 typedef enum /*< prefix=FL_EXERCISE_ERROR >*/
 {
   FL_EXERCISE_ERROR_SYNTAX,       /* not JSON, too large, too deep, empty */
@@ -72,6 +85,7 @@ typedef enum /*< prefix=FL_EXERCISE_ERROR >*/
   FL_EXERCISE_ERROR_NOT_FOUND,    /* no built-in exercise has that id */
   FL_EXERCISE_ERROR_LAB,          /* the lab cannot run it (too few DCs, no PDC known, ...) */
   FL_EXERCISE_ERROR_PRECONDITION, /* the steady state does not hold */
+  FL_EXERCISE_ERROR_REFUSED,      /* it needs a confirmation it was not given (total outage) */
 } FlExerciseError;
 
 #define FL_EXERCISE_ERROR (fl_exercise_error_quark ())

@@ -17,6 +17,7 @@
 
 #include "fl-exercise-enums.h"
 #include "fl-exercise.h"
+#include "fl-exercise-resources.h"
 #include "fl-json-util.h"
 #include "fl-lab-enums.h"
 #include "fl-probe-enums.h"
@@ -152,9 +153,7 @@ set_type_error (GError     **error,
                 const char  *expected,
                 JsonNode    *node)
 {
-  /* TRANSLATORS: "steps[1].expect[0].within: expected a number, found a string" */
-  g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_TYPE, _("%s: expected %s, found %s"),
-               where, expected, fl_json_node_type_name (node));
+  fl_json_set_type_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_TYPE, where, expected, node);
 }
 
 static gboolean
@@ -163,31 +162,8 @@ check_keys (JsonObject         *object,
             const char * const *known,
             GError            **error)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
-
-  for (const GList *l = members; l; l = l->next)
-    {
-      const char *key = l->data;
-      const char *best;
-      g_autofree char *where = NULL;
-
-      if (g_strv_contains (known, key))
-        continue;
-      where = fl_json_path_join (path, key);
-      best = fl_json_closest_key (key, known);
-      if (best != NULL)
-        g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_UNKNOWN_KEY,
-                     _("%s: unknown field (did you mean \"%s\"?)"), where, best);
-      else
-        {
-          g_autofree char *list = g_strjoinv (", ", (char **)known);
-
-          g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_UNKNOWN_KEY,
-                       _("%s: unknown field (this object has: %s)"), where, list);
-        }
-      return FALSE;
-    }
-  return TRUE;
+  return fl_json_check_keys (object, path, known, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_UNKNOWN_KEY,
+                             error);
 }
 
 static gboolean
@@ -199,27 +175,41 @@ missing (GError    **error,
   return FALSE;
 }
 
-/* a text written by the exercise's author: translated when it is a built-in exercise's
- * (the msgids come from data/exercises through po/), bounded, never empty */
 static gboolean
-get_text (JsonObject  *object,
-          const char  *path,
-          const char  *key,
-          gboolean     required,
-          char       **out,
-          GError     **error)
+get_value (JsonObject  *object,
+           const char  *where,
+           const char  *key,
+           gboolean     required,
+           GType        type,
+           const char  *type_text,
+           JsonNode   **node,
+           GError     **error)
+{
+  const FlJsonErrors errors = { FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_MISSING, FL_EXERCISE_ERROR_TYPE };
+
+  return fl_json_get_value (object, where, key, required, type, type_text, &errors, node, error);
+}
+
+/* a string: bounded, never empty; a text written for people (@translate) is translated when
+ * it is a built-in exercise's (the msgids come from data/exercises through po/), a name (id,
+ * code, snapshot) never is */
+static gboolean
+get_string_full (JsonObject  *object,
+                 const char  *path,
+                 const char  *key,
+                 gboolean     required,
+                 gboolean     translate,
+                 char       **out,
+                 GError     **error)
 {
   g_autofree char *where = fl_json_path_join (path, key);
-  JsonNode *node = json_object_get_member (object, key);
+  JsonNode *node = NULL;
   const char *value;
 
+  if (!get_value (object, where, key, required, G_TYPE_STRING, _("a string"), &node, error))
+    return FALSE;
   if (node == NULL)
-    return required ? missing (error, where) : TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      set_type_error (error, where, _("a string"), node);
-      return FALSE;
-    }
+    return TRUE;
   value = json_node_get_string (node);
   if (*value == '\0')
     {
@@ -234,8 +224,30 @@ get_text (JsonObject  *object,
       return FALSE;
     }
   g_free (*out);
-  *out = g_strdup (g_dgettext (GETTEXT_PACKAGE, value));
+  *out = g_strdup (translate ? g_dgettext (GETTEXT_PACKAGE, value) : value);
   return TRUE;
+}
+
+static gboolean
+get_text (JsonObject  *object,
+          const char  *path,
+          const char  *key,
+          gboolean     required,
+          char       **out,
+          GError     **error)
+{
+  return get_string_full (object, path, key, required, TRUE, out, error);
+}
+
+static gboolean
+get_name (JsonObject  *object,
+          const char  *path,
+          const char  *key,
+          gboolean     required,
+          char       **out,
+          GError     **error)
+{
+  return get_string_full (object, path, key, required, FALSE, out, error);
 }
 
 /* a whole number of seconds or a fraction of one (0.5), in [min, max] s, as µs */
@@ -284,16 +296,13 @@ get_uint (JsonObject *object,
           GError    **error)
 {
   g_autofree char *where = fl_json_path_join (path, key);
-  JsonNode *node = json_object_get_member (object, key);
+  JsonNode *node = NULL;
   gint64 value;
 
+  if (!get_value (object, where, key, required, G_TYPE_INT64, _("an integer"), &node, error))
+    return FALSE;
   if (node == NULL)
-    return required ? missing (error, where) : TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      set_type_error (error, where, _("an integer"), node);
-      return FALSE;
-    }
+    return TRUE;
   value = json_node_get_int (node);
   if (value < min || value > max)
     {
@@ -359,32 +368,36 @@ get_word (JsonObject *object,
   return get_word_node (node, where, type, dollar, out, error);
 }
 
-static JsonArray *
+/* *out stays NULL when the member is absent */
+static gboolean
 get_array (JsonObject  *object,
            const char  *path,
            const char  *key,
            guint        max,
+           JsonArray  **out,
            GError     **error)
 {
   g_autofree char *where = fl_json_path_join (path, key);
   JsonNode *node = json_object_get_member (object, key);
   JsonArray *array;
 
+  *out = NULL;
   if (node == NULL)
-    return NULL;
+    return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       set_type_error (error, where, _("an array"), node);
-      return NULL;
+      return FALSE;
     }
   array = json_node_get_array (node);
   if (json_array_get_length (array) > max)
     {
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
                    _("%s: too many entries (at most %u)"), where, max);
-      return NULL;
+      return FALSE;
     }
-  return array;
+  *out = array;
+  return TRUE;
 }
 
 static JsonObject *
@@ -498,7 +511,7 @@ load_predicate (FlExercise *self,
   const char *head = NULL;
   int value;
 
-  if (depth > FL_EXERCISE_MAX_DEPTH)
+  if (depth >= FL_EXERCISE_MAX_DEPTH)
     {
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
                    _("%s: conditions nested deeper than %d levels"), where, FL_EXERCISE_MAX_DEPTH);
@@ -567,7 +580,7 @@ load_predicate (FlExercise *self,
         if (is == NULL)
           return missing (error, is_where), NULL;
         if (!load_statuses (is, is_where, &p->statuses, error) ||
-            !get_text (object, where, "code", FALSE, &p->code, error))
+            !get_name (object, where, "code", FALSE, &p->code, error))
           return NULL;
         break;
       }
@@ -683,14 +696,10 @@ load_predicate (FlExercise *self,
           }
         else
           {
-            JsonArray *array = get_array (object, where, head, FL_EXERCISE_MAX_OPERANDS, error);
+            JsonArray *array = NULL;
 
-            if (array == NULL)
-              {
-                if (error == NULL || *error == NULL)
-                  set_type_error (error, where, _("an array"), inner);
-                return NULL;
-              }
+            if (!get_array (object, where, head, FL_EXERCISE_MAX_OPERANDS, &array, error))
+              return NULL;
             if (json_array_get_length (array) == 0)
               {
                 g_autofree char *at = fl_json_path_join (where, head);
@@ -791,13 +800,23 @@ load_action (FlExercise   *self,
       a->kind = FL_STEP_VM;
       if (!get_word (object, where, "vm", TRUE, FL_TYPE_LAB_ACTION, FALSE, &value, error))
         return FALSE;
+      if (value >= FL_N_LAB_ACTIONS)
+        {
+          g_autofree char *at = fl_json_path_join (where, "vm");
+
+          g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
+                       _("%s: not a VM action (start, shutdown, stop, reboot, unplug, plug, "
+                         "rollback)"), at);
+          return FALSE;
+        }
       a->vm_action = value;
       if (!get_word (object, where, "on", TRUE, FL_TYPE_ROLE, TRUE, &value, error))
         return FALSE;
       a->target = value;
       use_role (self, a->target);
-      /* a rollback without a snapshot goes to the VM's most recent one */
-      if (!get_text (object, where, "snapshot", FALSE, &a->snapshot, error))
+      /* a step's rollback without a snapshot goes to the VM's most recent one; the exercise's
+       * own rollback names it */
+      if (!get_name (object, where, "snapshot", rollback && a->vm_action == FL_LAB_ACTION_ROLLBACK, &a->snapshot, error))
         return FALSE;
       if (a->snapshot != NULL && a->vm_action != FL_LAB_ACTION_ROLLBACK)
         {
@@ -834,10 +853,12 @@ load_steps (FlExercise *self,
             JsonObject *root,
             GError    **error)
 {
-  JsonArray *array = get_array (root, NULL, "steps", FL_EXERCISE_MAX_STEPS, error);
+  JsonArray *array = NULL;
 
+  if (!get_array (root, NULL, "steps", FL_EXERCISE_MAX_STEPS, &array, error))
+    return FALSE;
   if (array == NULL)
-    return error != NULL && *error != NULL ? FALSE : missing (error, "steps");
+    return missing (error, "steps");
   if (json_array_get_length (array) == 0)
     {
       g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
@@ -852,7 +873,7 @@ load_steps (FlExercise *self,
       g_autoptr(FlExerciseStep) step = g_new0 (FlExerciseStep, 1);
       JsonObject *object = element_object (array, i, where, error);
       JsonNode *action;
-      JsonArray *expect;
+      JsonArray *expect = NULL;
 
       if (object == NULL || !check_keys (object, where, step_keys, error) ||
           !get_text (object, where, "title", TRUE, &step->title, error) ||
@@ -873,8 +894,7 @@ load_steps (FlExercise *self,
             return FALSE;
         }
 
-      expect = get_array (object, where, "expect", FL_EXERCISE_MAX_EXPECT, error);
-      if (expect == NULL && error != NULL && *error != NULL)
+      if (!get_array (object, where, "expect", FL_EXERCISE_MAX_EXPECT, &expect, error))
         return FALSE;
       for (guint j = 0; expect != NULL && j < json_array_get_length (expect); j++)
         {
@@ -905,7 +925,7 @@ load_document (FlExercise *self,
 {
   JsonObject *needs = NULL;
   JsonNode *node;
-  JsonArray *array;
+  JsonArray *array = NULL;
   guint format = 0, dcs = 0;
   int level = FL_EXERCISE_LEVEL_BEGINNER;
 
@@ -918,7 +938,7 @@ load_document (FlExercise *self,
       return FALSE;
     }
   if (!check_keys (root, NULL, top_keys, error) ||
-      !get_text (root, NULL, "id", TRUE, &self->id, error) ||
+      !get_name (root, NULL, "id", TRUE, &self->id, error) ||
       !get_text (root, NULL, "title", TRUE, &self->title, error) ||
       !get_text (root, NULL, "description", TRUE, &self->description, error) ||
       !get_word (root, NULL, "level", FALSE, FL_TYPE_EXERCISE_LEVEL, FALSE, &level, error) ||
@@ -959,8 +979,7 @@ load_document (FlExercise *self,
         }
     }
 
-  array = get_array (root, NULL, "preconditions", FL_EXERCISE_MAX_EXPECT, error);
-  if (array == NULL && error != NULL && *error != NULL)
+  if (!get_array (root, NULL, "preconditions", FL_EXERCISE_MAX_EXPECT, &array, error))
     return FALSE;
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
@@ -976,8 +995,7 @@ load_document (FlExercise *self,
   if (!load_steps (self, root, error))
     return FALSE;
 
-  array = get_array (root, NULL, "rollback", FL_EXERCISE_MAX_STEPS, error);
-  if (array == NULL && error != NULL && *error != NULL)
+  if (!get_array (root, NULL, "rollback", FL_EXERCISE_MAX_STEPS, &array, error))
     return FALSE;
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
@@ -1022,7 +1040,13 @@ fl_exercise_new_from_data (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  len = length < 0 ? strlen (data) : (gsize)length;
+  len = data == NULL ? 0 : length < 0 ? strlen (data) : (gsize)length;
+  if (len == 0)
+    {
+      g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_SYNTAX,
+                           _("not an exercise file: the file is empty"));
+      return NULL;
+    }
   if (len > FL_EXERCISE_MAX_FILE_SIZE)
     {
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_SYNTAX,
@@ -1076,8 +1100,14 @@ fl_exercise_new_from_file (const char  *path,
   gsize len = 0;
 
   /* refuse a huge file before reading it */
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL,
-                            &local_error);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_IO,
+                   _("%s: not a regular file"), path);
+      return NULL;
+    }
   if (info == NULL ||
       (g_file_info_get_size (info) <= FL_EXERCISE_MAX_FILE_SIZE &&
        !g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error)))
@@ -1122,9 +1152,16 @@ compare_by_file (gconstpointer a,
 GPtrArray *
 fl_exercise_list_builtin (GError **error)
 {
+  static gsize registered = 0;
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
-  g_auto(GStrv) names = g_resources_enumerate_children (BUILTIN_PATH, 0, error);
+  g_auto(GStrv) names = NULL;
 
+  if (g_once_init_enter (&registered))
+    {
+      fl_exercises_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  names = g_resources_enumerate_children (BUILTIN_PATH, 0, error);
   if (names == NULL)
     return NULL;
   for (guint i = 0; names[i]; i++)

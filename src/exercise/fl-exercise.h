@@ -79,7 +79,6 @@ FlExercise     *fl_exercise_new_from_file     (const char    *path,
 FlExercise     *fl_exercise_lookup_builtin    (const char    *id,
                                                GError       **error);
 GPtrArray      *fl_exercise_list_builtin      (GError       **error);
-char          **fl_exercise_get_builtin_dirs  (void);
 
 const char     *fl_exercise_get_id            (FlExercise    *self);
 const char     *fl_exercise_get_title         (FlExercise    *self);

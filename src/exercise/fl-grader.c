@@ -2,7 +2,8 @@
  *
  * An expectation is graded at each observation (a sample's end) and when time moves on:
  * - "within W": it passes at the first observation at which it holds, up to W s after the
- *   step's start (the state at the start counts); it fails when W s pass first;
+ *   step's start (the state at the start counts); it fails when W s pass first (an observation
+ *   made after the limit is too late, even when it holds);
  * - "for F" as well: once it holds, it must keep holding at every observation for F s; it fails
  *   at the first observation where it does not, and passes F s after it first held.
  * A failure's reason says which limit was missed and what was observed last.
@@ -194,10 +195,10 @@ fl_grader_bind_roles (FlGrader    *self,
     {
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_LAB,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "this exercise needs at least %u domain controllers, and the lab "
+                                "this exercise needs at least %u domain controller, and the lab "
                                 "has %u",
                                 "this exercise needs at least %u domain controllers, and the lab "
-                                "has %u", n),
+                                "has %u", need),
                    need, n);
       return FALSE;
     }
@@ -236,8 +237,10 @@ fl_grader_bind_roles (FlGrader    *self,
       if (pdc == NULL)
         {
           g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_LAB,
-                               _("the holder of the PDC emulator role is not known (the FSMO "
-                                 "check needs the lab user's credentials)"));
+                               _("the holder of the PDC emulator role is not known yet: the FSMO "
+                                 "check has not read it (it needs the lab user's credentials and "
+                                 "a DC that answers; a DC that has just started may need a "
+                                 "minute)"));
           return FALSE;
         }
       self->binding.dc[FL_ROLE_PDC] = g_strdup (pdc);
@@ -336,7 +339,8 @@ grade (FlGrader *self,
 
       if (x->held_since < 0)
         {
-          if (holds)
+          /* a moment after the limit is too late, even when it holds */
+          if (holds && t <= deadline)
             {
               x->time_us = MAX (0, t - r->started);
               x->held_since = t;
@@ -412,8 +416,9 @@ fl_grader_add_event (FlGrader *self,
     return;
 
   /* the step's fault: its detection and each view's switchover */
+  /* measured from the fault (t_fault), as the switchover is */
   if (fl_event_get_kind (event) == FL_EVENT_DETECTED && r->detection_us < 0)
-    r->detection_us = MAX (0, fl_event_get_mono_us (event) - r->started);
+    r->detection_us = fl_event_get_detection_us (event);
   if (fl_event_get_kind (event) == FL_EVENT_SWITCHED)
     {
       int v;
@@ -496,11 +501,27 @@ fl_grader_step_graded (FlGrader *self)
  * fl_grader_end_step:
  * @rest: the grade of expectations still pending (skipped, aborted, failed)
  * @error: (nullable): the step's action failed: why (the step fails)
+ *
+ * Ends the current step at the latest time the grader has seen.
  */
 void
 fl_grader_end_step (FlGrader   *self,
                     FlGrade     rest,
                     const char *error)
+{
+  g_return_if_fail (FL_IS_GRADER (self));
+  fl_grader_end_step_at (self, rest, error, self->now);
+}
+
+/**
+ * fl_grader_end_step_at:
+ * @t_end: when the step ended (monotonic µs): its duration runs from its start to here
+ */
+void
+fl_grader_end_step_at (FlGrader   *self,
+                       FlGrade     rest,
+                       const char *error,
+                       gint64      t_end)
 {
   FlStepResult *r;
   FlGrade grade = FL_GRADE_PASSED;
@@ -534,8 +555,30 @@ fl_grader_end_step (FlGrader   *self,
       error == NULL)
     grade = rest;
   r->grade = grade;
-  r->ended = self->now;
+  r->ended = MAX (t_end, r->started);
   g_signal_emit (self, signals[CHANGED], 0, (guint)self->current);
+}
+
+/**
+ * fl_grader_close:
+ * @grade: what the steps that never started get (skipped after a failure)
+ */
+void
+fl_grader_close (FlGrader *self,
+                 FlGrade   grade)
+{
+  g_return_if_fail (FL_IS_GRADER (self));
+
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      FlStepResult *r = self->steps->pdata[i];
+
+      if (r->grade != FL_GRADE_PENDING || r->started >= 0)
+        continue;
+      r->grade = grade;
+      for (guint j = 0; j < r->expectations->len; j++)
+        ((FlExpectationResult *)r->expectations->pdata[j])->grade = grade;
+    }
 }
 
 /**
@@ -547,10 +590,22 @@ void
 fl_grader_abort (FlGrader *self)
 {
   g_return_if_fail (FL_IS_GRADER (self));
+  fl_grader_abort_at (self, self->now);
+}
+
+/**
+ * fl_grader_abort_at:
+ * @t_end: when the run was aborted (monotonic µs): the current step ends there
+ */
+void
+fl_grader_abort_at (FlGrader *self,
+                    gint64    t_end)
+{
+  g_return_if_fail (FL_IS_GRADER (self));
 
   if (self->current >= 0 &&
       ((FlStepResult *)self->steps->pdata[self->current])->grade == FL_GRADE_PENDING)
-    fl_grader_end_step (self, FL_GRADE_ABORTED, NULL);
+    fl_grader_end_step_at (self, FL_GRADE_ABORTED, NULL, t_end);
   self->aborted = TRUE;
   for (guint i = 0; i < self->steps->len; i++)
     {
@@ -586,8 +641,9 @@ fl_grader_get_outcome (FlGrader *self)
   return failed ? FL_GRADE_FAILED : pending ? FL_GRADE_PENDING : FL_GRADE_PASSED;
 }
 
+/* a duration as whole milliseconds (null: none): integers read back exactly */
 static void
-add_us (JsonBuilder *b,
+add_ms (JsonBuilder *b,
         const char  *key,
         gint64       us)
 {
@@ -595,19 +651,20 @@ add_us (JsonBuilder *b,
   if (us < 0)
     json_builder_add_null_value (b);
   else
-    json_builder_add_double_value (b, us / 1e6);
+    json_builder_add_int_value (b, (us + 500) / 1000);
 }
 
 /**
  * fl_grader_to_json:
  *
  * Returns: (transfer full): the result: the outcome, the roles, and each step's grade,
- *   measurements and expectations (times in seconds, null when none)
+ *   measurements and expectations (times in whole milliseconds, null when none)
  */
 JsonNode *
 fl_grader_to_json (FlGrader *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  /* mutable: the recorder and failoverctl add their own members */
+  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   g_return_val_if_fail (FL_IS_GRADER (self), NULL);
 
@@ -643,12 +700,12 @@ fl_grader_to_json (FlGrader *self)
           json_builder_set_member_name (b, "error");
           json_builder_add_string_value (b, r->error);
         }
-      add_us (b, "duration", r->started >= 0 && r->ended >= r->started ? r->ended - r->started : -1);
-      add_us (b, "detection", r->detection_us);
-      json_builder_set_member_name (b, "switchover");
+      add_ms (b, "duration_ms", r->started >= 0 && r->ended >= r->started ? r->ended - r->started : -1);
+      add_ms (b, "detection_ms", r->detection_us);
+      json_builder_set_member_name (b, "switchover_ms");
       json_builder_begin_object (b);
       for (guint v = 0; v < FL_N_VIEWS; v++)
-        add_us (b, fl_enum_to_nick (FL_TYPE_VIEW, v), r->switchover_us[v]);
+        add_ms (b, fl_enum_to_nick (FL_TYPE_VIEW, v), r->switchover_us[v]);
       json_builder_end_object (b);
 
       json_builder_set_member_name (b, "expect");
@@ -664,7 +721,7 @@ fl_grader_to_json (FlGrader *self)
           json_builder_add_string_value (b, text);
           json_builder_set_member_name (b, "grade");
           json_builder_add_string_value (b, fl_enum_to_nick (FL_TYPE_GRADE, x->grade));
-          add_us (b, "time", x->grade == FL_GRADE_PASSED ? x->time_us : -1);
+          add_ms (b, "time_ms", x->grade == FL_GRADE_PASSED ? x->time_us : -1);
           if (x->reason != NULL)
             {
               json_builder_set_member_name (b, "reason");

@@ -61,11 +61,19 @@ gboolean             fl_grader_step_graded        (FlGrader            *self);
 void                 fl_grader_end_step           (FlGrader            *self,
                                                    FlGrade              rest,
                                                    const char          *error);
+void                 fl_grader_end_step_at        (FlGrader            *self,
+                                                   FlGrade              rest,
+                                                   const char          *error,
+                                                   gint64               t_end);
 int                  fl_grader_get_current_step   (FlGrader            *self);
 const FlStepResult  *fl_grader_get_step_result    (FlGrader            *self,
                                                    guint                index);
 FlGrade              fl_grader_get_outcome        (FlGrader            *self);
 void                 fl_grader_abort              (FlGrader            *self);
+void                 fl_grader_abort_at           (FlGrader            *self,
+                                                   gint64               t_end);
+void                 fl_grader_close              (FlGrader            *self,
+                                                   FlGrade              grade);
 JsonNode            *fl_grader_to_json            (FlGrader            *self);
 
 G_END_DECLS

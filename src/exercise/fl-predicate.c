@@ -25,7 +25,10 @@ typedef struct
 {
   FlStatus status;
   gboolean known;
+  gboolean skipped;   /* a skipped sample came: the check runs, or cannot run here */
+  gint64   t;         /* the result's time (the sample's end) */
   char    *code;
+  char    *skip_message;
 } Last;
 
 struct _FlObservation
@@ -63,7 +66,10 @@ fl_observation_free (FlObservation *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < (self->n + 1) * FL_N_CHECKS; i++)
-    g_free (self->last[i].code);
+    {
+      g_free (self->last[i].code);
+      g_free (self->last[i].skip_message);
+    }
   g_free (self->last);
   for (guint v = 0; v < FL_N_VIEWS; v++)
     g_free (self->view[v]);
@@ -110,14 +116,21 @@ fl_observation_add_sample (FlObservation *self,
   gboolean per_dc = kind < FL_N_DC_CHECKS;
   Last *last;
 
-  if (status == FL_STATUS_SKIPPED)
-    return -1;
   last = last_of (self, per_dc ? fl_sample_get_dc (sample) : NULL, kind);
   if (last == NULL || (per_dc && fl_sample_get_dc (sample) == NULL))
     return -1;
+  if (status == FL_STATUS_SKIPPED)
+    {
+      /* no news; remembered only to say why a check has no result */
+      last->skipped = TRUE;
+      g_free (last->skip_message);
+      last->skip_message = g_strdup (fl_sample_get_message (sample));
+      return -1;
+    }
 
   last->status = status;
   last->known = TRUE;
+  last->t = fl_sample_get_mono_us (sample) + MAX (0, fl_sample_get_latency_us (sample));
   g_free (last->code);
   last->code = g_strdup (fl_sample_lookup_string (sample, "code"));
 
@@ -166,6 +179,37 @@ fl_observation_get_view (const FlObservation *self,
 {
   *known = self->view_known[view];
   return self->view[view];
+}
+
+/**
+ * fl_observation_get_result_time:
+ *
+ * Returns: when the check's latest result came (its end, monotonic µs), or -1: none yet
+ */
+gint64
+fl_observation_get_result_time (const FlObservation *self,
+                                const char          *dc,
+                                FlCheckKind          check)
+{
+  Last *last = last_of (self, dc, check);
+
+  return last != NULL && last->known ? last->t : -1;
+}
+
+/**
+ * fl_observation_has_news:
+ *
+ * Returns: whether the check said anything yet: a result, or "skipped" (it cannot run here,
+ *   e.g. without credentials)
+ */
+gboolean
+fl_observation_has_news (const FlObservation *self,
+                         const char          *dc,
+                         FlCheckKind          check)
+{
+  Last *last = last_of (self, dc, check);
+
+  return last != NULL && (last->known || last->skipped);
 }
 
 FlStatus
@@ -494,7 +538,11 @@ explain_into (const FlPredicate   *p,
           g_autofree char *what = dcs[i] ? g_strdup_printf (_("%s on %s"), label, dcs[i])
                                          : g_strdup (label);
 
-          if (last == NULL || !last->known)
+          if (last != NULL && !last->known && last->skipped)
+            /* TRANSLATORS: "Kerberos on DC1: skipped (no password for user01)" */
+            g_ptr_array_add (parts, g_strdup_printf (_("%s: skipped (%s)"), what,
+                                                     last->skip_message ? last->skip_message : ""));
+          else if (last == NULL || !last->known)
             /* TRANSLATORS: "LDAP ping on DC1: no answer yet" */
             g_ptr_array_add (parts, g_strdup_printf (_("%s: no result yet"), what));
           else if (last->code != NULL)
@@ -632,5 +680,37 @@ fl_step_action_describe (const FlStepAction *action)
     case FL_STEP_NONE:
     default:
       return g_strdup (_("Observe"));
+    }
+}
+
+/**
+ * fl_predicate_get_checks:
+ *
+ * Returns: the checks @predicate looks at (1 << #FlCheckKind): the LDAP ping for "answers",
+ *   the locator and the KDC view for views
+ */
+guint
+fl_predicate_get_checks (const FlPredicate *p)
+{
+  guint checks = 0;
+
+  switch (p->kind)
+    {
+    case FL_PREDICATE_CHECK:
+      return 1u << p->check;
+    case FL_PREDICATE_VIEW:
+    case FL_PREDICATE_SWITCHOVER:
+      return 1u << (p->view == FL_VIEW_LOCATOR ? FL_CHECK_LOCATOR : FL_CHECK_KDC_VIEW);
+    case FL_PREDICATE_ANSWERS:
+    case FL_PREDICATE_NO_DC_ANSWERS:
+      return 1u << FL_CHECK_LDAP_PING;
+    case FL_PREDICATE_ALL:
+    case FL_PREDICATE_ANY:
+    case FL_PREDICATE_NOT:
+      for (guint i = 0; i < p->operands->len; i++)
+        checks |= fl_predicate_get_checks (p->operands->pdata[i]);
+      return checks;
+    default:
+      return 0;
     }
 }

@@ -40,6 +40,12 @@ FlStatus       fl_observation_get_status     (const FlObservation *self,
                                               const char          *dc,
                                               FlCheckKind          check,
                                               gboolean            *known);
+gint64         fl_observation_get_result_time (const FlObservation *self,
+                                              const char          *dc,
+                                              FlCheckKind          check);
+gboolean       fl_observation_has_news       (const FlObservation *self,
+                                              const char          *dc,
+                                              FlCheckKind          check);
 gboolean       fl_observation_answers        (const FlObservation *self,
                                               const char          *dc,
                                               gboolean            *known);
@@ -51,6 +57,7 @@ gboolean       fl_predicate_eval             (const FlPredicate   *predicate,
                                               const FlObservation *observation,
                                               const FlRoleBinding *binding,
                                               gint64               since);
+guint          fl_predicate_get_checks       (const FlPredicate   *predicate);
 char          *fl_predicate_describe         (const FlPredicate   *predicate,
                                               const FlRoleBinding *binding);
 char          *fl_predicate_explain          (const FlPredicate   *predicate,

@@ -101,30 +101,7 @@ check_keys (JsonObject         *object,
         }
     }
 
-  for (const GList *l = members; l; l = l->next)
-    {
-      const char *key = l->data;
-      const char *best;
-
-      if (g_strv_contains (known, key))
-        continue;
-
-      best = fl_json_closest_key (key, known);
-      {
-        g_autofree char *where = fl_json_path_join (path, key);
-        g_autofree char *list = g_strjoinv (", ", (char **)known);
-
-        if (best != NULL)
-          g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_UNKNOWN_KEY,
-                       _("%s: unknown field (did you mean \"%s\"?)"), where, best);
-        else
-          g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_UNKNOWN_KEY,
-                       _("%s: unknown field (this object has: %s)"), where, list);
-      }
-      return FALSE;
-    }
-
-  return TRUE;
+  return fl_json_check_keys (object, path, known, FL_LAB_ERROR, FL_LAB_ERROR_UNKNOWN_KEY, error);
 }
 
 static void
@@ -133,9 +110,7 @@ set_type_error (GError     **error,
                 const char  *expected,
                 JsonNode    *node)
 {
-  /* TRANSLATORS: "controllers[0].vm.vmid: expected an integer, found a string" */
-  g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_TYPE, _("%s: expected %s, found %s"),
-               where, expected, fl_json_node_type_name (node));
+  fl_json_set_type_error (error, FL_LAB_ERROR, FL_LAB_ERROR_TYPE, where, expected, node);
 }
 
 
@@ -151,22 +126,9 @@ get_value (JsonObject  *object,
            JsonNode   **node,
            GError     **error)
 {
-  JsonNode *member = json_object_get_member (object, key);
+  const FlJsonErrors errors = { FL_LAB_ERROR, FL_LAB_ERROR_MISSING, FL_LAB_ERROR_TYPE };
 
-  if (member == NULL)
-    {
-      if (!required)
-        return TRUE;
-      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING, _("%s: required field is missing"), where);
-      return FALSE;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
-    {
-      set_type_error (error, where, type_text, member);
-      return FALSE;
-    }
-  *node = member;
-  return TRUE;
+  return fl_json_get_value (object, where, key, required, type, type_text, &errors, node, error);
 }
 
 static gboolean

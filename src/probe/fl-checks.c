@@ -1035,6 +1035,7 @@ join_lines (GPtrArray *lines)
 static FlDnsResponse *
 locator_srv (Run         *run,
              const char  *name,
+             gint64       answer_by,
              GPtrArray   *failures,
              guint       *dns_winner)
 {
@@ -1054,7 +1055,7 @@ locator_srv (Run         *run,
 
   if (query == NULL)
     return NULL;
-  answer = fl_net_udp_race ((const char * const *)servers->pdata, 53, query, 0, run->deadline,
+  answer = fl_net_udp_race ((const char * const *)servers->pdata, 53, query, 0, answer_by,
                             accept_srv_answer, &q, dns_winner, failures);
   if (answer == NULL)
     return NULL;
@@ -1066,7 +1067,7 @@ locator_srv (Run         *run,
       g_autoptr(GError) error = NULL;
 
       fl_dns_response_free (r);
-      r = dns_ask_tcp (servers->pdata[*dns_winner], 53, query, id, name, FL_DNS_TYPE_SRV, run->deadline, &error);
+      r = dns_ask_tcp (servers->pdata[*dns_winner], 53, query, id, name, FL_DNS_TYPE_SRV, answer_by, &error);
       if (r == NULL)
         g_ptr_array_add (failures, g_strdup (error->message));
     }
@@ -1088,12 +1089,15 @@ check_locator (Run                *run,
   PingMatch match;
   guint dns_winner = 0, winner = 0;
   const FlProbeDc *chosen;
+  /* like the DC locator, answer ERROR_NO_SUCH_DOMAIN when nothing answered, rather than run
+   * into the deadline: the last eighth of the budget is left to say so */
+  gint64 answer_by = run->deadline - (run->deadline - run->started) / 8;
 
   /* 1. SRV records: the client's site first, once known (DynamicSiteName) */
   if (hints != NULL && hints->client_site != NULL && *hints->client_site != '\0')
     {
       name = g_strdup_printf ("_ldap._tcp.%s._sites.dc._msdcs.%s", hints->client_site, domain);
-      srv = locator_srv (run, name, failures, &dns_winner);
+      srv = locator_srv (run, name, answer_by, failures, &dns_winner);
       if (srv != NULL && srv->srv->len == 0)
         g_clear_pointer (&srv, fl_dns_response_free);
       if (srv != NULL)
@@ -1104,7 +1108,7 @@ check_locator (Run                *run,
       g_free (name);
       name = g_strdup_printf ("_ldap._tcp.dc._msdcs.%s", domain);
       g_ptr_array_set_size (failures, 0);
-      srv = locator_srv (run, name, failures, &dns_winner);
+      srv = locator_srv (run, name, answer_by, failures, &dns_winner);
     }
 
   if (srv == NULL)
@@ -1176,7 +1180,7 @@ check_locator (Run                *run,
   /* 4. else LDAP pings ~100 ms apart, without waiting; the first usable answer wins */
   if (answer == NULL)
     answer = fl_net_udp_race ((const char * const *)candidates->pdata, 389, request,
-                              LOCATOR_STAGGER_US, run->deadline, accept_usable_ping, &match,
+                              LOCATOR_STAGGER_US, answer_by, accept_usable_ping, &match,
                               &winner, failures);
   if (answer == NULL)
     {

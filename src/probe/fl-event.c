@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "fl-json-util.h"
+
 #include <glib/gi18n-lib.h>
 
 #include "fl-event.h"
@@ -173,18 +175,18 @@ fl_event_new_from_json (JsonNode  *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     goto bad;
   o = json_node_get_object (node);
-  if (!fl_event_kind_from_string (json_object_get_string_member_with_default (o, "event", NULL), &kind))
+  if (!fl_event_kind_from_string (fl_json_get_string (o, "event"), &kind))
     goto bad;
   return fl_event_new (kind,
-                       json_object_get_int_member_with_default (o, "t_us", 0),
-                       json_object_get_int_member_with_default (o, "wall_us", 0),
-                       json_object_get_string_member_with_default (o, "dc", NULL),
-                       json_object_get_string_member_with_default (o, "view", NULL),
-                       json_object_get_string_member_with_default (o, "from", NULL),
-                       json_object_get_string_member_with_default (o, "to", NULL),
-                       json_object_get_int_member_with_default (o, "detection_us", -1),
-                       json_object_get_int_member_with_default (o, "switchover_us", -1),
-                       json_object_get_string_member_with_default (o, "message", NULL));
+                       fl_json_get_int (o, "t_us", 0),
+                       fl_json_get_int (o, "wall_us", 0),
+                       fl_json_get_string (o, "dc"),
+                       fl_json_get_string (o, "view"),
+                       fl_json_get_string (o, "from"),
+                       fl_json_get_string (o, "to"),
+                       fl_json_get_int (o, "detection_us", -1),
+                       fl_json_get_int (o, "switchover_us", -1),
+                       fl_json_get_string (o, "message"));
 bad:
   g_set_error_literal (error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED, _("not an event record"));
   return NULL;

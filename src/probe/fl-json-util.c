@@ -175,3 +175,126 @@ fl_json_closest_key (const char         *key,
     }
   return best;
 }
+
+/**
+ * fl_json_check_keys:
+ * @known: the names this object may have
+ * @domain: (type GQuark): the loader's error domain, and @code its "unknown field" code
+ *
+ * Returns: %FALSE with @error naming the first unknown field, with the name likely meant
+ */
+gboolean
+fl_json_check_keys (JsonObject         *object,
+                    const char         *path,
+                    const char * const *known,
+                    GQuark              domain,
+                    int                 code,
+                    GError            **error)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (const GList *l = members; l; l = l->next)
+    {
+      const char *key = l->data;
+      const char *best;
+      g_autofree char *where = NULL;
+
+      if (g_strv_contains (known, key))
+        continue;
+      where = fl_json_path_join (path, key);
+      best = fl_json_closest_key (key, known);
+      if (best != NULL)
+        g_set_error (error, domain, code, _("%s: unknown field (did you mean \"%s\"?)"), where, best);
+      else
+        {
+          g_autofree char *list = g_strjoinv (", ", (char **)known);
+
+          g_set_error (error, domain, code, _("%s: unknown field (this object has: %s)"), where, list);
+        }
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fl_json_set_type_error:
+ *
+ * "controllers[0].vm.vmid: expected an integer, found a string"
+ */
+void
+fl_json_set_type_error (GError     **error,
+                        GQuark       domain,
+                        int          code,
+                        const char  *where,
+                        const char  *expected,
+                        JsonNode    *node)
+{
+  /* TRANSLATORS: "controllers[0].vm.vmid: expected an integer, found a string" */
+  g_set_error (error, domain, code, _("%s: expected %s, found %s"), where, expected,
+               fl_json_node_type_name (node));
+}
+
+const char *
+fl_json_get_string (JsonObject *object,
+                    const char *key)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+gint64
+fl_json_get_int (JsonObject *object,
+                 const char *key,
+                 gint64      fallback)
+{
+  JsonNode *node = object ? json_object_get_member (object, key) : NULL;
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  value = json_node_get_int (node);
+  /* no sum or difference of two such values can overflow */
+  if (value > (G_GINT64_CONSTANT (1) << 52) || value < -(G_GINT64_CONSTANT (1) << 52))
+    return fallback;
+  return value;
+}
+
+/**
+ * fl_json_get_value:
+ * @where: the member's JSON path, for the errors
+ * @type_text: "an integer", for "expected an integer, found a string"
+ * @node: (out): the member, a JSON value of @type; stays %NULL when it is absent and may be
+ *
+ * Returns: %FALSE with @error set when it is absent but required, or of another type
+ */
+gboolean
+fl_json_get_value (JsonObject         *object,
+                   const char         *where,
+                   const char         *key,
+                   gboolean            required,
+                   GType               type,
+                   const char         *type_text,
+                   const FlJsonErrors *errors,
+                   JsonNode          **node,
+                   GError            **error)
+{
+  JsonNode *member = json_object_get_member (object, key);
+
+  if (member == NULL)
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, errors->domain, errors->missing, _("%s: required field is missing"), where);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != type)
+    {
+      fl_json_set_type_error (error, errors->domain, errors->type, where, type_text, member);
+      return FALSE;
+    }
+  *node = member;
+  return TRUE;
+}

@@ -229,6 +229,58 @@ fl_fsmo_role_to_label (FlFsmoRole role)
 }
 
 /**
+ * fl_fsmo_role_to_impact:
+ *
+ * Returns: what stops while the role's holder is down, translated
+ */
+const char *
+fl_fsmo_role_to_impact (FlFsmoRole role)
+{
+  switch (role)
+    {
+    case FL_FSMO_PDC:
+      return _("password changes and account lockout lose their preferred DC, and the domain's "
+               "time has no root");
+    case FL_FSMO_RID:
+      return _("no new RID pools: a DC whose pool runs out cannot create users, groups or "
+               "computers");
+    case FL_FSMO_INFRASTRUCTURE:
+      return _("references to other domains are not updated (no matter when every DC is a "
+               "global catalog)");
+    case FL_FSMO_NAMING:
+      return _("no domain or application partition can be added or removed");
+    case FL_FSMO_SCHEMA:
+      return _("the schema cannot be changed");
+    case FL_FSMO_N_ROLES:
+    default:
+      return "";
+    }
+}
+
+/**
+ * fl_fsmo_down_text:
+ * @roles: the roles the DC holds (1 << #FlFsmoRole)
+ *
+ * Returns: (transfer full): what stops while a DC holding @roles is down, one role a line
+ *   ("PDC emulator: password changes …"), "" for none
+ */
+char *
+fl_fsmo_down_text (guint roles)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+    if (roles & (1u << r))
+      {
+        if (s->len > 0)
+          g_string_append_c (s, '\n');
+        /* TRANSLATORS: "PDC emulator: password changes and account lockout …" */
+        g_string_append_printf (s, _("%s: %s"), fl_fsmo_role_to_label (r), fl_fsmo_role_to_impact (r));
+      }
+  return g_string_free (s, FALSE);
+}
+
+/**
  * fl_fsmo_role_to_short:
  *
  * Returns: the role's short name for a tile, translated ("PDC", "Naming")

@@ -114,5 +114,7 @@ gboolean     fl_status_from_string     (const char  *text,
 const char  *fl_fsmo_role_to_string    (FlFsmoRole   role);
 const char  *fl_fsmo_role_to_label     (FlFsmoRole   role);
 const char  *fl_fsmo_role_to_short     (FlFsmoRole   role);
+const char  *fl_fsmo_role_to_impact    (FlFsmoRole   role);
+char        *fl_fsmo_down_text         (guint        roles);
 
 G_END_DECLS

@@ -87,10 +87,16 @@ static void
 csv_field (GString    *line,
            const char *value)
 {
+  g_autofree char *guarded = NULL;
+
   if (line->len > 0 && line->str[line->len - 1] != '\n')
     g_string_append_c (line, ',');
-  if (value == NULL)
+  if (value == NULL || value[0] == '\0')
     return;
+  /* a cell a spreadsheet would run as a formula (server text can start with anything) is
+   * text with a leading ' (OWASP's advice against CSV injection) */
+  if (strchr ("=+-@\t\r", value[0]) != NULL)
+    value = guarded = g_strconcat ("'", value, NULL);
   if (strpbrk (value, ",\"\r\n") == NULL)
     {
       g_string_append (line, value);
@@ -178,4 +184,30 @@ fl_recording_write (GPtrArray          *items,
   if (buffer->len > 0 && !g_output_stream_write_all (out, buffer->str, buffer->len, NULL, cancellable, error))
     return FALSE;
   return g_output_stream_close (out, cancellable, error);
+}
+
+/**
+ * fl_recording_write_samples:
+ * @samples: (element-type FlSample): in time order (a recording's)
+ *
+ * fl_recording_write() for samples read back from a recording.
+ */
+gboolean
+fl_recording_write_samples (GPtrArray          *samples,
+                            FlRecordingFormat   format,
+                            GOutputStream      *out,
+                            GCancellable       *cancellable,
+                            GError            **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (item_free);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      Item *item = g_new0 (Item, 1);
+
+      item->sample = fl_sample_ref (samples->pdata[i]);
+      item->t_us = fl_sample_get_mono_us (item->sample);
+      g_ptr_array_add (items, item);
+    }
+  return fl_recording_write (items, format, out, cancellable, error);
 }

@@ -25,4 +25,10 @@ gboolean   fl_recording_write   (GPtrArray          *items,
                                  GCancellable       *cancellable,
                                  GError            **error);
 
+gboolean   fl_recording_write_samples (GPtrArray          *samples,
+                                       FlRecordingFormat   format,
+                                       GOutputStream      *out,
+                                       GCancellable       *cancellable,
+                                       GError            **error);
+
 G_END_DECLS

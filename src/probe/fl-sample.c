@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "fl-json-util.h"
+
 #include <glib/gi18n-lib.h>
 
 #include "fl-sample.h"
@@ -360,8 +362,8 @@ fl_sample_new_from_json (JsonNode  *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     goto bad;
   o = json_node_get_object (node);
-  check = json_object_get_string_member_with_default (o, "check", NULL);
-  status_text = json_object_get_string_member_with_default (o, "status", NULL);
+  check = fl_json_get_string (o, "check");
+  status_text = fl_json_get_string (o, "status");
   if (!fl_check_kind_from_string (check, &kind) || !fl_status_from_string (status_text, &status))
     goto bad;
   if (json_object_has_member (o, "detail"))
@@ -374,12 +376,12 @@ fl_sample_new_from_json (JsonNode  *node,
     }
 
   return fl_sample_new_full (kind,
-                             json_object_get_string_member_with_default (o, "dc", NULL),
+                             fl_json_get_string (o, "dc"),
                              status,
-                             json_object_get_int_member_with_default (o, "t_us", 0),
-                             json_object_get_int_member_with_default (o, "wall_us", 0),
-                             json_object_get_int_member_with_default (o, "latency_us", -1),
-                             json_object_get_string_member_with_default (o, "message", NULL),
+                             fl_json_get_int (o, "t_us", 0),
+                             fl_json_get_int (o, "wall_us", 0),
+                             fl_json_get_int (o, "latency_us", -1),
+                             fl_json_get_string (o, "message"),
                              detail);
 
 bad:

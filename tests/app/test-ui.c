@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,10 @@
 #include "fl-chart.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
+#include "fl-exercise-pane.h"
+#include "fl-exercise-picker.h"
+#include "fl-report.h"
+#include "fl-test-sample.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
@@ -298,6 +303,179 @@ test_window_welcome (void)
   g_assert_cmpuint (all.distinct, >, 50);
   g_assert_cmpuint (middle.dark, >, 200);
   gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+feed (FlGrader   *grader,
+      FlCheckKind kind,
+      const char *dc,
+      FlStatus    status,
+      double      t,
+      const char *server)
+{
+  g_autoptr(FlSample) sample = fl_test_sample_new (kind, dc, status, (gint64)(t * G_USEC_PER_SEC), 0,
+                                                   10000, server, NULL);
+
+  fl_grader_add_sample (grader, sample);
+}
+
+static void
+feed_round (FlGrader   *grader,
+            double      t,
+            FlStatus    dc1,
+            const char *server)
+{
+  feed (grader, FL_CHECK_LDAP_PING, "DC1", dc1, t, NULL);
+  feed (grader, FL_CHECK_LDAP_PING, "DC2", FL_STATUS_OK, t, NULL);
+  feed (grader, FL_CHECK_DNS, "DC1", dc1, t, NULL);
+  feed (grader, FL_CHECK_DNS, "DC2", FL_STATUS_OK, t, NULL);
+  feed (grader, FL_CHECK_KERBEROS, "DC1", dc1, t, NULL);
+  feed (grader, FL_CHECK_KERBEROS, "DC2", FL_STATUS_OK, t, NULL);
+  feed (grader, FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, t, server);
+  feed (grader, FL_CHECK_KDC_VIEW, NULL, FL_STATUS_OK, t, "DC1");
+}
+
+/* The checklist of a planned failover half-way: the baseline passed, the shutdown's
+ * expectations passed with their times but one (the KDC stayed: failed, with its reason and
+ * hint), the restart pending; and the Exercises dialog. Not blank, green and red both there. */
+static void
+test_exercise_pane (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlExercise) exercise = fl_exercise_lookup_builtin ("planned-failover", &error);
+  const char *dcs[] = { "DC1", "DC2", NULL };
+  g_autoptr(FlGrader) grader = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  GtkWindow *picker;
+  GtkWidget *window, *pane;
+  Stats all;
+
+  g_assert_no_error (error);
+  grader = fl_grader_new (exercise, dcs);
+  feed_round (grader, 0, FL_STATUS_OK, "DC1");
+  g_assert_true (fl_grader_bind_roles (grader, NULL, NULL, &error));
+  fl_grader_begin_step (grader, 0, 1 * G_USEC_PER_SEC);
+  fl_grader_end_step (grader, FL_GRADE_PASSED, NULL);
+  fl_grader_begin_step (grader, 1, 2 * G_USEC_PER_SEC);
+  feed_round (grader, 3.2, FL_STATUS_TIMEOUT, "DC2");
+  fl_grader_advance (grader, 200 * G_USEC_PER_SEC);
+
+  window = adw_window_new ();
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 900);
+  pane = fl_exercise_pane_new ();
+  gtk_widget_set_margin_start (pane, 12);
+  gtk_widget_set_margin_top (pane, 12);
+  fl_exercise_pane_set_grader (FL_EXERCISE_PANE (pane), grader, 1);
+  adw_window_set_content (ADW_WINDOW (window), pane);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (500);
+  shot = screenshot (window, "exercise-pane");
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (all.dark, >, 2000);    /* the instruction, the steps */
+  g_assert_cmpuint (all.green, >, 50);     /* passed */
+  g_assert_cmpuint (all.red, >, 50);       /* failed, with its reason */
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+  g_assert_finalize_object (window);
+
+  picker = fl_exercise_picker_new (NULL, NULL, NULL);
+  g_object_ref (picker);
+  gtk_window_present (picker);
+  spin (500);
+  g_clear_object (&shot);
+  shot = screenshot (GTK_WIDGET (picker), "exercises");
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (region_stats (shot, 0.1, 0.2, 0.9, 0.9).dark, >, 300);   /* six exercises' titles */
+  gtk_window_destroy (picker);
+  spin (50);
+  g_assert_finalize_object (picker);
+}
+
+/* The HTML report as a class reads it: a browser (Debian's chromium, headless) draws it, in the
+ * UI's language. Not blank; the chart's green and red, the passed grades are there. */
+static void
+test_report_screenshot (void)
+{
+  g_autofree char *chromium = g_find_program_in_path ("chromium");
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *html_path = g_strdup_printf ("%s/report%s.html", shot_dir, shot_suffix);
+  g_autofree char *png_path = g_strdup_printf ("%s/report%s.png", shot_dir, shot_suffix);
+  g_autofree char *shot_arg = g_strdup_printf ("--screenshot=%s", png_path);
+  g_autofree char *uri = NULL;
+  g_autoptr(GSubprocess) browser = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  Stats all;
+
+  if (chromium == NULL || fixture == NULL)
+    {
+      g_test_skip ("no chromium here, or FL_REPORT_FIXTURE is not set");
+      return;
+    }
+  contents = fl_recording_read_file (fixture, &error);
+  g_assert_no_error (error);
+  html = fl_report_html (contents, "planned-failover.jsonl");
+  g_assert_true (g_file_set_contents (html_path, html, -1, &error));
+  uri = g_filename_to_uri (html_path, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (png_path);
+  browser = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--window-size=1000,1400", shot_arg, uri, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (browser, NULL, &error));
+  if (!g_subprocess_get_if_exited (browser) || g_subprocess_get_exit_status (browser) != 0)
+    g_error ("chromium: exit status %d", g_subprocess_get_exit_status (browser));
+  shot = gdk_texture_new_from_filename (png_path, &error);
+  g_assert_no_error (error);
+  g_test_message ("screenshot: %s", png_path);
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 50);
+  g_assert_cmpuint (all.dark, >, 3000);     /* the text */
+  g_assert_cmpuint (all.green, >, 2000);    /* answers, passed */
+  g_assert_cmpuint (all.red, >, 1000);      /* the stopped DC */
+}
+
+/* A recording replayed, read-only: the window shows how it ended (the banner on DC2 after DC1's
+ * shutdown), the whole recording in the chart, and offers no VM action. */
+static void
+test_window_replay (void)
+{
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  FlWindow *window;
+  Stats all;
+
+  if (fixture == NULL)
+    {
+      g_test_skip ("FL_REPORT_FIXTURE is not set");
+      return;
+    }
+  contents = fl_recording_read_file (fixture, &error);
+  g_assert_no_error (error);
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1260, 840);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_window_open_recording (window, contents, "planned-failover.jsonl", &error));
+  g_assert_no_error (error);
+  spin (800);
+  g_assert_cmpstr (fl_window_get_logon_server (window), ==, "DC2");
+  shot = screenshot (GTK_WIDGET (window), "replay");
+  all = region_stats (shot, 0, 0, 1, 1);
+  g_assert_cmpuint (all.distinct, >, 100);
+  g_assert_cmpuint (all.red, >, 200);     /* DC1's failed pings in the chart, its tile */
+  g_assert_cmpuint (all.green, >, 200);
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
   g_assert_finalize_object (window);
 }
 
@@ -769,6 +947,9 @@ main (int   argc,
   g_test_add_func ("/ui/chart/lifecycle", test_chart_lifecycle);
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
+  g_test_add_func ("/ui/exercise/pane-screenshot", test_exercise_pane);
+  g_test_add_func ("/ui/report/screenshot", test_report_screenshot);
+  g_test_add_func ("/ui/window/replay-screenshot", test_window_replay);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);

@@ -169,6 +169,20 @@ test_columns (void)
   g_assert_null (cols.buckets);
 }
 
+/* following live, the span fits the session and grows with it up to the configured window */
+static void
+test_live_span (void)
+{
+  const gint64 S = G_USEC_PER_SEC;
+
+  g_assert_cmpint (fl_chart_live_span (0, 120 * S, 10 * S), ==, 10 * S);
+  g_assert_cmpint (fl_chart_live_span (4 * S, 120 * S, 10 * S), ==, 10 * S);
+  g_assert_cmpint (fl_chart_live_span (40 * S, 120 * S, 10 * S), ==, 50 * S);
+  g_assert_cmpint (fl_chart_live_span (100 * S, 120 * S, 10 * S), ==, 120 * S);
+  g_assert_cmpint (fl_chart_live_span (3600 * S, 120 * S, 10 * S), ==, 120 * S);
+  g_assert_cmpint (fl_chart_live_span (-5 * S, 120 * S, 10 * S), ==, 10 * S);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,5 +195,6 @@ main (int   argc,
   g_test_add_func ("/chart/decimate-values", test_decimate_values);
   g_test_add_func ("/chart/scale", test_scale);
   g_test_add_func ("/chart/columns", test_columns);
+  g_test_add_func ("/chart/live-span", test_live_span);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fl-recording.h"
+#include "fl-test-sample.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
 
@@ -33,13 +34,8 @@ add (FlTimeline  *timeline,
      gint64       t,
      const char  *server)
 {
-  g_autoptr(FlSample) sample = NULL;
-  GVariantDict d;
+  g_autoptr(FlSample) sample = fl_test_sample_new (kind, dc, status, t, t, S (0.01), server, NULL);
 
-  g_variant_dict_init (&d, NULL);
-  if (server != NULL)
-    g_variant_dict_insert (&d, "server", "s", server);
-  sample = fl_sample_new_full (kind, dc, status, t, t, S (0.01), NULL, g_variant_dict_end (&d));
   fl_timeline_add_sample (timeline, sample);
 }
 
@@ -217,6 +213,8 @@ test_recording (void)
   g_autoptr(FlSwitchoverDetector) detector = fl_switchover_detector_new (timeline);
   g_autoptr(FlSample) quoted = fl_sample_new_full (FL_CHECK_LDAP, "DC2", FL_STATUS_FAIL, S (2.5), S (2.5), 1500,
                                                    "LDAP rootDSE: \"odd\", with a comma", NULL);
+  g_autoptr(FlSample) formula = fl_sample_new_full (FL_CHECK_LDAP, "DC1", FL_STATUS_FAIL, S (2.6), S (2.6), 1500,
+                                                    "=HYPERLINK(\"http://x\",\"y\")", NULL);
   g_autofree char *csv = NULL;
   g_autofree char *jsonl = NULL;
   g_auto(GStrv) lines = NULL;
@@ -225,12 +223,15 @@ test_recording (void)
   round_of (timeline, S (1), FL_STATUS_OK, FL_STATUS_OK, "DC1");
   round_of (timeline, S (2), FL_STATUS_FAIL, FL_STATUS_OK, "DC2");
   fl_timeline_add_sample (timeline, quoted);
+  fl_timeline_add_sample (timeline, formula);
   g_assert_cmpstr (fl_switchover_detector_get_logon_server (detector), ==, "DC2");
 
   csv = write_recording (timeline, FL_RECORDING_CSV);
   g_assert_true (g_str_has_prefix (csv, "time,dc,check,status,latency_ms,server,message\n"));
   g_assert_nonnull (strstr (csv, ",DC2,ldap,fail,1.500,,\"LDAP rootDSE: \"\"odd\"\", with a comma\"\n"));
   g_assert_nonnull (strstr (csv, ",,locator,ok,10.000,DC2,\n"));
+  /* a formula stays text in a spreadsheet */
+  g_assert_nonnull (strstr (csv, ",DC1,ldap,fail,1.500,,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\n"));
 
   jsonl = write_recording (timeline, FL_RECORDING_JSONL);
   lines = g_strsplit (jsonl, "\n", -1);
@@ -251,7 +252,7 @@ test_recording (void)
       else
         n_events++;
     }
-  g_assert_cmpuint (n_samples, ==, 7);
+  g_assert_cmpuint (n_samples, ==, 8);
   g_assert_cmpuint (n_events, >=, 3);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fl-ldap-values.h"
+#include "fl-probe-types.h"
 
 static void
 test_value_text (void)
@@ -66,6 +67,21 @@ test_fsmo_owner (void)
   g_assert_null (fl_dn_first_value ("CN,x=y"));
 }
 
+/* what stops while a role holder is down: one line a role held, none for none */
+static void
+test_fsmo_down_text (void)
+{
+  g_autofree char *none = fl_fsmo_down_text (0);
+  g_autofree char *two = fl_fsmo_down_text ((1u << FL_FSMO_PDC) | (1u << FL_FSMO_RID));
+  g_auto(GStrv) lines = g_strsplit (two, "\n", -1);
+
+  g_assert_cmpstr (none, ==, "");
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[0], "PDC emulator: "));
+  g_assert_nonnull (strstr (lines[0], "password"));
+  g_assert_true (g_str_has_prefix (lines[1], "RID master: "));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -73,5 +89,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ldap-values/text", test_value_text);
   g_test_add_func ("/ldap-values/fsmo-owner", test_fsmo_owner);
+  g_test_add_func ("/fsmo/down-text", test_fsmo_down_text);
   return g_test_run ();
 }

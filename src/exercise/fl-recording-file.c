@@ -1,0 +1,616 @@
+/* fl-recording-file.c: the recorder (every sample, event and exercise record, one JSON line
+ * each, written out every 250 ms without blocking the main loop) and the reader (a pure
+ * function of the bytes: bounded, tolerant of a crash's cut last line, counting what it skips).
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-recording"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "fl-json-util.h"
+#include "fl-recording-file.h"
+
+#define FLUSH_MS     250
+#define MAX_NESTING  16
+
+G_DEFINE_QUARK (fl-recording-error-quark, fl_recording_error)
+
+/* ------------------------------------------------------------------------------------------ */
+/* the reader */
+
+void
+fl_recording_contents_free (FlRecordingContents *c)
+{
+  if (c == NULL)
+    return;
+  g_clear_pointer (&c->header, json_object_unref);
+  g_ptr_array_unref (c->samples);
+  g_ptr_array_unref (c->events);
+  g_ptr_array_unref (c->exercise);
+  g_free (c);
+}
+
+/* one line to a JSON object, or NULL: bounded, valid UTF-8, not nested deeper than a record */
+static JsonObject *
+parse_line (JsonParser *parser,
+            const char *line,
+            gsize       length)
+{
+  JsonNode *root;
+
+  if (length == 0 || length > FL_RECORDING_MAX_LINE || !g_utf8_validate_len (line, length, NULL) ||
+      fl_json_max_nesting (line, length) > MAX_NESTING ||
+      !json_parser_load_from_data (parser, line, (gssize)length, NULL))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gboolean
+take_record (FlRecordingContents *c,
+             JsonObject          *o)
+{
+  const char *type = fl_json_get_string (o, "type");
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), o);
+
+  if (g_strcmp0 (type, "sample") == 0)
+    {
+      FlSample *sample = fl_sample_new_from_json (node, NULL);
+
+      if (sample == NULL)
+        return FALSE;
+      g_ptr_array_add (c->samples, sample);
+      return TRUE;
+    }
+  if (g_strcmp0 (type, "event") == 0)
+    {
+      FlEvent *event = fl_event_new_from_json (node, NULL);
+
+      if (event == NULL)
+        return FALSE;
+      g_ptr_array_add (c->events, event);
+      return TRUE;
+    }
+  if (g_strcmp0 (type, "exercise") == 0)
+    {
+      g_ptr_array_add (c->exercise, json_object_ref (o));
+      return TRUE;
+    }
+  if (g_strcmp0 (type, "capped") == 0)
+    {
+      c->capped = TRUE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * fl_recording_read_data:
+ *
+ * Reads a recording. A last line without its newline was cut by a crash: skipped, and
+ * `truncated` says so. A line in the middle that is not a record is skipped and counted
+ * (`n_corrupt`, `first_corrupt`): the rest is still read. Only a file that does not start with
+ * a recording's header is an error.
+ *
+ * Returns: (transfer full) (nullable): the contents
+ */
+FlRecordingContents *
+fl_recording_read_data (const char  *data,
+                        gsize        length,
+                        GError     **error)
+{
+  g_autoptr(FlRecordingContents) c = g_new0 (FlRecordingContents, 1);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  const char *p = data, *end = data + length;
+  gint64 format = 0;
+
+  c->samples = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_sample_unref);
+  c->events = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_event_unref);
+  c->exercise = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+
+  if ((gint64)length > FL_RECORDING_MAX_BYTES + FL_RECORDING_MAX_LINE)
+    {
+      g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_TOO_LARGE,
+                           _("not a recording: larger than a recording can be"));
+      return NULL;
+    }
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', (gsize)(end - p));
+      gsize len = nl ? (gsize)(nl - p) : (gsize)(end - p);
+      g_autoptr(JsonObject) o = NULL;
+
+      c->n_lines++;
+      if (nl == NULL)
+        {
+          /* every line is written whole, with its newline: this one was cut */
+          c->truncated = TRUE;
+          break;
+        }
+      o = parse_line (parser, p, len);
+      p = nl + 1;
+
+      if (c->n_lines == 1)
+        {
+          if (o == NULL ||
+              g_strcmp0 (fl_json_get_string (o, "type"), "header") != 0)
+            {
+              g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_NOT_A_RECORDING,
+                                   _("not a recording of Failover Lab: it does not start with "
+                                     "a recording's header"));
+              return NULL;
+            }
+          if (json_object_has_member (o, "format") &&
+              JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "format")) &&
+              json_node_get_value_type (json_object_get_member (o, "format")) == G_TYPE_INT64)
+            format = json_object_get_int_member (o, "format");
+          if (format != FL_RECORDING_FORMAT)
+            {
+              g_set_error (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_FORMAT,
+                           _("a recording of format %lld: this version reads format %d"),
+                           (long long)format, FL_RECORDING_FORMAT);
+              return NULL;
+            }
+          c->header = g_steal_pointer (&o);
+          continue;
+        }
+
+      if (o == NULL || !take_record (c, o))
+        {
+          if (c->first_corrupt == 0)
+            c->first_corrupt = c->n_lines;
+          c->n_corrupt++;
+        }
+      if (c->n_lines > FL_RECORDING_MAX_LINES + 16)
+        {
+          /* more than a recording can hold: read what a recording holds, and say so */
+          c->capped = TRUE;
+          break;
+        }
+    }
+
+  if (c->header == NULL)
+    {
+      g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_NOT_A_RECORDING,
+                           _("not a recording of Failover Lab: the file is empty or cut before "
+                             "its header"));
+      return NULL;
+    }
+  return g_steal_pointer (&c);
+}
+
+FlRecordingContents *
+fl_recording_read_file (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GError) local = NULL;
+  FlRecordingContents *c;
+
+  file = g_mapped_file_new (path, FALSE, &local);
+  if (file == NULL)
+    {
+      g_set_error (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_IO, "%s", local->message);
+      return NULL;
+    }
+  c = fl_recording_read_data (g_mapped_file_get_contents (file), g_mapped_file_get_length (file),
+                              &local);
+  if (c == NULL)
+    g_set_error (error, FL_RECORDING_ERROR, local->code, "%s: %s", path, local->message);
+  return c;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the recorder */
+
+struct _FlRecorder
+{
+  GObject parent_instance;
+
+  FlTimeline    *timeline;
+  GOutputStream *out;
+  JsonGenerator *generator;
+  GString       *pending;       /* lines not written yet */
+  GBytes        *writing;       /* lines being written */
+  GError        *error;         /* the write that failed: recording stopped */
+  guint          flush_source;
+  gulong         sample_handler;
+  gulong         event_handler;
+  guint64        n_lines;
+  gint64         n_bytes;
+  gboolean       capped;
+  gboolean       closed;
+  gboolean       finishing;     /* fl_recorder_finish(): close once written */
+};
+
+G_DEFINE_FINAL_TYPE (FlRecorder, fl_recorder, G_TYPE_OBJECT)
+
+enum { FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+stop_listening (FlRecorder *self)
+{
+  if (self->timeline != NULL)
+    {
+      g_clear_signal_handler (&self->sample_handler, self->timeline);
+      g_clear_signal_handler (&self->event_handler, self->timeline);
+    }
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+}
+
+static void
+fl_recorder_dispose (GObject *object)
+{
+  FlRecorder *self = FL_RECORDER (object);
+
+  stop_listening (self);
+  g_clear_object (&self->timeline);
+
+  G_OBJECT_CLASS (fl_recorder_parent_class)->dispose (object);
+}
+
+static void
+fl_recorder_finalize (GObject *object)
+{
+  FlRecorder *self = FL_RECORDER (object);
+
+  g_clear_object (&self->out);
+  g_clear_object (&self->generator);
+  g_string_free (self->pending, TRUE);
+  g_clear_pointer (&self->writing, g_bytes_unref);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (fl_recorder_parent_class)->finalize (object);
+}
+
+static void
+fl_recorder_class_init (FlRecorderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fl_recorder_dispose;
+  G_OBJECT_CLASS (klass)->finalize = fl_recorder_finalize;
+
+  /**
+   * FlRecorder::failed:
+   * @error: why the recording stopped (the disk is full, …); probing goes on
+   */
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+fl_recorder_init (FlRecorder *self)
+{
+  self->pending = g_string_new (NULL);
+  self->generator = json_generator_new ();
+}
+
+static void
+append_node (FlRecorder *self,
+             JsonNode   *node)
+{
+  g_autofree char *line = NULL;
+  gsize len;
+
+  if (self->capped || self->error != NULL || self->closed)
+    return;
+  json_generator_set_root (self->generator, node);
+  line = json_generator_to_data (self->generator, &len);
+  if (self->n_lines + 2 > FL_RECORDING_MAX_LINES ||
+      self->n_bytes + (gint64)len + 256 > FL_RECORDING_MAX_BYTES)
+    {
+      /* the cap: a last record says so, and nothing more is written */
+      g_string_append (self->pending, "{\"type\":\"capped\"}\n");
+      self->capped = TRUE;
+      self->n_lines++;
+      return;
+    }
+  g_string_append_len (self->pending, line, (gssize)len);
+  g_string_append_c (self->pending, '\n');
+  self->n_lines++;
+  self->n_bytes += (gint64)len + 1;
+}
+
+static void
+on_sample (FlTimeline *timeline,
+           FlSample   *sample,
+           FlRecorder *self)
+{
+  g_autoptr(JsonNode) node = fl_sample_to_json (sample);
+
+  append_node (self, node);
+}
+
+static void
+on_event (FlTimeline *timeline,
+          FlEvent    *event,
+          FlRecorder *self)
+{
+  g_autoptr(JsonNode) node = fl_event_to_json (event);
+
+  append_node (self, node);
+}
+
+static void flush_now (FlRecorder *self);
+static void finish_step (FlRecorder *self);
+
+static void
+on_written (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  FlRecorder *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->writing, g_bytes_unref);
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      /* the disk is full, the file went away: the recording stops, probing goes on */
+      self->error = g_error_new (FL_RECORDING_ERROR, FL_RECORDING_ERROR_IO,
+                                 _("The recording stopped: %s"), error->message);
+      stop_listening (self);
+      g_signal_emit (self, signals[FAILED], 0, self->error);
+    }
+  if (self->finishing)
+    finish_step (self);
+  g_object_unref (self);
+}
+
+static void
+flush_now (FlRecorder *self)
+{
+  gsize len;
+
+  if (self->writing != NULL || self->pending->len == 0 || self->error != NULL)
+    return;
+  len = self->pending->len;
+  self->writing = g_bytes_new_take (g_string_free (self->pending, FALSE), len);
+  self->pending = g_string_new (NULL);
+  g_output_stream_write_all_async (self->out, g_bytes_get_data (self->writing, NULL), len,
+                                   G_PRIORITY_DEFAULT, NULL, on_written, g_object_ref (self));
+}
+
+static gboolean
+on_flush (gpointer user_data)
+{
+  flush_now (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static JsonNode *
+header_node (FlTimeline *timeline,
+             FlLab      *lab)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  FlProbeConfig *config = fl_timeline_get_config (timeline);
+  g_autofree char *lab_text = lab ? fl_lab_to_data (lab, NULL) : NULL;
+  g_autoptr(JsonNode) lab_node = lab_text ? json_from_string (lab_text, NULL) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "header");
+  json_builder_set_member_name (b, "format");
+  json_builder_add_int_value (b, FL_RECORDING_FORMAT);
+  json_builder_set_member_name (b, "app");
+  json_builder_add_string_value (b, "failover-lab");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_set_member_name (b, "started_wall_us");
+  json_builder_add_int_value (b, g_get_real_time ());
+  json_builder_set_member_name (b, "started_mono_us");
+  json_builder_add_int_value (b, g_get_monotonic_time ());
+  json_builder_set_member_name (b, "domain");
+  json_builder_add_string_value (b, fl_probe_config_get_domain (config));
+  if (lab_node != NULL)
+    {
+      /* the lab file as it is: it never holds a secret (the loader refuses one) */
+      json_builder_set_member_name (b, "lab");
+      json_builder_add_value (b, g_steal_pointer (&lab_node));
+    }
+  json_builder_set_member_name (b, "settings");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "interval_ms");
+  json_builder_add_int_value (b, fl_probe_config_get_interval_ms (config));
+  json_builder_set_member_name (b, "deadline_ms");
+  json_builder_add_int_value (b, fl_probe_config_get_deadline_ms (config));
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/**
+ * fl_recorder_new:
+ * @lab: (nullable): the lab, recorded in the header (a lab file holds no secret)
+ * @out: where the lines go
+ *
+ * Records every sample and event the timeline gets from now on, after a header line; writes
+ * every 250 ms, asynchronously (never blocking the main loop), so a crash loses at most that
+ * much. A write that fails (disk full) stops the recording with the ::failed signal.
+ */
+FlRecorder *
+fl_recorder_new (FlTimeline    *timeline,
+                 FlLab         *lab,
+                 GOutputStream *out)
+{
+  FlRecorder *self;
+  g_autoptr(JsonNode) header = NULL;
+
+  g_return_val_if_fail (FL_IS_TIMELINE (timeline), NULL);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), NULL);
+
+  self = g_object_new (FL_TYPE_RECORDER, NULL);
+  self->timeline = g_object_ref (timeline);
+  self->out = g_object_ref (out);
+  header = header_node (timeline, lab);
+  append_node (self, header);
+  self->sample_handler = g_signal_connect (timeline, "sample-added", G_CALLBACK (on_sample), self);
+  self->event_handler = g_signal_connect (timeline, "event-added", G_CALLBACK (on_event), self);
+  self->flush_source = g_timeout_add (FLUSH_MS, on_flush, self);
+  flush_now (self);
+  return self;
+}
+
+/**
+ * fl_recorder_new_for_file:
+ *
+ * A new file (owner-only), never an existing one overwritten: a recording is not lost to a
+ * reused name.
+ */
+FlRecorder *
+fl_recorder_new_for_file (FlTimeline  *timeline,
+                          FlLab       *lab,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+
+  if (parent != NULL)
+    g_file_make_directory_with_parents (parent, NULL, NULL);
+  out = g_file_create (file, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (out == NULL)
+    return NULL;
+  return fl_recorder_new (timeline, lab, G_OUTPUT_STREAM (out));
+}
+
+/**
+ * fl_recorder_add_record:
+ * @record: an object with "type": "exercise" (a run's start, a step's grades, the result)
+ */
+void
+fl_recorder_add_record (FlRecorder *self,
+                        JsonNode   *record)
+{
+  g_return_if_fail (FL_IS_RECORDER (self));
+  append_node (self, record);
+}
+
+void
+fl_recorder_flush (FlRecorder *self)
+{
+  g_return_if_fail (FL_IS_RECORDER (self));
+  flush_now (self);
+}
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, NULL);
+  g_object_unref (user_data);   /* the reference fl_recorder_finish() took */
+}
+
+/* the rest written, then the stream closed, asynchronously */
+static void
+finish_step (FlRecorder *self)
+{
+  if (self->writing != NULL)
+    return;
+  if (self->error == NULL && self->pending->len > 0)
+    {
+      flush_now (self);
+      return;
+    }
+  self->finishing = FALSE;
+  g_output_stream_close_async (self->out, G_PRIORITY_DEFAULT, NULL, on_closed, self);
+}
+
+/**
+ * fl_recorder_finish:
+ *
+ * fl_recorder_close() for a main loop that must not wait: records nothing more, writes what is
+ * pending and closes the stream, all asynchronously; the recorder keeps itself alive until then.
+ */
+void
+fl_recorder_finish (FlRecorder *self)
+{
+  g_return_if_fail (FL_IS_RECORDER (self));
+
+  if (self->closed)
+    return;
+  stop_listening (self);
+  self->closed = TRUE;
+  self->finishing = TRUE;
+  g_object_ref (self);
+  finish_step (self);
+}
+
+/**
+ * fl_recorder_close:
+ *
+ * Writes what is pending and closes the stream (waits, in the main context, for a write
+ * under way).
+ */
+gboolean
+fl_recorder_close (FlRecorder  *self,
+                   GError     **error)
+{
+  g_return_val_if_fail (FL_IS_RECORDER (self), FALSE);
+
+  stop_listening (self);
+  while (self->writing != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (self->error == NULL && self->pending->len > 0)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (!g_output_stream_write_all (self->out, self->pending->str, self->pending->len, NULL,
+                                      NULL, &local))
+        self->error = g_error_new (FL_RECORDING_ERROR, FL_RECORDING_ERROR_IO,
+                                   _("The recording stopped: %s"), local->message);
+      g_string_truncate (self->pending, 0);
+    }
+  self->closed = TRUE;
+  if (!g_output_stream_is_closed (self->out))
+    g_output_stream_close (self->out, NULL, NULL);
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const GError *
+fl_recorder_get_error (FlRecorder *self)
+{
+  g_return_val_if_fail (FL_IS_RECORDER (self), NULL);
+  return self->error;
+}
+
+guint64
+fl_recorder_get_n_lines (FlRecorder *self)
+{
+  g_return_val_if_fail (FL_IS_RECORDER (self), 0);
+  return self->n_lines;
+}
+
+/**
+ * fl_recording_default_path:
+ *
+ * Returns: (transfer full): $XDG_DATA_HOME/failover-lab/recordings/<start>-<lab>.jsonl
+ */
+char *
+fl_recording_default_path (FlLab     *lab,
+                           GDateTime *start)
+{
+  g_autofree char *when = g_date_time_format (start, "%Y-%m-%d-%H%M%S");
+  g_autoptr(GString) name = g_string_new (NULL);
+  g_autofree char *file = NULL;
+
+  for (const char *p = lab ? fl_lab_get_name (lab) : "lab"; p && *p && name->len < 48; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) || *p == '-' || *p == '_' ? *p : '-');
+  file = g_strdup_printf ("%s-%s.jsonl", when, name->len ? name->str : "lab");
+  return g_build_filename (g_get_user_data_dir (), "failover-lab", "recordings", file, NULL);
+}

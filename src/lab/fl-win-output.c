@@ -1,0 +1,526 @@
+/* fl-win-output.c: Windows command outputs by token shape.
+ *
+ * nltest /dsgetdc prints its fields in a fixed order (DC, Address, Dom Guid, Dom Name, Forest
+ * Name, Dc Site Name, Our Site Name, Flags) behind labels that are translated on a Japanese
+ * Windows: values are recognised by their shape ("\\" prefix, IP literal, GUID, DS flags) and
+ * the rest by their place after the GUID. Every status comes from "Status = N 0xHEX SYMBOL",
+ * never from the banner ("The command completed successfully" is printed even when the secure
+ * channel is down).
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "fl-win-output"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "fl-win-output.h"
+
+#define MAX_LINES 4096
+#define MAX_TICKETS 256
+
+static const struct { guint32 code; const char *symbol; } known_symbols[] = {
+  { 0, "NERR_Success" },
+  { 5, "ERROR_ACCESS_DENIED" },
+  { 1311, "ERROR_NO_LOGON_SERVERS" },
+  { 1355, "ERROR_NO_SUCH_DOMAIN" },
+  { 1722, "RPC_S_SERVER_UNAVAILABLE" },
+  { 1787, "ERROR_NO_TRUST_SAM_ACCOUNT" },
+  { 1789, "ERROR_TRUSTED_RELATIONSHIP_FAILURE" },
+};
+
+static void
+status_clear (FlWinStatus *s)
+{
+  g_clear_pointer (&s->symbol, g_free);
+}
+
+void
+fl_win_dsgetdc_free (FlWinDsGetDc *self)
+{
+  if (self == NULL)
+    return;
+  status_clear (&self->status);
+  g_free (self->dc);
+  g_free (self->address);
+  g_free (self->domain_guid);
+  g_free (self->domain);
+  g_free (self->forest);
+  g_free (self->dc_site);
+  g_free (self->client_site);
+  g_strfreev (self->flags);
+  g_free (self);
+}
+
+void
+fl_win_secure_channel_free (FlWinSecureChannel *self)
+{
+  if (self == NULL)
+    return;
+  status_clear (&self->connection);
+  status_clear (&self->verification);
+  g_free (self->trusted_dc);
+  g_free (self);
+}
+
+static void
+ticket_free (FlWinTicket *t)
+{
+  g_free (t->client);
+  g_free (t->server);
+  g_free (t->kdc_called);
+  g_strfreev (t->flags);
+  g_free (t);
+}
+
+void
+fl_win_klist_free (FlWinKlist *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->tickets);
+  g_free (self->tgt_kdc);
+  g_free (self->service_kdc);
+  g_free (self);
+}
+
+/**
+ * fl_win_decode_output:
+ * @codepage: (nullable): the console's code page ("CP932"), when known
+ *
+ * Console output as valid UTF-8: UTF-8 as it is (a BOM dropped), else from the code page
+ * (CP932 when none is given: the classroom's Japanese Windows), else with what cannot be read
+ * replaced. Bounded to %FL_WIN_MAX_OUTPUT bytes.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+fl_win_decode_output (const guint8 *data,
+                      gsize         length,
+                      const char   *codepage)
+{
+  const char *text = (const char *)data;
+  g_autofree char *converted = NULL;
+
+  const char *end = NULL;
+  gboolean cut = length > FL_WIN_MAX_OUTPUT;
+
+  length = MIN (length, FL_WIN_MAX_OUTPUT);
+  /* PowerShell 5's redirections write UTF-16 with a byte-order mark */
+  if (length >= 2 && (memcmp (data, "\xff\xfe", 2) == 0 || memcmp (data, "\xfe\xff", 2) == 0))
+    {
+      converted = g_convert (text + 2, (gssize)((length - 2) & ~(gsize)1), "UTF-8",
+                             data[0] == 0xff ? "UTF-16LE" : "UTF-16BE", NULL, NULL, NULL);
+      if (converted != NULL && g_utf8_validate (converted, -1, NULL))
+        return g_steal_pointer (&converted);
+      g_clear_pointer (&converted, g_free);
+    }
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    text += 3, length -= 3;
+  if (g_utf8_validate_len (text, length, &end))
+    return g_strndup (text, length);
+  /* a cut in the middle of a character is still UTF-8 */
+  if (cut && (gsize)(end - text) + 4 > length)
+    return g_strndup (text, (gsize)(end - text));
+  converted = g_convert (text, (gssize)length, "UTF-8", codepage ? codepage : "CP932", NULL, NULL, NULL);
+  if (converted != NULL && g_utf8_validate (converted, -1, NULL))
+    return g_steal_pointer (&converted);
+  return g_utf8_make_valid (text, (gssize)length);
+}
+
+/* the text's lines, CR dropped, bounded */
+static GStrv
+lines_of (const char *text)
+{
+  g_auto(GStrv) raw = g_strsplit (text ? text : "", "\n", MAX_LINES);
+
+  for (guint i = 0; raw[i] != NULL; i++)
+    {
+      gsize n = strlen (raw[i]);
+
+      while (n > 0 && (raw[i][n - 1] == '\r' || raw[i][n - 1] == ' ' || raw[i][n - 1] == '\t'))
+        raw[i][--n] = '\0';
+    }
+  return g_steal_pointer (&raw);
+}
+
+/* "Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE" anywhere in @line */
+static gboolean
+parse_status (const char  *line,
+              FlWinStatus *out)
+{
+  const char *p = strstr (line, "Status = ");
+  char *end;
+  guint64 code;
+
+  if (p == NULL)
+    return FALSE;
+  p += strlen ("Status = ");
+  code = g_ascii_strtoull (p, &end, 10);
+  if (end == p || code > G_MAXUINT32)
+    return FALSE;
+  status_clear (out);
+  out->known = TRUE;
+  out->code = (guint32)code;
+  p = end;
+  while (*p == ' ')
+    p++;
+  if (g_str_has_prefix (p, "0x") || g_str_has_prefix (p, "0X"))
+    {
+      while (*p && *p != ' ')
+        p++;
+      while (*p == ' ')
+        p++;
+    }
+  if (*p != '\0')
+    {
+      const char *q = p;
+
+      while (*q && (g_ascii_isalnum (*q) || *q == '_'))
+        q++;
+      if (q > p)
+        out->symbol = g_strndup (p, (gsize)(q - p));
+    }
+  for (guint i = 0; out->symbol == NULL && i < G_N_ELEMENTS (known_symbols); i++)
+    if (known_symbols[i].code == out->code)
+      out->symbol = g_strdup (known_symbols[i].symbol);
+  return TRUE;
+}
+
+/* "… failed with ERROR_NO_SUCH_DOMAIN": a symbol without a "Status =" */
+static gboolean
+parse_bare_symbol (const char  *line,
+                   FlWinStatus *out)
+{
+  for (guint i = 1; i < G_N_ELEMENTS (known_symbols); i++)
+    if (strstr (line, known_symbols[i].symbol) != NULL)
+      {
+        status_clear (out);
+        out->known = TRUE;
+        out->code = known_symbols[i].code;
+        out->symbol = g_strdup (known_symbols[i].symbol);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* the value after a label's colon (full-width colons too), or NULL */
+static const char *
+value_of (const char *line)
+{
+  const char *colon = strstr (line, ": ");
+  const char *wide = strstr (line, "\xef\xbc\x9a");   /* ： */
+  const char *v;
+
+  if (wide != NULL && (colon == NULL || wide < colon))
+    v = wide + 3;
+  else if (colon != NULL)
+    v = colon + 2;
+  else
+    return NULL;
+  while (*v == ' ')
+    v++;
+  return v;
+}
+
+static gboolean
+is_ip_literal (const char *s)
+{
+  g_autoptr(GInetAddress) a = g_inet_address_new_from_string (s);
+
+  return a != NULL;
+}
+
+static gboolean
+is_guid (const char *s)
+{
+  gsize n = strlen (s);
+
+  if (n == 38 && s[0] == '{' && s[37] == '}')
+    s++, n = 36;
+  if (n != 36)
+    return FALSE;
+  for (gsize i = 0; i < 36; i++)
+    if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !g_ascii_isxdigit (s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* "PDC GC DS LDAP KDC …": every word upper-case ASCII, and a DC's own flag among them */
+static gboolean
+is_ds_flags (const char *s)
+{
+  g_auto(GStrv) words = g_strsplit (s, " ", 64);
+  gboolean dc_flag = FALSE;
+  guint n = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      for (const char *p = words[i]; *p; p++)
+        if (!(g_ascii_isupper (*p) || g_ascii_isdigit (*p) || *p == '_'))
+          return FALSE;
+      dc_flag |= g_str_equal (words[i], "DS") || g_str_equal (words[i], "KDC") ||
+                 g_str_equal (words[i], "LDAP") || g_str_equal (words[i], "WRITABLE");
+      n++;
+    }
+  return n > 0 && dc_flag;
+}
+
+static char *
+strip_backslashes (const char *s)
+{
+  while (*s == '\\')
+    s++;
+  return g_strdup (s);
+}
+
+/**
+ * fl_win_parse_dsgetdc:
+ *
+ * `nltest /dsgetdc:<domain> [/force]`.
+ *
+ * Returns: (transfer full): what it said; on a failure, a known non-zero status
+ */
+FlWinDsGetDc *
+fl_win_parse_dsgetdc (const char *text)
+{
+  FlWinDsGetDc *r = g_new0 (FlWinDsGetDc, 1);
+  g_auto(GStrv) lines = lines_of (text);
+  g_autoptr(GPtrArray) after_guid = g_ptr_array_new_with_free_func (g_free);
+  gboolean seen_guid = FALSE;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *v;
+
+      if (parse_status (lines[i], &r->status) || (!r->status.known && parse_bare_symbol (lines[i], &r->status)))
+        continue;
+      v = value_of (lines[i]);
+      if (v == NULL || *v == '\0')
+        continue;
+      if (g_str_has_prefix (v, "\\\\"))
+        {
+          g_autofree char *bare = strip_backslashes (v);
+
+          if (is_ip_literal (bare) && r->address == NULL)
+            r->address = g_steal_pointer (&bare);
+          else if (r->dc == NULL && !is_ip_literal (bare))
+            r->dc = g_steal_pointer (&bare);
+          continue;
+        }
+      if (is_guid (v) && r->domain_guid == NULL)
+        {
+          r->domain_guid = g_strdup (v);
+          seen_guid = TRUE;
+          continue;
+        }
+      if (is_ds_flags (v) && r->flags == NULL)
+        {
+          r->flags = g_strsplit_set (v, " ", 64);
+          continue;
+        }
+      if (seen_guid && after_guid->len < 4)
+        g_ptr_array_add (after_guid, g_strdup (v));
+    }
+
+  /* Dom Name, Forest Name, Dc Site Name, Our Site Name: their place after the GUID */
+  if (after_guid->len > 0)
+    r->domain = g_strdup (after_guid->pdata[0]);
+  if (after_guid->len > 1)
+    r->forest = g_strdup (after_guid->pdata[1]);
+  if (after_guid->len > 2)
+    r->dc_site = g_strdup (after_guid->pdata[2]);
+  if (after_guid->len > 3)
+    r->client_site = g_strdup (after_guid->pdata[3]);
+
+  if (r->flags == NULL)
+    r->flags = g_new0 (char *, 1);
+  else
+    {
+      /* two spaces make empty words: drop them */
+      guint k = 0;
+
+      for (guint i = 0; r->flags[i] != NULL; i++)
+        if (*r->flags[i] != '\0')
+          r->flags[k++] = r->flags[i];
+        else
+          g_free (r->flags[i]);
+      r->flags[k] = NULL;
+    }
+  return r;
+}
+
+/**
+ * fl_win_parse_sc_query:
+ *
+ * `nltest /sc_query:<domain>` (the cached secure channel) and `/sc_verify:<domain>` (checked
+ * now: a second status, the verification's). A call that failed has only its status.
+ *
+ * Returns: (transfer full): what it said
+ */
+FlWinSecureChannel *
+fl_win_parse_sc_query (const char *text)
+{
+  FlWinSecureChannel *r = g_new0 (FlWinSecureChannel, 1);
+  g_auto(GStrv) lines = lines_of (text);
+  guint n_status = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      const char *dc = strstr (line, "\\\\");
+      FlWinStatus s = { 0 };
+
+      if (parse_status (line, &s))
+        {
+          if (n_status++ == 0)
+            r->connection = s;
+          else if (n_status == 2)
+            r->verification = s;
+          else
+            status_clear (&s);
+          continue;
+        }
+      if (dc != NULL && r->trusted_dc == NULL)
+        {
+          const char *end = dc + 2;
+
+          while (*end && *end != ' ' && *end != '\t')
+            end++;
+          r->trusted_dc = g_strndup (dc + 2, (gsize)(end - dc - 2));
+          continue;
+        }
+      /* "Flags: 30 HAS_IP  HAS_TIMESERV": a hex number then flag words */
+      if (strstr (line, "HAS_") != NULL)
+        {
+          const char *v = value_of (line);
+
+          if (v != NULL)
+            r->flags = (guint32)g_ascii_strtoull (v, NULL, 16);
+        }
+    }
+  return r;
+}
+
+/* a host name: letters, digits, dots and dashes, with a dot */
+static gboolean
+is_host_name (const char *s)
+{
+  gboolean dot = FALSE;
+
+  if (*s == '\0' || strlen (s) > 255)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '.')
+        dot = TRUE;
+      else if (!(g_ascii_isalnum (*p) || *p == '-'))
+        return FALSE;
+    }
+  return dot;
+}
+
+/**
+ * fl_win_parse_klist:
+ *
+ * `klist`: each ticket ("#N>") with its client and server ("name @ REALM"), its flags (after
+ * "->") and the KDC called (the ticket's host-name value).
+ *
+ * Returns: (transfer full): the tickets, and which KDC issued the TGT and the newest service
+ *   ticket
+ */
+FlWinKlist *
+fl_win_parse_klist (const char *text)
+{
+  FlWinKlist *r = g_new0 (FlWinKlist, 1);
+  g_auto(GStrv) lines = lines_of (text);
+  FlWinTicket *t = NULL;
+
+  r->tickets = g_ptr_array_new_with_free_func ((GDestroyNotify)ticket_free);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      const char *v;
+
+      while (*line == ' ' || *line == '\t')
+        line++;
+      if (line[0] == '#' && g_ascii_isdigit (line[1]) && strchr (line, '>') != NULL)
+        {
+          if (r->tickets->len >= MAX_TICKETS)
+            break;
+          t = g_new0 (FlWinTicket, 1);
+          g_ptr_array_add (r->tickets, t);
+          line = strchr (line, '>') + 1;
+        }
+      if (t == NULL)
+        continue;
+      if (strstr (line, " -> ") != NULL && t->flags == NULL)
+        {
+          t->flags = g_strsplit (strstr (line, " -> ") + 4, " ", 32);
+          continue;
+        }
+      v = value_of (line);
+      if (v == NULL)
+        continue;
+      if (strstr (v, " @ ") != NULL)
+        {
+          if (t->client == NULL)
+            t->client = g_strdup (v);
+          else if (t->server == NULL)
+            t->server = g_strdup (v);
+          continue;
+        }
+      if (is_host_name (v) && t->kdc_called == NULL)
+        t->kdc_called = g_strdup (v);
+    }
+
+  for (guint i = 0; i < r->tickets->len; i++)
+    {
+      FlWinTicket *x = r->tickets->pdata[i];
+
+      if (x->flags == NULL)
+        x->flags = g_new0 (char *, 1);
+      if (x->server == NULL || x->kdc_called == NULL)
+        continue;
+      if (g_str_has_prefix (x->server, "krbtgt/") && r->tgt_kdc == NULL)
+        r->tgt_kdc = g_strdup (x->kdc_called);
+      else if (!g_str_has_prefix (x->server, "krbtgt/") && r->service_kdc == NULL)
+        r->service_kdc = g_strdup (x->kdc_called);
+    }
+  return r;
+}
+
+/**
+ * fl_win_parse_logonserver:
+ *
+ * `$env:LOGONSERVER` (or `set L`): "\\DC01" → "DC01".
+ *
+ * Returns: (transfer full) (nullable): the DC at sign-in
+ */
+char *
+fl_win_parse_logonserver (const char *text)
+{
+  g_auto(GStrv) lines = lines_of (text);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *p = strstr (lines[i], "\\\\");
+      const char *end;
+
+      if (p == NULL)
+        continue;
+      p += 2;
+      end = p;
+      while (*end && (g_ascii_isalnum (*end) || *end == '-' || *end == '.' || *end == '_'))
+        end++;
+      if (end > p)
+        return g_strndup (p, (gsize)(end - p));
+    }
+  return NULL;
+}

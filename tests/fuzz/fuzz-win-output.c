@@ -1,0 +1,35 @@
+/* fuzz-win-output.c: libFuzzer target for the Windows client's output decoding and parsers
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fl-win-output.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerTestOneInput (const unsigned char *data,
+                        size_t               size)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(FlWinDsGetDc) d = NULL;
+  g_autoptr(FlWinSecureChannel) s = NULL;
+  g_autoptr(FlWinKlist) k = NULL;
+  g_autofree char *l = NULL;
+
+  fuzz_set_logging_func ();
+
+  text = fl_win_decode_output (data, size, size % 2 ? "CP437" : NULL);
+  g_assert (g_utf8_validate (text, -1, NULL));
+  d = fl_win_parse_dsgetdc (text);
+  s = fl_win_parse_sc_query (text);
+  k = fl_win_parse_klist (text);
+  l = fl_win_parse_logonserver (text);
+  g_assert (d->flags != NULL);
+  g_assert (d->dc == NULL || g_utf8_validate (d->dc, -1, NULL));
+  for (guint i = 0; i < k->tickets->len; i++)
+    g_assert (((FlWinTicket *)k->tickets->pdata[i])->flags != NULL);
+  return 0;
+}

@@ -1,0 +1,216 @@
+/* test-win-output.c: the Windows client's outputs, published samples (English) and the same in
+ * Japanese (labels translated, tokens not), in UTF-8 and in CP932 bytes, CRLF, cut, garbage
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "fl-win-output.h"
+
+static const char *dsgetdc_en =
+  "           DC: \\\\DC.contoso.com\r\n"
+  "      Address: \\\\10.0.1.2\r\n"
+  "     Dom Guid: 3c1a6f5e-8d2b-4a7e-9f10-2b6c8d4e5f70\r\n"
+  "     Dom Name: contoso.com\r\n"
+  "  Forest Name: contoso.com\r\n"
+  " Dc Site Name: Default-First-Site-Name\r\n"
+  "Our Site Name: Default-First-Site-Name\r\n"
+  "        Flags: PDC GC DS LDAP KDC TIMESERV WRITABLE DNS_DC DNS_DOMAIN DNS_FOREST CLOSE_SITE FULL_SECRET WS DS_8 DS_9 DS_10 KEYLIST\r\n"
+  "The command completed successfully\r\n";
+
+static const char *dsgetdc_ja =
+  "           DC: \\\\DC2.test.local\r\n"
+  "      アドレス: \\\\10.231.7.12\r\n"
+  "  ドメイン GUID: 3c1a6f5e-8d2b-4a7e-9f10-2b6c8d4e5f70\r\n"
+  "    ドメイン名: test.local\r\n"
+  "  フォレスト名: test.local\r\n"
+  "  DC サイト名: Default-First-Site-Name\r\n"
+  "自分のサイト名: Default-First-Site-Name\r\n"
+  "        フラグ: GC DS LDAP KDC TIMESERV WRITABLE DNS_DC DNS_DOMAIN DNS_FOREST CLOSE_SITE FULL_SECRET WS\r\n"
+  "コマンドは正しく完了しました\r\n";
+
+static void
+check_dsgetdc (FlWinDsGetDc *r,
+               const char   *dc,
+               const char   *address,
+               const char   *domain)
+{
+  g_assert_false (r->status.known && r->status.code != 0);
+  g_assert_cmpstr (r->dc, ==, dc);
+  g_assert_cmpstr (r->address, ==, address);
+  g_assert_cmpstr (r->domain_guid, ==, "3c1a6f5e-8d2b-4a7e-9f10-2b6c8d4e5f70");
+  g_assert_cmpstr (r->domain, ==, domain);
+  g_assert_cmpstr (r->forest, ==, domain);
+  g_assert_cmpstr (r->dc_site, ==, "Default-First-Site-Name");
+  g_assert_cmpstr (r->client_site, ==, "Default-First-Site-Name");
+  g_assert_true (g_strv_contains ((const char * const *)r->flags, "KDC"));
+  g_assert_true (g_strv_contains ((const char * const *)r->flags, "WRITABLE"));
+}
+
+static void
+test_dsgetdc (void)
+{
+  g_autoptr(FlWinDsGetDc) en = fl_win_parse_dsgetdc (dsgetdc_en);
+  g_autoptr(FlWinDsGetDc) ja = fl_win_parse_dsgetdc (dsgetdc_ja);
+  g_autoptr(FlWinDsGetDc) fail =
+    fl_win_parse_dsgetdc ("Getting DC name failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN\r\n");
+  g_autoptr(FlWinDsGetDc) bare =
+    fl_win_parse_dsgetdc ("DsGetDcName function Failed with ERROR_NO_SUCH_DOMAIN\r\n");
+  g_autofree char *cp932 = g_convert (dsgetdc_ja, -1, "CP932", "UTF-8", NULL, NULL, NULL);
+  g_autofree char *decoded = NULL;
+  g_autoptr(FlWinDsGetDc) from_cp932 = NULL;
+
+  check_dsgetdc (en, "DC.contoso.com", "10.0.1.2", "contoso.com");
+  g_assert_true (g_strv_contains ((const char * const *)en->flags, "PDC"));
+  check_dsgetdc (ja, "DC2.test.local", "10.231.7.12", "test.local");
+  g_assert_false (g_strv_contains ((const char * const *)ja->flags, "PDC"));
+
+  /* the console's bytes on a Japanese Windows */
+  g_assert_nonnull (cp932);
+  g_assert_false (g_utf8_validate (cp932, -1, NULL));
+  decoded = fl_win_decode_output ((const guint8 *)cp932, strlen (cp932), NULL);
+  g_assert_cmpstr (decoded, ==, dsgetdc_ja);
+  from_cp932 = fl_win_parse_dsgetdc (decoded);
+  check_dsgetdc (from_cp932, "DC2.test.local", "10.231.7.12", "test.local");
+
+  g_assert_true (fail->status.known);
+  g_assert_cmpuint (fail->status.code, ==, 1355);
+  g_assert_cmpstr (fail->status.symbol, ==, "ERROR_NO_SUCH_DOMAIN");
+  g_assert_null (fail->dc);
+  g_assert_true (bare->status.known);
+  g_assert_cmpuint (bare->status.code, ==, 1355);
+}
+
+static void
+test_sc_query (void)
+{
+  g_autoptr(FlWinSecureChannel) ok = fl_win_parse_sc_query (
+    "Flags: 30 HAS_IP  HAS_TIMESERV\r\n"
+    "Trusted DC Name \\\\dc10.domain.example\r\n"
+    "Trusted DC Connection Status Status = 0 0x0 NERR_Success\r\n"
+    "The command completed successfully\r\n");
+  g_autoptr(FlWinSecureChannel) down = fl_win_parse_sc_query (
+    "I_NetLogonControl failed: Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\r\n");
+  /* the banner is printed even when the channel is down: the status decides */
+  g_autoptr(FlWinSecureChannel) banner = fl_win_parse_sc_query (
+    "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n"
+    "信頼された DC 名 \\\\DC2.test.local\r\n"
+    "信頼された DC 接続状態 Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\r\n"
+    "信頼の検証状態 Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\r\n"
+    "コマンドは正しく完了しました\r\n");
+
+  g_assert_true (ok->connection.known);
+  g_assert_cmpuint (ok->connection.code, ==, 0);
+  g_assert_cmpstr (ok->connection.symbol, ==, "NERR_Success");
+  g_assert_cmpstr (ok->trusted_dc, ==, "dc10.domain.example");
+  g_assert_cmphex (ok->flags, ==, 0x30);
+  g_assert_false (ok->verification.known);
+
+  g_assert_cmpuint (down->connection.code, ==, 1722);
+  g_assert_cmpstr (down->connection.symbol, ==, "RPC_S_SERVER_UNAVAILABLE");
+  g_assert_null (down->trusted_dc);
+
+  g_assert_cmpuint (banner->connection.code, ==, 1311);
+  g_assert_cmpuint (banner->verification.code, ==, 1722);
+  g_assert_cmpstr (banner->trusted_dc, ==, "DC2.test.local");
+}
+
+static void
+test_klist (void)
+{
+  g_autoptr(FlWinKlist) k = fl_win_parse_klist (
+    "\r\nCurrent LogonId is 0:0xaa79ef8\r\n\r\nCached Tickets: (2)\r\n\r\n"
+    "#0>     Client: user01 @ TEST.LOCAL\r\n"
+    "        Server: krbtgt/TEST.LOCAL @ TEST.LOCAL\r\n"
+    "        KerbTicket Encryption Type: AES-256-CTS-HMAC-SHA1-96\r\n"
+    "        Ticket Flags 0x40e10000 -> forwardable renewable initial pre_authent name_canonicalize\r\n"
+    "        Start Time: 3/21/2019 4:17:53 (local)\r\n"
+    "        End Time:   3/21/2019 14:17:53 (local)\r\n"
+    "        Renew Time: 3/28/2019 4:17:42 (local)\r\n"
+    "        Session Key Type: AES-256-CTS-HMAC-SHA1-96\r\n"
+    "        Cache Flags: 0x1 -> PRIMARY\r\n"
+    "        Kdc Called: DC1.test.local\r\n\r\n"
+    "#1>     クライアント: user01 @ TEST.LOCAL\r\n"
+    "        サーバー: cifs/DC2.test.local @ TEST.LOCAL\r\n"
+    "        Kerberos チケットの暗号化の種類: AES-256-CTS-HMAC-SHA1-96\r\n"
+    "        チケット フラグ 0x40a50000 -> forwardable renewable pre_authent ok_as_delegate name_canonicalize\r\n"
+    "        開始時刻: 2026/12/01 9:05:07 (ローカル)\r\n"
+    "        呼び出された KDC: DC2.test.local\r\n");
+  FlWinTicket *t0, *t1;
+
+  g_assert_cmpuint (k->tickets->len, ==, 2);
+  t0 = k->tickets->pdata[0];
+  t1 = k->tickets->pdata[1];
+  g_assert_cmpstr (t0->client, ==, "user01 @ TEST.LOCAL");
+  g_assert_cmpstr (t0->server, ==, "krbtgt/TEST.LOCAL @ TEST.LOCAL");
+  g_assert_cmpstr (t0->kdc_called, ==, "DC1.test.local");
+  g_assert_true (g_strv_contains ((const char * const *)t0->flags, "initial"));
+  g_assert_cmpstr (t1->server, ==, "cifs/DC2.test.local @ TEST.LOCAL");
+  g_assert_cmpstr (t1->kdc_called, ==, "DC2.test.local");
+  g_assert_cmpstr (k->tgt_kdc, ==, "DC1.test.local");
+  g_assert_cmpstr (k->service_kdc, ==, "DC2.test.local");
+}
+
+static void
+test_logonserver (void)
+{
+  g_autofree char *a = fl_win_parse_logonserver ("\\\\DC01\r\n");
+  g_autofree char *b = fl_win_parse_logonserver ("LOGONSERVER=\\\\DC1\r\n");
+  g_autofree char *c = fl_win_parse_logonserver ("\r\n");
+
+  g_assert_cmpstr (a, ==, "DC01");
+  g_assert_cmpstr (b, ==, "DC1");
+  g_assert_null (c);
+}
+
+/* cut output and garbage: no crash, nothing invented */
+static void
+test_garbage (void)
+{
+  static const char * const inputs[] = {
+    "", "\\\\", "Status = ", "Status = 99999999999999 0x", "Flags: HAS_", "#1>", "#0> : @ \r\n",
+    "           DC: \\\\DC.cont", "     Dom Guid: 3c1a6f5e-8d2b", ":", "：",
+  };
+  guint8 junk[256];
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(FlWinDsGetDc) d = fl_win_parse_dsgetdc (inputs[i]);
+      g_autoptr(FlWinSecureChannel) s = fl_win_parse_sc_query (inputs[i]);
+      g_autoptr(FlWinKlist) k = fl_win_parse_klist (inputs[i]);
+      g_autofree char *l = fl_win_parse_logonserver (inputs[i]);
+
+      g_assert_null (d->domain_guid);
+      g_assert_false (s->connection.known && s->connection.code == 0);
+      g_assert_cmpuint (k->tickets->len, <=, 1);
+      g_assert_true (l == NULL || *l != '\0');
+    }
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = (guint8)(i * 37 + 11);
+  {
+    g_autofree char *text = fl_win_decode_output (junk, sizeof junk, "CP437");
+
+    g_assert_true (g_utf8_validate (text, -1, NULL));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/win-output/dsgetdc", test_dsgetdc);
+  g_test_add_func ("/win-output/sc-query", test_sc_query);
+  g_test_add_func ("/win-output/klist", test_klist);
+  g_test_add_func ("/win-output/logonserver", test_logonserver);
+  g_test_add_func ("/win-output/garbage", test_garbage);
+
+  return g_test_run ();
+}
