@@ -10,7 +10,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <ldap.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -60,7 +63,56 @@ dc_free (gpointer data)
  * later when the first name server (DC1) is silent. MIT krb5 must not
  * consult SSSD's locator plugin: each probe names its KDC itself.
  */
-static char *gssapi_profile;
+static char *runtime_dir;
+
+/* The folder of this user's profiles: $XDG_RUNTIME_DIR/failover-lab (a tmpfs the session
+ * clears), mode 0700. Files in it have fixed names or carry their process's PID, so a process
+ * that is killed leaves nothing that accumulates: the next start removes what it left. */
+static char *
+make_runtime_dir (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "failover-lab", NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return NULL;
+  return g_steal_pointer (&dir);
+}
+
+/* Removes the profile folders (probe-PID-XXXXXX) of processes that no longer run. */
+static void
+sweep_dead_profiles (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(GDir) sub = NULL;
+      const char *entry;
+      char *end = NULL;
+      long pid;
+
+      if (!g_str_has_prefix (name, "probe-"))
+        continue;
+      errno = 0;
+      pid = strtol (name + strlen ("probe-"), &end, 10);
+      if (errno != 0 || end == NULL || *end != '-' || pid <= 0 || pid == (long) getpid ()
+          || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      sub = g_dir_open (path, 0, NULL);
+      while (sub != NULL && (entry = g_dir_read_name (sub)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, entry, NULL);
+
+          g_unlink (file);
+        }
+      g_rmdir (path);
+    }
+}
 
 void
 fl_probe_init (void)
@@ -69,19 +121,11 @@ fl_probe_init (void)
 
   if (g_once_init_enter (&once))
     {
-      g_autofree char *path = NULL;
-      int fd;
-
       g_setenv ("SSSD_KRB5_LOCATOR_DISABLE", "true", TRUE);
       ldap_set_option (NULL, LDAP_OPT_X_SASL_NOCANON, LDAP_OPT_ON);
 
-      /* The GSSAPI mechanism (the FSMO check's SASL bind) makes its own krb5 contexts from the
-       * environment. Give it a profile that never canonicalises host names through DNS (with
-       * the first name server silent, that would stall every bind); it needs nothing else,
-       * since the service ticket is already in the thread's ccache. Set once, here, before
-       * any thread runs: setenv() is not thread-safe. */
-      fd = g_file_open_tmp ("failover-lab-gssapi-XXXXXX.conf", &path, NULL);
-      if (fd >= 0)
+      runtime_dir = make_runtime_dir ();
+      if (runtime_dir != NULL)
         {
           static const char profile[] =
             "# written by Failover Lab for its GSSAPI binds\n"
@@ -90,11 +134,19 @@ fl_probe_init (void)
             "\trdns = false\n"
             "\tdns_lookup_kdc = false\n"
             "\tdns_lookup_realm = false\n";
+          g_autofree char *path = g_build_filename (runtime_dir, "gssapi-krb5.conf", NULL);
 
-          if (write (fd, profile, sizeof profile - 1) == (gssize)(sizeof profile - 1))
+          sweep_dead_profiles (runtime_dir);
+          /* The GSSAPI mechanism (the FSMO check's SASL bind) makes its own krb5 contexts
+           * from the environment. Give it a profile that never canonicalises host names
+           * through DNS (with the first name server silent, that would stall every bind); it
+           * needs nothing else, since the service ticket is already in the thread's ccache.
+           * One file for every process of this user, same content, replaced atomically, never
+           * removed (another process may be reading it). Set once, here, before any thread
+           * runs: setenv() is not thread-safe. */
+          if (g_file_set_contents_full (path, profile, sizeof profile - 1,
+                                        G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL))
             g_setenv ("KRB5_CONFIG", path, TRUE);
-          close (fd);
-          gssapi_profile = g_steal_pointer (&path);
         }
       g_once_init_leave (&once, 1);
     }
@@ -114,14 +166,7 @@ fl_probe_init (void)
 gboolean
 fl_probe_shutdown (void)
 {
-  gboolean idle = fl_check_wait_idle (15 * G_USEC_PER_SEC);
-
-  if (gssapi_profile != NULL)
-    {
-      g_unlink (gssapi_profile);
-      g_clear_pointer (&gssapi_profile, g_free);
-    }
-  return idle;
+  return fl_check_wait_idle (15 * G_USEC_PER_SEC);
 }
 
 FlProbeConfig *
@@ -282,16 +327,30 @@ fl_probe_config_prepare (FlProbeConfig  *self,
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
   g_autofree char *client_text = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *template = NULL;
 
   if (self->prepared)
     return TRUE;
 
   fl_probe_init ();
 
-  self->tmpdir = g_dir_make_tmp ("failover-lab-krb5-XXXXXX", &local_error);
-  if (self->tmpdir == NULL)
+  if (runtime_dir == NULL)
     {
-      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG, "%s", local_error->message);
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG,
+                   _("Cannot create the folder for Kerberos profiles in %s: %s"),
+                   g_get_user_runtime_dir (), g_strerror (errno));
+      return FALSE;
+    }
+  template = g_strdup_printf ("probe-%ld-XXXXXX", (long) getpid ());
+  self->tmpdir = g_build_filename (runtime_dir, template, NULL);
+  if (g_mkdtemp_full (self->tmpdir, 0700) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG,
+                   _("Cannot create a folder for Kerberos profiles in %s: %s"), runtime_dir,
+                   g_strerror (saved));
+      g_clear_pointer (&self->tmpdir, g_free);
       return FALSE;
     }
 

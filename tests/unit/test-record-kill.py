@@ -7,6 +7,7 @@
 # kill, and a corrupt line, are said and left out, never fatal.
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +31,10 @@ def ok(cond, desc, diag=""):
 
 tmp = tempfile.mkdtemp(prefix="fl-record-kill-")
 rec = os.path.join(tmp, "session.jsonl")
+# the probes' Kerberos profiles go to $XDG_RUNTIME_DIR/failover-lab: here, to see what is left
+runtime = os.path.join(tmp, "run")
+os.environ["XDG_RUNTIME_DIR"] = runtime
+profiles = os.path.join(runtime, "failover-lab")
 watch = subprocess.Popen([CTL, "watch", "--domain", "test.local", "--dc", "DC1=127.0.0.2",
                           "--dc", "DC2=127.0.0.3", "--interval", "250", "--jsonl",
                           "--control", os.path.join(tmp, "control"), "--record", rec],
@@ -44,6 +49,18 @@ watch.send_signal(signal.SIGKILL)
 watch.wait()
 ok(watch.returncode == -signal.SIGKILL and before >= 40,
    f"the watch recorded {before} lines and was killed", watch.stderr.read() if watch.stderr else "")
+
+
+# a killed process leaves its profile folder; the next one to start probing removes it
+left = [e for e in os.listdir(profiles) if e.startswith(f"probe-{watch.pid}-")] \
+    if os.path.isdir(profiles) else []
+ok(len(left) == 1, "the killed watch left its Kerberos profile folder", os.listdir(runtime))
+p = subprocess.run([CTL, "check", "--domain", "test.local", "--dc", "DC1=127.0.0.2"],
+                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+entries = sorted(os.listdir(profiles)) if os.path.isdir(profiles) else []
+ok(entries == ["gssapi-krb5.conf"],
+   "the next probing process removed it, and left only the shared GSSAPI profile",
+   f"check exit {p.returncode}\n{p.stderr}\nleft: {entries}")
 
 html = os.path.join(tmp, "session.html")
 p = subprocess.run([CTL, "report", rec, "-o", html, "--csv", os.path.join(tmp, "s.csv")],
@@ -77,4 +94,8 @@ ok(p.returncode == 2 and "not a recording" in p.stderr, "a file that is not a re
    f"exit {p.returncode}\n{p.stderr}")
 
 print(f"1..{n}", flush=True)
+if not failed:
+    shutil.rmtree(tmp, ignore_errors=True)
+else:
+    print(f"# the files are kept in {tmp}", flush=True)
 sys.exit(1 if failed else 0)
