@@ -16,6 +16,7 @@
 
 #include "fl-chart.h"
 #include "fl-chart-math.h"
+#include "fl-probe-enums.h"
 
 #define LABEL_WIDTH  120
 #define LANE_HEIGHT  7
@@ -535,9 +536,14 @@ draw_markers (FlChart *self,
         }
       else if (kind == FL_EVENT_SWITCHED)
         {
+          int view = -1;
+
           c = &self->status_colors[FL_STATUS_OK];
-          label = g_strdup_printf (_("%s → %s +%.1f s"), fl_event_get_view (e), fl_event_get_to (e),
-                                   fl_event_get_switchover_us (e) / 1e6);
+          /* a view this build does not know (a newer recording) shows as it was written */
+          label = g_strdup_printf (_("%s → %s +%.1f s"),
+                                   fl_enum_from_nick (FL_TYPE_VIEW, fl_event_get_view (e), &view)
+                                   ? fl_view_to_label (view) : fl_event_get_view (e),
+                                   fl_event_get_to (e), fl_event_get_switchover_us (e) / 1e6);
         }
       else
         {

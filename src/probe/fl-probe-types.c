@@ -149,6 +149,27 @@ fl_check_kind_to_label (FlCheckKind kind)
     }
 }
 
+/**
+ * fl_view_to_label:
+ *
+ * Returns: what people call a client's view, translated ("Logon server", "Kerberos tickets"):
+ *   what messages and the chart say, never the nick
+ */
+const char *
+fl_view_to_label (FlView view)
+{
+  switch (view)
+    {
+    case FL_VIEW_LOCATOR:
+      return _("Logon server");
+    case FL_VIEW_KERBEROS:
+      return _("Kerberos tickets");
+    case FL_N_VIEWS:
+    default:
+      return "";
+    }
+}
+
 gboolean
 fl_check_kind_from_string (const char  *text,
                            FlCheckKind *kind)

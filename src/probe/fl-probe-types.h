@@ -104,6 +104,7 @@ GQuark       fl_probe_error_quark      (void);
 const char  *fl_check_kind_to_string   (FlCheckKind  kind);
 const char  *fl_check_kind_to_label    (FlCheckKind  kind);
 const char  *fl_status_to_label        (FlStatus     status);
+const char  *fl_view_to_label          (FlView       view);
 char        *fl_format_clock_time      (gint64       wall_us);
 gboolean     fl_check_kind_from_string (const char  *text,
                                         FlCheckKind *kind);

@@ -130,12 +130,13 @@ emit_switched (FlSwitchoverDetector *self,
 
   f->switched[v] = TRUE;
   if (f->t_detect >= 0)
-    /* TRANSLATORS: "locator view: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
-    message = g_strdup_printf (_("%s view: %s → %s in %.1f s (detected after %.1f s)"),
-                               view_name (v), f->original[v] ? f->original[v] : _("none"),
+    /* TRANSLATORS: "Logon server: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
+    message = g_strdup_printf (_("%s: %s → %s in %.1f s (detected after %.1f s)"),
+                               fl_view_to_label (v), f->original[v] ? f->original[v] : _("none"),
                                server, switchover / 1e6, (f->t_detect - f->t_fault) / 1e6);
   else
-    message = g_strdup_printf (_("%s view: %s → %s in %.1f s"), view_name (v),
+    /* TRANSLATORS: "Kerberos tickets: DC1 → DC2 in 1.3 s" */
+    message = g_strdup_printf (_("%s: %s → %s in %.1f s"), fl_view_to_label (v),
                                f->original[v] ? f->original[v] : _("none"), server,
                                switchover / 1e6);
   emit (self, FL_EVENT_SWITCHED, MAX (t_switch, f->t_fault), f->dc, view_name (v), f->original[v],
@@ -236,7 +237,8 @@ update_view (FlSwitchoverDetector *self,
       g_strcmp0 (server, f->dc) == 0)
     {
       g_autofree char *message =
-        g_strdup_printf (_("%s view back on %s, %.1f s after it answered again"), view_name (v),
+        /* TRANSLATORS: "Logon server back on DC1, 2.0 s after it answered again" */
+        g_strdup_printf (_("%s back on %s, %.1f s after it answered again"), fl_view_to_label (v),
                          server, (t_end - f->dc_back_at) / 1e6);
 
       f->failed_back[v] = TRUE;
