@@ -69,18 +69,29 @@ def status(lab_id=None):
     return json.loads(p.stdout)
 
 
-def enter_client_namespace(lab_id=None):
-    """Re-executes this test inside the sandbox's client namespace (once)."""
-    if os.environ.get("FL_IN_CLIENT_NS") == "1":
-        return
+def _client_argv(lab_id):
+    """The command that runs this test again in the sandbox's client namespace (or a skip)."""
     if os.geteuid() != 0:
         skip_all("the lab suite needs root (network namespaces); run it as root")
     st = status(lab_id)
     if st is None or not st.get("up"):
         skip_all("the sandbox lab is not up: run `tests/lab/sandbox up` as root first")
-    argv = [SANDBOX] + (["--id", lab_id] if lab_id else []) + [
+    return [SANDBOX] + (["--id", lab_id] if lab_id else []) + [
         "exec", "client", "--", "env", "FL_IN_CLIENT_NS=1", sys.executable] + sys.argv
-    os.execv(SANDBOX, argv)
+
+
+def enter_client_namespace(lab_id=None):
+    """Re-executes this test inside the sandbox's client namespace (once)."""
+    if os.environ.get("FL_IN_CLIENT_NS") == "1":
+        return
+    os.execv(SANDBOX, _client_argv(lab_id))
+
+
+def run_in_client_namespace(lab_id=None):
+    """Runs this test again inside the sandbox's client namespace; returns its exit status.
+    For a test that must do something outside first (and undo it after): the caller checks
+    FL_IN_CLIENT_NS itself."""
+    return subprocess.run(_client_argv(lab_id)).returncode
 
 
 def run(argv, env=None, timeout=60, input=None):
