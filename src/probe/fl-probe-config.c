@@ -78,9 +78,11 @@ make_runtime_dir (void)
   return g_steal_pointer (&dir);
 }
 
-/* Removes the profile folders (probe-PID-XXXXXX) of processes that no longer run. */
+/* Removes profile folders (probe-PID-XXXXXX): this process's own (@mine), or those of
+ * processes that no longer run. */
 static void
-sweep_dead_profiles (const char *dir)
+sweep_profiles (const char *dir,
+                gboolean    mine)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
@@ -99,8 +101,10 @@ sweep_dead_profiles (const char *dir)
         continue;
       errno = 0;
       pid = strtol (name + strlen ("probe-"), &end, 10);
-      if (errno != 0 || end == NULL || *end != '-' || pid <= 0 || pid == (long) getpid ()
-          || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+      if (errno != 0 || end == NULL || *end != '-' || pid <= 0)
+        continue;
+      if (mine ? pid != (long) getpid ()
+               : pid == (long) getpid () || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
         continue;
       path = g_build_filename (dir, name, NULL);
       sub = g_dir_open (path, 0, NULL);
@@ -136,7 +140,7 @@ fl_probe_init (void)
             "\tdns_lookup_realm = false\n";
           g_autofree char *path = g_build_filename (runtime_dir, "gssapi-krb5.conf", NULL);
 
-          sweep_dead_profiles (runtime_dir);
+          sweep_profiles (runtime_dir, FALSE);
           /* The GSSAPI mechanism (the FSMO check's SASL bind) makes its own krb5 contexts
            * from the environment. Give it a profile that never canonicalises host names
            * through DNS (with the first name server silent, that would stall every bind); it
@@ -166,7 +170,13 @@ fl_probe_init (void)
 gboolean
 fl_probe_shutdown (void)
 {
-  return fl_check_wait_idle (15 * G_USEC_PER_SEC);
+  gboolean idle = fl_check_wait_idle (15 * G_USEC_PER_SEC);
+
+  /* no check reads them now; a configuration still referenced at exit (a result never
+   * delivered to a main loop) would otherwise leave its folder to the next start */
+  if (idle && runtime_dir != NULL)
+    sweep_profiles (runtime_dir, TRUE);
+  return idle;
 }
 
 FlProbeConfig *

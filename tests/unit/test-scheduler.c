@@ -9,6 +9,7 @@
 
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fl-probe-scheduler.h"
 
@@ -162,6 +163,17 @@ main (int   argc,
 
     /* no check may still run inside MIT krb5 while the process exits */
     g_assert_true (fl_probe_shutdown ());
+    /* and the Kerberos profiles this process wrote are gone with it */
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "failover-lab", NULL);
+      g_autofree char *prefix = g_strdup_printf ("probe-%ld-", (long) getpid ());
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        if (g_str_has_prefix (name, prefix))
+          g_error ("%s/%s is left after fl_probe_shutdown()", dir, name);
+    }
     return rc;
   }
 }
