@@ -16,6 +16,7 @@
 #include "fl-exercise-picker.h"
 #include "fl-preferences.h"
 #include "fl-recording.h"
+#include "fl-report.h"
 #include "fl-window-private.h"
 
 static void
@@ -73,6 +74,20 @@ export_job_free (ExportJob *job)
   g_free (job);
 }
 
+typedef struct
+{
+  char  *recording;
+  GFile *out;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_free (job->recording);
+  g_clear_object (&job->out);
+  g_free (job);
+}
+
 /* worker thread: tens of megabytes for a long run must not stall the window */
 static void
 export_thread (GTask        *task,
@@ -105,6 +120,91 @@ export_done (GObject      *object,
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Exported")));
 }
 
+/* worker thread: the report of the session's recording, as failoverctl report makes it */
+static void
+report_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  ReportJob *job = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = fl_recording_read_file (job->recording, &error);
+  g_autofree char *name = g_path_get_basename (job->recording);
+  g_autofree char *html = NULL;
+
+  if (contents == NULL)
+    {
+      g_prefix_error (&error, "%s: ", job->recording);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  html = fl_report_html (contents, name);
+  if (!g_file_replace_contents (job->out, html, strlen (html), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* every line recorded so far is in the file: now it can be read whole. A recording that
+ * stopped (a full disk) still reports what it holds. */
+static void
+report_synced (GObject      *recorder,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+
+  fl_recorder_sync_finish (FL_RECORDER (recorder), result, NULL);
+  g_task_run_in_thread (task, report_thread);
+}
+
+/**
+ * fl_window_export_report_async:
+ *
+ * Writes the report of the session shown (live: its recording up to now; replayed: the
+ * recording) to @file, as `failoverctl report` makes it, on a worker thread.
+ */
+void
+fl_window_export_report_async (FlWindow            *self,
+                               GFile               *file,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ReportJob *job;
+
+  g_return_if_fail (FL_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, fl_window_export_report_async);
+  if (self->recording_path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("This session is not recorded: there is no report to make"));
+      return;
+    }
+  job = g_new0 (ReportJob, 1);
+  job->recording = g_strdup (self->recording_path);
+  job->out = g_object_ref (file);
+  g_task_set_task_data (task, job, (GDestroyNotify)report_job_free);
+  if (self->recorder != NULL)
+    fl_recorder_sync_async (self->recorder, NULL, report_synced, g_steal_pointer (&task));
+  else
+    g_task_run_in_thread (task, report_thread);
+}
+
+gboolean
+fl_window_export_report_finish (FlWindow      *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 export_response (GtkNativeDialog *dialog,
                  int              response,
@@ -118,7 +218,9 @@ export_response (GtkNativeDialog *dialog,
       g_autofree char *path = g_file_get_path (file);
       g_autoptr(GError) error = NULL;
 
-      if (g_str_equal (kind, "png") || g_str_equal (kind, "svg"))
+      if (g_str_equal (kind, "html"))
+        fl_window_export_report_async (self, file, export_done, NULL);
+      else if (g_str_equal (kind, "png") || g_str_equal (kind, "svg"))
         {
           if (!fl_chart_export (self->chart, path, g_str_equal (kind, "svg"), &error))
             adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));

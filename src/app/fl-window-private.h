@@ -45,6 +45,7 @@ struct _FlWindow
   GtkStringList        *events;
   FlVmControl          *vm_control;
   FlRecorder           *recorder;        /* every session is recorded */
+  char                 *recording_path;  /* this session's recording, or the one replayed */
   char                 *hv_secret;       /* the hypervisor's, from the keyring or the environment */
 
   gint64                fault_mono;      /* the last fault: the event list counts from it */

@@ -139,6 +139,7 @@ stop_probing (FlWindow *self)
   if (self->hv_secret != NULL)
     explicit_bzero (self->hv_secret, strlen (self->hv_secret));
   g_clear_pointer (&self->hv_secret, g_free);
+  g_clear_pointer (&self->recording_path, g_free);
   g_clear_object (&self->timeline);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, fl_probe_config_unref);
@@ -537,6 +538,7 @@ start_recording (FlWindow *self,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *path = fl_recording_default_path (lab, now);
+  g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".jsonl"));
   g_autoptr(GError) error = NULL;
 
   self->recorder = fl_recorder_new_for_file (self->timeline, lab, path, &error);
@@ -544,11 +546,10 @@ start_recording (FlWindow *self,
   for (guint n = 2; self->recorder == NULL && n < 10 &&
                     g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS); n++)
     {
-      g_autofree char *stem = g_strndup (path, strlen (path) - strlen (".jsonl"));
-      g_autofree char *other = g_strdup_printf ("%s-%u.jsonl", stem, n);
-
+      g_free (path);
+      path = g_strdup_printf ("%s-%u.jsonl", stem, n);
       g_clear_error (&error);
-      self->recorder = fl_recorder_new_for_file (self->timeline, lab, other, &error);
+      self->recorder = fl_recorder_new_for_file (self->timeline, lab, path, &error);
     }
   if (self->recorder == NULL)
     {
@@ -559,6 +560,7 @@ start_recording (FlWindow *self,
       return;
     }
   g_signal_connect (self->recorder, "failed", G_CALLBACK (on_recording_failed), self);
+  self->recording_path = g_steal_pointer (&path);
 }
 
 /* shows @lab: a tile per DC, the banner, the chart, the events. @live: probed now (VM controls,
@@ -651,7 +653,8 @@ open_lab_with_password (FlWindow    *self,
 
 /**
  * fl_window_open_recording:
- * @name: (nullable): the recording's file name, for the title
+ * @path: (nullable): the recording's file: its name goes in the title, and its report can be
+ *   exported
  *
  * Shows a recording as it ended, read-only: its samples and faults go through a lab session
  * (the detector derives the rest, as it did live), nothing is probed, no VM can be touched.
@@ -659,9 +662,10 @@ open_lab_with_password (FlWindow    *self,
 gboolean
 fl_window_open_recording (FlWindow                  *self,
                           const FlRecordingContents *contents,
-                          const char                *name,
+                          const char                *path,
                           GError                   **error)
 {
+  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
   JsonNode *lab_node = json_object_get_member (contents->header, "lab");
   g_autofree char *lab_text = NULL;
   g_autoptr(FlLab) lab = NULL;
@@ -717,6 +721,7 @@ fl_window_open_recording (FlWindow                  *self,
   title = g_strdup_printf (_("Recording: %s"), fl_lab_get_name (lab));
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title, name ? name : fl_lab_get_domain (lab));
+  self->recording_path = g_strdup (path);
   return TRUE;
 }
 
@@ -931,12 +936,10 @@ recording_read (GObject      *object,
   g_autoptr(FlWindow) self = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(FlRecordingContents) contents = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *name = g_file_get_basename (G_FILE (object));
+  g_autofree char *path = g_file_get_path (G_FILE (object));
 
-  if (contents == NULL || !fl_window_open_recording (self, contents, name, &error))
+  if (contents == NULL || !fl_window_open_recording (self, contents, path, &error))
     {
-      g_autofree char *path = g_file_get_path (G_FILE (object));
-
       g_prefix_error (&error, "%s: ", path);
       show_error (self, error);
     }

@@ -38,7 +38,14 @@ const char *fl_window_get_logon_server (FlWindow *self);
 
 gboolean  fl_window_open_recording (FlWindow                  *self,
                                     const FlRecordingContents *contents,
-                                    const char                *name,
+                                    const char                *path,
                                     GError                   **error);
+void      fl_window_export_report_async  (FlWindow            *self,
+                                          GFile               *file,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean  fl_window_export_report_finish (FlWindow            *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 
 G_END_DECLS

@@ -230,6 +230,9 @@ struct _FlRecorder
   gboolean       capped;
   gboolean       closed;
   gboolean       finishing;     /* fl_recorder_finish(): close once written */
+  guint64        appended;      /* bytes given to pending, ever */
+  guint64        written;       /* bytes the stream took, ever */
+  GQueue         waiters;       /* GTask of fl_recorder_sync_async(), oldest first */
 };
 
 G_DEFINE_FINAL_TYPE (FlRecorder, fl_recorder, G_TYPE_OBJECT)
@@ -310,12 +313,14 @@ append_node (FlRecorder *self,
     {
       /* the cap: a last record says so, and nothing more is written */
       g_string_append (self->pending, "{\"type\":\"capped\"}\n");
+      self->appended += strlen ("{\"type\":\"capped\"}\n");
       self->capped = TRUE;
       self->n_lines++;
       return;
     }
   g_string_append_len (self->pending, line, (gssize)len);
   g_string_append_c (self->pending, '\n');
+  self->appended += len + 1;
   self->n_lines++;
   self->n_bytes += (gint64)len + 1;
 }
@@ -343,6 +348,29 @@ on_event (FlTimeline *timeline,
 static void flush_now (FlRecorder *self);
 static void finish_step (FlRecorder *self);
 
+/* completes the syncs whose lines are written (or that never will be), and writes on for
+ * the others */
+static void
+wake_waiters (FlRecorder *self)
+{
+  GTask *task;
+
+  while ((task = g_queue_peek_head (&self->waiters)) != NULL)
+    {
+      guint64 target = *(guint64 *) g_task_get_task_data (task);
+
+      if (self->error != NULL)
+        g_task_return_error (task, g_error_copy (self->error));
+      else if (self->written >= target)
+        g_task_return_boolean (task, TRUE);
+      else
+        break;
+      g_object_unref (g_queue_pop_head (&self->waiters));
+    }
+  if (!g_queue_is_empty (&self->waiters))
+    flush_now (self);
+}
+
 static void
 on_written (GObject      *source,
             GAsyncResult *result,
@@ -350,6 +378,7 @@ on_written (GObject      *source,
 {
   FlRecorder *self = user_data;
   g_autoptr(GError) error = NULL;
+  gsize len = g_bytes_get_size (self->writing);
 
   g_clear_pointer (&self->writing, g_bytes_unref);
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
@@ -360,6 +389,9 @@ on_written (GObject      *source,
       stop_listening (self);
       g_signal_emit (self, signals[FAILED], 0, self->error);
     }
+  else
+    self->written += len;
+  wake_waiters (self);
   if (self->finishing)
     finish_step (self);
   g_object_unref (self);
@@ -502,6 +534,41 @@ fl_recorder_flush (FlRecorder *self)
   flush_now (self);
 }
 
+/**
+ * fl_recorder_sync_async:
+ *
+ * Writes now, and completes once every line recorded before this call is in the file (or
+ * with the error that stopped the recording): then the file can be read whole, for a report.
+ */
+void
+fl_recorder_sync_async (FlRecorder          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  guint64 *target;
+
+  g_return_if_fail (FL_IS_RECORDER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_recorder_sync_async);
+  target = g_new (guint64, 1);
+  *target = self->appended;
+  g_task_set_task_data (task, target, g_free);
+  g_queue_push_tail (&self->waiters, g_steal_pointer (&task));
+  wake_waiters (self);
+}
+
+gboolean
+fl_recorder_sync_finish (FlRecorder    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 on_closed (GObject      *source,
            GAsyncResult *result,
@@ -569,9 +636,12 @@ fl_recorder_close (FlRecorder  *self,
                                       NULL, &local))
         self->error = g_error_new (FL_RECORDING_ERROR, FL_RECORDING_ERROR_IO,
                                    _("The recording stopped: %s"), local->message);
+      else
+        self->written += self->pending->len;
       g_string_truncate (self->pending, 0);
     }
   self->closed = TRUE;
+  wake_waiters (self);
   if (!g_output_stream_is_closed (self->out))
     g_output_stream_close (self->out, NULL, NULL);
   if (self->error != NULL)

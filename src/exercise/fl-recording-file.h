@@ -75,6 +75,13 @@ FlRecorder *fl_recorder_new_for_file (FlTimeline    *timeline,
 void        fl_recorder_add_record   (FlRecorder    *self,
                                       JsonNode      *record);
 void        fl_recorder_flush        (FlRecorder    *self);
+void        fl_recorder_sync_async   (FlRecorder          *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    fl_recorder_sync_finish  (FlRecorder    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error);
 gboolean    fl_recorder_close        (FlRecorder    *self,
                                       GError       **error);
 void        fl_recorder_finish       (FlRecorder    *self);

@@ -50,6 +50,43 @@ spin (guint ms)
   g_main_loop_run (loop);
 }
 
+static void
+report_exported (GObject      *window,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GError **error = data;
+
+  if (!fl_window_export_report_finish (FL_WINDOW (window), result, error) && *error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "no report, no error");
+  if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+/* Export → Report as HTML, waited for (no time limit: the test's own timeout ends a hang);
+ * returns the report's text, and checks it names every DC and holds the chart */
+static char *
+export_report (FlWindow   *window,
+               const char *name,
+               const char *dc1,
+               const char *dc2)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s", shot_dir, name);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  char *html = NULL;
+
+  fl_window_export_report_async (window, file, report_exported, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    g_error ("Export → Report failed: %s", error->message);
+  g_assert_true (g_file_get_contents (path, &html, NULL, NULL));
+  if (strstr (html, "<svg") == NULL || strstr (html, dc1) == NULL || strstr (html, dc2) == NULL)
+    g_error ("%s: the report lacks the chart or a DC (%s, %s)", path, dc1, dc2);
+  return html;
+}
+
 static GdkTexture *
 screenshot (GtkWidget  *window,
             const char *name)
@@ -465,10 +502,16 @@ test_window_replay (void)
   g_object_ref (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1260, 840);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (fl_window_open_recording (window, contents, "planned-failover.jsonl", &error));
+  g_assert_true (fl_window_open_recording (window, contents, fixture, &error));
   g_assert_no_error (error);
   spin (800);
   g_assert_cmpstr (fl_window_get_logon_server (window), ==, "DC2");
+  /* the report of a replayed recording: the recording's, as failoverctl report makes it */
+  {
+    g_autofree char *html = export_report (window, "replay-report.html", "DC1", "DC2");
+
+    g_assert_nonnull (strstr (html, "planned-failover.jsonl"));
+  }
   shot = screenshot (GTK_WIDGET (window), "replay");
   all = region_stats (shot, 0, 0, 1, 1);
   g_assert_cmpuint (all.distinct, >, 100);
@@ -537,6 +580,10 @@ test_window_live_lab (void)
     g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
     g_assert_nonnull (strstr (svg_text, "<svg"));
   }
+  /* and the session's report, from its recording up to now (every line written first) */
+  g_free (export_report (window, "live-report.html",
+                         fl_lab_controller_get_name (fl_lab_get_controller (lab, 0)),
+                         fl_lab_controller_get_name (fl_lab_get_controller (lab, 1))));
   gtk_window_destroy (GTK_WINDOW (window));
   spin (100);
   g_assert_finalize_object (window);

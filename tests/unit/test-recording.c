@@ -192,6 +192,57 @@ test_disk_full (void)
   g_assert_error (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_IO);
 }
 
+static void
+synced (GObject      *recorder,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  int *state = data;
+  g_autoptr(GError) error = NULL;
+
+  *state = fl_recorder_sync_finish (FL_RECORDER (recorder), result, &error) ? 1 : 2;
+  g_assert_no_error (error);
+}
+
+/* sync: once it completes, every line recorded before it is in the file, while a write was
+ * already under way and more lines come after (a report exported mid-session reads it whole) */
+static void
+test_sync (void)
+{
+  g_autoptr(FlTimeline) timeline = new_timeline ();
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(FlRecorder) recorder = fl_recorder_new (timeline, NULL, out);
+  g_autoptr(GError) error = NULL;
+  int state = 0;
+  guint64 lines;
+
+  add_samples (timeline, 30);
+  fl_recorder_flush (recorder);     /* a write under way */
+  add_samples (timeline, 40);       /* lines waiting behind it */
+  lines = fl_recorder_get_n_lines (recorder);
+  fl_recorder_sync_async (recorder, NULL, synced, &state);
+  add_samples (timeline, 5);        /* after the sync: may or may not be in */
+  while (state == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (state, ==, 1);
+  {
+    gsize len = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out));
+    g_autoptr(FlRecordingContents) c =
+      fl_recording_read_data (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), len, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (c->n_lines, >=, lines);
+    g_assert_cmpuint (c->samples->len, >=, 70);
+  }
+  /* nothing to wait for: completes at once (on the next iteration) */
+  state = 0;
+  g_assert_true (fl_recorder_close (recorder, &error));
+  fl_recorder_sync_async (recorder, NULL, synced, &state);
+  while (state == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (state, ==, 1);
+}
+
 /* finish: nothing more recorded, the rest written and the stream closed, without waiting */
 static void
 test_finish (void)
@@ -328,6 +379,7 @@ main (int   argc,
   g_test_add_func ("/recording/disk-full", test_disk_full);
   g_test_add_func ("/recording/default-path", test_default_path);
   g_test_add_func ("/recording/finish", test_finish);
+  g_test_add_func ("/recording/sync", test_sync);
   g_test_add_func ("/recording/report", test_report);
 
   return g_test_run ();
