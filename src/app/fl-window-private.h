@@ -29,6 +29,8 @@ struct _FlWindow
   GtkStack        *stack;
   AdwStatusPage   *welcome_page;
   GtkListBox      *recent_list;
+  GtkWidget       *recordings_heading;
+  GtkListBox      *recordings_list;
   FlLogonBanner   *banner;
   GtkFlowBox      *tiles;
   FlChart         *chart;

@@ -308,6 +308,8 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recent_list);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, recordings_heading);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, recordings_list);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, tiles);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, chart);
@@ -354,6 +356,71 @@ fill_recent (FlWindow *self)
 }
 
 static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+list_recordings_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  g_task_return_pointer (task, fl_recording_list_recent (5), (GDestroyNotify)g_ptr_array_unref);
+}
+
+/* the newest recordings on the welcome page: a debrief, or a demo without a lab */
+static void
+recordings_listed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GPtrArray) paths = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(FlWindow) self = g_weak_ref_get (data);
+  GtkWidget *child;
+
+  /* the window went while the folder was read */
+  if (self == NULL || self->recordings_list == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recordings_list))))
+    gtk_list_box_remove (self->recordings_list, child);
+  for (guint i = 0; paths != NULL && i < paths->len; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *base = g_path_get_basename (paths->pdata[i]);
+      g_autofree char *lab = NULL;
+      g_autoptr(GDateTime) start = fl_recording_name_parse (base, &lab);
+      /* TRANSLATORS: when a recording started, as strftime() writes it: date and time */
+      g_autofree char *when = start ? g_date_time_format (start, _("%x %H:%M")) : NULL;
+
+      fl_row_set_plain (row);   /* file names are not markup */
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), lab ? lab : base);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when ? when : paths->pdata[i]);
+      gtk_widget_set_tooltip_text (row, paths->pdata[i]);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "path", g_strdup (paths->pdata[i]), g_free);
+      gtk_list_box_append (self->recordings_list, row);
+    }
+  gtk_widget_set_visible (self->recordings_heading, paths != NULL && paths->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->recordings_list), paths != NULL && paths->len > 0);
+}
+
+static void
+fill_recordings (FlWindow *self)
+{
+  /* a weak reference: a listing under way never keeps a closed window alive */
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+  g_autoptr(GTask) task = NULL;
+
+  g_weak_ref_init (ref, self);
+  task = g_task_new (NULL, NULL, recordings_listed, ref);
+  g_task_set_task_data (task, ref, free_weak_ref);
+  g_task_run_in_thread (task, list_recordings_thread);
+}
+
+static void
 fl_window_init (FlWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
@@ -376,6 +443,7 @@ fl_window_init (FlWindow *self)
   g_object_unref (selection);
 
   g_signal_connect (self->recent_list, "row-activated", G_CALLBACK (recent_activated), self);
+  g_signal_connect (self->recordings_list, "row-activated", G_CALLBACK (recent_activated), self);
   g_signal_connect_swapped (self->chart, "notify::follow-live", G_CALLBACK (follow_live_changed), self);
   follow_live_changed (self);
   {
@@ -401,6 +469,7 @@ fl_window_init (FlWindow *self)
     fl_chart_set_colorblind (self->chart, g_str_equal (palette, "colorblind"));
   }
   fill_recent (self);
+  fill_recordings (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.running", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.mark-fault", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", FALSE);

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fl-json-util.h"
@@ -664,6 +665,71 @@ fl_recorder_get_n_lines (FlRecorder *self)
 {
   g_return_val_if_fail (FL_IS_RECORDER (self), 0);
   return self->n_lines;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/**
+ * fl_recording_list_recent:
+ * @max: how many at most
+ *
+ * Blocking (a folder listing): call it on a worker thread.
+ *
+ * Returns: (transfer full) (element-type utf8): the paths of the newest recordings in the
+ *   default folder, newest first (their names begin with their start time)
+ */
+GPtrArray *
+fl_recording_list_recent (guint max)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "failover-lab", "recordings", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".jsonl") && g_ascii_isdigit (name[0]))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = names->len; i > 0 && paths->len < max; i--)
+    g_ptr_array_add (paths, g_build_filename (dir, names->pdata[i - 1], NULL));
+  return paths;
+}
+
+/**
+ * fl_recording_name_parse:
+ * @name: a file name as fl_recording_default_path() makes them ("2026-01-01-090000-classroom.jsonl")
+ * @lab: (out) (transfer full): the lab's name in it
+ *
+ * Returns: (transfer full) (nullable): the local start time it names, or %NULL (another name)
+ */
+GDateTime *
+fl_recording_name_parse (const char  *name,
+                         char       **lab)
+{
+  int y, mo, d, h, mi, sec, used = 0;
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  GDateTime *start;
+  gsize len;
+
+  *lab = NULL;
+  if (!g_str_has_suffix (name, ".jsonl") ||
+      sscanf (name, "%4d-%2d-%2d-%2d%2d%2d-%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6 || used != 18)
+    return NULL;
+  start = g_date_time_new (local, y, mo, d, h, mi, sec);
+  len = strlen (name + used) - strlen (".jsonl");
+  if (start == NULL || len == 0)
+    {
+      g_clear_pointer (&start, g_date_time_unref);
+      return NULL;
+    }
+  *lab = g_strndup (name + used, len);
+  return start;
 }
 
 /**

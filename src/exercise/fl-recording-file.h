@@ -90,5 +90,8 @@ guint64     fl_recorder_get_n_lines  (FlRecorder    *self);
 
 char       *fl_recording_default_path (FlLab        *lab,
                                        GDateTime    *start);
+GPtrArray  *fl_recording_list_recent  (guint         max);
+GDateTime  *fl_recording_name_parse   (const char   *name,
+                                       char        **lab);
 
 G_END_DECLS

@@ -326,13 +326,41 @@ test_banner_lifecycle (void)
 static void
 test_window_welcome (void)
 {
-  FlWindow *window = fl_window_new (NULL);
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "failover-lab", "recordings", NULL);
+  g_autofree char *recording = g_build_filename (dir, "2026-01-01-090000-classroom.jsonl", NULL);
+  FlWindow *window;
   g_autoptr(GdkTexture) shot = NULL;
   Stats all, middle;
 
+  /* a recording in the default folder: listed on the welcome page, to open for a debrief */
+  if (fixture != NULL)
+    {
+      g_autofree char *text = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (fixture, &text, &len, NULL));
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (recording, text, (gssize) len, NULL));
+    }
+  window = fl_window_new (NULL);
   g_object_ref (window);
   gtk_window_present (GTK_WINDOW (window));
   spin (500);
+  if (fixture != NULL)
+    {
+      GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FL_TYPE_WINDOW,
+                                                                   "recordings_list"));
+      GtkWidget *row;
+
+      /* listed on a worker: wait for it (the test's timeout ends a hang) */
+      while ((row = gtk_widget_get_first_child (list)) == NULL)
+        spin (50);
+      g_assert_true (gtk_widget_get_visible (list));
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "classroom");
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "09:00"));
+      spin (100);
+    }
   shot = screenshot (GTK_WIDGET (window), "welcome");
   all = region_stats (shot, 0, 0, 1, 1);
   middle = region_stats (shot, 0.25, 0.3, 0.75, 0.7);
@@ -341,6 +369,7 @@ test_window_welcome (void)
   g_assert_cmpuint (middle.dark, >, 200);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
+  g_unlink (recording);
 }
 
 static void

@@ -277,7 +277,27 @@ test_default_path (void)
   g_autoptr(GDateTime) t = g_date_time_new_utc (2026, 12, 1, 9, 5, 7);
   g_autofree char *path = fl_recording_default_path (lab, t);
 
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = NULL;
+  g_autoptr(GDateTime) start = NULL;
+
   g_assert_true (g_str_has_suffix (path, "/failover-lab/recordings/2026-12-01-090507-Room-3-B.jsonl"));
+  /* and read back for the list of recent recordings: the lab and the start (local time) */
+  start = fl_recording_name_parse (base, &name);
+  g_assert_nonnull (start);
+  g_assert_cmpstr (name, ==, "Room-3-B");
+  g_assert_cmpint (g_date_time_get_hour (start), ==, 9);
+  g_assert_cmpint (g_date_time_get_second (start), ==, 7);
+  g_clear_pointer (&name, g_free);
+  for (guint i = 0; i < 5; i++)
+    {
+      static const char * const other[] = { "notes.jsonl", "2026-13-01-090507-x.jsonl",
+                                            "2026-12-01-090507-.jsonl", "2026-12-01-090507-x.csv",
+                                            "2026-12-01-0905-x.jsonl" };
+
+      g_assert_null (fl_recording_name_parse (other[i], &name));
+      g_assert_null (name);
+    }
 }
 
 /* the report: one well-formed file, nothing outside it, the numbers, every text escaped */
