@@ -54,6 +54,8 @@ struct _FlSwitchoverDetector
   gint64      change_t[N_VIEWS];      /* the last change of each view… */
   char       *change_from[N_VIEWS];   /* …and where it came from */
   gboolean    all_down;
+  gint64      wall_offset;            /* wall − monotonic, from the samples' own clocks */
+  gboolean    wall_known;
 };
 
 G_DEFINE_FINAL_TYPE (FlSwitchoverDetector, fl_switchover_detector, G_TYPE_OBJECT)
@@ -79,7 +81,9 @@ emit (FlSwitchoverDetector *self,
       gint64                switchover_us,
       const char           *message)
 {
-  gint64 wall = g_get_real_time () - (g_get_monotonic_time () - t);
+  /* the samples' clock: a replayed recording's events get the recording's times, not now's */
+  gint64 wall = self->wall_known ? t + self->wall_offset
+                                 : g_get_real_time () - (g_get_monotonic_time () - t);
   g_autoptr(FlEvent) event = fl_event_new (kind, t, wall, dc, view, from, to, detection_us,
                                            switchover_us, message);
 
@@ -259,6 +263,11 @@ on_sample_added (FlTimeline           *timeline,
   Fault *f = &self->fault;
   int i;
 
+  if (fl_sample_get_wall_us (sample) > 0)
+    {
+      self->wall_offset = fl_sample_get_wall_us (sample) - fl_sample_get_mono_us (sample);
+      self->wall_known = TRUE;
+    }
   if (status == FL_STATUS_SKIPPED)
     return;
 

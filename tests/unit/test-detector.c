@@ -111,6 +111,9 @@ test_stop_and_failback (void)
   g_assert_cmpint (fl_event_get_switchover_us (e), ==, S (0.51));
   g_assert_cmpint (fl_event_get_detection_us (e), ==, S (0.51));
   g_assert_true (fl_switchover_detector_get_last_switch (detector) == e);
+  /* its wall time is on the samples' clock (here wall = monotonic), not today's: a replayed
+   * recording says when things happened then */
+  g_assert_cmpint (fl_event_get_wall_us (e), ==, fl_event_get_mono_us (e));
   /* fail-back is measured from DC1 answering again, not from the fault */
   e = find (timeline, FL_EVENT_FAILBACK, "locator");
   g_assert_cmpint (fl_event_get_switchover_us (e), ==, S (1));
