@@ -110,6 +110,8 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
         lab = json.load(f)
     for i, c in enumerate(lab["controllers"]):
         c["vm"] = {"node": "pve1", "vmid": 101 + i}
+    # this emulator has the DCs' VMs only: the client is this host, as without a hypervisor
+    lab["client"] = {"name": lab["client"]["name"], "access": "local"}
     lab["hypervisor"] = {"type": "proxmox-api", "url": f"https://{REF}:{PORT}",
                          "token_id": TOKEN, "fingerprint": fingerprint}
     lab_path = os.path.join(tmp, "pve.lab.json")

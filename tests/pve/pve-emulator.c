@@ -48,6 +48,7 @@ typedef struct
   gint64       started_at;
   GHashTable  *config;         /* key → value (name, memory, net0, …) */
   char        *lock;           /* config lock: backup, rollback, … */
+  char        *rollback_hook;  /* `sandbox VERB` after a rollback (the client's broken trust) */
   gboolean     agent;          /* enabled in the config */
   gboolean     agent_running;  /* the guest's agent answers */
   gboolean     guest_shutdown; /* the guest honours ACPI/QGA shutdown */
@@ -1085,7 +1086,16 @@ task_run (gpointer data)
       g_hash_table_insert (vm->config, g_strdup ("vmgenid"), g_uuid_string_random ());
       if (json_object_get_int_member_with_default (snap, "vmstate", 0))
         power_on (self, vm);
-      task_end (self, task, "OK");
+      if (vm->rollback_hook != NULL && self->sandbox != NULL)
+        {
+          /* what the rollback does to the domain (an older machine password): the sandbox
+           * applies it, and the task ends once it has */
+          g_queue_push_tail (vm->hooks, g_strdupv ((char *[]) { self->sandbox, vm->rollback_hook, NULL }));
+          run_next_hook (self, vm);
+          task_end_after_hooks (self, task, "OK");
+        }
+      else
+        task_end (self, task, "OK");
     }
   else
     task_end (self, task, "unexpected status");
@@ -2094,6 +2104,7 @@ vm_free (Vm *vm)
   g_free (vm->dc);
   g_hash_table_unref (vm->config);
   g_free (vm->lock);
+  g_free (vm->rollback_hook);
   g_free (vm->ha_state);
   g_ptr_array_unref (vm->snapshots);
   g_queue_free (vm->waiting);
@@ -2115,7 +2126,8 @@ ref_object (JsonObject *o)
  * @schema_path: pve-api-schema-subset.json
  * @config: {"version", "nodes": [..], "users": {user: {password, totp?, privs[]}},
  *   "tokens": {id: {secret, privs[], privsep?}}, "vms": [{vmid, node, name, dc?, running?,
- *   boot_s?, shutdown_s?, guest_shutdown?, agent?, ha?, net0?, snapshots?}], "sandbox"?,
+ *   boot_s?, shutdown_s?, guest_shutdown?, agent?, ha?, net0?, snapshots?, rollback_hook?}],
+ *   "sandbox"? (with rollback_hook: a VM's rollback runs `sandbox VERB`, e.g. break-trust),
  *   "auth_delay_ms"?, "lock_wait_ms"?, "step_ms"?}
  */
 PveEmulator *
@@ -2195,6 +2207,7 @@ pve_emulator_new (const char  *schema_path,
           vm->node = g_strdup (json_object_get_string_member_with_default (v, "node", "pve1"));
           vm->name = g_strdup (json_object_get_string_member_with_default (v, "name", "vm"));
           vm->dc = g_strdup (json_object_get_string_member_with_default (v, "dc", NULL));
+          vm->rollback_hook = g_strdup (json_object_get_string_member_with_default (v, "rollback_hook", NULL));
           vm->power = json_object_get_boolean_member_with_default (v, "running", TRUE) ? VM_RUNNING : VM_STOPPED;
           vm->started_at = now_s (self) - 3600;
           vm->boot_ms = (guint)(json_object_get_double_member_with_default (v, "boot_s", 20) * 1000);
