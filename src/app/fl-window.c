@@ -634,12 +634,45 @@ start_recording (FlWindow *self,
 
 /* shows @lab: a tile per DC, the banner, the chart, the events. @live: probed now (VM controls,
  * the session recorded, probing started); otherwise a recording replayed, read-only */
+/* a recording's samples and faults, in time order, into the session before any widget
+ * watches it (fed one by one to tiles, banner and chart, an 8 h recording took minutes); the
+ * detector makes the other events again. Returns the time span in @t0, @t1. */
 static void
-show_lab (FlWindow      *self,
-          FlLab         *lab,
-          FlProbeConfig *config,
-          gboolean       live)
+feed_recording (FlWindow                  *self,
+                const FlRecordingContents *contents,
+                gint64                    *t0,
+                gint64                    *t1)
 {
+  guint e = 0;
+
+  *t0 = G_MAXINT64;
+  *t1 = G_MININT64;
+  for (guint i = 0; i < contents->samples->len; i++)
+    {
+      FlSample *s = contents->samples->pdata[i];
+
+      while (e < contents->events->len &&
+             fl_event_get_mono_us (contents->events->pdata[e]) <= fl_sample_get_mono_us (s))
+        {
+          FlEvent *event = contents->events->pdata[e++];
+
+          if (fl_event_get_kind (event) == FL_EVENT_FAULT || fl_event_get_kind (event) == FL_EVENT_ACTION)
+            fl_timeline_add_event (self->timeline, event);
+        }
+      fl_lab_session_add_sample (self->session, s);
+      *t0 = MIN (*t0, fl_sample_get_mono_us (s));
+      *t1 = MAX (*t1, fl_sample_get_mono_us (s) + MAX (0, fl_sample_get_latency_us (s)));
+    }
+}
+
+static void
+show_lab (FlWindow                  *self,
+          FlLab                     *lab,
+          FlProbeConfig             *config,
+          gboolean                   live,
+          const FlRecordingContents *replay)
+{
+  gint64 t0 = 0, t1 = 0;
   GListModel *dcs;
   GtkWidget *child;
 
@@ -654,6 +687,8 @@ show_lab (FlWindow      *self,
   self->fault_mono = 0;
   self->start_mono = g_get_monotonic_time ();
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
+  if (replay != NULL)
+    feed_recording (self, replay, &t0, &t1);
   fl_logon_banner_set_session (self->banner, self->session);
   if (live)
     {
@@ -691,7 +726,11 @@ show_lab (FlWindow      *self,
   fl_chart_set_timeline (self->chart, self->timeline);
   fl_chart_set_follow_live (self->chart, live);
   if (!live)
-    return;
+    {
+      if (t0 < t1)
+        fl_chart_show_range (self->chart, t0, t1);
+      return;
+    }
   /* the lab file's probe settings, then the header and Preferences change them live */
   g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
   g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
@@ -716,7 +755,7 @@ open_lab_with_password (FlWindow    *self,
   config = fl_lab_create_probe_config (lab, password, error);
   if (config == NULL)
     return FALSE;
-  show_lab (self, lab, config, TRUE);
+  show_lab (self, lab, config, TRUE, NULL);
   return TRUE;
 }
 
@@ -740,8 +779,6 @@ fl_window_open_recording (FlWindow                  *self,
   g_autoptr(FlLab) lab = NULL;
   g_autoptr(FlProbeConfig) config = NULL;
   g_autofree char *title = NULL;
-  gint64 t0 = G_MAXINT64, t1 = G_MININT64;
-  guint e = 0;
 
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
 
@@ -764,27 +801,7 @@ fl_window_open_recording (FlWindow                  *self,
   config = fl_lab_create_probe_config (lab, NULL, error);
   if (config == NULL)
     return FALSE;
-  show_lab (self, lab, config, FALSE);
-
-  /* samples and the faults in time order; the detector makes the other events again */
-  for (guint i = 0; i < contents->samples->len; i++)
-    {
-      FlSample *s = contents->samples->pdata[i];
-
-      while (e < contents->events->len &&
-             fl_event_get_mono_us (contents->events->pdata[e]) <= fl_sample_get_mono_us (s))
-        {
-          FlEvent *event = contents->events->pdata[e++];
-
-          if (fl_event_get_kind (event) == FL_EVENT_FAULT || fl_event_get_kind (event) == FL_EVENT_ACTION)
-            fl_timeline_add_event (self->timeline, event);
-        }
-      fl_lab_session_add_sample (self->session, s);
-      t0 = MIN (t0, fl_sample_get_mono_us (s));
-      t1 = MAX (t1, fl_sample_get_mono_us (s) + MAX (0, fl_sample_get_latency_us (s)));
-    }
-  if (t0 < t1)
-    fl_chart_show_range (self->chart, t0, t1);
+  show_lab (self, lab, config, FALSE, contents);
 
   /* TRANSLATORS: the window's title for a recording: "Recording: classroom" */
   title = g_strdup_printf (_("Recording: %s"), fl_lab_get_name (lab));

@@ -103,6 +103,93 @@ take_record (FlRecordingContents *c,
  *
  * Returns: (transfer full) (nullable): the contents
  */
+/* one part of a recording's body, whole lines, read by one thread into its own arrays */
+typedef struct
+{
+  const char          *p, *end;
+  guint                first_line;   /* the line number of its first line */
+  FlRecordingContents  part;
+} Chunk;
+
+static gpointer
+read_chunk (gpointer data)
+{
+  Chunk *k = data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  FlRecordingContents *c = &k->part;
+  guint line = k->first_line;
+
+  c->samples = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_sample_unref);
+  c->events = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_event_unref);
+  c->exercise = g_ptr_array_new_with_free_func ((GDestroyNotify)json_object_unref);
+  for (const char *p = k->p; p < k->end; line++)
+    {
+      const char *nl = memchr (p, '\n', (gsize)(k->end - p));
+      g_autoptr(JsonObject) o = parse_line (parser, p, (gsize)(nl - p));
+
+      p = nl + 1;
+      if (o == NULL || !take_record (c, o))
+        {
+          if (c->first_corrupt == 0)
+            c->first_corrupt = line;
+          c->n_corrupt++;
+        }
+    }
+  return NULL;
+}
+
+/* a long body is read by one thread a core, in parts split at line ends, then put together in
+ * file order: an 8 h recording opens in the time its lines take to parse on one core, halved */
+#define CHUNK_MIN (4 * 1024 * 1024)
+
+static void
+read_body (FlRecordingContents *c,
+           const char          *p,
+           const char          *end,
+           guint                first_line,
+           guint                n_lines)
+{
+  guint n = CLAMP ((guint)((end - p) / CHUNK_MIN), 1, MIN (8u, g_get_num_processors ()));
+  g_autofree Chunk *chunks = g_new0 (Chunk, n);
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+  guint line = first_line;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *cut = i + 1 == n ? end : p + (end - p) / (n - i);
+
+      /* the part ends after a whole line */
+      if (cut < end)
+        cut = (const char *)memchr (cut, '\n', (gsize)(end - cut)) + 1;
+      chunks[i].p = p;
+      chunks[i].end = cut;
+      chunks[i].first_line = line;
+      for (const char *q = p; q < cut; q = (const char *)memchr (q, '\n', (gsize)(cut - q)) + 1)
+        line++;
+      p = cut;
+    }
+  for (guint i = 1; i < n; i++)
+    threads[i] = g_thread_try_new ("fl-read", read_chunk, &chunks[i], NULL);
+  read_chunk (&chunks[0]);
+  for (guint i = 0; i < n; i++)
+    {
+      FlRecordingContents *part = &chunks[i].part;
+
+      if (i > 0 && threads[i] != NULL)
+        g_thread_join (threads[i]);
+      else if (i > 0)
+        read_chunk (&chunks[i]);   /* no thread to be had: read it here */
+      g_ptr_array_extend_and_steal (c->samples, part->samples);
+      g_ptr_array_extend_and_steal (c->events, part->events);
+      g_ptr_array_extend_and_steal (c->exercise, part->exercise);
+      c->capped |= part->capped;
+      if (c->first_corrupt == 0)
+        c->first_corrupt = part->first_corrupt;
+      c->n_corrupt += part->n_corrupt;
+    }
+  c->n_lines += n_lines;
+}
+
 FlRecordingContents *
 fl_recording_read_data (const char  *data,
                         gsize        length,
@@ -110,8 +197,10 @@ fl_recording_read_data (const char  *data,
 {
   g_autoptr(FlRecordingContents) c = g_new0 (FlRecordingContents, 1);
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  const char *p = data, *end = data + length;
+  g_autoptr(JsonObject) header = NULL;
+  const char *end = data + length, *nl, *body, *body_end;
   gint64 format = 0;
+  guint n_body = 0;
 
   c->samples = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_sample_unref);
   c->events = g_ptr_array_new_with_free_func ((GDestroyNotify)fl_event_unref);
@@ -124,68 +213,60 @@ fl_recording_read_data (const char  *data,
       return NULL;
     }
 
-  while (p < end)
-    {
-      const char *nl = memchr (p, '\n', (gsize)(end - p));
-      gsize len = nl ? (gsize)(nl - p) : (gsize)(end - p);
-      g_autoptr(JsonObject) o = NULL;
-
-      c->n_lines++;
-      if (nl == NULL)
-        {
-          /* every line is written whole, with its newline: this one was cut */
-          c->truncated = TRUE;
-          break;
-        }
-      o = parse_line (parser, p, len);
-      p = nl + 1;
-
-      if (c->n_lines == 1)
-        {
-          if (o == NULL ||
-              g_strcmp0 (fl_json_get_string (o, "type"), "header") != 0)
-            {
-              g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_NOT_A_RECORDING,
-                                   _("not a recording of Failover Lab: it does not start with "
-                                     "a recording's header"));
-              return NULL;
-            }
-          if (json_object_has_member (o, "format") &&
-              JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "format")) &&
-              json_node_get_value_type (json_object_get_member (o, "format")) == G_TYPE_INT64)
-            format = json_object_get_int_member (o, "format");
-          if (format != FL_RECORDING_FORMAT)
-            {
-              g_set_error (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_FORMAT,
-                           _("a recording of format %lld: this version reads format %d"),
-                           (long long)format, FL_RECORDING_FORMAT);
-              return NULL;
-            }
-          c->header = g_steal_pointer (&o);
-          continue;
-        }
-
-      if (o == NULL || !take_record (c, o))
-        {
-          if (c->first_corrupt == 0)
-            c->first_corrupt = c->n_lines;
-          c->n_corrupt++;
-        }
-      if (c->n_lines > FL_RECORDING_MAX_LINES + 16)
-        {
-          /* more than a recording can hold: read what a recording holds, and say so */
-          c->capped = TRUE;
-          break;
-        }
-    }
-
-  if (c->header == NULL)
+  /* the header: every line is written whole, with its newline */
+  nl = length > 0 ? memchr (data, '\n', length) : NULL;
+  if (nl == NULL)
     {
       g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_NOT_A_RECORDING,
                            _("not a recording of Failover Lab: the file is empty or cut before "
                              "its header"));
       return NULL;
     }
+  header = parse_line (parser, data, (gsize)(nl - data));
+  if (header == NULL || g_strcmp0 (fl_json_get_string (header, "type"), "header") != 0)
+    {
+      g_set_error_literal (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_NOT_A_RECORDING,
+                           _("not a recording of Failover Lab: it does not start with "
+                             "a recording's header"));
+      return NULL;
+    }
+  if (json_object_has_member (header, "format") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (header, "format")) &&
+      json_node_get_value_type (json_object_get_member (header, "format")) == G_TYPE_INT64)
+    format = json_object_get_int_member (header, "format");
+  if (format != FL_RECORDING_FORMAT)
+    {
+      g_set_error (error, FL_RECORDING_ERROR, FL_RECORDING_ERROR_FORMAT,
+                   _("a recording of format %lld: this version reads format %d"),
+                   (long long)format, FL_RECORDING_FORMAT);
+      return NULL;
+    }
+  c->header = g_steal_pointer (&header);
+  c->n_lines = 1;
+
+  /* the body: whole lines, at most what a recording holds (more is read as far as that, and
+   * said); after the last newline, a line cut by a crash */
+  body = body_end = nl + 1;
+  while (body_end < end)
+    {
+      const char *next = memchr (body_end, '\n', (gsize)(end - body_end));
+
+      if (next == NULL)
+        {
+          c->truncated = TRUE;
+          break;
+        }
+      body_end = next + 1;
+      if (++n_body > FL_RECORDING_MAX_LINES + 15)
+        {
+          c->capped = TRUE;
+          break;
+        }
+    }
+  if (body < body_end)
+    read_body (c, body, body_end, 2, n_body);
+  if (c->truncated)
+    c->n_lines++;
   return g_steal_pointer (&c);
 }
 

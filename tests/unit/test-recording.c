@@ -32,7 +32,7 @@ add_samples (FlTimeline *timeline,
     {
       g_autoptr(FlSample) s = fl_sample_new_full (FL_CHECK_LDAP_PING, i % 2 ? "DC2" : "DC1",
                                                   i % 3 ? FL_STATUS_OK : FL_STATUS_TIMEOUT,
-                                                  1000000 + i * 250000, 1700000000000000 + i,
+                                                  1000000 + (gint64) i * 250000, 1700000000000000 + (gint64) i,
                                                   1234, i % 3 ? NULL : "no answer (é, 日本語)", NULL);
 
       fl_timeline_add_sample (timeline, s);
@@ -131,6 +131,41 @@ test_damaged (void)
     g_assert_false (c->truncated);
     g_assert_cmpuint (c->exercise->len, ==, 1);
   }
+}
+
+/* a long recording is read in parts (one thread a core): the same contents, in file order,
+ * the corrupt lines named by their number in the file, the cut last line said */
+static void
+test_long (void)
+{
+  g_autoptr(GBytes) bytes = record (60000);   /* ≈ 12 MB: several parts */
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) damaged = g_string_new_len (data, (gssize) len);
+  g_autoptr(FlRecordingContents) c = NULL;
+  const char *p;
+  guint line = 1;
+
+  /* line 50,001 (in the second half): garbage of the same length */
+  p = damaged->str;
+  while (line < 50001)
+    {
+      p = strchr (p, '\n') + 1;
+      line++;
+    }
+  memset ((char *) p, '#', (size_t)(strchr (p, '\n') - p));
+  g_string_append (damaged, "{\"type\":\"sample\",\"t_us\":");   /* cut */
+  c = fl_recording_read_data (damaged->str, damaged->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->n_corrupt, ==, 1);
+  g_assert_cmpuint (c->first_corrupt, ==, 50001);
+  g_assert_true (c->truncated);
+  g_assert_cmpuint (c->samples->len, ==, 60000 - 1);
+  g_assert_cmpuint (c->n_lines, ==, 1 + 60000 + 2 + 1);   /* header, samples, event, exercise, cut */
+  for (guint i = 1; i < c->samples->len; i++)
+    g_assert_cmpint (fl_sample_get_mono_us (c->samples->pdata[i - 1]), <=,
+                     fl_sample_get_mono_us (c->samples->pdata[i]));
 }
 
 static void
@@ -395,6 +430,7 @@ main (int   argc,
 
   g_test_add_func ("/recording/round-trip", test_round_trip);
   g_test_add_func ("/recording/damaged", test_damaged);
+  g_test_add_func ("/recording/long", test_long);
   g_test_add_func ("/recording/not-a-recording", test_not_a_recording);
   g_test_add_func ("/recording/disk-full", test_disk_full);
   g_test_add_func ("/recording/default-path", test_default_path);
