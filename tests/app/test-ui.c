@@ -185,6 +185,18 @@ test_tile_lifecycle (void)
   fl_dc_state_set_fsmo_roles (state, 1u << FL_FSMO_PDC | 1u << FL_FSMO_RID);
   fl_dc_state_set_serving (state, TRUE);
   spin (50);
+  /* a role holder down lists what stops, in long lines: they wrap inside the tile and never
+   * widen it (a wide tile pushed the others below the fold, one tile a line) */
+  fl_dc_state_set_fsmo_roles (state, (1u << FL_FSMO_N_ROLES) - 1);
+  spin (50);
+  {
+    int min = 0, nat = 0;
+
+    gtk_widget_measure (tile, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+    if (nat > 420)
+      g_error ("a DC tile whose FSMO holder is down asks for %d px (natural width): its text "
+               "does not wrap", nat);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (tile);
   /* the tile let go of its model */
