@@ -1179,6 +1179,25 @@ fl_chart_show_range (FlChart *self,
 }
 
 /**
+ * fl_chart_show_until:
+ *
+ * A replay at @now_us of a session that started at @t0_us: the window shows the session up to
+ * then as it did live, growing with it until it reaches the configured window.
+ */
+void
+fl_chart_show_until (FlChart *self,
+                     gint64   t0_us,
+                     gint64   now_us)
+{
+  g_return_if_fail (FL_IS_CHART (self));
+
+  fl_chart_set_follow_live (self, FALSE);
+  self->view.span_us = fl_chart_live_span (now_us - t0_us, self->configured_span_us, MIN_SPAN_US);
+  self->view.start_us = now_us - self->view.span_us;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
  * fl_chart_set_span:
  * @seconds: the visible window, 10 s to 8 h
  */

@@ -36,5 +36,8 @@ gboolean   fl_chart_export          (FlChart    *self,
 void         fl_chart_show_range      (FlChart     *self,
                                        gint64       t0_us,
                                        gint64       t1_us);
+void         fl_chart_show_until      (FlChart     *self,
+                                       gint64       t0_us,
+                                       gint64       now_us);
 
 G_END_DECLS

@@ -27,9 +27,11 @@ struct _FlExercisePane
   GtkButton       *done_button;
   GtkToggleButton *pause_button;
   GtkListBox      *checklist;
+  GtkWidget       *buttons;
 
   FlExerciseRunner *runner;
   FlGrader         *grader;
+  FlRecordedRun    *recorded;     /* a run as a recording tells it: no runner, no grader */
   int               current;      /* without a runner: the step to show as current */
   gulong            changed_handler;
   gulong            state_handler;
@@ -52,6 +54,7 @@ disconnect (FlExercisePane *self)
     }
   g_clear_object (&self->grader);
   g_clear_object (&self->runner);
+  g_clear_pointer (&self->recorded, fl_recorded_run_free);
 }
 
 static void
@@ -131,6 +134,7 @@ fl_exercise_pane_class_init (FlExercisePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlExercisePane, done_button);
   gtk_widget_class_bind_template_child (widget_class, FlExercisePane, pause_button);
   gtk_widget_class_bind_template_child (widget_class, FlExercisePane, checklist);
+  gtk_widget_class_bind_template_child (widget_class, FlExercisePane, buttons);
 
   gtk_widget_class_install_action (widget_class, "exercise.done", NULL, action_done);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
@@ -202,42 +206,44 @@ grade_class (FlGrade grade)
   return grade == FL_GRADE_PASSED ? "success" : grade == FL_GRADE_FAILED ? "error" : "dim-label";
 }
 
+/* what is known of an expectation's grade: when it held, or why it failed and what to do */
+static char *
+graded_detail (FlGrade     grade,
+               gint64      time_us,
+               const char *reason,
+               const char *hint)
+{
+  if (grade == FL_GRADE_PASSED && time_us >= 0)
+    /* TRANSLATORS: when an expectation held, from its step's start: "after 1.3 s" */
+    return g_strdup_printf (_("after %.1f s"), time_us / 1e6);
+  if (grade == FL_GRADE_FAILED && reason != NULL && hint != NULL)
+    return g_strdup_printf ("%s\n%s", reason, hint);
+  if (grade == FL_GRADE_FAILED && reason != NULL)
+    return g_strdup (reason);
+  return NULL;
+}
+
 static GtkWidget *
-expectation_row (const FlExpectation       *e,
-                 const FlExpectationResult *x,
-                 const FlRoleBinding       *binding)
+expectation_row (const char *text,
+                 FlGrade     grade,
+                 const char *detail)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *icon = gtk_image_new_from_icon_name (grade_icon (x->grade));
+  GtkWidget *icon = gtk_image_new_from_icon_name (grade_icon (grade));
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  g_autofree char *text = e->text ? g_strdup (e->text) : fl_predicate_describe (e->that, binding);
-  g_autofree char *detail = NULL;
   GtkWidget *label;
 
   gtk_widget_add_css_class (box, "expectation");
-  gtk_widget_add_css_class (icon, grade_class (x->grade));
+  gtk_widget_add_css_class (icon, grade_class (grade));
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  grade_label (x->grade), -1);
+                                  grade_label (grade), -1);
   gtk_box_append (GTK_BOX (box), icon);
 
   label = gtk_label_new (text);   /* plain text: never markup from a file */
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_box_append (GTK_BOX (texts), label);
-
-  if (x->grade == FL_GRADE_PASSED)
-    /* TRANSLATORS: when an expectation held, from its step's start: "after 1.3 s" */
-    detail = g_strdup_printf (_("after %.1f s"), x->time_us / 1e6);
-  else if (x->grade == FL_GRADE_FAILED && x->reason != NULL && e->hint != NULL)
-    detail = g_strdup_printf ("%s\n%s", x->reason, e->hint);
-  else if (x->grade == FL_GRADE_FAILED && x->reason != NULL)
-    detail = g_strdup (x->reason);
-  else if (x->grade == FL_GRADE_PENDING && e->for_us > 0)
-    /* TRANSLATORS: an expectation's limits: "within 10 s, then for 30 s" */
-    detail = g_strdup_printf (_("within %g s, then for %g s"), e->within_us / 1e6, e->for_us / 1e6);
-  else if (x->grade == FL_GRADE_PENDING)
-    detail = g_strdup_printf (_("within %g s"), e->within_us / 1e6);
   if (detail != NULL)
     {
       GtkWidget *small = gtk_label_new (detail);
@@ -245,7 +251,7 @@ expectation_row (const FlExpectation       *e,
       gtk_label_set_wrap (GTK_LABEL (small), TRUE);
       gtk_label_set_xalign (GTK_LABEL (small), 0);
       gtk_widget_add_css_class (small, "caption");
-      gtk_widget_add_css_class (small, x->grade == FL_GRADE_FAILED ? "error" : "dim-label");
+      gtk_widget_add_css_class (small, grade == FL_GRADE_FAILED ? "error" : "dim-label");
       gtk_box_append (GTK_BOX (texts), small);
     }
   gtk_widget_set_hexpand (texts, TRUE);
@@ -254,20 +260,36 @@ expectation_row (const FlExpectation       *e,
 }
 
 static GtkWidget *
-step_row (FlExercise          *exercise,
-          FlGrader            *grader,
-          guint                index,
-          gboolean             current)
+graded_expectation_row (const FlExpectation       *e,
+                        const FlExpectationResult *x,
+                        const FlRoleBinding       *binding)
 {
-  FlExerciseStep *step = fl_exercise_get_step (exercise, index);
-  const FlStepResult *r = fl_grader_get_step_result (grader, index);
-  const FlRoleBinding *binding = fl_grader_get_binding (grader);
+  g_autofree char *text = e->text ? g_strdup (e->text) : fl_predicate_describe (e->that, binding);
+  g_autofree char *detail = graded_detail (x->grade, x->time_us, x->reason, e->hint);
+
+  if (detail == NULL && x->grade == FL_GRADE_PENDING && e->for_us > 0)
+    /* TRANSLATORS: an expectation's limits: "within 10 s, then for 30 s" */
+    detail = g_strdup_printf (_("within %g s, then for %g s"), e->within_us / 1e6, e->for_us / 1e6);
+  else if (detail == NULL && x->grade == FL_GRADE_PENDING)
+    detail = g_strdup_printf (_("within %g s"), e->within_us / 1e6);
+  return expectation_row (text, x->grade, detail);
+}
+
+/* a step's row: its title, its grade, the error of its action; @box_out takes the
+ * expectations */
+static GtkWidget *
+step_row (guint        index,
+          const char  *step_title,
+          FlGrade      grade,
+          const char  *error_text,
+          gboolean     current,
+          GtkBox     **box_out)
+{
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  g_autofree char *title = g_strdup_printf ("%u. %s", index + 1, step->title);
+  g_autofree char *title = g_strdup_printf ("%u. %s", index + 1, step_title);
   GtkWidget *label = gtk_label_new (title);
-  GtkWidget *state = gtk_label_new (grade_label (r->grade));
 
   gtk_widget_add_css_class (box, "exercise-step");
   if (current)
@@ -277,31 +299,64 @@ step_row (FlExercise          *exercise,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "heading");
   gtk_box_append (GTK_BOX (head), label);
-  if (r->grade != FL_GRADE_PENDING || current)
+  if (grade != FL_GRADE_PENDING || current)
     {
+      GtkWidget *state = gtk_label_new (grade_label (grade));
+
       gtk_widget_add_css_class (state, "caption");
-      gtk_widget_add_css_class (state, grade_class (r->grade));
+      gtk_widget_add_css_class (state, grade_class (grade));
       gtk_box_append (GTK_BOX (head), state);
     }
-  else
-    g_object_ref_sink (state), g_object_unref (state);
   gtk_box_append (GTK_BOX (box), head);
 
-  if (r->error != NULL)
+  if (error_text != NULL)
     {
-      GtkWidget *error = gtk_label_new (r->error);
+      GtkWidget *error = gtk_label_new (error_text);
 
       gtk_label_set_wrap (GTK_LABEL (error), TRUE);
       gtk_label_set_xalign (GTK_LABEL (error), 0);
       gtk_widget_add_css_class (error, "error");
       gtk_box_append (GTK_BOX (box), error);
     }
-  for (guint j = 0; j < r->expectations->len; j++)
-    gtk_box_append (GTK_BOX (box), expectation_row (step->expectations->pdata[j],
-                                                    r->expectations->pdata[j], binding));
-
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  *box_out = GTK_BOX (box);
+  return row;
+}
+
+static GtkWidget *
+graded_step_row (FlExercise *exercise,
+                 FlGrader   *grader,
+                 guint       index,
+                 gboolean    current)
+{
+  FlExerciseStep *step = fl_exercise_get_step (exercise, index);
+  const FlStepResult *r = fl_grader_get_step_result (grader, index);
+  const FlRoleBinding *binding = fl_grader_get_binding (grader);
+  GtkBox *box;
+  GtkWidget *row = step_row (index, step->title, r->grade, r->error, current, &box);
+
+  for (guint j = 0; j < r->expectations->len; j++)
+    gtk_box_append (box, graded_expectation_row (step->expectations->pdata[j],
+                                                 r->expectations->pdata[j], binding));
+  return row;
+}
+
+static GtkWidget *
+recorded_step_row (const FlRecordedStep *step,
+                   guint                 index,
+                   gboolean              current)
+{
+  GtkBox *box;
+  GtkWidget *row = step_row (index, step->title, step->grade, step->error, current, &box);
+
+  for (guint j = 0; j < step->expect->len; j++)
+    {
+      const FlRecordedExpectation *x = step->expect->pdata[j];
+      g_autofree char *detail = graded_detail (x->grade, x->time_us, x->reason, x->hint);
+
+      gtk_box_append (box, expectation_row (x->text, x->grade, detail));
+    }
   return row;
 }
 
@@ -321,6 +376,52 @@ outcome_text (FlGrade grade)
     default:
       return NULL;
     }
+}
+
+static void
+show_outcome (FlExercisePane *self,
+              FlGrade         outcome,
+              gboolean        finished)
+{
+  const char *text = finished ? outcome_text (outcome) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->outcome_label), text != NULL);
+  gtk_label_set_text (self->outcome_label, text ? text : "");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->outcome_label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->outcome_label), "error");
+  if (text != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->outcome_label),
+                              outcome == FL_GRADE_PASSED ? "success" : "error");
+}
+
+/* a recorded run: its checklist as it stood, read-only */
+static void
+update_recorded (FlExercisePane *self)
+{
+  const FlRecordedRun *run = self->recorded;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->done_button), FALSE);
+  gtk_label_set_text (self->title_label, run->title);
+  show_outcome (self, run->outcome, run->finished);
+  gtk_widget_set_visible (GTK_WIDGET (self->now_box), TRUE);
+  if (run->current >= 0)
+    {
+      const FlRecordedStep *step = run->steps->pdata[run->current];
+      g_autofree char *where = g_strdup_printf (_("Step %d of %u"), run->current + 1, run->steps->len);
+
+      gtk_label_set_text (self->step_label, where);
+      gtk_label_set_text (self->instruction_label, step->title);
+    }
+  else
+    {
+      gtk_label_set_text (self->step_label, run->finished ? _("Finished") : _("Getting ready"));
+      gtk_label_set_text (self->instruction_label, run->title);
+    }
+  gtk_label_set_text (self->explanation_label, "");
+  for (guint i = 0; i < run->steps->len; i++)
+    gtk_list_box_append (self->checklist,
+                         recorded_step_row (run->steps->pdata[i], i, (int)i == run->current));
 }
 
 static void
@@ -344,9 +445,16 @@ update (FlExercisePane *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "exercise.abort",
                                  live && state != FL_RUN_ROLLING_BACK);
   gtk_widget_set_visible (GTK_WIDGET (self->done_button), state == FL_RUN_WAITING_DONE);
+  /* a recording is history: nothing to pause, skip or abort */
+  gtk_widget_set_visible (self->buttons, self->recorded == NULL);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->checklist))))
     gtk_list_box_remove (self->checklist, child);
+  if (self->recorded != NULL)
+    {
+      update_recorded (self);
+      return;
+    }
   if (exercise == NULL)
     {
       gtk_label_set_text (self->title_label, "");
@@ -355,18 +463,7 @@ update (FlExercisePane *self)
     }
 
   gtk_label_set_text (self->title_label, fl_exercise_get_title (exercise));
-  {
-    FlGrade outcome = fl_grader_get_outcome (self->grader);
-    const char *text = state == FL_RUN_FINISHED || self->runner == NULL ? outcome_text (outcome) : NULL;
-
-    gtk_widget_set_visible (GTK_WIDGET (self->outcome_label), text != NULL);
-    gtk_label_set_text (self->outcome_label, text ? text : "");
-    gtk_widget_remove_css_class (GTK_WIDGET (self->outcome_label), "success");
-    gtk_widget_remove_css_class (GTK_WIDGET (self->outcome_label), "error");
-    if (text != NULL)
-      gtk_widget_add_css_class (GTK_WIDGET (self->outcome_label),
-                                outcome == FL_GRADE_PASSED ? "success" : "error");
-  }
+  show_outcome (self, fl_grader_get_outcome (self->grader), state == FL_RUN_FINISHED || self->runner == NULL);
 
   /* what happens now, in large type */
   gtk_widget_set_visible (GTK_WIDGET (self->now_box), TRUE);
@@ -412,7 +509,7 @@ update (FlExercisePane *self)
 
   for (guint i = 0; i < fl_exercise_get_n_steps (exercise); i++)
     gtk_list_box_append (self->checklist,
-                         step_row (exercise, self->grader, i, (int)i == current && state != FL_RUN_FINISHED));
+                         graded_step_row (exercise, self->grader, i, (int)i == current && state != FL_RUN_FINISHED));
 }
 
 static void
@@ -473,6 +570,23 @@ fl_exercise_pane_set_runner (FlExercisePane   *self,
       self->state_handler = g_signal_connect (runner, "notify::state", G_CALLBACK (on_runner_notify), self);
       self->step_handler = g_signal_connect (runner, "notify::step", G_CALLBACK (on_runner_notify), self);
     }
+  update (self);
+}
+
+/**
+ * fl_exercise_pane_set_recorded:
+ * @run: (transfer full) (nullable): a run as a recording tells it
+ *
+ * Shows a recorded run's checklist as it stood: no button acts.
+ */
+void
+fl_exercise_pane_set_recorded (FlExercisePane *self,
+                               FlRecordedRun  *run)
+{
+  g_return_if_fail (FL_IS_EXERCISE_PANE (self));
+
+  disconnect (self);
+  self->recorded = run;
   update (self);
 }
 

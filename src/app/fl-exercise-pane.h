@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "fl-exercise-runner.h"
+#include "fl-recording-file.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,8 @@ void              fl_exercise_pane_set_runner (FlExercisePane   *self,
 void              fl_exercise_pane_set_grader (FlExercisePane   *self,
                                                FlGrader         *grader,
                                                int               current_step);
+void              fl_exercise_pane_set_recorded (FlExercisePane *self,
+                                                 FlRecordedRun  *run);
 FlExerciseRunner *fl_exercise_pane_get_runner (FlExercisePane   *self);
 
 G_END_DECLS

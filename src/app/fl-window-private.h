@@ -26,6 +26,7 @@ struct _FlWindow
   AdwWindowTitle  *window_title;
   GtkToggleButton *run_button;
   GtkDropDown     *interval_dropdown;
+  GtkWidget       *mark_button;
   GtkStack        *stack;
   AdwStatusPage   *welcome_page;
   GtkListBox      *recent_list;
@@ -37,6 +38,11 @@ struct _FlWindow
   GtkButton       *live_button;
   GtkListView     *event_list;
   FlExercisePane  *exercise_pane;
+  GtkWidget       *replay_bar;
+  GtkButton       *play_button;
+  GtkDropDown     *speed_dropdown;
+  GtkScale        *replay_scale;
+  GtkLabel        *replay_time;
 
   /* owned */
   GSettings            *settings;
@@ -53,6 +59,17 @@ struct _FlWindow
   gint64                fault_mono;      /* the last fault: the event list counts from it */
   gboolean              closing;         /* closing once the exercise has given the lab back */
   gint64                start_mono;
+
+  /* a recording replayed (fl-window-replay.c) */
+  FlRecordingContents  *replay;
+  gint64                replay_t0, replay_t1;   /* its span (monotonic µs of the recording) */
+  gint64                replay_at;              /* shown up to this moment */
+  guint                 replay_sample;          /* the next sample to feed */
+  guint                 replay_event;           /* the next event to feed */
+  gboolean              replay_moving;          /* the slider moved by the replay, not the user */
+  guint                 play_source;
+  gint64                play_wall;              /* playing: the last tick's own time */
+  guint                 seek_source;
 };
 
 void fl_window_class_add_actions (GtkWidgetClass *widget_class);
@@ -62,5 +79,16 @@ void fl_window_running_changed   (FlWindow       *self);
 void fl_window_ask_password      (FlWindow       *self,
                                   FlLab          *lab,
                                   const GError   *keyring_error);
+
+void fl_window_class_add_replay_actions (GtkWidgetClass            *widget_class);
+void fl_window_replay_init              (FlWindow                  *self);
+void fl_window_replay_set               (FlWindow                  *self,
+                                         const FlRecordingContents *contents);
+void fl_window_replay_clear             (FlWindow                  *self);
+void fl_window_replay_feed              (FlWindow                  *self,
+                                         gint64                     until_us);
+void fl_window_replay_shown             (FlWindow                  *self);
+void fl_window_replay_rebuild           (FlWindow                  *self,
+                                         gint64                     until_us);
 
 G_END_DECLS

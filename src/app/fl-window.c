@@ -30,6 +30,8 @@
 
 G_DEFINE_FINAL_TYPE (FlWindow, fl_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void set_recording_title (FlWindow *self);
+
 static void
 on_event_added (FlTimeline *timeline,
                 FlEvent    *event,
@@ -209,6 +211,7 @@ fl_window_dispose (GObject *object)
   FlWindow *self = (FlWindow *)object;
 
   stop_probing (self);
+  fl_window_replay_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_WINDOW);
   G_OBJECT_CLASS (fl_window_parent_class)->dispose (object);
 }
@@ -283,7 +286,9 @@ fl_window_running_changed (FlWindow *self)
 static void
 follow_live_changed (FlWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->live_button), !fl_chart_get_follow_live (self->chart));
+  /* a recording has no live to go back to */
+  gtk_widget_set_visible (GTK_WIDGET (self->live_button),
+                          !fl_chart_get_follow_live (self->chart) && self->replay == NULL);
 }
 
 static void
@@ -305,6 +310,7 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, interval_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, mark_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recent_list);
@@ -316,8 +322,14 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, exercise_pane);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, replay_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, speed_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, replay_scale);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, replay_time);
 
   fl_window_class_add_actions (widget_class);
+  fl_window_class_add_replay_actions (widget_class);
 }
 
 static void
@@ -433,6 +445,8 @@ fl_window_init (FlWindow *self)
 
   self->settings = g_settings_new ("io.github.failoverlab.FailoverLab");
   self->events = gtk_string_list_new (NULL);
+  fl_window_replay_init (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", FALSE);
 
   g_signal_connect_swapped (self->tiles, "child-activated", G_CALLBACK (tile_activated), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_event_row), NULL);
@@ -634,45 +648,18 @@ start_recording (FlWindow *self,
 
 /* shows @lab: a tile per DC, the banner, the chart, the events. @live: probed now (VM controls,
  * the session recorded, probing started); otherwise a recording replayed, read-only */
-/* a recording's samples and faults, in time order, into the session before any widget
- * watches it (fed one by one to tiles, banner and chart, an 8 h recording took minutes); the
- * detector makes the other events again. Returns the time span in @t0, @t1. */
-static void
-feed_recording (FlWindow                  *self,
-                const FlRecordingContents *contents,
-                gint64                    *t0,
-                gint64                    *t1)
-{
-  guint e = 0;
-
-  *t0 = G_MAXINT64;
-  *t1 = G_MININT64;
-  for (guint i = 0; i < contents->samples->len; i++)
-    {
-      FlSample *s = contents->samples->pdata[i];
-
-      while (e < contents->events->len &&
-             fl_event_get_mono_us (contents->events->pdata[e]) <= fl_sample_get_mono_us (s))
-        {
-          FlEvent *event = contents->events->pdata[e++];
-
-          if (fl_event_get_kind (event) == FL_EVENT_FAULT || fl_event_get_kind (event) == FL_EVENT_ACTION)
-            fl_timeline_add_event (self->timeline, event);
-        }
-      fl_lab_session_add_sample (self->session, s);
-      *t0 = MIN (*t0, fl_sample_get_mono_us (s));
-      *t1 = MAX (*t1, fl_sample_get_mono_us (s) + MAX (0, fl_sample_get_latency_us (s)));
-    }
-}
-
+/* shows @lab: a tile per DC, the banner, the chart, the events. @live: probed now (VM controls,
+ * the session recorded, probing started); otherwise the recording @replay, read-only, as it
+ * stood at @until_us: its samples and faults go into the session before any widget watches it
+ * (fed one by one to tiles, banner and chart, an 8 h recording took minutes) */
 static void
 show_lab (FlWindow                  *self,
           FlLab                     *lab,
           FlProbeConfig             *config,
           gboolean                   live,
-          const FlRecordingContents *replay)
+          const FlRecordingContents *replay,
+          gint64                     until_us)
 {
-  gint64 t0 = 0, t1 = 0;
   GListModel *dcs;
   GtkWidget *child;
 
@@ -685,10 +672,15 @@ show_lab (FlWindow                  *self,
   self->session = fl_lab_session_new (lab, self->config, NULL, 0);
   self->timeline = g_object_ref (fl_lab_session_get_timeline (self->session));
   self->fault_mono = 0;
-  self->start_mono = g_get_monotonic_time ();
+  fl_window_replay_set (self, replay);
+  self->replay_sample = self->replay_event = 0;
+  self->replay_at = self->replay_t0;
+  /* a replay's events count from the recording's start, not from now */
+  self->start_mono = replay != NULL ? self->replay_t0 : g_get_monotonic_time ();
+  gtk_string_list_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)), NULL);
   g_signal_connect (self->timeline, "event-added", G_CALLBACK (on_event_added), self);
   if (replay != NULL)
-    feed_recording (self, replay, &t0, &t1);
+    fl_window_replay_feed (self, until_us);
   fl_logon_banner_set_session (self->banner, self->session);
   if (live)
     {
@@ -710,7 +702,6 @@ show_lab (FlWindow                  *self,
     }
   if (live)
     start_vm_control (self);
-  gtk_string_list_splice (self->events, 0, g_list_model_get_n_items (G_LIST_MODEL (self->events)), NULL);
 
   adw_window_title_set_title (self->window_title, fl_lab_get_name (lab));
   adw_window_title_set_subtitle (self->window_title, fl_lab_get_domain (lab));
@@ -720,17 +711,19 @@ show_lab (FlWindow                  *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.exercises", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.follow-live", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", !live);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_button), live);
+  gtk_widget_set_visible (GTK_WIDGET (self->interval_dropdown), live);
+  gtk_widget_set_visible (self->mark_button, live);
   if (live && fl_lab_get_file (lab) != NULL)
     remember_recent (self, fl_lab_get_file (lab));
 
   fl_chart_set_timeline (self->chart, self->timeline);
   fl_chart_set_follow_live (self->chart, live);
+  fl_window_replay_shown (self);
+  follow_live_changed (self);
   if (!live)
-    {
-      if (t0 < t1)
-        fl_chart_show_range (self->chart, t0, t1);
-      return;
-    }
+    return;
   /* the lab file's probe settings, then the header and Preferences change them live */
   g_settings_set_uint (self->settings, "interval-ms", fl_lab_get_interval_ms (lab));
   g_settings_set_uint (self->settings, "deadline-ms", fl_lab_get_deadline_ms (lab));
@@ -755,7 +748,7 @@ open_lab_with_password (FlWindow    *self,
   config = fl_lab_create_probe_config (lab, password, error);
   if (config == NULL)
     return FALSE;
-  show_lab (self, lab, config, TRUE, NULL);
+  show_lab (self, lab, config, TRUE, NULL, 0);
   return TRUE;
 }
 
@@ -773,12 +766,10 @@ fl_window_open_recording (FlWindow                  *self,
                           const char                *path,
                           GError                   **error)
 {
-  g_autofree char *name = path ? g_path_get_basename (path) : NULL;
   JsonNode *lab_node = json_object_get_member (contents->header, "lab");
   g_autofree char *lab_text = NULL;
   g_autoptr(FlLab) lab = NULL;
   g_autoptr(FlProbeConfig) config = NULL;
-  g_autofree char *title = NULL;
 
   g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
 
@@ -801,14 +792,40 @@ fl_window_open_recording (FlWindow                  *self,
   config = fl_lab_create_probe_config (lab, NULL, error);
   if (config == NULL)
     return FALSE;
-  show_lab (self, lab, config, FALSE, contents);
-
-  /* TRANSLATORS: the window's title for a recording: "Recording: classroom" */
-  title = g_strdup_printf (_("Recording: %s"), fl_lab_get_name (lab));
-  adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title, name ? name : fl_lab_get_domain (lab));
+  show_lab (self, lab, config, FALSE, contents, FL_RECORDING_END);
   self->recording_path = g_strdup (path);
+  set_recording_title (self);
   return TRUE;
+}
+
+/* "Recording: classroom", and the file's name */
+static void
+set_recording_title (FlWindow *self)
+{
+  g_autofree char *name = self->recording_path ? g_path_get_basename (self->recording_path) : NULL;
+  /* TRANSLATORS: the window's title for a recording: "Recording: classroom" */
+  g_autofree char *title = g_strdup_printf (_("Recording: %s"), fl_lab_get_name (self->lab));
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, name ? name : fl_lab_get_domain (self->lab));
+}
+
+/**
+ * fl_window_replay_rebuild:
+ *
+ * The recording replayed, built again from its start up to @until_us (a step back in time).
+ */
+void
+fl_window_replay_rebuild (FlWindow *self,
+                          gint64    until_us)
+{
+  g_autoptr(FlLab) lab = g_object_ref (self->lab);
+  g_autoptr(FlProbeConfig) config = fl_probe_config_ref (self->config);
+  g_autofree char *path = g_strdup (self->recording_path);
+
+  show_lab (self, lab, config, FALSE, self->replay, until_us);
+  self->recording_path = g_steal_pointer (&path);
+  set_recording_title (self);
 }
 
 /**

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fl-exercise-enums.h"
 #include "fl-json-util.h"
+#include "fl-probe-types.h"
 #include "fl-recording-file.h"
 
 #define FLUSH_MS     250
@@ -35,6 +37,206 @@ fl_recording_contents_free (FlRecordingContents *c)
   g_ptr_array_unref (c->events);
   g_ptr_array_unref (c->exercise);
   g_free (c);
+}
+
+/**
+ * fl_recording_contents_share:
+ *
+ * Returns: (transfer full): the same contents, shared (their arrays and header referenced, not
+ *   copied): a replay keeps them while the caller frees its own
+ */
+FlRecordingContents *
+fl_recording_contents_share (const FlRecordingContents *contents)
+{
+  FlRecordingContents *c = g_memdup2 (contents, sizeof *contents);
+
+  c->header = c->header ? json_object_ref (c->header) : NULL;
+  g_ptr_array_ref (c->samples);
+  g_ptr_array_ref (c->events);
+  g_ptr_array_ref (c->exercise);
+  return c;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* an exercise run at one moment of a recording */
+
+#define MAX_RECORDED_STEPS 256
+#define MAX_RECORDED_EXPECT 256
+
+static void
+recorded_expectation_free (FlRecordedExpectation *x)
+{
+  g_free (x->text);
+  g_free (x->reason);
+  g_free (x->hint);
+  g_free (x);
+}
+
+static void
+recorded_step_free (FlRecordedStep *step)
+{
+  g_free (step->title);
+  g_free (step->error);
+  g_ptr_array_unref (step->expect);
+  g_free (step);
+}
+
+void
+fl_recorded_run_free (FlRecordedRun *run)
+{
+  if (run == NULL)
+    return;
+  g_free (run->exercise);
+  g_free (run->title);
+  g_ptr_array_unref (run->steps);
+  g_free (run);
+}
+
+static FlGrade
+grade_nick (const char *nick)
+{
+  int grade = FL_GRADE_PENDING;
+
+  if (nick == NULL || !fl_enum_from_nick (FL_TYPE_GRADE, nick, &grade))
+    return FL_GRADE_PENDING;
+  return (FlGrade)grade;
+}
+
+static FlGrade
+grade_of (JsonObject *o)
+{
+  return grade_nick (fl_json_get_string (o, "grade"));
+}
+
+static JsonObject *
+array_object (JsonArray *array,
+              guint      i)
+{
+  JsonNode *n = json_array_get_element (array, i);
+
+  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *o,
+              const char *key)
+{
+  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
+/* one step's grades as the grader wrote them (fl_grader_to_json); NULL if it is not an object */
+static FlRecordedStep *
+recorded_step_new (JsonObject *o)
+{
+  FlRecordedStep *step;
+  JsonArray *expect = member_array (o, "expect");
+
+  if (o == NULL)
+    return NULL;
+  step = g_new0 (FlRecordedStep, 1);
+  step->title = g_strdup (fl_json_get_string (o, "title") ?: "");
+  step->grade = grade_of (o);
+  step->error = g_strdup (fl_json_get_string (o, "error"));
+  step->expect = g_ptr_array_new_with_free_func ((GDestroyNotify)recorded_expectation_free);
+  for (guint j = 0; expect != NULL && j < json_array_get_length (expect) && j < MAX_RECORDED_EXPECT; j++)
+    {
+      JsonObject *xo = array_object (expect, j);
+      FlRecordedExpectation *x;
+      gint64 ms;
+
+      if (xo == NULL)
+        continue;
+      x = g_new0 (FlRecordedExpectation, 1);
+      x->text = g_strdup (fl_json_get_string (xo, "text") ?: "");
+      x->grade = grade_of (xo);
+      ms = fl_json_get_int (xo, "time_ms", -1);
+      x->time_us = ms >= 0 ? ms * 1000 : -1;
+      x->reason = g_strdup (fl_json_get_string (xo, "reason"));
+      x->hint = g_strdup (fl_json_get_string (xo, "hint"));
+      g_ptr_array_add (step->expect, x);
+    }
+  return step;
+}
+
+static FlRecordedRun *
+recorded_run_new (JsonObject *record)
+{
+  FlRecordedRun *run = g_new0 (FlRecordedRun, 1);
+  JsonArray *steps = member_array (record, "steps");
+
+  run->exercise = g_strdup (fl_json_get_string (record, "exercise") ?: "");
+  run->title = g_strdup (fl_json_get_string (record, "title") ?: run->exercise);
+  run->steps = g_ptr_array_new_with_free_func ((GDestroyNotify)recorded_step_free);
+  for (guint i = 0; steps != NULL && i < json_array_get_length (steps) && i < MAX_RECORDED_STEPS; i++)
+    {
+      FlRecordedStep *step = recorded_step_new (array_object (steps, i));
+
+      if (step != NULL)
+        g_ptr_array_add (run->steps, step);
+    }
+  return run;
+}
+
+/**
+ * fl_recording_exercise_at:
+ * @until_us: a moment of the recording (its monotonic clock), or %FL_RECORDING_END
+ *
+ * The exercise run as it stood at @until_us: the last run started by then, each step as last
+ * graded by then, and its outcome once the result was recorded. A record without a time counts
+ * only at the end. Records that are not what the grader writes are ignored, never an error.
+ *
+ * Returns: (transfer full) (nullable): the run, or %NULL when none had started
+ */
+FlRecordedRun *
+fl_recording_exercise_at (const FlRecordingContents *contents,
+                          gint64                     until_us)
+{
+  g_autoptr(FlRecordedRun) run = NULL;
+
+  g_return_val_if_fail (contents != NULL, NULL);
+
+  for (guint i = 0; i < contents->exercise->len; i++)
+    {
+      JsonObject *record = contents->exercise->pdata[i];
+      const char *what = fl_json_get_string (record, "record");
+      gint64 t = fl_json_get_int (record, "t_us", FL_RECORDING_END);
+
+      if (t > until_us || what == NULL)
+        continue;
+      if (g_str_equal (what, "start") || g_str_equal (what, "result"))
+        {
+          g_clear_pointer (&run, fl_recorded_run_free);
+          run = recorded_run_new (record);
+          run->finished = g_str_equal (what, "result");
+          run->outcome = run->finished ? grade_nick (fl_json_get_string (record, "outcome"))
+                                       : FL_GRADE_PENDING;
+        }
+      else if (g_str_equal (what, "step") && run != NULL && !run->finished)
+        {
+          gint64 index = fl_json_get_int (record, "step", -1);
+          JsonNode *n = json_object_get_member (record, "result");
+          FlRecordedStep *step = n && JSON_NODE_HOLDS_OBJECT (n) ? recorded_step_new (json_node_get_object (n)) : NULL;
+
+          if (step == NULL)
+            continue;
+          if (index >= 0 && index < (gint64)run->steps->len)
+            {
+              recorded_step_free (run->steps->pdata[index]);
+              run->steps->pdata[index] = step;
+            }
+          else
+            recorded_step_free (step);
+        }
+    }
+  if (run == NULL)
+    return NULL;
+  run->current = -1;
+  for (guint i = 0; !run->finished && i < run->steps->len && run->current < 0; i++)
+    if (((FlRecordedStep *)run->steps->pdata[i])->grade == FL_GRADE_PENDING)
+      run->current = (int)i;
+  return g_steal_pointer (&run);
 }
 
 /* one line to a JSON object, or NULL: bounded, valid UTF-8, not nested deeper than a record */

@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fl-event.h"
+#include "fl-exercise-types.h"
 #include "fl-lab.h"
 #include "fl-sample.h"
 #include "fl-timeline.h"
@@ -61,6 +62,44 @@ FlRecordingContents *fl_recording_read_file      (const char           *path,
 void                 fl_recording_contents_free  (FlRecordingContents  *contents);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRecordingContents, fl_recording_contents_free)
+
+FlRecordingContents *fl_recording_contents_share (const FlRecordingContents *contents);
+
+/* an exercise run as a recording tells it at one moment: the checklist a replay shows */
+typedef struct
+{
+  char    *text;
+  FlGrade  grade;
+  gint64   time_us;    /* passed: from its step's start; else -1 */
+  char    *reason;     /* failed: why */
+  char    *hint;       /* failed: what to do */
+} FlRecordedExpectation;
+
+typedef struct
+{
+  char      *title;
+  FlGrade    grade;
+  char      *error;    /* the step's action failed: why */
+  GPtrArray *expect;   /* FlRecordedExpectation */
+} FlRecordedStep;
+
+typedef struct
+{
+  char      *exercise;  /* its id */
+  char      *title;
+  gboolean   finished;  /* the result was recorded */
+  FlGrade    outcome;   /* finished: the outcome; else pending */
+  int        current;   /* not finished: the first step not graded yet; -1: none */
+  GPtrArray *steps;     /* FlRecordedStep */
+} FlRecordedRun;
+
+#define FL_RECORDING_END G_MAXINT64   /* "as the recording ended" */
+
+FlRecordedRun *fl_recording_exercise_at  (const FlRecordingContents *contents,
+                                          gint64                     until_us);
+void           fl_recorded_run_free      (FlRecordedRun             *run);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlRecordedRun, fl_recorded_run_free)
 
 #define FL_TYPE_RECORDER (fl_recorder_get_type ())
 G_DECLARE_FINAL_TYPE (FlRecorder, fl_recorder, FL, RECORDER, GObject)

@@ -29,6 +29,7 @@
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
 #include "fl-window.h"
+#include "fl-window-private.h"
 #include "pve-emulator.h"
 
 static const char *shot_dir;
@@ -574,6 +575,136 @@ test_window_replay (void)
   g_assert_finalize_object (window);
 }
 
+/* the replay's state, for an assertion's message */
+static char *
+replay_state (FlWindow *w)
+{
+  return g_strdup_printf ("at %.2f s of [%.2f, %.2f] s, sample %u of %u, playing %s, seek %s, "
+                          "banner %s, %u event rows, slider %.2f, clock \"%s\"",
+                          w->replay_at / 1e6, w->replay_t0 / 1e6, w->replay_t1 / 1e6,
+                          w->replay_sample, w->replay ? w->replay->samples->len : 0,
+                          w->play_source ? "yes" : "no", w->seek_source ? "pending" : "no",
+                          fl_window_get_logon_server (w) ?: "(none)",
+                          g_list_model_get_n_items (G_LIST_MODEL (w->events)),
+                          gtk_range_get_value (GTK_RANGE (w->replay_scale)),
+                          gtk_label_get_text (w->replay_time));
+}
+
+/* runs the main loop until @done holds; a hang ends with the evidence, never a retry */
+static void
+wait_replay (FlWindow   *w,
+             gboolean  (*done) (FlWindow *w),
+             const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;   /* a hang guard only */
+
+  while (!done (w))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *state = replay_state (w);
+
+          g_error ("replay: %s never happened: %s", what, state);
+        }
+      spin (20);
+    }
+}
+
+static gboolean
+seek_done (FlWindow *w)
+{
+  return w->seek_source == 0;
+}
+
+static gboolean
+play_done (FlWindow *w)
+{
+  return w->play_source == 0;
+}
+
+static guint
+n_event_rows_with (FlWindow   *w,
+                   const char *text)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (w->events)); i++)
+    if (strstr (gtk_string_list_get_string (w->events, i), text) != NULL)
+      n++;
+  return n;
+}
+
+/* a recording replayed: at its end as it ended; the slider back before the fault shows the
+ * lab as it was then (DC1 serving, no fault in the events, the checklist at step 2); playing at
+ * 10× brings the failover back, to the end */
+static void
+test_window_replay_controls (void)
+{
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) contents = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autofree char *state = NULL;
+  FlWindow *w;
+
+  if (fixture == NULL)
+    {
+      g_test_skip ("FL_REPORT_FIXTURE is not set");
+      return;
+    }
+  contents = fl_recording_read_file (fixture, &error);
+  g_assert_no_error (error);
+  w = fl_window_new (NULL);
+  g_object_ref (w);
+  gtk_window_present (GTK_WINDOW (w));
+  g_assert_true (fl_window_open_recording (w, contents, fixture, &error));
+  g_assert_no_error (error);
+  spin (300);
+
+  /* as it ended: the slider at the end, every fault and switchover in the events, the result */
+  state = replay_state (w);
+  g_test_message ("opened: %s", state);
+  g_assert_true (gtk_widget_get_visible (w->replay_bar));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (w->exercise_pane)));
+  g_assert_cmpint (w->replay_at, ==, w->replay_t1);
+  g_assert_cmpstr (fl_window_get_logon_server (w), ==, "DC2");
+  if (n_event_rows_with (w, "vm shutdown DC1") != 1 || n_event_rows_with (w, "DC1 → DC2") < 1)
+    g_error ("the events of a replay lack the fault or the switchover: %s", state);
+  g_assert_cmpstr (gtk_label_get_text (w->replay_time), ==, "0:59 / 0:59");
+  /* read-only: nothing to pause, mark or go back live to */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (w->run_button)));
+  g_assert_false (gtk_widget_get_visible (w->mark_button));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (w->live_button)));
+
+  /* back to 9 s after the start: before the fault at 20.8 s */
+  gtk_range_set_value (GTK_RANGE (w->replay_scale), 9.0);
+  wait_replay (w, seek_done, "the seek to 0:09");
+  g_clear_pointer (&state, g_free);
+  state = replay_state (w);
+  g_test_message ("at 0:09: %s", state);
+  if (w->replay_at != w->replay_t0 + 9 * G_USEC_PER_SEC || g_strcmp0 (fl_window_get_logon_server (w), "DC1") != 0 ||
+      n_event_rows_with (w, "vm shutdown") != 0 || g_strcmp0 (gtk_label_get_text (w->replay_time), "0:09 / 0:59") != 0)
+    g_error ("back at 0:09 the replay should show DC1 serving and no fault yet: %s", state);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (w->exercise_pane)));
+  shot = screenshot (GTK_WIDGET (w), "replay-seek");
+
+  /* play at 10× to the end */
+  gtk_drop_down_set_selected (w->speed_dropdown, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), "win.play", NULL));
+  g_assert_cmpuint (w->play_source, !=, 0);
+  wait_replay (w, play_done, "playing to the end");
+  g_clear_pointer (&state, g_free);
+  state = replay_state (w);
+  g_test_message ("played: %s", state);
+  if (w->replay_at != w->replay_t1 || g_strcmp0 (fl_window_get_logon_server (w), "DC2") != 0 ||
+      n_event_rows_with (w, "vm shutdown DC1") != 1 || n_event_rows_with (w, "DC1 → DC2") < 1)
+    g_error ("played to the end, the replay should show the failover: %s", state);
+
+  gtk_window_destroy (GTK_WINDOW (w));
+  spin (100);
+  g_assert_finalize_object (w);
+}
+
 static void
 test_window_live_lab (void)
 {
@@ -1049,6 +1180,7 @@ main (int   argc,
   g_test_add_func ("/ui/exercise/pane-screenshot", test_exercise_pane);
   g_test_add_func ("/ui/report/screenshot", test_report_screenshot);
   g_test_add_func ("/ui/window/replay-screenshot", test_window_replay);
+  g_test_add_func ("/ui/window/replay-controls", test_window_replay_controls);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);

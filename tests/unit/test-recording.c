@@ -421,6 +421,69 @@ test_report (void)
   g_assert_nonnull (strstr (html, "@media print"));
 }
 
+/* a replay's checklist: the run as it stood at each moment, from the records made by then */
+static void
+test_exercise_at (void)
+{
+  const char *data =
+    "{\"type\":\"header\",\"format\":1,\"app\":\"failover-lab\",\"lab\":{}}\n"
+    "{\"type\":\"exercise\",\"record\":\"start\",\"exercise\":\"x\",\"title\":\"Planned\",\"t_us\":1000,"
+    "\"outcome\":\"pending\",\"steps\":[{\"title\":\"A\",\"grade\":\"pending\",\"expect\":"
+    "[{\"text\":\"a1\",\"grade\":\"pending\",\"time_ms\":null}]},{\"title\":\"B\",\"grade\":\"pending\","
+    "\"expect\":[{\"text\":\"b1\",\"grade\":\"pending\"}]}]}\n"
+    "{\"type\":\"exercise\",\"record\":\"step\",\"exercise\":\"x\",\"t_us\":2000,\"step\":0,\"result\":"
+    "{\"title\":\"A\",\"grade\":\"passed\",\"expect\":[{\"text\":\"a1\",\"grade\":\"passed\",\"time_ms\":1250}]}}\n"
+    /* out of range, and not an object: ignored */
+    "{\"type\":\"exercise\",\"record\":\"step\",\"t_us\":2100,\"step\":7,\"result\":{\"title\":\"Z\"}}\n"
+    "{\"type\":\"exercise\",\"record\":\"step\",\"t_us\":2200,\"step\":1,\"result\":[1]}\n"
+    "{\"type\":\"exercise\",\"record\":\"result\",\"exercise\":\"x\",\"title\":\"Planned\",\"outcome\":\"failed\","
+    "\"steps\":[{\"title\":\"A\",\"grade\":\"passed\",\"expect\":[]},{\"title\":\"B\",\"grade\":\"failed\","
+    "\"expect\":[{\"text\":\"b1\",\"grade\":\"failed\",\"reason\":\"not within 10 s\",\"hint\":\"Look\"}]}]}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) c = fl_recording_read_data (data, strlen (data), &error);
+  g_autoptr(FlRecordedRun) none = NULL, started = NULL, one = NULL, late = NULL, end = NULL;
+  FlRecordedStep *step;
+  FlRecordedExpectation *x;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->exercise->len, ==, 5);
+
+  none = fl_recording_exercise_at (c, 999);
+  g_assert_null (none);
+
+  started = fl_recording_exercise_at (c, 1000);
+  g_assert_nonnull (started);
+  g_assert_cmpstr (started->title, ==, "Planned");
+  g_assert_false (started->finished);
+  g_assert_cmpuint (started->steps->len, ==, 2);
+  g_assert_cmpint (started->current, ==, 0);
+  x = ((FlRecordedStep *)started->steps->pdata[0])->expect->pdata[0];
+  g_assert_cmpint (x->grade, ==, FL_GRADE_PENDING);
+  g_assert_cmpint (x->time_us, ==, -1);
+
+  one = fl_recording_exercise_at (c, 2000);
+  step = one->steps->pdata[0];
+  g_assert_cmpint (step->grade, ==, FL_GRADE_PASSED);
+  x = step->expect->pdata[0];
+  g_assert_cmpint (x->time_us, ==, 1250000);
+  g_assert_cmpint (one->current, ==, 1);
+
+  /* the broken step records change nothing */
+  late = fl_recording_exercise_at (c, 1000000);
+  g_assert_cmpuint (late->steps->len, ==, 2);
+  g_assert_cmpstr (((FlRecordedStep *)late->steps->pdata[1])->title, ==, "B");
+  g_assert_false (late->finished);
+
+  /* the result has no time: it counts at the end */
+  end = fl_recording_exercise_at (c, FL_RECORDING_END);
+  g_assert_true (end->finished);
+  g_assert_cmpint (end->outcome, ==, FL_GRADE_FAILED);
+  g_assert_cmpint (end->current, ==, -1);
+  x = ((FlRecordedStep *)end->steps->pdata[1])->expect->pdata[0];
+  g_assert_cmpstr (x->reason, ==, "not within 10 s");
+  g_assert_cmpstr (x->hint, ==, "Look");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -437,6 +500,7 @@ main (int   argc,
   g_test_add_func ("/recording/finish", test_finish);
   g_test_add_func ("/recording/sync", test_sync);
   g_test_add_func ("/recording/report", test_report);
+  g_test_add_func ("/recording/exercise-at", test_exercise_at);
 
   return g_test_run ();
 }
