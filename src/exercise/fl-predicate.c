@@ -115,6 +115,7 @@ fl_observation_add_sample (FlObservation *self,
   FlStatus status = fl_sample_get_status (sample);
   gboolean per_dc = kind < FL_N_DC_CHECKS;
   Last *last;
+  FlView v;
 
   last = last_of (self, per_dc ? fl_sample_get_dc (sample) : NULL, kind);
   if (last == NULL || (per_dc && fl_sample_get_dc (sample) == NULL))
@@ -134,9 +135,8 @@ fl_observation_add_sample (FlObservation *self,
   g_free (last->code);
   last->code = g_strdup (fl_sample_lookup_string (sample, "code"));
 
-  if (kind == FL_CHECK_LOCATOR || kind == FL_CHECK_KDC_VIEW)
+  if (fl_check_kind_to_view (kind, &v))
     {
-      FlView v = kind == FL_CHECK_LOCATOR ? FL_VIEW_LOCATOR : FL_VIEW_KERBEROS;
       const char *server = status == FL_STATUS_OK ? fl_sample_lookup_string (sample, "server") : NULL;
 
       g_free (self->view[v]);
@@ -410,7 +410,22 @@ statuses_text (guint statuses)
 static const char *
 view_label (FlView view)
 {
-  return view == FL_VIEW_LOCATOR ? _("the DC locator") : _("the KDC issuing tickets");
+  switch (view)
+    {
+    case FL_VIEW_LOCATOR:
+      return _("the DC locator");
+    case FL_VIEW_KERBEROS:
+      return _("the KDC issuing tickets");
+    case FL_VIEW_WIN_LOCATOR:
+      return _("the Windows client's DC locator");
+    case FL_VIEW_SECURE_CHANNEL:
+      return _("the Windows client's secure channel");
+    case FL_VIEW_WIN_KDC:
+      return _("the KDC of the Windows client's tickets");
+    case FL_N_VIEWS:
+    default:
+      return "";
+    }
 }
 
 /**
@@ -700,7 +715,7 @@ fl_predicate_get_checks (const FlPredicate *p)
       return 1u << p->check;
     case FL_PREDICATE_VIEW:
     case FL_PREDICATE_SWITCHOVER:
-      return 1u << (p->view == FL_VIEW_LOCATOR ? FL_CHECK_LOCATOR : FL_CHECK_KDC_VIEW);
+      return 1u << fl_view_to_check_kind (p->view);
     case FL_PREDICATE_ANSWERS:
     case FL_PREDICATE_NO_DC_ANSWERS:
       return 1u << FL_CHECK_LDAP_PING;

@@ -132,6 +132,145 @@ fl_win_decode_output (const guint8 *data,
   return g_utf8_make_valid (text, (gssize)length);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* a round: what is sent, and its output cut into parts */
+
+static const char * const part_names[FL_WIN_N_PARTS] = { "dsgetdc", "sc_query", "klist", "logonserver" };
+
+const char *
+fl_win_part_name (FlWinPart part)
+{
+  g_return_val_if_fail (part < FL_WIN_N_PARTS, "");
+  return part_names[part];
+}
+
+/* a DNS name and nothing else: it goes into a command line */
+static gboolean
+is_dns_name (const char *s)
+{
+  gsize n = s ? strlen (s) : 0;
+
+  if (n == 0 || n > 253 || s[0] == '.' || s[0] == '-')
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * fl_win_round_script:
+ * @domain: the lab's domain, a DNS name
+ *
+ * The PowerShell that asks the client for its views in one run: its output in UTF-8, each
+ * command's output after a marker line ("@@failover-lab:dsgetdc", …).
+ *
+ * Returns: (transfer full) (nullable): the script, or %NULL when @domain is not a DNS name
+ */
+char *
+fl_win_round_script (const char *domain)
+{
+  if (!is_dns_name (domain))
+    return NULL;
+  return g_strdup_printf ("[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)\n"
+                          "$OutputEncoding = [Console]::OutputEncoding\n"
+                          "'" FL_WIN_MARK "dsgetdc'\n"
+                          "nltest /dsgetdc:%s /force\n"
+                          "'" FL_WIN_MARK "sc_query'\n"
+                          "nltest /sc_query:%s\n"
+                          "'" FL_WIN_MARK "klist'\n"
+                          "klist\n"
+                          "'" FL_WIN_MARK "logonserver'\n"
+                          "$env:LOGONSERVER\n", domain, domain);
+}
+
+/**
+ * fl_win_powershell_encode:
+ *
+ * Returns: (transfer full): @script as `powershell -EncodedCommand` takes it: UTF-16LE, base64
+ */
+char *
+fl_win_powershell_encode (const char *script)
+{
+  glong n = 0;
+  g_autofree gunichar2 *utf16 = g_utf8_to_utf16 (script, -1, NULL, &n, NULL);
+  g_autofree guint8 *le = NULL;
+
+  g_return_val_if_fail (utf16 != NULL, NULL);
+  le = g_new (guint8, (gsize)n * 2 + 1);
+  for (glong i = 0; i < n; i++)
+    {
+      le[2 * i] = (guint8)(utf16[i] & 0xff);
+      le[2 * i + 1] = (guint8)(utf16[i] >> 8);
+    }
+  return g_base64_encode (le, (gsize)n * 2);
+}
+
+/**
+ * fl_win_round_argv:
+ *
+ * Returns: (transfer full) (nullable): the guest agent's command for one round
+ */
+GStrv
+fl_win_round_argv (const char *domain)
+{
+  g_autofree char *script = fl_win_round_script (domain);
+  g_autofree char *encoded = NULL;
+  g_autoptr(GStrvBuilder) b = NULL;
+
+  if (script == NULL)
+    return NULL;
+  encoded = fl_win_powershell_encode (script);
+  b = g_strv_builder_new ();
+  g_strv_builder_add_many (b, "powershell.exe", "-NoLogo", "-NoProfile", "-NonInteractive",
+                           "-ExecutionPolicy", "Bypass", "-EncodedCommand", encoded, NULL);
+  return g_strv_builder_end (b);
+}
+
+/**
+ * fl_win_split_round:
+ * @text: a round's output, valid UTF-8
+ *
+ * Returns: (transfer full): %FL_WIN_N_PARTS texts, each part's output ("" when its marker is
+ *   missing: a cut or failed run)
+ */
+GStrv
+fl_win_split_round (const char *text)
+{
+  GString *parts[FL_WIN_N_PARTS] = { NULL };
+  GString *current = NULL;
+  const char *p = text, *end = text + MIN (strlen (text), (gsize)FL_WIN_MAX_OUTPUT);
+  GStrv out = g_new0 (char *, FL_WIN_N_PARTS + 1);
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', (gsize)(end - p));
+      gsize len = nl ? (gsize)(nl - p) : (gsize)(end - p);
+      gsize bare = len > 0 && p[len - 1] == '\r' ? len - 1 : len;
+      gboolean marker = FALSE;
+
+      if (bare > strlen (FL_WIN_MARK) && strncmp (p, FL_WIN_MARK, strlen (FL_WIN_MARK)) == 0)
+        for (guint i = 0; i < FL_WIN_N_PARTS; i++)
+          if (bare == strlen (FL_WIN_MARK) + strlen (part_names[i]) &&
+              strncmp (p + strlen (FL_WIN_MARK), part_names[i], strlen (part_names[i])) == 0)
+            {
+              if (parts[i] == NULL)
+                parts[i] = g_string_new (NULL);
+              current = parts[i];
+              marker = TRUE;
+            }
+      if (!marker && current != NULL)
+        {
+          g_string_append_len (current, p, (gssize)bare);
+          g_string_append (current, "\r\n");
+        }
+      p += len + (nl ? 1 : 0);
+    }
+  for (guint i = 0; i < FL_WIN_N_PARTS; i++)
+    out[i] = parts[i] ? g_string_free (parts[i], FALSE) : g_strdup ("");
+  return out;
+}
+
 /* the text's lines, CR dropped, bounded */
 static GStrv
 lines_of (const char *text)

@@ -59,6 +59,24 @@ typedef struct
   char      *service_kdc;     /* the KDC of the newest service ticket (nullable) */
 } FlWinKlist;
 
+/* one round of the client's views: one PowerShell run, its parts between markers */
+typedef enum
+{
+  FL_WIN_PART_DSGETDC,      /* nltest /dsgetdc:DOMAIN /force */
+  FL_WIN_PART_SC_QUERY,     /* nltest /sc_query:DOMAIN */
+  FL_WIN_PART_KLIST,        /* klist */
+  FL_WIN_PART_LOGONSERVER,  /* $env:LOGONSERVER */
+  FL_WIN_N_PARTS
+} FlWinPart;
+
+#define FL_WIN_MARK "@@failover-lab:"
+
+char               *fl_win_round_script       (const char   *domain);
+char               *fl_win_powershell_encode  (const char   *script);
+GStrv               fl_win_round_argv         (const char   *domain);
+GStrv               fl_win_split_round        (const char   *text);
+const char         *fl_win_part_name          (FlWinPart     part);
+
 char               *fl_win_decode_output      (const guint8 *data,
                                                gsize         length,
                                                const char   *codepage);

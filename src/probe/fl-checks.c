@@ -1682,6 +1682,11 @@ check_run (FlCheckKind         kind,
       return check_fsmo (&run, hints);
     case FL_CHECK_SSSD:
       return check_sssd (&run);
+    case FL_CHECK_WIN_LOCATOR:
+    case FL_CHECK_SECURE_CHANNEL:
+    case FL_CHECK_WIN_KDC:
+    case FL_CHECK_WIN_LOGON:
+      return run_finish (&run, FL_STATUS_SKIPPED, _("asked of the Windows client, not probed from here"));
     case FL_N_CHECKS:
     default:
       return run_finish (&run, FL_STATUS_SKIPPED, _("not available"));

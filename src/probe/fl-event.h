@@ -27,6 +27,7 @@ typedef enum
   FL_EVENT_SWITCHED, /*< nick=switched >*/ /* a view is served by another DC after a fault */
   FL_EVENT_FAILBACK, /*< nick=failback >*/ /* a view moved back to the DC that had failed */
   FL_EVENT_ACTION, /*< nick=action >*/ /* a VM action that is not a fault (start, plug): noted */
+  FL_EVENT_VIEW_CHANGED, /*< nick=view_changed >*/ /* one of the Windows client's views changed */
 } FlEventKind;
 
 #define FL_TYPE_EVENT (fl_event_get_type ())

@@ -665,7 +665,7 @@ fl_probe_scheduler_run_round (FlProbeScheduler *self)
 
   self->round++;
   for (guint k = 0; k < FL_N_CHECKS; k++)
-    if ((self->checks & FL_CHECK_MASK (k)) && (k != FL_CHECK_FSMO || run_fsmo))
+    if ((self->checks & FL_CHECK_MASK (k)) && (k != FL_CHECK_FSMO || run_fsmo) && !fl_check_kind_is_windows (k))
       n += fl_check_kind_is_per_dc (k) ? fl_probe_config_get_n_dcs (self->config) : 1;
   g_signal_emit (self, signals[ROUND_STARTED], 0, self->round, n);
 
@@ -673,8 +673,8 @@ fl_probe_scheduler_run_round (FlProbeScheduler *self)
     {
       if (!(self->checks & FL_CHECK_MASK (k)))
         continue;
-      if (k == FL_CHECK_FSMO && !run_fsmo)
-        continue;
+      if ((k == FL_CHECK_FSMO && !run_fsmo) || fl_check_kind_is_windows (k))
+        continue;   /* the Windows client's views are asked of the client (FlWinClient) */
       if (fl_check_kind_is_per_dc (k))
         for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config); i++)
           start_job (self, k, i, now);

@@ -143,10 +143,69 @@ fl_check_kind_to_label (FlCheckKind kind)
       return _("FSMO roles");
     case FL_CHECK_SSSD:
       return _("SSSD");
+    case FL_CHECK_WIN_LOCATOR:
+      /* TRANSLATORS: what nltest /dsgetdc on the Windows client finds */
+      return _("Client's locator");
+    case FL_CHECK_SECURE_CHANNEL:
+      return _("Secure channel");
+    case FL_CHECK_WIN_KDC:
+      /* TRANSLATORS: the KDC that issued the Windows client's newest tickets (klist) */
+      return _("Client's tickets from");
+    case FL_CHECK_WIN_LOGON:
+      /* TRANSLATORS: %LOGONSERVER% on the Windows client: it changes only at the next sign-in */
+      return _("DC at sign-in");
     case FL_N_CHECKS:
     default:
       return "";
     }
+}
+
+/* the Windows client's own views, asked of the client */
+gboolean
+fl_check_kind_is_windows (FlCheckKind kind)
+{
+  return kind >= FL_CHECK_WIN_LOCATOR && kind < FL_N_CHECKS;
+}
+
+/* one table: which check observes which view */
+static const struct
+{
+  FlView      view;
+  FlCheckKind check;
+} view_checks[] = {
+  { FL_VIEW_LOCATOR, FL_CHECK_LOCATOR },
+  { FL_VIEW_KERBEROS, FL_CHECK_KDC_VIEW },
+  { FL_VIEW_WIN_LOCATOR, FL_CHECK_WIN_LOCATOR },
+  { FL_VIEW_SECURE_CHANNEL, FL_CHECK_SECURE_CHANNEL },
+  { FL_VIEW_WIN_KDC, FL_CHECK_WIN_KDC },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (view_checks) == FL_N_VIEWS);
+
+/**
+ * fl_check_kind_to_view:
+ *
+ * Returns: whether the check observes a client's view (its samples' "server" is who serves it)
+ */
+gboolean
+fl_check_kind_to_view (FlCheckKind  kind,
+                       FlView      *view)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (view_checks); i++)
+    if (view_checks[i].check == kind)
+      {
+        if (view != NULL)
+          *view = view_checks[i].view;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+FlCheckKind
+fl_view_to_check_kind (FlView view)
+{
+  g_return_val_if_fail (view < FL_N_VIEWS, FL_CHECK_LOCATOR);
+  return view_checks[view].check;
 }
 
 /**
@@ -164,6 +223,14 @@ fl_view_to_label (FlView view)
       return _("Logon server");
     case FL_VIEW_KERBEROS:
       return _("Kerberos tickets");
+    case FL_VIEW_WIN_LOCATOR:
+      /* TRANSLATORS: the Windows client's DC locator (nltest /dsgetdc) */
+      return _("Client's locator");
+    case FL_VIEW_SECURE_CHANNEL:
+      return _("Secure channel");
+    case FL_VIEW_WIN_KDC:
+      /* TRANSLATORS: the KDC that issued the Windows client's newest tickets (klist) */
+      return _("Client's tickets");
     case FL_N_VIEWS:
     default:
       return "";

@@ -40,7 +40,9 @@ typedef enum /*< prefix=FL_PROBE_ERROR >*/
  *
  * What a sample measured. The first ones are per DC; %FL_CHECK_NETWORK, %FL_CHECK_LOCATOR,
  * %FL_CHECK_KDC_VIEW (an AS exchange with every KDC in lab order, as the client's krb5.conf
- * would: which KDC issues tickets now), %FL_CHECK_FSMO and %FL_CHECK_SSSD are domain-wide.
+ * would: which KDC issues tickets now), %FL_CHECK_FSMO and %FL_CHECK_SSSD are domain-wide. The
+ * %FL_CHECK_WIN_* ones and %FL_CHECK_SECURE_CHANNEL are the Windows client's own view, asked of
+ * the client (nltest, klist, LOGONSERVER), never run by the probe scheduler.
  * The nicks are the names in JSON, recordings and the command line.
  */
 typedef enum
@@ -58,6 +60,10 @@ typedef enum
   FL_CHECK_KDC_VIEW,        /*< nick=kdc_view >*/
   FL_CHECK_FSMO,            /*< nick=fsmo >*/
   FL_CHECK_SSSD,            /*< nick=sssd >*/
+  FL_CHECK_WIN_LOCATOR,     /*< nick=win_locator >*/      /* nltest /dsgetdc /force on the client */
+  FL_CHECK_SECURE_CHANNEL,  /*< nick=secure_channel >*/   /* nltest /sc_query: its DC and status */
+  FL_CHECK_WIN_KDC,         /*< nick=win_kdc >*/          /* klist: the KDC of the newest tickets */
+  FL_CHECK_WIN_LOGON,       /*< nick=win_logon >*/        /* $env:LOGONSERVER: the DC at sign-in */
   FL_N_CHECKS               /*< skip >*/
 } FlCheckKind;
 
@@ -79,6 +85,9 @@ typedef enum
 {
   FL_VIEW_LOCATOR,   /*< nick=locator >*/  /* the DC locator's choice: the active logon server */
   FL_VIEW_KERBEROS,  /*< nick=kerberos >*/ /* the KDC that issues tickets now */
+  FL_VIEW_WIN_LOCATOR,    /*< nick=win_locator >*/    /* the Windows client's locator */
+  FL_VIEW_SECURE_CHANNEL, /*< nick=secure_channel >*/ /* the client's secure channel, when up */
+  FL_VIEW_WIN_KDC,        /*< nick=win_kdc >*/        /* the KDC of the client's newest tickets */
   FL_N_VIEWS         /*< skip >*/
 } FlView;
 
@@ -103,6 +112,10 @@ gboolean     fl_enum_from_nick         (GType        type,
 GQuark       fl_probe_error_quark      (void);
 const char  *fl_check_kind_to_string   (FlCheckKind  kind);
 const char  *fl_check_kind_to_label    (FlCheckKind  kind);
+gboolean     fl_check_kind_is_windows  (FlCheckKind  kind);
+gboolean     fl_check_kind_to_view     (FlCheckKind  kind,
+                                        FlView      *view);
+FlCheckKind  fl_view_to_check_kind     (FlView       view);
 const char  *fl_status_to_label        (FlStatus     status);
 const char  *fl_view_to_label          (FlView       view);
 char        *fl_format_clock_time      (gint64       wall_us);

@@ -209,16 +209,23 @@ update_view (FlSwitchoverDetector *self,
     {
       g_autofree char *message = NULL;
 
+      FlEventKind kind = v == FL_VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED
+                         : v == FL_VIEW_KERBEROS ? FL_EVENT_KDC_CHANGED : FL_EVENT_VIEW_CHANGED;
+
       if (v == FL_VIEW_LOCATOR)
         message = g_strdup_printf (_("Active logon server: %s → %s"),
                                    self->view[v] ? self->view[v] : _("none"),
                                    server ? server : _("none"));
-      else
+      else if (v == FL_VIEW_KERBEROS)
         message = g_strdup_printf (_("Tickets now come from %s (before: %s)"),
                                    server ? server : _("no KDC"),
                                    self->view[v] ? self->view[v] : _("no KDC"));
-      emit (self, v == FL_VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED : FL_EVENT_KDC_CHANGED, t_end, NULL,
-            view_name (v), self->view[v], server, -1, -1, message);
+      else
+        /* TRANSLATORS: a Windows client's view moved: "Secure channel: DC1 → none" */
+        message = g_strdup_printf (_("%s: %s → %s"), fl_view_to_label (v),
+                                   self->view[v] ? self->view[v] : _("none"),
+                                   server ? server : _("none"));
+      emit (self, kind, t_end, NULL, view_name (v), self->view[v], server, -1, -1, message);
       self->change_t[v] = t_end;
       g_free (self->change_from[v]);
       self->change_from[v] = g_strdup (self->view[v]);
@@ -261,6 +268,7 @@ on_sample_added (FlTimeline           *timeline,
   const char *dc = fl_sample_get_dc (sample);
   gint64 t_end = fl_sample_get_mono_us (sample) + MAX (0, fl_sample_get_latency_us (sample));
   Fault *f = &self->fault;
+  FlView view;
   int i;
 
   if (fl_sample_get_wall_us (sample) > 0)
@@ -271,14 +279,9 @@ on_sample_added (FlTimeline           *timeline,
   if (status == FL_STATUS_SKIPPED)
     return;
 
-  if (kind == FL_CHECK_LOCATOR)
+  if (fl_check_kind_to_view (kind, &view))
     {
-      update_view (self, FL_VIEW_LOCATOR, sample, t_end);
-      return;
-    }
-  if (kind == FL_CHECK_KDC_VIEW)
-    {
-      update_view (self, FL_VIEW_KERBEROS, sample, t_end);
+      update_view (self, view, sample, t_end);
       return;
     }
 

@@ -84,6 +84,10 @@ detail_for (FlCheckKind kind,
     case FL_CHECK_NETWORK:
     case FL_CHECK_FSMO:
     case FL_CHECK_SSSD:
+    case FL_CHECK_WIN_LOCATOR:
+    case FL_CHECK_SECURE_CHANNEL:
+    case FL_CHECK_WIN_KDC:
+    case FL_CHECK_WIN_LOGON:
     case FL_N_CHECKS:
     default:
       break;

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include "fl-win-output.h"
+#include <string.h>
+
 #include "fuzz.h"
 
 int
@@ -18,6 +20,7 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   g_autoptr(FlWinSecureChannel) s = NULL;
   g_autoptr(FlWinKlist) k = NULL;
   g_autofree char *l = NULL;
+  g_auto(GStrv) parts = NULL;
 
   fuzz_set_logging_func ();
 
@@ -31,5 +34,10 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   g_assert (d->dc == NULL || g_utf8_validate (d->dc, -1, NULL));
   for (guint i = 0; i < k->tickets->len; i++)
     g_assert (((FlWinTicket *)k->tickets->pdata[i])->flags != NULL);
+  /* a round's output, cut into its parts */
+  parts = fl_win_split_round (text);
+  g_assert (g_strv_length (parts) == FL_WIN_N_PARTS);
+  for (guint i = 0; i < FL_WIN_N_PARTS; i++)
+    g_assert (g_utf8_validate (parts[i], -1, NULL) && strlen (parts[i]) <= 2 * strlen (text) + 2);
   return 0;
 }

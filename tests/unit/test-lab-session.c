@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "fl-probe-enums.h"
 #include "fl-lab-enums.h"
 #include "fl-lab-probe.h"
 #include "fl-lab-session.h"
@@ -272,7 +273,8 @@ static void
 test_vocabulary (void)
 {
   static const char * const checks[] = { "reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb",
-                                         "time", "network", "locator", "kdc_view", "fsmo", "sssd" };
+                                         "time", "network", "locator", "kdc_view", "fsmo", "sssd",
+                                         "win_locator", "secure_channel", "win_kdc", "win_logon" };
   static const char * const statuses[] = { "ok", "degraded", "fail", "timeout", "skipped" };
   static const char * const roles[] = { "pdc", "rid", "infrastructure", "naming", "schema" };
   FlCheckKind kind;
@@ -298,6 +300,19 @@ test_vocabulary (void)
   g_assert_cmpint (event, ==, FL_EVENT_LOCATOR_CHANGED);
   g_assert_cmpstr (fl_event_kind_to_string (FL_EVENT_WATCH_STARTED), ==, "watch_started");
   g_assert_false (fl_check_kind_from_string ("ldap-ping", &kind));
+  /* which check observes which view: one table, both ways */
+  for (guint v = 0; v < FL_N_VIEWS; v++)
+    {
+      FlView back = FL_N_VIEWS;
+
+      g_assert_true (fl_check_kind_to_view (fl_view_to_check_kind (v), &back));
+      g_assert_cmpint (back, ==, v);
+      g_assert_cmpstr (fl_enum_to_nick (FL_TYPE_VIEW, v), !=, NULL);
+    }
+  g_assert_false (fl_check_kind_to_view (FL_CHECK_WIN_LOGON, NULL));
+  g_assert_false (fl_check_kind_to_view (FL_CHECK_LDAP, NULL));
+  g_assert_true (fl_check_kind_is_windows (FL_CHECK_SECURE_CHANNEL));
+  g_assert_false (fl_check_kind_is_windows (FL_CHECK_SSSD));
   g_assert_false (fl_status_from_string (NULL, &status));
   g_assert_false (fl_event_kind_from_string ("", &event));
 }

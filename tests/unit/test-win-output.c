@@ -199,6 +199,62 @@ test_garbage (void)
   }
 }
 
+/* one round: the script sent (the domain checked: it goes into a command line), its encoding,
+ * and its output cut into parts */
+static void
+test_round (void)
+{
+  g_autofree char *script = fl_win_round_script ("test.local");
+  g_autofree char *dir = fl_win_powershell_encode ("dir");
+  g_auto(GStrv) argv = fl_win_round_argv ("test.local");
+  g_autofree guchar *raw = NULL;
+  g_autofree char *back = NULL;
+  gsize n = 0;
+  g_auto(GStrv) parts = NULL;
+  g_auto(GStrv) cut = NULL;
+  const char *output =
+    "@@failover-lab:dsgetdc\r\n"
+    "           DC: \\\\DC2.test.local\r\n"
+    "The command completed successfully\r\n"
+    "@@failover-lab:sc_query\r\n"
+    "Flags: 30 HAS_IP  HAS_TIMESERV\r\n"
+    "@@failover-lab:klist\r\n"
+    "@@failover-lab:logonserver\r\n"
+    "\\\\DC1\r\n";
+
+  g_assert_nonnull (strstr (script, "nltest /dsgetdc:test.local /force\n"));
+  g_assert_nonnull (strstr (script, "nltest /sc_query:test.local\n"));
+  g_assert_nonnull (strstr (script, "UTF8Encoding"));
+  g_assert_null (fl_win_round_script ("test.local; Remove-Item C:\\"));
+  g_assert_null (fl_win_round_script ("test.local\nklist purge"));
+  g_assert_null (fl_win_round_script (""));
+  g_assert_null (fl_win_round_script ("-x"));
+  g_assert_null (fl_win_round_argv ("a b"));
+
+  /* PowerShell's own example: -EncodedCommand of "dir" */
+  g_assert_cmpstr (dir, ==, "ZABpAHIA");
+  g_assert_cmpuint (g_strv_length (argv), ==, 8);
+  g_assert_cmpstr (argv[0], ==, "powershell.exe");
+  g_assert_cmpstr (argv[6], ==, "-EncodedCommand");
+  raw = g_base64_decode (argv[7], &n);
+  back = g_utf16_to_utf8 ((gunichar2 *)raw, (glong)(n / 2), NULL, NULL, NULL);
+  g_assert_cmpstr (back, ==, script);
+
+  parts = fl_win_split_round (output);
+  g_assert_cmpuint (g_strv_length (parts), ==, FL_WIN_N_PARTS);
+  g_assert_cmpstr (parts[FL_WIN_PART_DSGETDC], ==,
+                   "           DC: \\\\DC2.test.local\r\nThe command completed successfully\r\n");
+  g_assert_cmpstr (parts[FL_WIN_PART_SC_QUERY], ==, "Flags: 30 HAS_IP  HAS_TIMESERV\r\n");
+  g_assert_cmpstr (parts[FL_WIN_PART_KLIST], ==, "");
+  g_assert_cmpstr (parts[FL_WIN_PART_LOGONSERVER], ==, "\\\\DC1\r\n");
+  g_assert_cmpstr (fl_win_part_name (FL_WIN_PART_SC_QUERY), ==, "sc_query");
+
+  /* cut after the first part, with LF only, and a marker-like line that is not one */
+  cut = fl_win_split_round ("@@failover-lab:dsgetdc\n@@failover-lab:dsgetdcx\nDC: \\\\DC1");
+  g_assert_cmpstr (cut[FL_WIN_PART_DSGETDC], ==, "@@failover-lab:dsgetdcx\r\nDC: \\\\DC1\r\n");
+  g_assert_cmpstr (cut[FL_WIN_PART_LOGONSERVER], ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -211,6 +267,7 @@ main (int   argc,
   g_test_add_func ("/win-output/klist", test_klist);
   g_test_add_func ("/win-output/logonserver", test_logonserver);
   g_test_add_func ("/win-output/garbage", test_garbage);
+  g_test_add_func ("/win-output/round", test_round);
 
   return g_test_run ();
 }
