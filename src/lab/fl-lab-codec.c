@@ -27,7 +27,7 @@ static const char * const top_keys[] = {
 };
 static const char * const controller_keys[] = { "name", "host", "address", "site", "vm", NULL };
 static const char * const vm_keys[] = { "node", "vmid", NULL };
-static const char * const client_keys[] = { "name", "vm", "access", NULL };
+static const char * const client_keys[] = { "name", "vm", "access", "poll_ms", "codepage", NULL };
 static const char * const api_keys[] = { "type", "url", "token_id", "user", "fingerprint", NULL };
 static const char * const ssh_keys[] = { "type", "host", "user", "port", "known_hosts", NULL };
 static const char * const hv_all_keys[] = {
@@ -329,8 +329,19 @@ load_client (FlLab       *self,
   if (!check_keys (client, "client", client_keys, error) ||
       !get_string (client, "client", "name", TRUE, &self->client_name, error) ||
       !get_string (client, "client", "access", FALSE, &access, error) ||
-      !load_vm (client, "client", &self->client_vm_node, &self->client_vmid, error))
+      !load_vm (client, "client", &self->client_vm_node, &self->client_vmid, error) ||
+      !get_uint (client, "client", "poll_ms", FALSE, FL_LAB_CLIENT_POLL_MIN_MS, FL_LAB_CLIENT_POLL_MAX_MS,
+                 &self->client_poll_ms, error) ||
+      !get_string (client, "client", "codepage", FALSE, &self->client_codepage, error))
     return FALSE;
+  /* a code page the console may use: a name iconv knows, never anything else */
+  if (self->client_codepage != NULL && !fl_lab_codepage_valid (self->client_codepage))
+    {
+      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
+                   _("%s: \"%s\" is not a code page (for example CP932 or CP437)"),
+                   "client.codepage", self->client_codepage);
+      return FALSE;
+    }
 
   if (access == NULL)
     self->client_access = FL_CLIENT_ACCESS_LOCAL;
@@ -673,6 +684,12 @@ fl_lab_to_data (FlLab *self,
       add_string (builder, "name", self->client_name);
       add_vm (builder, self->client_vm_node, self->client_vmid);
       add_string (builder, "access", fl_client_access_to_string (self->client_access));
+      if (self->client_poll_ms != FL_LAB_CLIENT_POLL_DEFAULT_MS)
+        {
+          json_builder_set_member_name (builder, "poll_ms");
+          json_builder_add_int_value (builder, self->client_poll_ms);
+        }
+      add_string (builder, "codepage", self->client_codepage);
       json_builder_end_object (builder);
     }
 

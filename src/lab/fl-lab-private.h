@@ -55,6 +55,8 @@ struct _FlLab
   char *netbios;
   char *client_name;
   char *client_vm_node;
+  char *client_codepage;   /* nullable: the console's, when its output is not UTF-8 */
+  guint client_poll_ms;
   char *reference_host;
   char *cred_user;
   char *cred_machine;

@@ -37,6 +37,7 @@ struct _FlLabSession
   char                 *client;       /* the client VM's name, when the lab has one with a VM */
   guint                 client_vmid;
   FlVmState            *client_vm;
+  FlWinClient          *win_client;   /* the Windows client asked for its views, when it can be */
   GCancellable         *cancellable;
   char                 *logon_server;
   char                 *kdc;
@@ -73,6 +74,18 @@ static guint signals[N_SIGNALS];
 G_DEFINE_QUARK (fl-lab-session-error-quark, fl_lab_session_error)
 G_DEFINE_FINAL_TYPE (FlLabSession, fl_lab_session, G_TYPE_OBJECT)
 
+static void on_win_sample (FlWinClient *client, FlSample *sample, FlLabSession *self);
+
+static void
+clear_win_client (FlLabSession *self)
+{
+  if (self->win_client == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (self->win_client, on_win_sample, self);
+  fl_win_client_stop (self->win_client);
+  g_clear_object (&self->win_client);
+}
+
 static void
 fl_lab_session_dispose (GObject *object)
 {
@@ -85,6 +98,7 @@ fl_lab_session_dispose (GObject *object)
     }
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->vm_poll, g_source_remove);
+  clear_win_client (self);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->detector);
   if (self->timeline != NULL)
@@ -257,6 +271,45 @@ update_views (FlLabSession *self)
   set_string (self, &self->last_switch, last ? fl_event_get_message (last) : NULL, PROP_LAST_SWITCH);
 }
 
+static void
+on_win_sample (FlWinClient  *client,
+               FlSample     *sample,
+               FlLabSession *self)
+{
+  fl_lab_session_add_sample (self, sample);
+}
+
+/* the Windows client is asked for its views when the lab reaches it through the guest agent
+ * of a connected hypervisor; otherwise (or disposing: NULL) not */
+static void
+set_win_client (FlLabSession *self)
+{
+  gboolean wanted = self->hypervisor != NULL && self->client != NULL &&
+                    fl_lab_get_client_access (self->lab) == FL_CLIENT_ACCESS_GUEST_AGENT;
+
+  clear_win_client (self);
+  if (!wanted)
+    return;
+  self->win_client = fl_win_client_new (self->hypervisor, self->client_vmid, self->client, self->config,
+                                        fl_lab_get_client_codepage (self->lab));
+  g_signal_connect (self->win_client, "sample", G_CALLBACK (on_win_sample), self);
+  if (self->scheduler != NULL && fl_probe_scheduler_is_running (self->scheduler))
+    fl_win_client_start (self->win_client, fl_lab_get_client_poll_ms (self->lab), 0);
+}
+
+/**
+ * fl_lab_session_get_win_client:
+ *
+ * Returns: (transfer none) (nullable): the Windows client asked for its views, if the lab
+ *   reaches it (guest agent, hypervisor connected)
+ */
+FlWinClient *
+fl_lab_session_get_win_client (FlLabSession *self)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
+  return self->win_client;
+}
+
 /**
  * fl_lab_session_add_sample:
  *
@@ -348,6 +401,7 @@ fl_lab_session_new (FlLab         *lab,
     if (fl_lab_has_client (lab) && fl_lab_get_client_vm (lab, &node, &self->client_vmid))
       self->client = g_strdup (fl_lab_get_client_name (lab));
   }
+  set_win_client (self);
   return self;
 }
 
@@ -470,6 +524,8 @@ fl_lab_session_start (FlLabSession *self)
     return;
   fl_timeline_mark_fault (self->timeline, FL_EVENT_WATCH_STARTED, NULL, NULL);
   fl_probe_scheduler_start (self->scheduler);
+  if (self->win_client != NULL)
+    fl_win_client_start (self->win_client, fl_lab_get_client_poll_ms (self->lab), 0);
   fl_lab_session_poll_vms (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
@@ -488,6 +544,8 @@ fl_lab_session_stop (FlLabSession *self)
   if (!fl_probe_scheduler_is_running (self->scheduler))
     return;
   fl_probe_scheduler_stop (self->scheduler);
+  if (self->win_client != NULL)
+    fl_win_client_stop (self->win_client);
   g_clear_handle_id (&self->vm_poll, g_source_remove);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
 }
@@ -542,6 +600,7 @@ fl_lab_session_set_hypervisor (FlLabSession *self,
       fl_dc_state_set_vm_state (dc, NULL);
     }
   g_clear_pointer (&self->client_vm, fl_vm_state_free);
+  set_win_client (self);
 }
 
 void

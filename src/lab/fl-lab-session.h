@@ -15,6 +15,7 @@
 #include "fl-probe-scheduler.h"
 #include "fl-switchover-detector.h"
 #include "fl-timeline.h"
+#include "fl-win-client.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,7 @@ FlProbeScheduler     *fl_lab_session_get_scheduler     (FlLabSession         *se
 FlTimeline           *fl_lab_session_get_timeline      (FlLabSession         *self);
 FlSwitchoverDetector *fl_lab_session_get_detector      (FlLabSession         *self);
 FlHypervisor         *fl_lab_session_get_hypervisor    (FlLabSession         *self);
+FlWinClient          *fl_lab_session_get_win_client    (FlLabSession         *self);
 GListModel           *fl_lab_session_get_dcs           (FlLabSession         *self);
 FlDcState            *fl_lab_session_lookup_dc         (FlLabSession         *self,
                                                         const char           *name);

@@ -54,6 +54,17 @@ typedef enum
   FL_CLIENT_ACCESS_NONE,           /*< nick=none >*/
 } FlClientAccess;
 
+/* the Windows client's side of the lab: can it be asked for its views? */
+typedef enum
+{
+  FL_WIN_CLIENT_IDLE,       /*< nick=idle >*/       /* not asked yet */
+  FL_WIN_CLIENT_ANSWERING,  /*< nick=answering >*/  /* its last round answered */
+  FL_WIN_CLIENT_NO_AGENT,   /*< nick=no-agent >*/   /* its guest agent is not running (off, booting) */
+  FL_WIN_CLIENT_DENIED,     /*< nick=denied >*/     /* the token may not run commands in the guest */
+  FL_WIN_CLIENT_SLOW,       /*< nick=slow >*/       /* no answer within the deadline */
+  FL_WIN_CLIENT_FAILED,     /*< nick=failed >*/     /* anything else: the message says what */
+} FlWinClientState;
+
 #define FL_LAB_FORMAT 1
 
 #define FL_LAB_INTERVAL_MIN_MS      100
@@ -63,6 +74,9 @@ typedef enum
 #define FL_LAB_DEADLINE_MAX_MS    10000
 #define FL_LAB_DEADLINE_DEFAULT_MS  800
 #define FL_LAB_MAX_CONTROLLERS       16
+#define FL_LAB_CLIENT_POLL_MIN_MS   1000
+#define FL_LAB_CLIENT_POLL_MAX_MS  60000
+#define FL_LAB_CLIENT_POLL_DEFAULT_MS 5000   /* Windows commands are slow */
 
 GQuark fl_lab_error_quark (void);
 

@@ -91,6 +91,7 @@ fl_lab_finalize (GObject *object)
   g_clear_pointer (&self->netbios, g_free);
   g_clear_pointer (&self->client_name, g_free);
   g_clear_pointer (&self->client_vm_node, g_free);
+  g_clear_pointer (&self->client_codepage, g_free);
   g_clear_pointer (&self->reference_host, g_free);
   fl_lab_hypervisor_clear (&self->hv);
   g_clear_pointer (&self->cred_user, g_free);
@@ -114,6 +115,7 @@ fl_lab_init (FlLab *self)
 {
   self->controllers = g_ptr_array_new_with_free_func (g_object_unref);
   self->interval_ms = FL_LAB_INTERVAL_DEFAULT_MS;
+  self->client_poll_ms = FL_LAB_CLIENT_POLL_DEFAULT_MS;
   self->deadline_ms = FL_LAB_DEADLINE_DEFAULT_MS;
   self->client_access = FL_CLIENT_ACCESS_LOCAL;
 }
@@ -349,6 +351,41 @@ fl_lab_get_client_access (FlLab *self)
 {
   g_return_val_if_fail (FL_IS_LAB (self), FL_CLIENT_ACCESS_NONE);
   return self->client_access;
+}
+
+/* how often the Windows client is asked for its views */
+guint
+fl_lab_get_client_poll_ms (FlLab *self)
+{
+  g_return_val_if_fail (FL_IS_LAB (self), FL_LAB_CLIENT_POLL_DEFAULT_MS);
+  return self->client_poll_ms;
+}
+
+/* the client console's code page, when its output is not UTF-8; NULL: CP932, then as is */
+const char *
+fl_lab_get_client_codepage (FlLab *self)
+{
+  g_return_val_if_fail (FL_IS_LAB (self), NULL);
+  return self->client_codepage;
+}
+
+/* "CP932", "CP437", "UTF-8", "SHIFT_JIS": letters, digits, "-" and "_", and iconv knows it */
+gboolean
+fl_lab_codepage_valid (const char *codepage)
+{
+  GIConv cd;
+  gsize n = strlen (codepage);
+
+  if (n == 0 || n > 32)
+    return FALSE;
+  for (const char *p = codepage; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  cd = g_iconv_open ("UTF-8", codepage);
+  if (cd == (GIConv)-1)
+    return FALSE;
+  g_iconv_close (cd);
+  return TRUE;
 }
 
 gboolean

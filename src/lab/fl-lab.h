@@ -60,6 +60,9 @@ void              fl_lab_add_controller           (FlLab            *self,
 gboolean          fl_lab_has_client               (FlLab            *self);
 const char       *fl_lab_get_client_name          (FlLab            *self);
 FlClientAccess    fl_lab_get_client_access        (FlLab            *self);
+guint             fl_lab_get_client_poll_ms       (FlLab            *self);
+const char       *fl_lab_get_client_codepage      (FlLab            *self);
+gboolean          fl_lab_codepage_valid           (const char       *codepage);
 gboolean          fl_lab_get_client_vm            (FlLab            *self,
                                                    const char      **node,
                                                    guint            *vmid);

@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "fl-win-client.h"
 #include "fl-win-output.h"
 
 static const char *dsgetdc_en =
@@ -255,6 +256,90 @@ test_round (void)
   g_assert_cmpstr (cut[FL_WIN_PART_LOGONSERVER], ==, "");
 }
 
+static FlSample *
+sample_of (GPtrArray   *samples,
+           FlCheckKind  kind)
+{
+  for (guint i = 0; i < samples->len; i++)
+    if (fl_sample_get_kind (samples->pdata[i]) == kind)
+      return samples->pdata[i];
+  g_error ("no %s sample", fl_check_kind_to_string (kind));
+}
+
+/* a round's output to one sample per view, DCs by the lab's names */
+static void
+test_round_samples (void)
+{
+  g_autoptr(FlProbeConfig) config = fl_probe_config_new ("test.local", "TEST.LOCAL");
+  g_autofree char *ok_text = NULL;
+  g_autoptr(GPtrArray) ok = NULL, down = NULL, empty = NULL;
+  g_autofree char *by_host = NULL, *by_label = NULL, *unknown = NULL;
+  FlSample *s;
+
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "10.231.7.11", NULL);
+  fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "10.231.7.12", NULL);
+  by_host = fl_win_dc_name (config, "DC2.TEST.LOCAL");
+  by_label = fl_win_dc_name (config, "dc1");
+  unknown = fl_win_dc_name (config, "dc9.test.local");
+  g_assert_cmpstr (by_host, ==, "DC2");
+  g_assert_cmpstr (by_label, ==, "DC1");
+  g_assert_cmpstr (unknown, ==, "DC9");
+  g_assert_null (fl_win_dc_name (config, ""));
+
+  ok_text = g_strconcat ("@@failover-lab:dsgetdc\r\n", dsgetdc_ja,
+                         "@@failover-lab:sc_query\r\n"
+                         "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n"
+                         "信頼された DC 名 \\\\DC2.test.local\r\n"
+                         "信頼された DC 接続状態 Status = 0 0x0 NERR_Success\r\n"
+                         "@@failover-lab:klist\r\n"
+                         "@@failover-lab:logonserver\r\n"
+                         "\\\\DC1\r\n", NULL);
+  ok = fl_win_round_samples (config, ok_text, 1000, 2000, 1500000);
+  g_assert_cmpuint (ok->len, ==, 4);
+  s = sample_of (ok, FL_CHECK_WIN_LOCATOR);
+  g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_OK);
+  g_assert_cmpstr (fl_sample_lookup_string (s, "server"), ==, "DC2");
+  g_assert_cmpstr (fl_sample_lookup_string (s, "address"), ==, "10.231.7.12");
+  g_assert_cmpint (fl_sample_get_latency_us (s), ==, 1500000);
+  s = sample_of (ok, FL_CHECK_SECURE_CHANNEL);
+  g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_OK);
+  g_assert_cmpstr (fl_sample_lookup_string (s, "server"), ==, "DC2");
+  g_assert_cmpstr (fl_sample_lookup_string (s, "code"), ==, "0 NERR_Success");
+  /* no tickets yet: no news, not a failure */
+  s = sample_of (ok, FL_CHECK_WIN_KDC);
+  g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_SKIPPED);
+  s = sample_of (ok, FL_CHECK_WIN_LOGON);
+  g_assert_cmpstr (fl_sample_lookup_string (s, "server"), ==, "DC1");
+
+  /* the channel's DC stopped: 1722, the trusted DC named, no server */
+  down = fl_win_round_samples (config,
+                               "@@failover-lab:dsgetdc\r\n"
+                               "Getting DC name failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN\r\n"
+                               "@@failover-lab:sc_query\r\n"
+                               "Flags: 30 HAS_IP  HAS_TIMESERV\r\n"
+                               "Trusted DC Name \\\\DC1.test.local\r\n"
+                               "Trusted DC Connection Status Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\r\n",
+                               1000, 2000, 3);
+  s = sample_of (down, FL_CHECK_WIN_LOCATOR);
+  g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_FAIL);
+  g_assert_nonnull (strstr (fl_sample_get_message (s), "1355 ERROR_NO_SUCH_DOMAIN"));
+  s = sample_of (down, FL_CHECK_SECURE_CHANNEL);
+  g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_FAIL);
+  g_assert_null (fl_sample_lookup_string (s, "server"));
+  g_assert_cmpstr (fl_sample_lookup_string (s, "trusted_dc"), ==, "DC1");
+  g_assert_nonnull (strstr (fl_sample_get_message (s), "1722 RPC_S_SERVER_UNAVAILABLE"));
+  s = sample_of (down, FL_CHECK_WIN_LOGON);
+  g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_SKIPPED);
+
+  /* nothing at all (a cut run): every view skipped, saying why */
+  empty = fl_win_round_samples (config, "", 0, 0, 0);
+  for (guint i = 0; i < empty->len; i++)
+    {
+      g_assert_cmpint (fl_sample_get_status (empty->pdata[i]), ==, FL_STATUS_SKIPPED);
+      g_assert_nonnull (fl_sample_get_message (empty->pdata[i]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -268,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/win-output/logonserver", test_logonserver);
   g_test_add_func ("/win-output/garbage", test_garbage);
   g_test_add_func ("/win-output/round", test_round);
+  g_test_add_func ("/win-output/round-samples", test_round_samples);
 
   return g_test_run ();
 }

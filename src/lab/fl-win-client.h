@@ -1,0 +1,47 @@
+/* fl-win-client.h: the Windows client's own view of the domain, asked of the client through
+ * the hypervisor's guest agent every few seconds (nltest /dsgetdc /force, nltest /sc_query,
+ * klist, LOGONSERVER in one PowerShell run), as samples of the win_* checks: the detector,
+ * the chart, the recording and the exercises take them like any other.
+ *
+ * Copyright 2026 The Failover Lab authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fl-hypervisor.h"
+#include "fl-lab-types.h"
+#include "fl-probe-config.h"
+#include "fl-sample.h"
+
+G_BEGIN_DECLS
+
+#define FL_WIN_CLIENT_DEADLINE_MS 20000   /* PowerShell's start and nltest /force are slow */
+
+#define FL_TYPE_WIN_CLIENT (fl_win_client_get_type ())
+G_DECLARE_FINAL_TYPE (FlWinClient, fl_win_client, FL, WIN_CLIENT, GObject)
+
+FlWinClient      *fl_win_client_new          (FlHypervisor   *hypervisor,
+                                              guint           vmid,
+                                              const char     *name,
+                                              FlProbeConfig  *config,
+                                              const char     *codepage);
+void              fl_win_client_start        (FlWinClient    *self,
+                                              guint           poll_ms,
+                                              guint           deadline_ms);
+void              fl_win_client_stop         (FlWinClient    *self);
+void              fl_win_client_run_round    (FlWinClient    *self);
+FlWinClientState  fl_win_client_get_state    (FlWinClient    *self);
+const char       *fl_win_client_get_message  (FlWinClient    *self);
+
+GPtrArray        *fl_win_round_samples       (FlProbeConfig  *config,
+                                              const char     *output,
+                                              gint64          mono_us,
+                                              gint64          wall_us,
+                                              gint64          latency_us);
+char             *fl_win_dc_name             (FlProbeConfig  *config,
+                                              const char     *host);
+
+G_END_DECLS
