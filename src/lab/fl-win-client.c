@@ -354,8 +354,7 @@ round_done (GObject      *object,
       return;
     }
 
-  text = fl_win_decode_output ((const guint8 *)(r->out_data ? r->out_data : ""),
-                               r->out_data ? strlen (r->out_data) : 0, self->codepage);
+  text = fl_win_agent_text (r->out_data, self->codepage);
   samples = fl_win_round_samples (self->config, text, self->round_mono, self->round_wall,
                                   g_get_monotonic_time () - self->round_mono);
   set_state (self, FL_WIN_CLIENT_ANSWERING, NULL);

@@ -271,6 +271,43 @@ fl_win_split_round (const char *text)
   return out;
 }
 
+/**
+ * fl_win_agent_text:
+ * @out_data: (nullable): the guest agent's "out-data" as Proxmox VE returns it
+ * @codepage: (nullable): the console's, when not UTF-8 (CP932 when none is given)
+ *
+ * Proxmox VE decodes the agent's base64 and JSON-encodes the bytes as if they were Latin-1:
+ * a Japanese console's CP932 (or even UTF-8) arrives as U+0080…U+00FF characters. Text made
+ * only of such characters is taken back to its bytes first, then decoded as console output.
+ *
+ * Returns: (transfer full): the text, valid UTF-8
+ */
+char *
+fl_win_agent_text (const char *out_data,
+                   const char *codepage)
+{
+  gsize n = out_data ? strnlen (out_data, (gsize)FL_WIN_MAX_OUTPUT * 2) : 0;
+  g_autofree guint8 *bytes = NULL;
+  gsize len = 0;
+  gboolean latin1 = g_utf8_validate_len (out_data ? out_data : "", n, NULL);
+
+  if (out_data == NULL)
+    return g_strdup ("");
+  bytes = g_new (guint8, n + 1);
+  for (const char *p = out_data; latin1 && p < out_data + n; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c > 0xff)
+        latin1 = FALSE;
+      else
+        bytes[len++] = (guint8)c;
+    }
+  if (latin1)
+    return fl_win_decode_output (bytes, len, codepage);
+  return fl_win_decode_output ((const guint8 *)out_data, n, codepage);
+}
+
 /* the text's lines, CR dropped, bounded */
 static GStrv
 lines_of (const char *text)

@@ -77,6 +77,8 @@ GStrv               fl_win_round_argv         (const char   *domain);
 GStrv               fl_win_split_round        (const char   *text);
 const char         *fl_win_part_name          (FlWinPart     part);
 
+char               *fl_win_agent_text         (const char   *out_data,
+                                               const char   *codepage);
 char               *fl_win_decode_output      (const guint8 *data,
                                                gsize         length,
                                                const char   *codepage);

@@ -34,6 +34,12 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   g_assert (d->dc == NULL || g_utf8_validate (d->dc, -1, NULL));
   for (guint i = 0; i < k->tickets->len; i++)
     g_assert (((FlWinTicket *)k->tickets->pdata[i])->flags != NULL);
+  /* the same as Proxmox VE's out-data (Latin-1 characters taken back to bytes) */
+  {
+    g_autofree char *agent = fl_win_agent_text (text, size % 3 ? NULL : "CP437");
+
+    g_assert (g_utf8_validate (agent, -1, NULL));
+  }
   /* a round's output, cut into its parts */
   parts = fl_win_split_round (text);
   g_assert (g_strv_length (parts) == FL_WIN_N_PARTS);

@@ -266,6 +266,26 @@ sample_of (GPtrArray   *samples,
   g_error ("no %s sample", fl_check_kind_to_string (kind));
 }
 
+/* Proxmox VE's out-data: the console's bytes as Latin-1 characters, CP932 and UTF-8 alike */
+static void
+test_agent_text (void)
+{
+  g_autofree char *cp932 = g_convert (dsgetdc_ja, -1, "CP932", "UTF-8", NULL, NULL, NULL);
+  g_autofree char *mangled_cp932 = g_convert (cp932, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  g_autofree char *mangled_utf8 = g_convert (dsgetdc_ja, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  g_autofree char *a = fl_win_agent_text (mangled_cp932, NULL);
+  g_autofree char *b = fl_win_agent_text (mangled_utf8, NULL);
+  g_autofree char *c = fl_win_agent_text (dsgetdc_ja, NULL);
+  g_autofree char *d = fl_win_agent_text ("DC1\r\n", NULL);
+  g_autofree char *e = fl_win_agent_text (NULL, NULL);
+
+  g_assert_cmpstr (a, ==, dsgetdc_ja);
+  g_assert_cmpstr (b, ==, dsgetdc_ja);
+  g_assert_cmpstr (c, ==, dsgetdc_ja);   /* already text: as it is */
+  g_assert_cmpstr (d, ==, "DC1\r\n");
+  g_assert_cmpstr (e, ==, "");
+}
+
 /* a round's output to one sample per view, DCs by the lab's names */
 static void
 test_round_samples (void)
@@ -354,6 +374,7 @@ main (int   argc,
   g_test_add_func ("/win-output/garbage", test_garbage);
   g_test_add_func ("/win-output/round", test_round);
   g_test_add_func ("/win-output/round-samples", test_round_samples);
+  g_test_add_func ("/win-output/agent-text", test_agent_text);
 
   return g_test_run ();
 }
