@@ -341,6 +341,12 @@ round_done (GObject      *object,
           why = g_strdup_printf (_("The hypervisor refuses to run commands in %s: give the token "
                                    "VM.GuestAgent.Unrestricted (VM.Monitor before Proxmox VE 9)"), self->name);
         }
+      else if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER) &&
+               g_str_has_suffix (error->message, " is not running") && strstr (error->message, "agent") == NULL)
+        {
+          state = FL_WIN_CLIENT_NO_AGENT;
+          why = g_strdup_printf (_("%s is not running: its views come back once it has started"), self->name);
+        }
       else if (error != NULL && strstr (error->message, "guest agent") != NULL)
         {
           state = FL_WIN_CLIENT_NO_AGENT;

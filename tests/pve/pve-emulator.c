@@ -58,6 +58,11 @@ typedef struct
   char        *ha_state;
   guint        ha_ms;
   GPtrArray   *snapshots;      /* JsonNode objects */
+  JsonObject  *windows;        /* a Windows guest answering the classroom's commands, or NULL */
+  char        *win_locator;    /* the DC its locator found last */
+  char        *win_sc_dc;      /* its secure channel's DC */
+  gint64       win_sc_lost;    /* when that DC stopped answering (monotonic µs), 0: it answers */
+  char        *win_logon;      /* the DC it signed in with */
   Task        *holder;         /* the task holding the config lock */
   GQueue      *waiting;        /* tasks waiting for it */
   GQueue      *hooks;          /* sandbox commands to run, in order */
@@ -1693,6 +1698,253 @@ h_agent_ping (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
   reply_data (msg, n);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* A Windows guest (an emulator feature): it answers nltest /dsgetdc, nltest /sc_query, klist and
+ * $env:LOGONSERVER as Windows would, from the emulator's own VMs: a DC answers while its VM runs
+ * with its cable in. Its secure channel keeps its DC until "rebind_s" (30) after that DC stopped
+ * answering, failing with 1722 meanwhile; LOGONSERVER stays the DC it signed in with. In
+ * English, or in Japanese ("lang": "ja") whose console writes CP932 unless the script switched
+ * it to UTF-8. Configured by the VM's "windows": {"domain", "lang"?, "rebind_s"?,
+ * "dcs": [{"name", "host", "address", "vmid"}]}. */
+
+static gboolean
+win_dc_answers (PveEmulator *self,
+                JsonObject  *dc)
+{
+  Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER ((guint)json_object_get_int_member_with_default (dc, "vmid", 0)));
+  const char *net0 = vm ? g_hash_table_lookup (vm->config, "net0") : NULL;
+
+  return vm != NULL && vm->power == VM_RUNNING && (net0 == NULL || strstr (net0, "link_down=1") == NULL);
+}
+
+static JsonObject *
+win_dc (Vm         *vm,
+        const char *name)
+{
+  JsonArray *dcs = json_object_get_array_member (vm->windows, "dcs");
+
+  for (guint i = 0; name != NULL && i < json_array_get_length (dcs); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (dcs, i), "name"), name) == 0)
+      return json_array_get_object_element (dcs, i);
+  return NULL;
+}
+
+/* the locator: the DC it found before while that one answers, else the first that answers */
+static JsonObject *
+win_locate (PveEmulator *self,
+            Vm          *vm)
+{
+  JsonArray *dcs = json_object_get_array_member (vm->windows, "dcs");
+  JsonObject *dc = win_dc (vm, vm->win_locator);
+
+  if (dc == NULL || !win_dc_answers (self, dc))
+    {
+      dc = NULL;
+      for (guint i = 0; i < json_array_get_length (dcs) && dc == NULL; i++)
+        if (win_dc_answers (self, json_array_get_object_element (dcs, i)))
+          dc = json_array_get_object_element (dcs, i);
+    }
+  g_free (vm->win_locator);
+  vm->win_locator = dc ? g_strdup (json_object_get_string_member (dc, "name")) : NULL;
+  if (dc != NULL && vm->win_logon == NULL)
+    vm->win_logon = g_strdup (vm->win_locator);
+  return dc;
+}
+
+static void
+win_dsgetdc (PveEmulator *self,
+             Vm          *vm,
+             gboolean     ja,
+             GString     *out)
+{
+  JsonObject *dc = win_locate (self, vm);
+  const char *domain = json_object_get_string_member (vm->windows, "domain");
+
+  if (dc == NULL)
+    {
+      g_string_append (out, ja ? "DC 名の取得に失敗しました: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN\r\n"
+                               : "Getting DC name failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN\r\n");
+      return;
+    }
+  g_string_append_printf (out, "           DC: \\\\%s\r\n", json_object_get_string_member (dc, "host"));
+  g_string_append_printf (out, ja ? "      アドレス: \\\\%s\r\n" : "      Address: \\\\%s\r\n",
+                          json_object_get_string_member (dc, "address"));
+  g_string_append (out, ja ? "  ドメイン GUID: 3c1a6f5e-8d2b-4a7e-9f10-2b6c8d4e5f70\r\n"
+                           : "     Dom Guid: 3c1a6f5e-8d2b-4a7e-9f10-2b6c8d4e5f70\r\n");
+  g_string_append_printf (out, ja ? "    ドメイン名: %s\r\n  フォレスト名: %s\r\n" : "     Dom Name: %s\r\n  Forest Name: %s\r\n",
+                          domain, domain);
+  g_string_append (out, ja ? "  DC サイト名: Default-First-Site-Name\r\n自分のサイト名: Default-First-Site-Name\r\n"
+                           : " Dc Site Name: Default-First-Site-Name\r\nOur Site Name: Default-First-Site-Name\r\n");
+  g_string_append (out, ja ? "        フラグ: " : "        Flags: ");
+  g_string_append (out, "GC DS LDAP KDC TIMESERV WRITABLE DNS_DC DNS_DOMAIN DNS_FOREST CLOSE_SITE FULL_SECRET WS\r\n");
+  g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
+}
+
+static void
+win_sc_query (PveEmulator *self,
+              Vm          *vm,
+              gboolean     ja,
+              GString     *out)
+{
+  JsonObject *dc = win_dc (vm, vm->win_sc_dc);
+  gint64 rebind = (gint64)(json_object_get_double_member_with_default (vm->windows, "rebind_s", 30) * G_USEC_PER_SEC);
+  gint64 now = g_get_monotonic_time ();
+  const char *status = "Status = 0 0x0 NERR_Success";
+
+  if (dc != NULL && win_dc_answers (self, dc))
+    vm->win_sc_lost = 0;
+  else
+    {
+      if (dc != NULL && vm->win_sc_lost == 0)
+        vm->win_sc_lost = now;
+      /* a new DC: at once the first time, else once the rebind delay has passed */
+      if (dc == NULL || now - vm->win_sc_lost >= rebind)
+        {
+          JsonObject *found = win_locate (self, vm);
+
+          g_free (vm->win_sc_dc);
+          vm->win_sc_dc = found ? g_strdup (json_object_get_string_member (found, "name")) : NULL;
+          vm->win_sc_lost = 0;
+          dc = found;
+          if (found == NULL)
+            status = "Status = 1311 0x51f ERROR_NO_LOGON_SERVERS";
+        }
+      else
+        status = "Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE";
+    }
+  /* the banner is printed even when the channel is down */
+  g_string_append (out, ja ? "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n" : "Flags: 30 HAS_IP  HAS_TIMESERV\r\n");
+  g_string_append_printf (out, ja ? "信頼された DC 名 \\\\%s\r\n" : "Trusted DC Name \\\\%s\r\n",
+                          dc ? json_object_get_string_member (dc, "host") : "");
+  g_string_append_printf (out, ja ? "信頼された DC 接続状態 %s\r\n" : "Trusted DC Connection Status %s\r\n", status);
+  g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
+}
+
+/* one line of PowerShell (or one command), answered; FALSE: not a command this guest knows */
+static gboolean
+win_command (PveEmulator *self,
+             Vm          *vm,
+             const char  *line,
+             gboolean    *utf8,
+             gboolean     ja,
+             GString     *out)
+{
+  const char *domain = json_object_get_string_member (vm->windows, "domain");
+  g_autofree char *dsgetdc = g_strdup_printf ("nltest /dsgetdc:%s /force", domain);
+  g_autofree char *sc_query = g_strdup_printf ("nltest /sc_query:%s", domain);
+  gsize n = strlen (line);
+
+  if (n == 0)
+    return TRUE;
+  if (g_str_has_prefix (line, "[Console]::OutputEncoding") && strstr (line, "UTF8") != NULL)
+    *utf8 = TRUE;
+  else if (g_str_has_prefix (line, "$OutputEncoding"))
+    ;
+  else if (n >= 2 && line[0] == '\'' && line[n - 1] == '\'')
+    {
+      g_string_append_len (out, line + 1, (gssize)n - 2);
+      g_string_append (out, "\r\n");
+    }
+  else if (g_ascii_strcasecmp (line, dsgetdc) == 0)
+    win_dsgetdc (self, vm, ja, out);
+  else if (g_ascii_strcasecmp (line, sc_query) == 0)
+    win_sc_query (self, vm, ja, out);
+  else if (g_ascii_strcasecmp (line, "klist") == 0)
+    /* not emulated yet: an empty cache, as before the first sign-in's tickets */
+    g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\r\nキャッシュされたチケット: (0)\r\n"
+                             : "\r\nCurrent LogonId is 0:0x3e7\r\n\r\nCached Tickets: (0)\r\n");
+  else if (g_ascii_strcasecmp (line, "$env:LOGONSERVER") == 0)
+    {
+      win_locate (self, vm);
+      if (vm->win_logon != NULL)
+        g_string_append_printf (out, "\\\\%s\r\n", vm->win_logon);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* PowerShell's -EncodedCommand: UTF-16LE in base64 */
+static char *
+win_decode_script (const char *b64)
+{
+  gsize n = 0;
+  g_autofree guchar *raw = g_base64_decode (b64, &n);
+  g_autofree gunichar2 *u = g_new0 (gunichar2, n / 2 + 1);
+
+  for (gsize i = 0; i + 1 < n; i += 2)
+    u[i / 2] = (gunichar2)(raw[i] | raw[i + 1] << 8);
+  return g_utf16_to_utf8 (u, (glong)(n / 2), NULL, NULL, NULL);
+}
+
+/* out-data as Proxmox VE returns it: the guest's bytes JSON-encoded as if Latin-1 */
+static char *
+pve_out_data (const char *bytes,
+              gsize       n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < n; i++)
+    g_string_append_unichar (s, (guchar)bytes[i]);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+win_exec (PveEmulator *self,
+          Vm          *vm,
+          GPtrArray   *command,
+          JsonObject  *result)
+{
+  const char *exe = command->len > 0 ? command->pdata[0] : "";
+  gboolean ja = g_strcmp0 (json_object_get_string_member_with_default (vm->windows, "lang", "en"), "ja") == 0;
+  gboolean utf8 = FALSE;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *script = NULL;
+  g_autofree char *bytes = NULL;
+  gsize n;
+
+  if (g_ascii_strcasecmp (exe, "powershell.exe") == 0 || g_ascii_strcasecmp (exe, "powershell") == 0)
+    {
+      g_auto(GStrv) lines = NULL;
+
+      for (guint i = 1; i + 1 < command->len && script == NULL; i++)
+        if (g_ascii_strcasecmp (command->pdata[i], "-EncodedCommand") == 0)
+          script = win_decode_script (command->pdata[i + 1]);
+      if (script == NULL)
+        return FALSE;
+      lines = g_strsplit (script, "\n", 64);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (!win_command (self, vm, g_strstrip (lines[i]), &utf8, ja, out))
+          g_string_append_printf (out, "%s : The term is not recognized\r\n", lines[i]);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+      g_autofree char *line = NULL;
+
+      for (guint i = g_ascii_strcasecmp (exe, "cmd.exe") == 0 ? 2 : 0; i < command->len; i++)
+        g_ptr_array_add (rest, command->pdata[i]);
+      g_ptr_array_add (rest, NULL);
+      line = g_strjoinv (" ", (char **)rest->pdata);
+      if (!win_command (self, vm, line, &utf8, ja, out))
+        return FALSE;
+    }
+  if (ja && !utf8)
+    bytes = g_convert (out->str, (gssize)out->len, "CP932", "UTF-8", NULL, &n, NULL);
+  if (bytes == NULL)
+    {
+      bytes = g_strndup (out->str, out->len);
+      n = out->len;
+    }
+  json_object_set_int_member (result, "exitcode", 0);
+  {
+    g_autofree char *data = pve_out_data (bytes, n);
+
+    json_object_set_string_member (result, "out-data", data);
+  }
+  return TRUE;
+}
+
 static void
 h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
 {
@@ -1711,7 +1963,9 @@ h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
   g_ptr_array_remove_index (command, command->len - 1);
   pid = ++vm->next_pid + 4000;
   result = json_from_string ("{\"exited\":1}", NULL);
-  if (g_str_equal (joined, "hostname") || g_str_equal (joined, "cmd.exe /c hostname"))
+  if (vm->windows != NULL && win_exec (self, vm, command, json_node_get_object (result)))
+    ;
+  else if (g_str_equal (joined, "hostname") || g_str_equal (joined, "cmd.exe /c hostname"))
     {
       g_autofree char *out = g_strdup_printf ("%s\r\n", vm->name);
 
@@ -2105,6 +2359,10 @@ vm_free (Vm *vm)
   g_hash_table_unref (vm->config);
   g_free (vm->lock);
   g_free (vm->rollback_hook);
+  g_clear_pointer (&vm->windows, json_object_unref);
+  g_free (vm->win_locator);
+  g_free (vm->win_sc_dc);
+  g_free (vm->win_logon);
   g_free (vm->ha_state);
   g_ptr_array_unref (vm->snapshots);
   g_queue_free (vm->waiting);
@@ -2227,6 +2485,8 @@ pve_emulator_new (const char  *schema_path,
                                g_strdup (json_object_get_string_member_with_default (v, "net0", net0)));
           g_hash_table_insert (vm->config, g_strdup ("vmgenid"), g_uuid_string_random ());
           vm->snapshots = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+          if (json_object_has_member (v, "windows"))
+            vm->windows = json_object_ref (json_object_get_object_member (v, "windows"));
           if (json_object_has_member (v, "snapshots"))
             {
               JsonArray *s = json_object_get_array_member (v, "snapshots");

@@ -12,6 +12,7 @@
 
 #include "fl-pve.h"
 #include "fl-pve-client.h"
+#include "fl-win-client.h"
 #include "pve-emulator.h"
 
 #define TOKEN_ID "failoverlab@pve!classroom"
@@ -47,7 +48,11 @@ static const char config_json[] =
   "    \"net0\": \"virtio=BC:24:11:2E:C5:4A,bridge=vmbr0,firewall=1\","
   "    \"snapshots\": [{\"name\": \"before-lab\", \"snaptime\": 1700000000, \"vmstate\": 0, \"description\": \"clean\"}]},"
   "   {\"vmid\": 102, \"node\": \"pve2\", \"name\": \"DC2\", \"guest_shutdown\": false},"
-  "   {\"vmid\": 103, \"node\": \"pve1\", \"name\": \"HA-DC\", \"ha\": true, \"ha_s\": 0.5}"
+  "   {\"vmid\": 103, \"node\": \"pve1\", \"name\": \"HA-DC\", \"ha\": true, \"ha_s\": 0.5},"
+  "   {\"vmid\": 104, \"node\": \"pve1\", \"name\": \"WIN11\", \"boot_s\": 0.2, \"shutdown_s\": 0.2,"
+  "    \"windows\": {\"domain\": \"test.local\", \"lang\": \"ja\", \"rebind_s\": 0.5, \"dcs\": ["
+  "      {\"name\": \"DC1\", \"host\": \"dc1.test.local\", \"address\": \"10.231.7.11\", \"vmid\": 101},"
+  "      {\"name\": \"DC2\", \"host\": \"dc2.test.local\", \"address\": \"10.231.7.12\", \"vmid\": 102}]}}"
   " ]"
   "}";
 
@@ -172,7 +177,7 @@ test_state_and_list (Fixture       *f,
   fl_hypervisor_list_vms_async (FL_HYPERVISOR (f->client), NULL, got, &r);
   vms = fl_hypervisor_list_vms_finish (FL_HYPERVISOR (f->client), wait_result (&r), &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (vms->len, ==, 3);
+  g_assert_cmpuint (vms->len, ==, 4);
   /* the node is found through /cluster/resources when the lab does not say it */
   {
     g_autoptr(FlVmState) dc2 = get_state (f, 102, &error);
@@ -406,6 +411,146 @@ test_agent (Fixture       *f,
   g_assert_cmpstr (error->message, ==, "VM 101 is not running");
 }
 
+/* the Windows client's views through the guest agent: one round's samples, kept per check */
+typedef struct
+{
+  GHashTable *last;   /* check nick → FlSample */
+  guint       n;
+} WinSeen;
+
+static void
+on_win_sample (FlWinClient *client,
+               FlSample    *sample,
+               WinSeen     *seen)
+{
+  g_hash_table_insert (seen->last, (char *)fl_check_kind_to_string (fl_sample_get_kind (sample)),
+                       fl_sample_ref (sample));
+  seen->n++;
+}
+
+static char *
+win_seen_text (WinSeen *seen)
+{
+  GString *s = g_string_new (NULL);
+  GHashTableIter it;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&it, seen->last);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    g_string_append_printf (s, "[%s %s server=%s: %s] ", (char *)key, fl_status_to_string (fl_sample_get_status (value)),
+                            fl_sample_lookup_string (value, "server") ?: "-", fl_sample_get_message (value) ?: "");
+  return g_string_free (s, FALSE);
+}
+
+/* one round, waited for (the round's own deadline ends it) */
+static void
+win_round (FlWinClient *client,
+           WinSeen     *seen)
+{
+  guint want = seen->n + 4;
+
+  fl_win_client_run_round (client);
+  while (seen->n < want)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+expect_view (WinSeen     *seen,
+             const char  *check,
+             FlStatus     status,
+             const char  *server)
+{
+  FlSample *s = g_hash_table_lookup (seen->last, check);
+
+  if (s == NULL || fl_sample_get_status (s) != status ||
+      g_strcmp0 (fl_sample_lookup_string (s, "server"), server) != 0)
+    {
+      g_autofree char *all = win_seen_text (seen);
+
+      g_error ("%s: expected %s with server %s; seen: %s", check, fl_status_to_string (status),
+               server ? server : "(none)", all);
+    }
+}
+
+static void
+test_win_client (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlProbeConfig) config = fl_probe_config_new ("test.local", "TEST.LOCAL");
+  g_autoptr(FlWinClient) client = NULL;
+  g_autoptr(FlTaskResult) stop = NULL, off = NULL;
+  g_autoptr(FlPveClient) readonly = NULL;
+  g_autoptr(FlWinClient) denied = NULL;
+  WinSeen seen = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)fl_sample_unref), 0 };
+  WinSeen seen_denied = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)fl_sample_unref), 0 };
+  gint64 deadline;
+
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "10.231.7.11", NULL);
+  fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "10.231.7.12", NULL);
+  client = fl_win_client_new (FL_HYPERVISOR (f->client), 104, "WIN11", config, NULL);
+  g_signal_connect (client, "sample", G_CALLBACK (on_win_sample), &seen);
+  fl_win_client_start (client, 60000, 10000);   /* a round now; the next ones when asked */
+  while (seen.n < 4)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Japanese Windows, CP932 through Proxmox VE's Latin-1: read as DC1 everywhere */
+  g_assert_cmpint (fl_win_client_get_state (client), ==, FL_WIN_CLIENT_ANSWERING);
+  expect_view (&seen, "win_locator", FL_STATUS_OK, "DC1");
+  expect_view (&seen, "secure_channel", FL_STATUS_OK, "DC1");
+  expect_view (&seen, "win_logon", FL_STATUS_OK, "DC1");
+  expect_view (&seen, "win_kdc", FL_STATUS_SKIPPED, NULL);
+
+  /* DC1 stops: the locator moves at once, the secure channel fails with 1722 until its rebind
+   * delay (0.5 s here) has passed, LOGONSERVER stays */
+  stop = power (f, 101, FL_VM_ACTION_STOP, 0, FALSE, &error);
+  g_assert_no_error (error);
+  win_round (client, &seen);
+  expect_view (&seen, "win_locator", FL_STATUS_OK, "DC2");
+  expect_view (&seen, "secure_channel", FL_STATUS_FAIL, NULL);
+  g_assert_nonnull (strstr (fl_sample_get_message (g_hash_table_lookup (seen.last, "secure_channel")),
+                            "1722 RPC_S_SERVER_UNAVAILABLE"));
+  expect_view (&seen, "win_logon", FL_STATUS_OK, "DC1");
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;   /* a hang guard */
+  do
+    win_round (client, &seen);
+  while (fl_sample_get_status (g_hash_table_lookup (seen.last, "secure_channel")) != FL_STATUS_OK &&
+         g_get_monotonic_time () < deadline);
+  expect_view (&seen, "secure_channel", FL_STATUS_OK, "DC2");
+  expect_view (&seen, "win_logon", FL_STATUS_OK, "DC1");
+
+  /* a token without VM.GuestAgent.Unrestricted: a clear state, the privilege named */
+  readonly = fl_pve_client_new (f->url, &error);
+  fl_pve_client_set_fingerprint (readonly, pve_emulator_get_fingerprint (f->emu));
+  g_assert_true (fl_pve_client_set_token (readonly, "failoverlab@pve!readonly",
+                                          "11111111-2222-3333-4444-555555555555", &error));
+  denied = fl_win_client_new (FL_HYPERVISOR (readonly), 104, "WIN11", config, NULL);
+  g_signal_connect (denied, "sample", G_CALLBACK (on_win_sample), &seen_denied);
+  win_round (denied, &seen_denied);
+  if (fl_win_client_get_state (denied) != FL_WIN_CLIENT_DENIED ||
+      strstr (fl_win_client_get_message (denied), "VM.GuestAgent.Unrestricted") == NULL)
+    g_error ("without the privilege: state %d, \"%s\"", fl_win_client_get_state (denied),
+             fl_win_client_get_message (denied));
+  expect_view (&seen_denied, "win_locator", FL_STATUS_SKIPPED, NULL);
+
+  /* the client VM off: its agent does not answer, a state and skipped views */
+  off = power (f, 104, FL_VM_ACTION_STOP, 0, FALSE, &error);
+  g_assert_no_error (error);
+  win_round (client, &seen);
+  if (fl_win_client_get_state (client) != FL_WIN_CLIENT_NO_AGENT)
+    g_error ("the client off: state %d, \"%s\"", fl_win_client_get_state (client),
+             fl_win_client_get_message (client));
+  expect_view (&seen, "win_locator", FL_STATUS_SKIPPED, NULL);
+
+  fl_win_client_stop (client);
+  fl_win_client_stop (denied);
+  g_clear_object (&denied);
+  g_assert_finalize_object (g_steal_pointer (&readonly));
+  g_clear_object (&client);
+  g_hash_table_unref (seen.last);
+  g_hash_table_unref (seen_denied.last);
+}
+
 static void
 test_ticket (Fixture       *f,
              gconstpointer  data)
@@ -618,6 +763,7 @@ main (int   argc,
   ADD ("/pve-client/permissions", test_permissions, NULL);
   ADD ("/pve-client/link-and-snapshots", test_link_and_snapshots, NULL);
   ADD ("/pve-client/agent", test_agent, NULL);
+  ADD ("/pve-client/win-client", test_win_client, NULL);
   ADD ("/pve-client/ticket", test_ticket, "ticket");
   ADD ("/pve-client/totp", test_totp, "ticket");
   ADD ("/pve-client/tls", test_tls, NULL);
