@@ -767,6 +767,32 @@ on_record_failed (FlRecorder   *recorder,
   fprintf (stderr, "failoverctl: %s\n", safe);
 }
 
+/* the Windows client's views need the hypervisor that reaches it (its guest agent): connected
+ * when the lab says so; without it, watch says why once and probes on */
+static FlHypervisor *
+watch_hypervisor (FlLab      *lab,
+                  const char *secret_file,
+                  gboolean    quiet)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *safe = NULL;
+  FlHypervisor *hv;
+  guint vmid = 0;
+  gboolean connected = FALSE;
+
+  if (fl_lab_get_hypervisor_kind (lab) == FL_HYPERVISOR_NONE || !fl_lab_has_client (lab) ||
+      fl_lab_get_client_access (lab) != FL_CLIENT_ACCESS_GUEST_AGENT ||
+      !fl_lab_get_client_vm (lab, NULL, &vmid))
+    return NULL;
+  hv = fl_cli_open_hypervisor (lab, secret_file, NULL, vmid, quiet, &connected, &error);
+  if (hv != NULL)
+    return hv;
+  safe = fl_cli_safe (error->message);
+  /* TRANSLATORS: failoverctl watch goes on without the Windows client's own views */
+  fprintf (stderr, _("failoverctl: %s's own views are not asked: %s\n"), fl_lab_get_client_name (lab), safe);
+  return NULL;
+}
+
 int
 fl_cli_watch (int    argc,
               char **argv)
@@ -783,8 +809,13 @@ fl_cli_watch (int    argc,
   g_autofree char *control = NULL;
   g_autofree char *control_path = NULL;
   g_autofree char *record_path = NULL;
+  g_autofree char *secret_file = NULL;
   g_autoptr(FlRecorder) recorder = NULL;
+  g_auto(FlHypervisorOwned) hv = NULL;
   const GOptionEntry entries[] = {
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file,
+      N_("The hypervisor's secret, to ask the Windows client for its views (owner-only file; "
+         "default: $FAILOVER_LAB_PVE_SECRET)"), N_("FILE") },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record_path,
       N_("Record the session to FILE (JSON Lines, written every round; a new file)"), N_("FILE") },
     { "control", 0, 0, G_OPTION_ARG_FILENAME, &control_path,
@@ -818,7 +849,8 @@ fl_cli_watch (int    argc,
   s.loop = g_main_loop_new (NULL, FALSE);
   /* the running lab; the detector needs the present, not 8 hours of history: a few samples
    * per series */
-  s.session = fl_lab_session_new (lab, config, NULL, 64);
+  hv = watch_hypervisor (lab, secret_file, jsonl);
+  s.session = fl_lab_session_new (lab, config, hv, 64);
   s.timeline = fl_lab_session_get_timeline (s.session);
   s.detector = fl_lab_session_get_detector (s.session);
   g_signal_connect (s.timeline, "event-added", G_CALLBACK (on_event), &s);

@@ -238,7 +238,7 @@ test_round (void)
   g_assert_cmpstr (argv[0], ==, "powershell.exe");
   g_assert_cmpstr (argv[6], ==, "-EncodedCommand");
   raw = g_base64_decode (argv[7], &n);
-  back = g_utf16_to_utf8 ((gunichar2 *)raw, (glong)(n / 2), NULL, NULL, NULL);
+  back = g_convert ((const char *)raw, (gssize)n, "UTF-8", "UTF-16LE", NULL, NULL, NULL);
   g_assert_cmpstr (back, ==, script);
 
   parts = fl_win_split_round (output);

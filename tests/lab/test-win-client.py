@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The Windows client's own view on the sandbox: `failoverctl watch` asks the client WS01 (the
+# rehearsal hypervisor's Windows guest, through its guest agent) for nltest /dsgetdc, nltest
+# /sc_query and LOGONSERVER every few seconds. The serving DC's cable is pulled through the
+# hypervisor: the client's locator moves to the other DC within its poll, the secure channel
+# fails with 1722 and then binds to the other DC after its rebind delay, LOGONSERVER stays, and
+# the detector measures each view's switchover. Prints those times.
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import labtap  # noqa: E402
+
+LAB_ID = os.environ.get("FL_SANDBOX_ID")
+if os.environ.get("FL_IN_CLIENT_NS") != "1":
+    st = labtap.status(LAB_ID)
+    started = False
+    if st is not None and st.get("up"):
+        with open(st["lab_file"]) as f:
+            named = "hypervisor" in json.load(f)
+        emulator = os.environ.get("FL_PVE_EMULATOR")
+        if not named and not emulator:
+            labtap.skip_all("the sandbox runs without its rehearsal hypervisor, and FL_PVE_EMULATOR is not set")
+        if not named:
+            p = labtap.sandbox("hypervisor", "up", "--emulator", emulator, "--rebind-delay", "8",
+                               check=False, lab_id=LAB_ID)
+            if p.returncode != 0:
+                print("not ok 1 - the rehearsal hypervisor starts")
+                for line in labtap.evidence(p).splitlines():
+                    print(f"# {line}")
+                print("1..1")
+                sys.exit(1)
+            started = True
+    try:
+        rc = labtap.run_in_client_namespace(LAB_ID)
+    finally:
+        if started:
+            labtap.sandbox("hypervisor", "down", check=False, lab_id=LAB_ID)
+    sys.exit(rc)
+
+CTL = os.environ.get("FL_FAILOVERCTL", "failoverctl")
+t = labtap.Tap()
+st = labtap.status(LAB_ID)
+lab_file = st["lab_file"]
+client_dir = os.path.join(st["state_dir"], "client")
+password_file = os.path.join(client_dir, "user01.password")
+secret_file = os.path.join(client_dir, "pve.secret")
+tmp = tempfile.mkdtemp(prefix="fl-win-client-test-")
+with open(lab_file) as f:
+    lab = json.load(f)
+if lab.get("client", {}).get("access") != "guest-agent":
+    labtap.skip_all("the lab file does not reach its client through the guest agent")
+
+lines = []
+lock = threading.Lock()
+control = os.path.join(tmp, "watch.sock")
+watch = subprocess.Popen([CTL, "watch", "--jsonl", "--interval", "500", "--lab", lab_file, "--password-file",
+                          password_file, "--secret-file", secret_file, "--control", control],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def reader():
+    for line in watch.stdout:
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        with lock:
+            lines.append(item)
+
+
+threading.Thread(target=reader, daemon=True).start()
+
+
+def wait(cond, timeout):
+    """Waits for cond over what the watch printed; the timeout is a hang guard, not a measure."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with lock:
+            found = cond(list(lines))
+        if found:
+            return found
+        time.sleep(0.1)
+    return None
+
+
+def views(items, check, since=0):
+    return [x for x in items if x.get("type") == "sample" and x["check"] == check and x["t_us"] >= since]
+
+
+def last_view(items, check):
+    v = views(items, check)
+    return v[-1] if v else None
+
+
+def evidence(since=0):
+    with lock:
+        items = list(lines)
+    out = []
+    for x in items:
+        if x.get("type") == "sample" and x["check"] in ("win_locator", "secure_channel", "win_logon") \
+                and x["t_us"] >= since:
+            out.append(f"{x['t_us'] / 1e6:.1f} {x['check']} {x['status']} "
+                       f"{(x.get('detail') or {}).get('server')} {x.get('message') or ''}")
+        elif x.get("type") == "event" and x["t_us"] >= since:
+            out.append(f"{x['t_us'] / 1e6:.1f} event {x['event']} {x.get('view')} {x.get('message')}")
+    return "\n".join(out[-40:])
+
+
+def vm(*args):
+    return subprocess.run([CTL, "vm", "--lab", lab_file, "--secret-file", secret_file] + list(args),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+def served(check):
+    def cond(items):
+        s = last_view(items, check)
+        return s if s and s["status"] == "ok" else None
+    return cond
+
+
+try:
+    loc = wait(served("win_locator"), 90)
+    sc = wait(served("secure_channel"), 30)
+    logon = wait(served("win_logon"), 30)
+    ok = t.ok(loc is not None and sc is not None and logon is not None,
+              "the client's locator, secure channel and LOGONSERVER are read through the guest agent",
+              evidence() + "\n" + (watch.stderr.read() if watch.poll() is not None else ""))
+    if not ok:
+        raise SystemExit
+    serving = loc["detail"]["server"]
+    other = [c["name"] for c in lab["controllers"] if c["name"] != serving][0]
+    t.ok(sc["detail"]["server"] == serving and logon["detail"]["server"] == serving,
+         f"before the fault every view of the client is on {serving}", evidence())
+
+    t_fault = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+    p = subprocess.run([CTL, "mark-fault", "--control", control, "--dc", serving, "--note", "cable pulled"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+    t.ok(p.returncode == 0, "the fault marked in the running watch", labtap.evidence(p))
+    p = vm(serving, "unplug", "--restart-guard", "0")
+    t.ok(p.returncode == 0, f"{serving}'s cable pulled through the hypervisor", labtap.evidence(p))
+
+    moved = wait(lambda items: [s for s in views(items, "win_locator", t_fault)
+                                if s["status"] == "ok" and s["detail"]["server"] == other], 90)
+    t.ok(moved is not None, f"the client's locator moves to {other} (nltest /dsgetdc /force)", evidence(t_fault))
+    failing = wait(lambda items: [s for s in views(items, "secure_channel", t_fault)
+                                  if s["status"] == "fail" and "1722" in (s.get("message") or "")], 60)
+    t.ok(failing is not None, "the secure channel fails with 1722 while it keeps its DC", evidence(t_fault))
+    rebound = wait(lambda items: [s for s in views(items, "secure_channel", t_fault)
+                                  if s["status"] == "ok" and s["detail"]["server"] == other], 120)
+    t.ok(rebound is not None, f"the secure channel binds to {other} after its rebind delay", evidence(t_fault))
+    if failing and rebound:
+        t.diag(f"secure channel: failing from {(failing[0]['t_us'] - t_fault) / 1e6:.1f} s, "
+               f"on {other} at {(rebound[0]['t_us'] - t_fault) / 1e6:.1f} s after the fault")
+    with lock:
+        items = list(lines)
+    logons = [s for s in views(items, "win_logon", t_fault) if s["status"] == "ok"]
+    t.ok(logons and all(s["detail"]["server"] == serving for s in logons),
+         f"LOGONSERVER stays {serving} (it changes only at the next sign-in)", evidence(t_fault))
+    switched = wait(lambda items: {x["view"]: x for x in items if x.get("type") == "event"
+                                   and x["event"] == "switched" and x["t_us"] >= t_fault
+                                   and x.get("view") in ("win_locator", "secure_channel")}
+                    if len({x["view"] for x in items if x.get("type") == "event" and x["event"] == "switched"
+                            and x["t_us"] >= t_fault and x.get("view") in ("win_locator", "secure_channel")}) == 2
+                    else None, 30)
+    t.ok(switched is not None, "the detector measures the switchover of the client's locator and secure channel",
+         evidence(t_fault))
+    if switched:
+        for view, e in sorted(switched.items()):
+            t.diag(f"{view}: {e['from']} → {e['to']} in {e['switchover_us'] / 1e6:.1f} s")
+finally:
+    with lock:
+        items = list(lines)
+    p = vm(serving, "plug") if "serving" in globals() else None
+    if p is not None:
+        t.ok(p.returncode == 0, "the cable plugged back", labtap.evidence(p))
+    watch.send_signal(signal.SIGTERM)   # our own child, by PID
+    try:
+        watch.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        watch.kill()
+        watch.wait()
+sys.exit(t.done())
