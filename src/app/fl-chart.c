@@ -71,7 +71,11 @@ struct _FlChart
   guint          dragging : 1;
   guint          colorblind : 1;
   guint          latency_log : 1;
+  guint          windows : 1;          /* the Windows client's views came: their lanes are drawn */
 };
+
+/* the Windows client's views, lanes of their own once the first of their samples comes */
+static const FlView windows_views[] = { FL_VIEW_WIN_LOCATOR, FL_VIEW_SECURE_CHANNEL, FL_VIEW_WIN_KDC };
 
 typedef struct
 {
@@ -179,8 +183,10 @@ fl_chart_measure (GtkWidget      *widget,
     {
       int dcs = self->timeline ? (int)fl_probe_config_get_n_dcs (fl_timeline_get_config (self->timeline)) : 2;
 
+      int views = 2 + (self->windows ? (int)G_N_ELEMENTS (windows_views) : 0);
+
       *minimum = *natural = AXIS_HEIGHT + dcs * ((int)G_N_ELEMENTS (lane_checks) * (LANE_HEIGHT + LANE_GAP) + GROUP_GAP)
-                            + 2 * (LANE_HEIGHT * 2 + LANE_GAP) + GROUP_GAP + LATENCY_HEIGHT + GROUP_GAP + 8;
+                            + views * (LANE_HEIGHT * 2 + LANE_GAP) + GROUP_GAP + LATENCY_HEIGHT + GROUP_GAP + 8;
     }
 }
 
@@ -651,7 +657,15 @@ fl_chart_draw (FlChart *self,
   y += LANE_HEIGHT * 2 + LANE_GAP;
   draw_label (self, cr, y - 3, _("Tickets from"), FALSE);
   fill_columns (self, cr, n_dcs, NULL, FL_CHECK_KDC_VIEW, y, LANE_HEIGHT * 2, interval_us, TRUE);
-  y += LANE_HEIGHT * 2 + GROUP_GAP;
+  y += LANE_HEIGHT * 2 + LANE_GAP;
+  for (guint v = 0; self->windows && v < G_N_ELEMENTS (windows_views); v++)
+    {
+      draw_label (self, cr, y - 3, fl_view_to_label (windows_views[v]), FALSE);
+      fill_columns (self, cr, n_dcs, NULL, fl_view_to_check_kind (windows_views[v]), y, LANE_HEIGHT * 2,
+                    interval_us, TRUE);
+      y += LANE_HEIGHT * 2 + LANE_GAP;
+    }
+  y += GROUP_GAP - LANE_GAP;
 
   draw_latency (self, cr, y, LATENCY_HEIGHT, interval_us);
   {
@@ -858,6 +872,11 @@ on_timeline_changed (FlChart *self)
 {
   if (self->first_us == 0)
     self->first_us = g_get_monotonic_time ();
+  if (!self->windows && fl_timeline_get_latest (self->timeline, NULL, FL_CHECK_WIN_LOCATOR) != NULL)
+    {
+      self->windows = TRUE;
+      gtk_widget_queue_resize (GTK_WIDGET (self));
+    }
   follow_now (self);
   invalidate (self);
 }
@@ -1125,6 +1144,7 @@ fl_chart_set_timeline (FlChart    *self,
   self->n_columns = 0;
   self->generation++;
   self->first_us = 0;
+  self->windows = timeline != NULL && fl_timeline_get_latest (timeline, NULL, FL_CHECK_WIN_LOCATOR) != NULL;
   if (timeline != NULL)
     {
       self->timeline = g_object_ref (timeline);

@@ -13,6 +13,7 @@
 #include "fl-logon-banner.h"
 
 static void update (FlLogonBanner *self);
+static void on_sample (FlLabSession *session, FlSample *sample, FlLogonBanner *self);
 
 struct _FlLogonBanner
 {
@@ -25,6 +26,7 @@ struct _FlLogonBanner
   GtkLabel *since_label;
   GtkLabel *views_label;
   GtkLabel *switch_label;
+  GtkLabel *client_label;
 
   FlLabSession *session;
 };
@@ -53,6 +55,7 @@ fl_logon_banner_class_init (FlLogonBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlLogonBanner, since_label);
   gtk_widget_class_bind_template_child (widget_class, FlLogonBanner, views_label);
   gtk_widget_class_bind_template_child (widget_class, FlLogonBanner, switch_label);
+  gtk_widget_class_bind_template_child (widget_class, FlLogonBanner, client_label);
 }
 
 static void
@@ -92,7 +95,113 @@ fl_logon_banner_set_session (FlLogonBanner *self,
   g_signal_connect_swapped (session, "notify::kdc", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::sssd-server", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::last-switch", G_CALLBACK (update), self);
+  g_signal_connect (session, "sample", G_CALLBACK (on_sample), self);
   update (self);
+}
+
+/* one view of the Windows client in the banner's line: "locator DC2", marked where it differs
+ * from the workstation's logon server (a sign and a word, never colour alone) */
+static void
+append_client_view (GString    *line,
+                    const char *text,
+                    gboolean    differs)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  if (line->len > 0)
+    g_string_append (line, "   ·   ");
+  if (differs)
+    g_string_append_printf (line, "<b>⚠ %s</b>", escaped);
+  else
+    g_string_append (line, escaped);
+}
+
+/* the Windows client's own views, as last asked; hidden until the first answer */
+static void
+update_client (FlLogonBanner *self,
+               const char    *server)
+{
+  FlTimeline *timeline = fl_lab_session_get_timeline (self->session);
+  FlSample *loc = fl_timeline_get_latest (timeline, NULL, FL_CHECK_WIN_LOCATOR);
+  FlSample *sc = fl_timeline_get_latest (timeline, NULL, FL_CHECK_SECURE_CHANNEL);
+  FlSample *kdc = fl_timeline_get_latest (timeline, NULL, FL_CHECK_WIN_KDC);
+  FlSample *logon = fl_timeline_get_latest (timeline, NULL, FL_CHECK_WIN_LOGON);
+  const char *name = fl_lab_get_client_name (fl_lab_session_get_lab (self->session));
+  g_autoptr(GString) views = g_string_new (NULL);
+  g_autofree char *when = NULL, *head = NULL, *line = NULL;
+  gint64 wall = 0;
+
+  if (loc == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->client_label), FALSE);
+      return;
+    }
+  if (fl_sample_get_status (loc) == FL_STATUS_SKIPPED)
+    append_client_view (views, fl_sample_get_message (loc) ? fl_sample_get_message (loc) : "", FALSE);
+  else
+    {
+      const char *dc = fl_sample_lookup_string (loc, "server");
+      g_autofree char *t = g_strdup_printf (_("locator: %s"), dc ? dc : _("no DC"));
+
+      append_client_view (views, t, g_strcmp0 (dc, server) != 0);
+      wall = fl_sample_get_wall_us (loc);
+    }
+  if (sc != NULL && fl_sample_get_status (sc) == FL_STATUS_OK)
+    {
+      const char *dc = fl_sample_lookup_string (sc, "server");
+      g_autofree char *t = g_strdup_printf (_("secure channel: %s"), dc);
+
+      append_client_view (views, t, g_strcmp0 (dc, server) != 0);
+    }
+  else if (sc != NULL && fl_sample_get_status (sc) != FL_STATUS_SKIPPED)
+    {
+      const char *code = fl_sample_lookup_string (sc, "code");
+      const char *with = fl_sample_lookup_string (sc, "trusted_dc");
+      /* TRANSLATORS: the Windows client's secure channel is down: "secure channel: DC1, failing (1722 RPC_S_SERVER_UNAVAILABLE)" */
+      g_autofree char *t = g_strdup_printf (_("secure channel: %s, failing (%s)"), with ? with : _("no DC"),
+                                            code ? code : "?");
+
+      append_client_view (views, t, TRUE);
+    }
+  if (kdc != NULL && fl_sample_get_status (kdc) == FL_STATUS_OK)
+    {
+      const char *dc = fl_sample_lookup_string (kdc, "server");
+      g_autofree char *t = g_strdup_printf (_("tickets from: %s"), dc);
+
+      append_client_view (views, t, g_strcmp0 (dc, server) != 0);
+    }
+  if (logon != NULL && fl_sample_get_status (logon) == FL_STATUS_OK)
+    {
+      /* TRANSLATORS: %LOGONSERVER%: it changes only when the user signs in again */
+      g_autofree char *t = g_strdup_printf (_("DC at sign-in: %s"), fl_sample_lookup_string (logon, "server"));
+
+      append_client_view (views, t, FALSE);
+    }
+  if (wall > 0)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (wall / G_USEC_PER_SEC);
+
+      when = g_date_time_format (dt, "%H:%M:%S");
+    }
+  /* TRANSLATORS: the Windows client's own views: "WIN11 (asked at 12:31:05): locator: DC2 · …" */
+  head = when ? g_strdup_printf (_("%s (asked at %s)"), name ? name : _("Client"), when)
+              : g_strdup (name ? name : _("Client"));
+  {
+    g_autofree char *escaped = g_markup_escape_text (head, -1);
+
+    line = g_strdup_printf ("<b>%s</b>: %s", escaped, views->str);
+  }
+  gtk_label_set_markup (self->client_label, line);
+  gtk_widget_set_visible (GTK_WIDGET (self->client_label), TRUE);
+}
+
+static void
+on_sample (FlLabSession  *session,
+           FlSample      *sample,
+           FlLogonBanner *self)
+{
+  if (fl_check_kind_is_windows (fl_sample_get_kind (sample)))
+    update (self);
 }
 
 static void
@@ -150,6 +259,7 @@ update (FlLogonBanner *self)
     g_string_append (views, _("SSSD: not available"));
   gtk_label_set_markup (self->views_label, views->str);
 
+  update_client (self, server);
   gtk_label_set_label (self->switch_label, last_switch ? last_switch : "");
   gtk_widget_set_visible (GTK_WIDGET (self->switch_label), last_switch != NULL);
 }

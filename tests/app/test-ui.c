@@ -28,6 +28,7 @@
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
+#include "fl-win-client.h"
 #include "fl-window.h"
 #include "fl-window-private.h"
 #include "pve-emulator.h"
@@ -334,6 +335,79 @@ test_banner_lifecycle (void)
   g_assert_finalize_object (banner);
   /* the banner let go of the session */
   g_assert_cmpuint (G_OBJECT (session)->ref_count, ==, 1);
+}
+
+/* the Windows client's own views in the banner, as a round of its commands gives them: its
+ * locator on DC2 with the workstation, its secure channel still on DC1 and failing (1722), the
+ * DC at sign-in DC1; what differs from the workstation is marked with a sign and a word */
+static void
+test_banner_windows_client (void)
+{
+  g_autoptr(FlLab) lab = fl_lab_new ("banner", "test.local");
+  g_autoptr(FlProbeConfig) config = NULL;
+  g_autoptr(FlLabSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) round = NULL;
+  g_autoptr(FlSample) locator = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 wall = g_date_time_to_unix (now) * G_USEC_PER_SEC;
+  GtkWidget *banner = fl_logon_banner_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *client_label;
+  const char *text;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
+      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 11 + i);
+      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
+
+      fl_lab_add_controller (lab, c);
+    }
+  fl_lab_set_client (lab, "WIN11", FL_CLIENT_ACCESS_GUEST_AGENT, "pve1", 103);
+  config = fl_lab_create_probe_config (lab, NULL, &error);
+  g_assert_no_error (error);
+  session = fl_lab_session_new (lab, config, NULL, 64);
+
+  g_object_ref (banner);
+  gtk_window_set_child (GTK_WINDOW (window), banner);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 240);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_logon_banner_set_session (FL_LOGON_BANNER (banner), session);
+  client_label = gtk_widget_get_last_child (gtk_widget_get_first_child (banner));
+  while (client_label != NULL && !(GTK_IS_LABEL (client_label) &&
+                                   gtk_label_get_use_markup (GTK_LABEL (client_label)) &&
+                                   !gtk_widget_get_visible (client_label)))
+    client_label = gtk_widget_get_prev_sibling (client_label);
+  g_assert_nonnull (client_label);   /* hidden until the client answers */
+
+  locator = fl_test_sample_new (FL_CHECK_LOCATOR, NULL, FL_STATUS_OK, 1000000, wall, 3000, "DC2", NULL);
+  fl_lab_session_add_sample (session, locator);
+  round = fl_win_round_samples (config,
+                                "@@failover-lab:dsgetdc\r\n"
+                                "           DC: \\\\DC2.test.local\r\n"
+                                "      Address: \\\\192.0.2.12\r\n"
+                                "The command completed successfully\r\n"
+                                "@@failover-lab:sc_query\r\n"
+                                "Flags: 30 HAS_IP  HAS_TIMESERV\r\n"
+                                "Trusted DC Name \\\\DC1.test.local\r\n"
+                                "Trusted DC Connection Status Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE\r\n"
+                                "@@failover-lab:klist\r\n"
+                                "@@failover-lab:logonserver\r\n"
+                                "\\\\DC1\r\n", 1100000, wall, 1500000);
+  for (guint i = 0; i < round->len; i++)
+    fl_lab_session_add_sample (session, round->pdata[i]);
+  spin (100);
+  text = gtk_label_get_text (GTK_LABEL (client_label));
+  if (!gtk_widget_get_visible (client_label) || strstr (text, "WIN11") == NULL || strstr (text, "DC2") == NULL ||
+      strstr (text, "⚠") == NULL || strstr (text, "1722 RPC_S_SERVER_UNAVAILABLE") == NULL)
+    g_error ("the banner's client line: visible %d, \"%s\"", gtk_widget_get_visible (client_label), text);
+  shot = screenshot (window, "banner-windows-client");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 20);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (banner);
 }
 
 static void
@@ -1174,6 +1248,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/dc-tile/lifecycle", test_tile_lifecycle);
   g_test_add_func ("/ui/logon-banner/lifecycle", test_banner_lifecycle);
+  g_test_add_func ("/ui/logon-banner/windows-client", test_banner_windows_client);
   g_test_add_func ("/ui/chart/lifecycle", test_chart_lifecycle);
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
