@@ -303,6 +303,21 @@ test_chart_lifecycle (void)
   g_assert_finalize_object (chart);
 }
 
+/* DC1 and DC2 of test.local, on documentation addresses */
+static void
+add_two_dcs (FlLab *lab)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
+      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 11 + i);
+      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
+
+      fl_lab_add_controller (lab, c);
+    }
+}
+
 static void
 test_banner_lifecycle (void)
 {
@@ -313,15 +328,7 @@ test_banner_lifecycle (void)
   GtkWidget *banner = fl_logon_banner_new ();
   GtkWidget *window = gtk_window_new ();
 
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
-      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
-      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 11 + i);
-      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
-
-      fl_lab_add_controller (lab, c);
-    }
+  add_two_dcs (lab);
   config = fl_lab_create_probe_config (lab, NULL, &error);
   g_assert_no_error (error);
   session = fl_lab_session_new (lab, config, NULL, 64);
@@ -357,15 +364,7 @@ test_banner_windows_client (void)
   GtkWidget *client_label;
   const char *text;
 
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
-      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
-      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 11 + i);
-      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
-
-      fl_lab_add_controller (lab, c);
-    }
+  add_two_dcs (lab);
   fl_lab_set_client (lab, "WIN11", FL_CLIENT_ACCESS_GUEST_AGENT, "pve1", 103);
   config = fl_lab_create_probe_config (lab, NULL, &error);
   g_assert_no_error (error);

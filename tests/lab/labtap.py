@@ -94,6 +94,36 @@ def run_in_client_namespace(lab_id=None):
     return subprocess.run(_client_argv(lab_id)).returncode
 
 
+def run_with_hypervisor(lab_id=None, up_args=()):
+    """Runs this test in the client namespace with the sandbox's rehearsal hypervisor: when the
+    lab runs without it, it is started for this test (with @up_args) and stopped again after.
+    Exits with the test's status; skips when there is none to be had."""
+    st = status(lab_id)
+    started = False
+    if st is not None and st.get("up"):
+        with open(st["lab_file"]) as f:
+            named = "hypervisor" in json.load(f)
+        emulator = os.environ.get("FL_PVE_EMULATOR")
+        if not named and not emulator:
+            skip_all("the sandbox runs without its rehearsal hypervisor, and FL_PVE_EMULATOR "
+                     "is not set (meson test sets it)")
+        if not named:
+            p = sandbox("hypervisor", "up", "--emulator", emulator, *up_args, check=False, lab_id=lab_id)
+            if p.returncode != 0:
+                print("not ok 1 - the rehearsal hypervisor starts")
+                for line in evidence(p).splitlines():
+                    print(f"# {line}")
+                print("1..1")
+                sys.exit(1)
+            started = True
+    try:
+        rc = run_in_client_namespace(lab_id)
+    finally:
+        if started:
+            sandbox("hypervisor", "down", check=False, lab_id=lab_id)
+    sys.exit(rc)
+
+
 def run(argv, env=None, timeout=60, input=None):
     t0 = time.monotonic()
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

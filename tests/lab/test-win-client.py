@@ -22,30 +22,7 @@ import labtap  # noqa: E402
 
 LAB_ID = os.environ.get("FL_SANDBOX_ID")
 if os.environ.get("FL_IN_CLIENT_NS") != "1":
-    st = labtap.status(LAB_ID)
-    started = False
-    if st is not None and st.get("up"):
-        with open(st["lab_file"]) as f:
-            named = "hypervisor" in json.load(f)
-        emulator = os.environ.get("FL_PVE_EMULATOR")
-        if not named and not emulator:
-            labtap.skip_all("the sandbox runs without its rehearsal hypervisor, and FL_PVE_EMULATOR is not set")
-        if not named:
-            p = labtap.sandbox("hypervisor", "up", "--emulator", emulator, "--rebind-delay", "8",
-                               check=False, lab_id=LAB_ID)
-            if p.returncode != 0:
-                print("not ok 1 - the rehearsal hypervisor starts")
-                for line in labtap.evidence(p).splitlines():
-                    print(f"# {line}")
-                print("1..1")
-                sys.exit(1)
-            started = True
-    try:
-        rc = labtap.run_in_client_namespace(LAB_ID)
-    finally:
-        if started:
-            labtap.sandbox("hypervisor", "down", check=False, lab_id=LAB_ID)
-    sys.exit(rc)
+    labtap.run_with_hypervisor(LAB_ID, ("--rebind-delay", "8"))
 
 CTL = os.environ.get("FL_FAILOVERCTL", "failoverctl")
 t = labtap.Tap()
