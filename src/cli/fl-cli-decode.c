@@ -147,8 +147,18 @@ add_status (JsonBuilder       *b,
     add_field (b, key, text, FALSE);
 }
 
-/* decode dsgetdc|sc_query|klist|logonserver FILE|-: the Windows client's outputs, in UTF-8 or
- * the console's code page. Exit 1 when the output reports a failure, 2 when it cannot be read */
+static const char * const windows_kinds[] = { "dsgetdc", "sc_query", "klist", "logonserver", "gpupdate",
+                                               "test_channel", "test_path", NULL };
+
+static const char *
+gp_result_name (FlWinGpResult r)
+{
+  return r == FL_WIN_GP_SUCCESS ? "success" : r == FL_WIN_GP_FAILURE ? "failure" : NULL;
+}
+
+/* decode dsgetdc|sc_query|klist|logonserver|gpupdate|test_channel|test_path FILE|-: the Windows
+ * client's outputs, in UTF-8 or the console's code page. Exit 1 when the output reports a
+ * failure, 2 when nothing in it can be read as that command's output */
 static int
 decode_windows (const char *kind,
                 const char *arg,
@@ -158,7 +168,7 @@ decode_windows (const char *kind,
   g_autoptr(GBytes) raw = read_raw (arg, &error);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *text = NULL;
-  gboolean failed = FALSE;
+  gboolean failed = FALSE, unreadable = FALSE;
   gsize len;
   const guint8 *data;
 
@@ -181,7 +191,8 @@ decode_windows (const char *kind,
       add_field (b, "dc_site", r->dc_site, json);
       add_field (b, "client_site", r->client_site, json);
       add_field (b, "flags", *flags ? flags : NULL, json);
-      failed = (r->status.known && r->status.code != 0) || r->dc == NULL;
+      failed = r->status.known && r->status.code != 0;
+      unreadable = !r->status.known && r->dc == NULL;
     }
   else if (g_str_equal (kind, "sc_query"))
     {
@@ -190,8 +201,9 @@ decode_windows (const char *kind,
       add_field (b, "trusted_dc", r->trusted_dc, json);
       add_status (b, "connection", &r->connection, json);
       add_status (b, "verification", &r->verification, json);
-      failed = !r->connection.known || r->connection.code != 0 ||
+      failed = (r->connection.known && r->connection.code != 0) ||
                (r->verification.known && r->verification.code != 0);
+      unreadable = !r->connection.known;
     }
   else if (g_str_equal (kind, "klist"))
     {
@@ -209,14 +221,34 @@ decode_windows (const char *kind,
 
           add_field (b, key, line, json);
         }
+      /* an empty cache is an answer, and no tickets to read */
       failed = r->tickets->len == 0;
+    }
+  else if (g_str_equal (kind, "gpupdate"))
+    {
+      g_autoptr(FlWinGpupdate) r = fl_win_parse_gpupdate (text);
+
+      add_field (b, "result", gp_result_name (r->result), json);
+      add_field (b, "computer", gp_result_name (r->computer), json);
+      add_field (b, "user", gp_result_name (r->user), json);
+      add_field (b, "applied_from", r->applied_from, json);
+      failed = r->result == FL_WIN_GP_FAILURE;
+      unreadable = r->result == FL_WIN_GP_UNKNOWN;
+    }
+  else if (g_str_equal (kind, "test_channel") || g_str_equal (kind, "test_path"))
+    {
+      FlWinAnswer a = fl_win_parse_answer (text);
+
+      add_field (b, "answer", a == FL_WIN_ANSWER_TRUE ? "true" : a == FL_WIN_ANSWER_FALSE ? "false" : NULL, json);
+      failed = a == FL_WIN_ANSWER_FALSE;
+      unreadable = a == FL_WIN_ANSWER_NONE;
     }
   else
     {
       g_autofree char *dc = fl_win_parse_logonserver (text);
 
       add_field (b, "logon_server", dc, json);
-      failed = dc == NULL;
+      unreadable = dc == NULL;
     }
   json_builder_end_object (b);
   if (json)
@@ -224,6 +256,11 @@ decode_windows (const char *kind,
       g_autoptr(JsonNode) root = json_builder_get_root (b);
 
       fl_cli_print_json (root, TRUE);
+    }
+  if (unreadable)
+    {
+      g_printerr (_("Nothing in this input reads as the output of %s\n"), kind);
+      return FL_EXIT_USAGE;
     }
   return failed ? FL_EXIT_PROBLEM : FL_EXIT_OK;
 }
@@ -234,7 +271,7 @@ fl_cli_decode (int    argc,
 {
   gboolean json = FALSE;
   g_autoptr(GOptionContext) ctx =
-    g_option_context_new (_("netlogon HEX|FILE|- | dsgetdc|sc_query|klist|logonserver FILE|- — decode a capture"));
+    g_option_context_new (_("netlogon HEX|FILE|- | dsgetdc|sc_query|klist|logonserver|gpupdate|test_channel|test_path FILE|- — decode a capture"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) input = NULL;
   g_autoptr(GBytes) netlogon = NULL;
@@ -255,12 +292,11 @@ fl_cli_decode (int    argc,
       "LDAP ping reply datagram, as hex text or raw bytes."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fl_cli_fail ("%s", error->message);
-  if (argc == 3 && (g_str_equal (argv[1], "dsgetdc") || g_str_equal (argv[1], "sc_query") ||
-                    g_str_equal (argv[1], "klist") || g_str_equal (argv[1], "logonserver")))
+  if (argc == 3 && g_strv_contains (windows_kinds, argv[1]))
     return decode_windows (argv[1], argv[2], json);
   if (argc != 3 || !g_str_equal (argv[1], "netlogon"))
     return fl_cli_fail ("%s", _("usage: failoverctl decode netlogon HEX|FILE|-, or decode "
-                                "dsgetdc|sc_query|klist|logonserver FILE|- (a Windows client's "
+                                "dsgetdc|sc_query|klist|logonserver|gpupdate|test_channel|test_path FILE|- (a Windows client's "
                                 "output, UTF-8 or its code page)"));
 
   input = read_input (argv[2], &error);

@@ -65,6 +65,25 @@ typedef enum
   FL_WIN_CLIENT_FAILED,     /*< nick=failed >*/     /* anything else: the message says what */
 } FlWinClientState;
 
+/* a Group Policy refresh on the client (gpupdate /force), as it reported */
+typedef enum
+{
+  FL_WIN_GP_UNKNOWN,   /*< nick=unknown >*/   /* neither phrasing found: not read as a failure */
+  FL_WIN_GP_SUCCESS,   /*< nick=success >*/
+  FL_WIN_GP_FAILURE,   /*< nick=failure >*/
+} FlWinGpResult;
+
+/* what can be run on the Windows client besides its views (a person's or an exercise's step) */
+typedef enum
+{
+  FL_WIN_ACTION_FLUSH_DNS,      /*< nick=flushdns >*/      /* ipconfig /flushdns */
+  FL_WIN_ACTION_PURGE_TICKETS,  /*< nick=klist-purge >*/   /* klist purge */
+  FL_WIN_ACTION_RESET_CHANNEL,  /*< nick=sc-reset >*/      /* nltest /sc_reset:DOMAIN */
+  FL_WIN_ACTION_GPUPDATE,       /*< nick=gpupdate >*/      /* gpupdate /force, then gpresult /r */
+  FL_WIN_ACTION_TEST_CHANNEL,   /*< nick=test-channel >*/  /* Test-ComputerSecureChannel */
+  FL_WIN_ACTION_TEST_SYSVOL,    /*< nick=test-sysvol >*/   /* Test-Path \\DOMAIN\SYSVOL */
+} FlWinAction;
+
 #define FL_LAB_FORMAT 1
 
 #define FL_LAB_INTERVAL_MIN_MS      100

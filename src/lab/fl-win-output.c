@@ -700,3 +700,102 @@ fl_win_parse_logonserver (const char *text)
     }
   return NULL;
 }
+
+/**
+ * fl_win_parse_answer:
+ *
+ * A PowerShell boolean alone on its line (`Test-ComputerSecureChannel`, `Test-Path`): the
+ * last such line wins (VERBOSE lines before and after it are localized prose).
+ *
+ * Returns: true, false, or none when no line is exactly one of them
+ */
+FlWinAnswer
+fl_win_parse_answer (const char *text)
+{
+  g_auto(GStrv) lines = lines_of (text);
+  FlWinAnswer answer = FL_WIN_ANSWER_NONE;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      while (*line == ' ' || *line == '\t')
+        line++;
+      if (g_ascii_strcasecmp (line, "True") == 0)
+        answer = FL_WIN_ANSWER_TRUE;
+      else if (g_ascii_strcasecmp (line, "False") == 0)
+        answer = FL_WIN_ANSWER_FALSE;
+    }
+  return answer;
+}
+
+void
+fl_win_gpupdate_free (FlWinGpupdate *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->applied_from);
+  g_free (self);
+}
+
+/* gpupdate's result lines have no token to key on: its phrasings, in the languages the
+ * classroom's Windows speaks; a failure's is checked first ("could not be updated
+ * successfully" holds a success word) */
+static const struct { FlWinGpResult result; const char *phrase; } gp_phrases[] = {
+  { FL_WIN_GP_FAILURE, "could not be updated" },
+  { FL_WIN_GP_FAILURE, "\xe3\x81\xa7\xe3\x81\x8d\xe3\x81\xbe\xe3\x81\x9b\xe3\x82\x93\xe3\x81\xa7\xe3\x81\x97\xe3\x81\x9f" },  /* できませんでした */
+  { FL_WIN_GP_SUCCESS, "update has completed successfully" },
+  { FL_WIN_GP_SUCCESS, "\xe6\xad\xa3\xe5\xb8\xb8\xe3\x81\xab\xe5\xae\x8c\xe4\xba\x86\xe3\x81\x97\xe3\x81\xbe\xe3\x81\x97\xe3\x81\x9f" },  /* 正常に完了しました */
+};
+
+static FlWinGpResult
+gp_line_result (const char *line)
+{
+  g_autofree char *lower = g_ascii_strdown (line, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (gp_phrases); i++)
+    if (strstr (lower, gp_phrases[i].phrase) != NULL)
+      return gp_phrases[i].result;
+  return FL_WIN_GP_UNKNOWN;
+}
+
+/**
+ * fl_win_parse_gpupdate:
+ *
+ * `gpupdate /force`, and `gpresult /r` after it when present: the computer's and the user's
+ * result lines (English or Japanese phrasing; one that is neither stays unknown, never a
+ * failure), and the DC that served the policy: the first label's value that is a host name
+ * (gpresult's "Group Policy was applied from:"; its other values are dates, DNs, NetBIOS names
+ * and prose).
+ *
+ * Returns: (transfer full): what the text says
+ */
+FlWinGpupdate *
+fl_win_parse_gpupdate (const char *text)
+{
+  FlWinGpupdate *r = g_new0 (FlWinGpupdate, 1);
+  g_auto(GStrv) lines = lines_of (text);
+  guint results = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      FlWinGpResult line = gp_line_result (lines[i]);
+      const char *v;
+
+      if (line != FL_WIN_GP_UNKNOWN)
+        {
+          if (results == 0)
+            r->computer = line;
+          else if (results == 1)
+            r->user = line;
+          results++;
+          if (r->result != FL_WIN_GP_FAILURE)
+            r->result = line;
+          continue;
+        }
+      v = value_of (lines[i]);
+      if (v != NULL && r->applied_from == NULL && is_host_name (v))
+        r->applied_from = g_strdup (v);
+    }
+  return r;
+}

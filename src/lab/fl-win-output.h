@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "fl-lab-types.h"
+
 G_BEGIN_DECLS
 
 #define FL_WIN_MAX_OUTPUT (256 * 1024)
@@ -59,6 +61,23 @@ typedef struct
   char      *service_kdc;     /* the KDC of the newest service ticket (nullable) */
 } FlWinKlist;
 
+/* a PowerShell boolean printed on its own line (Test-ComputerSecureChannel, Test-Path); the
+ * VERBOSE lines around it are localized, the True/False is not */
+typedef enum
+{
+  FL_WIN_ANSWER_NONE,
+  FL_WIN_ANSWER_TRUE,
+  FL_WIN_ANSWER_FALSE,
+} FlWinAnswer;
+
+typedef struct
+{
+  FlWinGpResult result;       /* a failure when any part failed */
+  FlWinGpResult computer;     /* the first result line */
+  FlWinGpResult user;         /* the second */
+  char         *applied_from; /* gpresult /r: "Group Policy was applied from:" (nullable) */
+} FlWinGpupdate;
+
 /* one round of the client's views: one PowerShell run, its parts between markers */
 typedef enum
 {
@@ -86,13 +105,17 @@ FlWinDsGetDc       *fl_win_parse_dsgetdc      (const char   *text);
 FlWinSecureChannel *fl_win_parse_sc_query     (const char   *text);
 FlWinKlist         *fl_win_parse_klist        (const char   *text);
 char               *fl_win_parse_logonserver  (const char   *text);
+FlWinAnswer         fl_win_parse_answer       (const char   *text);
+FlWinGpupdate      *fl_win_parse_gpupdate     (const char   *text);
 
 void fl_win_dsgetdc_free        (FlWinDsGetDc       *self);
 void fl_win_secure_channel_free (FlWinSecureChannel *self);
 void fl_win_klist_free          (FlWinKlist         *self);
+void fl_win_gpupdate_free       (FlWinGpupdate      *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlWinDsGetDc, fl_win_dsgetdc_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlWinSecureChannel, fl_win_secure_channel_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlWinKlist, fl_win_klist_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlWinGpupdate, fl_win_gpupdate_free)
 
 G_END_DECLS

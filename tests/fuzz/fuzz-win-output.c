@@ -21,6 +21,8 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   g_autoptr(FlWinKlist) k = NULL;
   g_autofree char *l = NULL;
   g_auto(GStrv) parts = NULL;
+  g_autoptr(FlWinGpupdate) g = NULL;
+  FlWinAnswer a;
 
   fuzz_set_logging_func ();
 
@@ -30,6 +32,11 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
   s = fl_win_parse_sc_query (text);
   k = fl_win_parse_klist (text);
   l = fl_win_parse_logonserver (text);
+  g = fl_win_parse_gpupdate (text);
+  a = fl_win_parse_answer (text);
+  g_assert (a == FL_WIN_ANSWER_NONE || a == FL_WIN_ANSWER_TRUE || a == FL_WIN_ANSWER_FALSE);
+  g_assert (g->applied_from == NULL || g_utf8_validate (g->applied_from, -1, NULL));
+  g_assert (g->result != FL_WIN_GP_SUCCESS || (g->computer == FL_WIN_GP_SUCCESS));
   g_assert (d->flags != NULL);
   g_assert (d->dc == NULL || g_utf8_validate (d->dc, -1, NULL));
   for (guint i = 0; i < k->tickets->len; i++)

@@ -169,6 +169,83 @@ test_logonserver (void)
   g_assert_null (c);
 }
 
+/* Test-ComputerSecureChannel -Verbose and Test-Path: the boolean alone on its line */
+static void
+test_answer (void)
+{
+  g_assert_cmpint (fl_win_parse_answer ("VERBOSE: Performing operation \"Test-ComputerSecureChannel\" on Target \"SERVER01\".\r\n"
+                                        "True\r\n"
+                                        "VERBOSE: \"The secure channel between 'SERVER01' and 'net.fabrikam.com' is alive and working correctly.\"\r\n"),
+                   ==, FL_WIN_ANSWER_TRUE);
+  /* localized VERBOSE prose around it does not matter */
+  g_assert_cmpint (fl_win_parse_answer ("詳細: 対象 \"WS01\" に対して操作 \"Test-ComputerSecureChannel\" を実行しています。\r\nFalse\r\n"),
+                   ==, FL_WIN_ANSWER_FALSE);
+  g_assert_cmpint (fl_win_parse_answer ("  True  \r\n"), ==, FL_WIN_ANSWER_TRUE);
+  /* prose that merely holds the word is no answer */
+  g_assert_cmpint (fl_win_parse_answer ("It is True that\r\nFalsely\r\n"), ==, FL_WIN_ANSWER_NONE);
+  g_assert_cmpint (fl_win_parse_answer (""), ==, FL_WIN_ANSWER_NONE);
+}
+
+static const char gpupdate_ok[] =
+  "Updating policy...\r\n\r\n"
+  "Computer Policy update has completed successfully.\r\n"
+  "User Policy update has completed successfully.\r\n\r\n";
+
+static const char gpupdate_fail[] =
+  "Updating policy...\r\n\r\n"
+  "Computer policy could not be updated successfully. The following errors were encountered:\r\n\r\n"
+  "The processing of Group Policy failed because of lack of network connectivity to a domain controller. "
+  "This may be a transient condition. A success message would be generated once the machine gets connected "
+  "to the domain controller and Group Policy has successfully processed. If you do not see a success message "
+  "for several hours, then contact your administrator.\r\n"
+  "User Policy could not be updated successfully. The following errors were encountered:\r\n\r\n"
+  "The processing of Group Policy failed because of lack of network connectivity to a domain controller. ...\r\n\r\n"
+  "To diagnose the failure, review the event log or run GPRESULT /H GPReport.html from the command line to "
+  "access information about Group Policy results.\r\n";
+
+static const char gpresult[] =
+  "COMPUTER SETTINGS\r\n"
+  "------------------\r\n"
+  "    CN=WS01,CN=Computers,DC=test,DC=local\r\n"
+  "    Last time Group Policy was applied: 12/1/2026 at 10:00:00 AM\r\n"
+  "    Group Policy was applied from:      DC2.test.local\r\n"
+  "    Group Policy slow link threshold:   500 kbps\r\n"
+  "    Domain Name:                        TEST\r\n"
+  "    Domain Type:                        Windows 2008 or later\r\n";
+
+static void
+test_gpupdate (void)
+{
+  g_autofree char *both = g_strconcat (gpupdate_ok, gpresult, NULL);
+  g_autoptr(FlWinGpupdate) ok = fl_win_parse_gpupdate (both);
+  g_autoptr(FlWinGpupdate) fail = fl_win_parse_gpupdate (gpupdate_fail);
+  g_autoptr(FlWinGpupdate) ja = fl_win_parse_gpupdate ("ポリシーを更新しています...\r\n\r\n"
+                                                       "コンピューター ポリシーの更新が正常に完了しました。\r\n"
+                                                       "ユーザー ポリシーを正常に更新できませんでした。次のエラーが発生しました:\r\n"
+                                                       "グループ ポリシーの適用元：DC1.test.local\r\n");
+  g_autoptr(FlWinGpupdate) unknown = fl_win_parse_gpupdate ("Updating policy...\r\nThe command completed successfully\r\n");
+
+  g_assert_cmpint (ok->result, ==, FL_WIN_GP_SUCCESS);
+  g_assert_cmpint (ok->computer, ==, FL_WIN_GP_SUCCESS);
+  g_assert_cmpint (ok->user, ==, FL_WIN_GP_SUCCESS);
+  /* the DC that served the policy, not the date, the DN, the NetBIOS name or the threshold */
+  g_assert_cmpstr (ok->applied_from, ==, "DC2.test.local");
+
+  /* "could not be updated successfully" holds a success word; the event's prose too */
+  g_assert_cmpint (fail->result, ==, FL_WIN_GP_FAILURE);
+  g_assert_cmpint (fail->computer, ==, FL_WIN_GP_FAILURE);
+  g_assert_cmpint (fail->user, ==, FL_WIN_GP_FAILURE);
+  g_assert_null (fail->applied_from);
+
+  g_assert_cmpint (ja->computer, ==, FL_WIN_GP_SUCCESS);
+  g_assert_cmpint (ja->user, ==, FL_WIN_GP_FAILURE);
+  g_assert_cmpint (ja->result, ==, FL_WIN_GP_FAILURE);
+  g_assert_cmpstr (ja->applied_from, ==, "DC1.test.local");
+
+  /* a phrasing it does not know is unknown, never a failure (nor nltest's banner a success) */
+  g_assert_cmpint (unknown->result, ==, FL_WIN_GP_UNKNOWN);
+}
+
 /* cut output and garbage: no crash, nothing invented */
 static void
 test_garbage (void)
@@ -185,11 +262,14 @@ test_garbage (void)
       g_autoptr(FlWinSecureChannel) s = fl_win_parse_sc_query (inputs[i]);
       g_autoptr(FlWinKlist) k = fl_win_parse_klist (inputs[i]);
       g_autofree char *l = fl_win_parse_logonserver (inputs[i]);
+      g_autoptr(FlWinGpupdate) g = fl_win_parse_gpupdate (inputs[i]);
 
       g_assert_null (d->domain_guid);
       g_assert_false (s->connection.known && s->connection.code == 0);
       g_assert_cmpuint (k->tickets->len, <=, 1);
       g_assert_true (l == NULL || *l != '\0');
+      g_assert_cmpint (g->result, ==, FL_WIN_GP_UNKNOWN);
+      g_assert_cmpint (fl_win_parse_answer (inputs[i]), ==, FL_WIN_ANSWER_NONE);
     }
   for (guint i = 0; i < sizeof junk; i++)
     junk[i] = (guint8)(i * 37 + 11);
@@ -371,6 +451,8 @@ main (int   argc,
   g_test_add_func ("/win-output/sc-query", test_sc_query);
   g_test_add_func ("/win-output/klist", test_klist);
   g_test_add_func ("/win-output/logonserver", test_logonserver);
+  g_test_add_func ("/win-output/answer", test_answer);
+  g_test_add_func ("/win-output/gpupdate", test_gpupdate);
   g_test_add_func ("/win-output/garbage", test_garbage);
   g_test_add_func ("/win-output/round", test_round);
   g_test_add_func ("/win-output/round-samples", test_round_samples);
