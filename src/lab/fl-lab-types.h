@@ -82,6 +82,7 @@ typedef enum
   FL_WIN_ACTION_GPUPDATE,       /*< nick=gpupdate >*/      /* gpupdate /force, then gpresult /r */
   FL_WIN_ACTION_TEST_CHANNEL,   /*< nick=test-channel >*/  /* Test-ComputerSecureChannel */
   FL_WIN_ACTION_TEST_SYSVOL,    /*< nick=test-sysvol >*/   /* Test-Path \\DOMAIN\SYSVOL */
+  FL_WIN_N_ACTIONS              /*< skip >*/
 } FlWinAction;
 
 #define FL_LAB_FORMAT 1

@@ -41,6 +41,8 @@ struct _FlWinClient
 
   FlWinClientState  state;
   char             *message;
+
+  FlWinActionResult *last[FL_WIN_N_ACTIONS];   /* each action's last outcome (nullable) */
 };
 
 enum
@@ -54,6 +56,7 @@ enum
 enum
 {
   SAMPLE,
+  ACTION_DONE,
   N_SIGNALS
 };
 
@@ -314,6 +317,34 @@ emit_skipped (FlWinClient *self,
     }
 }
 
+/* why the client could not be asked, and what that makes its state */
+static char *
+describe_error (FlWinClient      *self,
+                const GError     *error,
+                FlWinClientState *state)
+{
+  *state = FL_WIN_CLIENT_FAILED;
+  if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION))
+    {
+      *state = FL_WIN_CLIENT_DENIED;
+      return g_strdup_printf (_("The hypervisor refuses to run commands in %s: give the token "
+                                "VM.GuestAgent.Unrestricted (VM.Monitor before Proxmox VE 9)"), self->name);
+    }
+  if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER) &&
+      g_str_has_suffix (error->message, " is not running") && strstr (error->message, "agent") == NULL)
+    {
+      *state = FL_WIN_CLIENT_NO_AGENT;
+      return g_strdup_printf (_("%s is not running: its views come back once it has started"), self->name);
+    }
+  if (error != NULL && strstr (error->message, "guest agent") != NULL)
+    {
+      *state = FL_WIN_CLIENT_NO_AGENT;
+      return g_strdup_printf (_("%s's guest agent does not answer: is the VM running, with the "
+                                "QEMU guest agent installed?"), self->name);
+    }
+  return g_strdup_printf (_("%s could not be asked: %s"), self->name, error ? error->message : "?");
+}
+
 static void
 round_done (GObject      *object,
             GAsyncResult *result,
@@ -332,29 +363,9 @@ round_done (GObject      *object,
 
   if (r == NULL)
     {
-      g_autofree char *why = NULL;
-      FlWinClientState state = FL_WIN_CLIENT_FAILED;
+      FlWinClientState state;
+      g_autofree char *why = describe_error (self, error, &state);
 
-      if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION))
-        {
-          state = FL_WIN_CLIENT_DENIED;
-          why = g_strdup_printf (_("The hypervisor refuses to run commands in %s: give the token "
-                                   "VM.GuestAgent.Unrestricted (VM.Monitor before Proxmox VE 9)"), self->name);
-        }
-      else if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER) &&
-               g_str_has_suffix (error->message, " is not running") && strstr (error->message, "agent") == NULL)
-        {
-          state = FL_WIN_CLIENT_NO_AGENT;
-          why = g_strdup_printf (_("%s is not running: its views come back once it has started"), self->name);
-        }
-      else if (error != NULL && strstr (error->message, "guest agent") != NULL)
-        {
-          state = FL_WIN_CLIENT_NO_AGENT;
-          why = g_strdup_printf (_("%s's guest agent does not answer: is the VM running, with the "
-                                   "QEMU guest agent installed?"), self->name);
-        }
-      else
-        why = g_strdup_printf (_("%s could not be asked: %s"), self->name, error ? error->message : "?");
       set_state (self, state, why);
       emit_skipped (self, why);
       return;
@@ -468,6 +479,370 @@ fl_win_client_get_message (FlWinClient *self)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* actions: one vocabulary table, the outcome read from the output (pure), the run */
+
+static const struct
+{
+  FlWinAction  action;
+  const char  *label;      /* N_() */
+  const char  *command;    /* as a person would type it */
+  guint        deadline_ms;
+} action_table[] = {
+  { FL_WIN_ACTION_FLUSH_DNS, N_("Flush the DNS cache"), "ipconfig /flushdns", FL_WIN_CLIENT_DEADLINE_MS },
+  { FL_WIN_ACTION_PURGE_TICKETS, N_("Purge the Kerberos tickets"), "klist purge", FL_WIN_CLIENT_DEADLINE_MS },
+  { FL_WIN_ACTION_RESET_CHANNEL, N_("Reset the secure channel"), "nltest /sc_reset", 60000 },
+  { FL_WIN_ACTION_GPUPDATE, N_("Refresh Group Policy"), "gpupdate /force", FL_WIN_ACTION_GPUPDATE_DEADLINE_MS },
+  { FL_WIN_ACTION_TEST_CHANNEL, N_("Test the secure channel"), "Test-ComputerSecureChannel", 60000 },
+  { FL_WIN_ACTION_TEST_SYSVOL, N_("Test SYSVOL"), "Test-Path \\\\DOMAIN\\SYSVOL", 60000 },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (action_table) == FL_WIN_N_ACTIONS);
+
+/**
+ * fl_win_action_get_label:
+ *
+ * Returns: what @action does, translated ("Reset the secure channel")
+ */
+const char *
+fl_win_action_get_label (FlWinAction action)
+{
+  g_return_val_if_fail (action < FL_WIN_N_ACTIONS, "");
+  g_assert (action_table[action].action == action);
+  return _(action_table[action].label);
+}
+
+/**
+ * fl_win_action_get_command:
+ *
+ * Returns: the command the client runs, as a person would type it ("nltest /sc_reset")
+ */
+const char *
+fl_win_action_get_command (FlWinAction action)
+{
+  g_return_val_if_fail (action < FL_WIN_N_ACTIONS, "");
+  return action_table[action].command;
+}
+
+const char *
+fl_win_action_to_string (FlWinAction action)
+{
+  GEnumClass *klass = g_type_class_ref (FL_TYPE_WIN_ACTION);
+  GEnumValue *v = g_enum_get_value (klass, (int)action);
+
+  g_type_class_unref (klass);
+  return v ? v->value_nick : "";
+}
+
+gboolean
+fl_win_action_from_string (const char  *nick,
+                           FlWinAction *action)
+{
+  GEnumClass *klass = g_type_class_ref (FL_TYPE_WIN_ACTION);
+  GEnumValue *v = nick ? g_enum_get_value_by_nick (klass, nick) : NULL;
+
+  g_type_class_unref (klass);
+  if (v == NULL)
+    return FALSE;
+  *action = (FlWinAction)v->value;
+  return TRUE;
+}
+
+void
+fl_win_action_result_free (FlWinActionResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->summary);
+  g_free (self->server);
+  g_free (self->output);
+  g_free (self);
+}
+
+FlWinActionResult *
+fl_win_action_result_copy (const FlWinActionResult *self)
+{
+  FlWinActionResult *copy = g_memdup2 (self, sizeof *self);
+
+  copy->summary = g_strdup (self->summary);
+  copy->server = g_strdup (self->server);
+  copy->output = g_strdup (self->output);
+  return copy;
+}
+
+/**
+ * fl_win_action_result_new:
+ * @exitcode: the command's exit code, as the guest agent gave it
+ * @output: what it printed, valid UTF-8
+ *
+ * Reads an action's outcome from its output: pure.
+ *
+ * Returns: (transfer full): the outcome, with a one-line summary
+ */
+FlWinActionResult *
+fl_win_action_result_new (FlProbeConfig *config,
+                          FlWinAction    action,
+                          gint64         exitcode,
+                          const char    *output)
+{
+  FlWinActionResult *r = g_new0 (FlWinActionResult, 1);
+
+  g_return_val_if_fail (action < FL_WIN_N_ACTIONS, r);
+  r->action = action;
+  r->output = g_strdup (output ? output : "");
+  switch (action)
+    {
+    case FL_WIN_ACTION_FLUSH_DNS:
+    case FL_WIN_ACTION_PURGE_TICKETS:
+      r->ok = exitcode == 0;
+      if (r->ok)
+        r->summary = g_strdup (action == FL_WIN_ACTION_FLUSH_DNS ? _("DNS cache flushed") : _("Tickets purged"));
+      else
+        r->summary = g_strdup_printf (_("%s failed (exit code %" G_GINT64_FORMAT ")"),
+                                      action_table[action].command, exitcode);
+      break;
+    case FL_WIN_ACTION_RESET_CHANNEL:
+      {
+        g_autoptr(FlWinSecureChannel) sc = fl_win_parse_sc_query (r->output);
+        g_autofree char *status = sc->connection.known ? status_text (&sc->connection) : NULL;
+
+        r->ok = sc->connection.known && sc->connection.code == 0 && sc->trusted_dc != NULL;
+        r->server = fl_win_dc_name (config, sc->trusted_dc);
+        if (r->ok)
+          r->summary = g_strdup_printf (_("Secure channel reset: now with %s"), r->server);
+        else if (status != NULL)
+          r->summary = g_strdup_printf (_("Secure channel reset failed: %s"), status);
+        else
+          r->summary = g_strdup (_("Secure channel reset: the output could not be read"));
+      }
+      break;
+    case FL_WIN_ACTION_GPUPDATE:
+      {
+        g_autoptr(FlWinGpupdate) gp = fl_win_parse_gpupdate (r->output);
+
+        r->ok = gp->result == FL_WIN_GP_SUCCESS;
+        r->server = fl_win_dc_name (config, gp->applied_from);
+        if (r->ok && r->server != NULL)
+          r->summary = g_strdup_printf (_("Policy refreshed, served by %s"), r->server);
+        else if (r->ok)
+          r->summary = g_strdup (_("Policy refreshed"));
+        else if (gp->result == FL_WIN_GP_FAILURE)
+          r->summary = g_strdup (_("Policy refresh failed: no DC served it"));
+        else
+          r->summary = g_strdup (_("Policy refresh: the result could not be read"));
+      }
+      break;
+    case FL_WIN_ACTION_TEST_CHANNEL:
+    case FL_WIN_ACTION_TEST_SYSVOL:
+      {
+        FlWinAnswer a = fl_win_parse_answer (r->output);
+        gboolean channel = action == FL_WIN_ACTION_TEST_CHANNEL;
+
+        r->ok = a == FL_WIN_ANSWER_TRUE;
+        if (a == FL_WIN_ANSWER_TRUE)
+          r->summary = g_strdup (channel ? _("Secure channel works") : _("SYSVOL can be reached"));
+        else if (a == FL_WIN_ANSWER_FALSE)
+          r->summary = g_strdup (channel ? _("Secure channel is broken") : _("SYSVOL cannot be reached"));
+        else
+          r->summary = g_strdup_printf (_("%s: the answer could not be read"), action_table[action].command);
+      }
+      break;
+    case FL_WIN_N_ACTIONS:
+    default:
+      g_assert_not_reached ();
+    }
+  return r;
+}
+
+typedef struct
+{
+  FlWinAction   action;
+  gint64        mono_us;
+  GCancellable *exec;          /* ours: cancelled by the caller's or by the deadline */
+  gulong        caller_handler;
+  GCancellable *caller;
+  guint         deadline_source;
+  gboolean      returned;      /* by the deadline, or by the run */
+} ActionRun;
+
+static void
+action_run_free (ActionRun *run)
+{
+  g_clear_handle_id (&run->deadline_source, g_source_remove);
+  if (run->caller != NULL)
+    g_cancellable_disconnect (run->caller, run->caller_handler);
+  g_clear_object (&run->caller);
+  g_clear_object (&run->exec);
+  g_free (run);
+}
+
+/* the outcome kept and told, success or not */
+static void
+action_finish (GTask             *task,
+               FlWinActionResult *result,
+               GError            *error)
+{
+  FlWinClient *self = g_task_get_source_object (task);
+  ActionRun *run = g_task_get_task_data (task);
+
+  g_clear_handle_id (&run->deadline_source, g_source_remove);
+  if (run->returned)
+    {
+      /* the deadline said so already: what comes later is dropped */
+      fl_win_action_result_free (result);
+      g_clear_error (&error);
+      return;
+    }
+  run->returned = TRUE;
+  if (result == NULL)
+    {
+      result = g_new0 (FlWinActionResult, 1);
+      result->action = run->action;
+      result->summary = g_strdup (error->message);
+      result->wall_us = g_get_real_time ();
+      result->latency_us = g_get_monotonic_time () - run->mono_us;
+    }
+  g_clear_pointer (&self->last[run->action], fl_win_action_result_free);
+  self->last[run->action] = result;
+  g_signal_emit (self, signals[ACTION_DONE], 0, run->action);
+  /* the views it changed are asked again at once */
+  if (error == NULL && self->poll_source != 0)
+    fl_win_client_run_round (self);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, fl_win_action_result_copy (result), (GDestroyNotify)fl_win_action_result_free);
+}
+
+static void
+action_done (GObject      *object,
+             GAsyncResult *res,
+             gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  FlWinClient *self = g_task_get_source_object (task);
+  ActionRun *run = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlAgentResult) r = fl_hypervisor_agent_exec_finish (FL_HYPERVISOR (object), res, &error);
+  g_autofree char *text = NULL;
+  FlWinActionResult *result;
+
+  if (r == NULL)
+    {
+      FlWinClientState state;
+      g_autofree char *why = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* the deadline answered already; else the caller cancelled */
+          action_finish (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                          _("Cancelled")));
+          return;
+        }
+      why = describe_error (self, error, &state);
+      action_finish (task, NULL, g_error_new_literal (error->domain, error->code, why));
+      return;
+    }
+  text = fl_win_agent_text (r->out_data, self->codepage);
+  result = fl_win_action_result_new (self->config, run->action, r->exitcode, text);
+  result->wall_us = g_get_real_time ();
+  result->latency_us = g_get_monotonic_time () - run->mono_us;
+  action_finish (task, result, NULL);
+}
+
+static gboolean
+action_deadline (gpointer data)
+{
+  GTask *task = data;
+  FlWinClient *self = g_task_get_source_object (task);
+  ActionRun *run = g_task_get_task_data (task);
+  guint ms = action_table[run->action].deadline_ms;
+
+  run->deadline_source = 0;
+  action_finish (task, NULL, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                          _("%s did not finish %s within %.0f s"), self->name,
+                                          action_table[run->action].command, ms / 1000.0));
+  g_cancellable_cancel (run->exec);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled (GCancellable *caller,
+                  gpointer      data)
+{
+  g_cancellable_cancel (data);
+}
+
+/**
+ * fl_win_client_run_action_async:
+ *
+ * Runs @action on the client under its deadline (gpupdate's is longer); its outcome, or why
+ * it could not run, is kept as the action's last (#FlWinClient::action-done) and the views
+ * are asked again.
+ */
+void
+fl_win_client_run_action_async (FlWinClient         *self,
+                                FlWinAction          action,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_auto(GStrv) argv = NULL;
+  ActionRun *run;
+
+  g_return_if_fail (FL_IS_WIN_CLIENT (self));
+  g_return_if_fail (action < FL_WIN_N_ACTIONS);
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, fl_win_client_run_action_async);
+  run = g_new0 (ActionRun, 1);
+  run->action = action;
+  run->mono_us = g_get_monotonic_time ();
+  run->exec = g_cancellable_new ();
+  g_task_set_task_data (task, run, (GDestroyNotify)action_run_free);
+  argv = fl_win_action_argv (action, fl_probe_config_get_domain (self->config));
+  if (argv == NULL)
+    {
+      action_finish (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                                      _("The lab's domain is not a DNS name")));
+      return;
+    }
+  if (cancellable != NULL)
+    {
+      run->caller = g_object_ref (cancellable);
+      run->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled), run->exec, NULL);
+    }
+  run->deadline_source = g_timeout_add (action_table[action].deadline_ms, action_deadline, task);
+  fl_hypervisor_agent_exec_async (self->hypervisor, self->vmid, (const char * const *)argv,
+                                  MAX (1u, action_table[action].deadline_ms / 1000), run->exec, action_done,
+                                  g_object_ref (task));
+}
+
+FlWinActionResult *
+fl_win_client_run_action_finish (FlWinClient   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * fl_win_client_get_last_action:
+ *
+ * Returns: (transfer none) (nullable): @action's last outcome (what it printed, or why it
+ *   could not run)
+ */
+const FlWinActionResult *
+fl_win_client_get_last_action (FlWinClient *self,
+                               FlWinAction  action)
+{
+  g_return_val_if_fail (FL_IS_WIN_CLIENT (self), NULL);
+  g_return_val_if_fail (action < FL_WIN_N_ACTIONS, NULL);
+  return self->last[action];
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 static void
 fl_win_client_dispose (GObject *object)
@@ -487,6 +862,8 @@ fl_win_client_finalize (GObject *object)
   g_free (self->name);
   g_free (self->codepage);
   g_free (self->message);
+  for (guint i = 0; i < FL_WIN_N_ACTIONS; i++)
+    fl_win_action_result_free (self->last[i]);
   g_clear_pointer (&self->config, fl_probe_config_unref);
   G_OBJECT_CLASS (fl_win_client_parent_class)->finalize (object);
 }
@@ -534,6 +911,12 @@ fl_win_client_class_init (FlWinClientClass *klass)
    */
   signals[SAMPLE] = g_signal_new ("sample", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                   NULL, G_TYPE_NONE, 1, FL_TYPE_SAMPLE);
+  /**
+   * FlWinClient::action-done:
+   * @action: which (its outcome: fl_win_client_get_last_action())
+   */
+  signals[ACTION_DONE] = g_signal_new ("action-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                       NULL, G_TYPE_NONE, 1, FL_TYPE_WIN_ACTION);
 }
 
 static void

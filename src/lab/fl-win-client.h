@@ -19,6 +19,33 @@
 G_BEGIN_DECLS
 
 #define FL_WIN_CLIENT_DEADLINE_MS 20000   /* PowerShell's start and nltest /force are slow */
+#define FL_WIN_ACTION_GPUPDATE_DEADLINE_MS 120000   /* gpupdate /force waits for every extension */
+
+/* what an action on the client did, as it reported */
+typedef struct
+{
+  FlWinAction  action;
+  gboolean     ok;          /* it did what was asked (a False, a failed refresh: not ok) */
+  char        *summary;     /* one translated line */
+  char        *server;      /* the lab's DC its output names (nullable) */
+  char        *output;      /* what the client printed, valid UTF-8 (nullable) */
+  gint64       wall_us;     /* when it ended */
+  gint64       latency_us;
+} FlWinActionResult;
+
+FlWinActionResult *fl_win_action_result_new    (FlProbeConfig  *config,
+                                                FlWinAction     action,
+                                                gint64          exitcode,
+                                                const char     *output);
+FlWinActionResult *fl_win_action_result_copy   (const FlWinActionResult *self);
+void               fl_win_action_result_free   (FlWinActionResult *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlWinActionResult, fl_win_action_result_free)
+
+const char        *fl_win_action_get_label     (FlWinAction     action);
+const char        *fl_win_action_get_command   (FlWinAction     action);
+const char        *fl_win_action_to_string     (FlWinAction     action);
+gboolean           fl_win_action_from_string   (const char     *nick,
+                                                FlWinAction    *action);
 
 #define FL_TYPE_WIN_CLIENT (fl_win_client_get_type ())
 G_DECLARE_FINAL_TYPE (FlWinClient, fl_win_client, FL, WIN_CLIENT, GObject)
@@ -33,6 +60,16 @@ void              fl_win_client_start        (FlWinClient    *self,
                                               guint           deadline_ms);
 void              fl_win_client_stop         (FlWinClient    *self);
 void              fl_win_client_run_round    (FlWinClient    *self);
+void              fl_win_client_run_action_async  (FlWinClient         *self,
+                                                   FlWinAction          action,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+FlWinActionResult *fl_win_client_run_action_finish (FlWinClient         *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+const FlWinActionResult *fl_win_client_get_last_action (FlWinClient    *self,
+                                                        FlWinAction     action);
 FlWinClientState  fl_win_client_get_state    (FlWinClient    *self);
 const char       *fl_win_client_get_message  (FlWinClient    *self);
 

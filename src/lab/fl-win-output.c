@@ -206,6 +206,18 @@ fl_win_powershell_encode (const char *script)
   return g_base64_encode (le, (gsize)n * 2);
 }
 
+/* powershell.exe running @script, as the guest agent is given it */
+static GStrv
+powershell_argv (const char *script)
+{
+  g_autofree char *encoded = fl_win_powershell_encode (script);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  g_strv_builder_add_many (b, "powershell.exe", "-NoLogo", "-NoProfile", "-NonInteractive",
+                           "-ExecutionPolicy", "Bypass", "-EncodedCommand", encoded, NULL);
+  return g_strv_builder_end (b);
+}
+
 /**
  * fl_win_round_argv:
  *
@@ -215,16 +227,69 @@ GStrv
 fl_win_round_argv (const char *domain)
 {
   g_autofree char *script = fl_win_round_script (domain);
-  g_autofree char *encoded = NULL;
-  g_autoptr(GStrvBuilder) b = NULL;
 
-  if (script == NULL)
+  return script ? powershell_argv (script) : NULL;
+}
+
+/**
+ * fl_win_action_script:
+ * @domain: the lab's domain, a DNS name
+ *
+ * The PowerShell for one action, its output in UTF-8: `ipconfig /flushdns`, `klist purge`,
+ * `nltest /sc_reset:DOMAIN`, `gpupdate /force` then `gpresult /r /scope:computer`,
+ * `Test-ComputerSecureChannel`, `Test-Path \\DOMAIN\SYSVOL`.
+ *
+ * Returns: (transfer full) (nullable): the script, or %NULL when @domain is not a DNS name
+ */
+char *
+fl_win_action_script (FlWinAction  action,
+                      const char  *domain)
+{
+  g_autofree char *command = NULL;
+
+  if (!is_dns_name (domain))
     return NULL;
-  encoded = fl_win_powershell_encode (script);
-  b = g_strv_builder_new ();
-  g_strv_builder_add_many (b, "powershell.exe", "-NoLogo", "-NoProfile", "-NonInteractive",
-                           "-ExecutionPolicy", "Bypass", "-EncodedCommand", encoded, NULL);
-  return g_strv_builder_end (b);
+  switch (action)
+    {
+    case FL_WIN_ACTION_FLUSH_DNS:
+      command = g_strdup ("ipconfig /flushdns");
+      break;
+    case FL_WIN_ACTION_PURGE_TICKETS:
+      command = g_strdup ("klist purge");
+      break;
+    case FL_WIN_ACTION_RESET_CHANNEL:
+      command = g_strdup_printf ("nltest /sc_reset:%s", domain);
+      break;
+    case FL_WIN_ACTION_GPUPDATE:
+      command = g_strdup ("gpupdate /force\ngpresult /r /scope:computer");
+      break;
+    case FL_WIN_ACTION_TEST_CHANNEL:
+      command = g_strdup ("Test-ComputerSecureChannel");
+      break;
+    case FL_WIN_ACTION_TEST_SYSVOL:
+      command = g_strdup_printf ("Test-Path \\\\%s\\SYSVOL", domain);
+      break;
+    case FL_WIN_N_ACTIONS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+  return g_strdup_printf ("[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)\n"
+                          "$OutputEncoding = [Console]::OutputEncoding\n"
+                          "%s\n", command);
+}
+
+/**
+ * fl_win_action_argv:
+ *
+ * Returns: (transfer full) (nullable): the guest agent's command for @action
+ */
+GStrv
+fl_win_action_argv (FlWinAction  action,
+                    const char  *domain)
+{
+  g_autofree char *script = fl_win_action_script (action, domain);
+
+  return script ? powershell_argv (script) : NULL;
 }
 
 /**

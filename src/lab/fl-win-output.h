@@ -94,6 +94,10 @@ char               *fl_win_round_script       (const char   *domain);
 char               *fl_win_powershell_encode  (const char   *script);
 GStrv               fl_win_round_argv         (const char   *domain);
 GStrv               fl_win_split_round        (const char   *text);
+char               *fl_win_action_script      (FlWinAction   action,
+                                               const char   *domain);
+GStrv               fl_win_action_argv        (FlWinAction   action,
+                                               const char   *domain);
 const char         *fl_win_part_name          (FlWinPart     part);
 
 char               *fl_win_agent_text         (const char   *out_data,

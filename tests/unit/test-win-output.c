@@ -336,6 +336,80 @@ test_round (void)
   g_assert_cmpstr (cut[FL_WIN_PART_LOGONSERVER], ==, "");
 }
 
+/* an action's script (the domain checked) and its outcome read from what the client printed */
+static void
+test_actions (void)
+{
+  g_autoptr(FlProbeConfig) config = fl_probe_config_new ("test.local", "TEST.LOCAL");
+  g_autofree char *reset = fl_win_action_script (FL_WIN_ACTION_RESET_CHANNEL, "test.local");
+  g_autofree char *sysvol = fl_win_action_script (FL_WIN_ACTION_TEST_SYSVOL, "test.local");
+  g_autofree char *gp = fl_win_action_script (FL_WIN_ACTION_GPUPDATE, "test.local");
+  g_autofree char *gp_text = g_strconcat (gpupdate_ok, gpresult, NULL);
+  g_autoptr(FlWinActionResult) sc_ok = NULL, sc_fail = NULL, sc_junk = NULL, gp_ok = NULL, gp_fail = NULL;
+  g_autoptr(FlWinActionResult) flush = NULL, purge_fail = NULL, channel = NULL, path = NULL, path_junk = NULL;
+  FlWinAction a;
+
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "10.231.7.11", NULL);
+  fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "10.231.7.12", NULL);
+
+  g_assert_nonnull (strstr (reset, "[Console]::OutputEncoding"));
+  g_assert_nonnull (strstr (reset, "\nnltest /sc_reset:test.local\n"));
+  g_assert_nonnull (strstr (sysvol, "\nTest-Path \\\\test.local\\SYSVOL\n"));
+  g_assert_nonnull (strstr (gp, "\ngpupdate /force\ngpresult /r /scope:computer\n"));
+  g_assert_null (fl_win_action_script (FL_WIN_ACTION_RESET_CHANNEL, "x; Remove-Item C:\\"));
+  g_assert_null (fl_win_action_argv (FL_WIN_ACTION_TEST_SYSVOL, "a b"));
+  for (guint i = 0; i < FL_WIN_N_ACTIONS; i++)
+    {
+      g_auto(GStrv) argv = fl_win_action_argv (i, "test.local");
+
+      g_assert_cmpstr (argv[0], ==, "powershell.exe");
+      g_assert_cmpstr (argv[6], ==, "-EncodedCommand");
+      g_assert_true (fl_win_action_from_string (fl_win_action_to_string (i), &a) && a == i);
+      g_assert_cmpstr (fl_win_action_get_label (i), !=, "");
+    }
+  g_assert_false (fl_win_action_from_string ("format-c", &a));
+
+  sc_ok = fl_win_action_result_new (config, FL_WIN_ACTION_RESET_CHANNEL, 0,
+                                    "Flags: 30 HAS_IP  HAS_TIMESERV\r\n"
+                                    "Trusted DC Name \\\\dc2.test.local\r\n"
+                                    "Trusted DC Connection Status Status = 0 0x0 NERR_Success\r\n"
+                                    "The command completed successfully\r\n");
+  g_assert_true (sc_ok->ok);
+  g_assert_cmpstr (sc_ok->server, ==, "DC2");
+  g_assert_nonnull (strstr (sc_ok->summary, "DC2"));
+  /* the banner is printed even when the reset failed: the status decides */
+  sc_fail = fl_win_action_result_new (config, FL_WIN_ACTION_RESET_CHANNEL, 0,
+                                      "Flags: 0\r\nTrusted DC Name\r\n"
+                                      "Trusted DC Connection Status Status = 1311 0x51f ERROR_NO_LOGON_SERVERS\r\n"
+                                      "The command completed successfully\r\n");
+  g_assert_false (sc_fail->ok);
+  g_assert_nonnull (strstr (sc_fail->summary, "1311 ERROR_NO_LOGON_SERVERS"));
+  sc_junk = fl_win_action_result_new (config, FL_WIN_ACTION_RESET_CHANNEL, 1, "garbage");
+  g_assert_false (sc_junk->ok);
+
+  gp_ok = fl_win_action_result_new (config, FL_WIN_ACTION_GPUPDATE, 0, gp_text);
+  g_assert_true (gp_ok->ok);
+  g_assert_cmpstr (gp_ok->server, ==, "DC2");
+  gp_fail = fl_win_action_result_new (config, FL_WIN_ACTION_GPUPDATE, 1, gpupdate_fail);
+  g_assert_false (gp_fail->ok);
+  g_assert_null (gp_fail->server);
+  g_assert_cmpstr (gp_fail->output, ==, gpupdate_fail);
+
+  flush = fl_win_action_result_new (config, FL_WIN_ACTION_FLUSH_DNS, 0, "Successfully flushed the DNS Resolver Cache.\r\n");
+  g_assert_true (flush->ok);
+  purge_fail = fl_win_action_result_new (config, FL_WIN_ACTION_PURGE_TICKETS, 5, "");
+  g_assert_false (purge_fail->ok);
+  g_assert_nonnull (strstr (purge_fail->summary, "5"));
+
+  channel = fl_win_action_result_new (config, FL_WIN_ACTION_TEST_CHANNEL, 0, "True\r\n");
+  g_assert_true (channel->ok);
+  path = fl_win_action_result_new (config, FL_WIN_ACTION_TEST_SYSVOL, 0, "False\r\n");
+  g_assert_false (path->ok);
+  path_junk = fl_win_action_result_new (config, FL_WIN_ACTION_TEST_SYSVOL, 0, "Test-Path : Access is denied\r\n");
+  g_assert_false (path_junk->ok);
+  g_assert_cmpstr (path_junk->summary, !=, path->summary);
+}
+
 static FlSample *
 sample_of (GPtrArray   *samples,
            FlCheckKind  kind)
@@ -454,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/win-output/answer", test_answer);
   g_test_add_func ("/win-output/gpupdate", test_gpupdate);
   g_test_add_func ("/win-output/garbage", test_garbage);
+  g_test_add_func ("/win-output/actions", test_actions);
   g_test_add_func ("/win-output/round", test_round);
   g_test_add_func ("/win-output/round-samples", test_round_samples);
   g_test_add_func ("/win-output/agent-text", test_agent_text);
