@@ -31,6 +31,7 @@ static const struct {
   { "mark-fault", fl_cli_mark_fault, N_("Mark a fault now in a running watch (t_fault)") },
   { "exercise", fl_cli_exercise, N_("The guided exercises: exercise list | show ID|FILE | validate FILE…") },
   { "report", fl_cli_report, N_("A recording as one HTML report to keep (and its samples as CSV)") },
+  { "client", fl_cli_client, N_("The Windows client's own views, and its actions: client views|flushdns|klist-purge|sc-reset|gpupdate|…") },
   { "vm", fl_cli_vm, N_("The lab's VMs through Proxmox VE: vm DC1 status|start|shutdown|stop|reboot|unplug|plug|…") },
 };
 

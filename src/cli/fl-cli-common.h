@@ -74,6 +74,7 @@ int fl_cli_fsmo   (int argc, char **argv);
 int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
 int fl_cli_vm (int argc, char **argv);
+int fl_cli_client (int argc, char **argv);
 int fl_cli_exercise (int argc, char **argv);
 int fl_cli_report (int argc, char **argv);
 

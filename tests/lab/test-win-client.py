@@ -98,6 +98,16 @@ def vm(*args):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
 
+def client(action):
+    p = subprocess.run([CTL, "client", "--lab", lab_file, "--secret-file", secret_file, "--json", action],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=180)
+    try:
+        out = json.loads(p.stdout)
+    except ValueError:
+        out = {}
+    return p, out
+
+
 def served(check):
     def cond(items):
         s = last_view(items, check)
@@ -125,6 +135,7 @@ try:
     t.ok(p.returncode == 0, "the fault marked in the running watch", labtap.evidence(p))
     p = vm(serving, "unplug", "--restart-guard", "0")
     t.ok(p.returncode == 0, f"{serving}'s cable pulled through the hypervisor", labtap.evidence(p))
+    unplugged = [serving]
 
     moved = wait(lambda items: [s for s in views(items, "win_locator", t_fault)
                                 if s["status"] == "ok" and s["detail"]["server"] == other], 90)
@@ -154,12 +165,56 @@ try:
     if switched:
         for view, e in sorted(switched.items()):
             t.diag(f"{view}: {e['from']} → {e['to']} in {e['switchover_us'] / 1e6:.1f} s")
+
+    # the actions a lesson runs on the client, from the same state the watch sees
+    p, r = client("gpupdate")
+    t.ok(p.returncode == 0 and r.get("ok") and r.get("server") == other,
+         f"gpupdate /force: policy refreshed, served by {other} (gpresult /r)", labtap.evidence(p))
+    p, r = client("test-channel")
+    t.ok(p.returncode == 0 and r.get("ok"), f"Test-ComputerSecureChannel: True (the channel is on {other})",
+         labtap.evidence(p))
+
+    # back to the first DC, then the channel's DC goes away: nltest /sc_reset rebinds it at once
+    p = vm(serving, "plug")
+    t.ok(p.returncode == 0, f"{serving}'s cable plugged back", labtap.evidence(p))
+    if p.returncode == 0:
+        unplugged.remove(serving)
+    t_second = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+    p = vm(other, "unplug", "--restart-guard", "0")
+    t.ok(p.returncode == 0, f"{other}'s cable pulled", labtap.evidence(p))
+    if p.returncode == 0:
+        unplugged.append(other)
+    failing = wait(lambda items: [s for s in views(items, "secure_channel", t_second)
+                                  if s["status"] == "fail" and "1722" in (s.get("message") or "")], 60)
+    t.ok(failing is not None, f"the secure channel fails with 1722 while it keeps {other}", evidence(t_second))
+    p, r = client("sc-reset")
+    t.ok(p.returncode == 0 and r.get("ok") and r.get("server") == serving,
+         f"nltest /sc_reset: the channel is reset to {serving}", labtap.evidence(p))
+    back = wait(lambda items: [s for s in views(items, "secure_channel", t_second)
+                               if s["status"] == "ok" and s["detail"]["server"] == serving], 60)
+    t.ok(back is not None, f"the watch's next look sees the channel on {serving} (asked again after the action)",
+         evidence(t_second))
+
+    # every DC gone: the failure forms, each read as a failure
+    p = vm(serving, "unplug", "--restart-guard", "0", "--yes")
+    t.ok(p.returncode == 0, f"{serving}'s cable pulled too: no DC answers", labtap.evidence(p))
+    if p.returncode == 0:
+        unplugged.append(serving)
+    p, r = client("gpupdate")
+    t.ok(p.returncode == 1 and r.get("ok") is False and "failed" in (r.get("summary") or ""),
+         "gpupdate /force fails: no DC served the policy (exit 1)", labtap.evidence(p))
+    p, r = client("test-sysvol")
+    t.ok(p.returncode == 1 and r.get("ok") is False, "Test-Path \\\\DOMAIN\\SYSVOL: False (exit 1)",
+         labtap.evidence(p))
+    p, r = client("sc-reset")
+    t.ok(p.returncode == 1 and "1311" in (r.get("summary") or ""),
+         "nltest /sc_reset fails with 1311 ERROR_NO_LOGON_SERVERS", labtap.evidence(p))
 finally:
     with lock:
         items = list(lines)
-    p = vm(serving, "plug") if "serving" in globals() else None
-    if p is not None:
-        t.ok(p.returncode == 0, "the cable plugged back", labtap.evidence(p))
+    for name in (globals().get("unplugged") or []):
+        p = vm(name, "plug")
+        t.ok(p.returncode == 0, f"{name}'s cable plugged back", labtap.evidence(p))
     watch.send_signal(signal.SIGTERM)   # our own child, by PID
     try:
         watch.wait(timeout=15)

@@ -63,6 +63,7 @@ typedef struct
   char        *win_sc_dc;      /* its secure channel's DC */
   gint64       win_sc_lost;    /* when that DC stopped answering (monotonic µs), 0: it answers */
   char        *win_logon;      /* the DC it signed in with */
+  char        *win_gp_from;    /* the DC its last policy refresh came from */
   Task        *holder;         /* the task holding the config lock */
   GQueue      *waiting;        /* tasks waiting for it */
   GQueue      *hooks;          /* sandbox commands to run, in order */
@@ -1700,7 +1701,9 @@ h_agent_ping (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
 
 /* ------------------------------------------------------------------------------------------ */
 /* A Windows guest (an emulator feature): it answers nltest /dsgetdc, nltest /sc_query, klist and
- * $env:LOGONSERVER as Windows would, from the emulator's own VMs: a DC answers while its VM runs
+ * $env:LOGONSERVER, and the actions nltest /sc_reset, gpupdate /force (with gpresult /r),
+ * ipconfig /flushdns, klist purge, Test-ComputerSecureChannel and Test-Path \\DOMAIN\SYSVOL,
+ * as Windows would, from the emulator's own VMs: a DC answers while its VM runs
  * with its cable in. Its secure channel keeps its DC until "rebind_s" (30) after that DC stopped
  * answering, failing with 1722 meanwhile; LOGONSERVER stays the DC it signed in with. In
  * English, or in Japanese ("lang": "ja") whose console writes CP932 unless the script switched
@@ -1820,6 +1823,71 @@ win_sc_query (PveEmulator *self,
   g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
 }
 
+/* nltest /sc_reset: the channel rebinds now, to the DC the locator finds */
+static void
+win_sc_reset (PveEmulator *self,
+              Vm          *vm,
+              gboolean     ja,
+              GString     *out)
+{
+  JsonObject *dc = win_locate (self, vm);
+
+  g_free (vm->win_sc_dc);
+  vm->win_sc_dc = dc ? g_strdup (json_object_get_string_member (dc, "name")) : NULL;
+  vm->win_sc_lost = 0;
+  g_string_append (out, ja ? "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n" : "Flags: 30 HAS_IP  HAS_TIMESERV\r\n");
+  g_string_append_printf (out, ja ? "信頼された DC 名 \\\\%s\r\n" : "Trusted DC Name \\\\%s\r\n",
+                          dc ? json_object_get_string_member (dc, "host") : "");
+  g_string_append_printf (out, ja ? "信頼された DC 接続状態 %s\r\n" : "Trusted DC Connection Status %s\r\n",
+                          dc ? "Status = 0 0x0 NERR_Success" : "Status = 1311 0x51f ERROR_NO_LOGON_SERVERS");
+  g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
+}
+
+/* gpupdate /force: policy comes from the DC the locator finds, or the refresh fails */
+static void
+win_gpupdate (PveEmulator *self,
+              Vm          *vm,
+              gboolean     ja,
+              GString     *out)
+{
+  JsonObject *dc = win_locate (self, vm);
+
+  g_string_append (out, ja ? "ポリシーを更新しています...\r\n\r\n" : "Updating policy...\r\n\r\n");
+  if (dc != NULL)
+    {
+      g_string_append (out, ja ? "コンピューター ポリシーの更新が正常に完了しました。\r\n"
+                                 "ユーザー ポリシーの更新が正常に完了しました。\r\n\r\n"
+                               : "Computer Policy update has completed successfully.\r\n"
+                                 "User Policy update has completed successfully.\r\n\r\n");
+      g_free (vm->win_gp_from);
+      vm->win_gp_from = g_strdup (json_object_get_string_member (dc, "host"));
+      return;
+    }
+  g_string_append (out, ja ? "コンピューター ポリシーを正常に更新できませんでした。次のエラーが発生しました:\r\n\r\n"
+                             "ドメイン コントローラーへのネットワーク接続がないため、グループ ポリシーの処理に失敗しました。\r\n"
+                             "ユーザー ポリシーを正常に更新できませんでした。次のエラーが発生しました:\r\n\r\n"
+                           : "Computer policy could not be updated successfully. The following errors were encountered:\r\n\r\n"
+                             "The processing of Group Policy failed because of lack of network connectivity to a domain controller.\r\n"
+                             "User Policy could not be updated successfully. The following errors were encountered:\r\n\r\n");
+}
+
+/* gpresult /r /scope:computer: the DC the last successful refresh came from */
+static void
+win_gpresult (Vm       *vm,
+              gboolean  ja,
+              GString  *out)
+{
+  const char *domain = json_object_get_string_member (vm->windows, "domain");
+
+  g_string_append (out, ja ? "コンピューターの設定\r\n--------------------\r\n" : "COMPUTER SETTINGS\r\n------------------\r\n");
+  g_string_append_printf (out, "    CN=%s,CN=Computers,DC=%s\r\n", vm->name, domain);
+  g_string_append_printf (out, ja ? "    グループ ポリシーの適用元:            %s\r\n"
+                                  : "    Group Policy was applied from:      %s\r\n",
+                          vm->win_gp_from ? vm->win_gp_from : "N/A");
+  g_string_append (out, ja ? "    グループ ポリシーの低速リンクのしきい値: 500 kbps\r\n"
+                           : "    Group Policy slow link threshold:   500 kbps\r\n");
+}
+
 /* one line of PowerShell (or one command), answered; FALSE: not a command this guest knows */
 static gboolean
 win_command (PveEmulator *self,
@@ -1832,6 +1900,8 @@ win_command (PveEmulator *self,
   const char *domain = json_object_get_string_member (vm->windows, "domain");
   g_autofree char *dsgetdc = g_strdup_printf ("nltest /dsgetdc:%s /force", domain);
   g_autofree char *sc_query = g_strdup_printf ("nltest /sc_query:%s", domain);
+  g_autofree char *sc_reset = g_strdup_printf ("nltest /sc_reset:%s", domain);
+  g_autofree char *sysvol = g_strdup_printf ("Test-Path \\\\%s\\SYSVOL", domain);
   gsize n = strlen (line);
 
   if (n == 0)
@@ -1853,6 +1923,28 @@ win_command (PveEmulator *self,
     /* not emulated yet: an empty cache, as before the first sign-in's tickets */
     g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\r\nキャッシュされたチケット: (0)\r\n"
                              : "\r\nCurrent LogonId is 0:0x3e7\r\n\r\nCached Tickets: (0)\r\n");
+  else if (g_ascii_strcasecmp (line, sc_reset) == 0)
+    win_sc_reset (self, vm, ja, out);
+  else if (g_ascii_strcasecmp (line, "gpupdate /force") == 0)
+    win_gpupdate (self, vm, ja, out);
+  else if (g_ascii_strcasecmp (line, "gpresult /r /scope:computer") == 0)
+    win_gpresult (vm, ja, out);
+  else if (g_ascii_strcasecmp (line, "ipconfig /flushdns") == 0)
+    g_string_append (out, ja ? "\r\nWindows IP 構成\r\n\r\nDNS リゾルバー キャッシュは正常にフラッシュされました。\r\n"
+                             : "\r\nWindows IP Configuration\r\n\r\nSuccessfully flushed the DNS Resolver Cache.\r\n");
+  else if (g_ascii_strcasecmp (line, "klist purge") == 0)
+    g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\tすべてのチケットを削除しています:\r\n\tチケットは消去されました。\r\n"
+                             : "\r\nCurrent LogonId is 0:0x3e7\r\n\tDeleting all tickets:\r\n\tTicket(s) purged!\r\n");
+  else if (g_ascii_strcasecmp (line, "Test-ComputerSecureChannel") == 0)
+    {
+      /* the channel's DC answering (nltest /sc_verify's question) */
+      JsonObject *dc = win_dc (vm, vm->win_sc_dc);
+
+      g_string_append (out, dc != NULL && win_dc_answers (self, dc) ? "True\r\n" : "False\r\n");
+    }
+  else if (g_ascii_strcasecmp (line, sysvol) == 0)
+    /* \\domain\SYSVOL through a DFS referral: any DC that answers */
+    g_string_append (out, win_locate (self, vm) != NULL ? "True\r\n" : "False\r\n");
   else if (g_ascii_strcasecmp (line, "$env:LOGONSERVER") == 0)
     {
       win_locate (self, vm);
@@ -2363,6 +2455,7 @@ vm_free (Vm *vm)
   g_free (vm->win_locator);
   g_free (vm->win_sc_dc);
   g_free (vm->win_logon);
+  g_free (vm->win_gp_from);
   g_free (vm->ha_state);
   g_ptr_array_unref (vm->snapshots);
   g_queue_free (vm->waiting);
