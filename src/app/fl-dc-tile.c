@@ -52,10 +52,15 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FlDcTile, fl_dc_tile, ADW_TYPE_BIN)
 
-static void
-status_look (FlStatus     status,
-             const char **icon,
-             const char **css)
+/**
+ * fl_dc_tile_status_look:
+ *
+ * A status's icon and style class (the icon and the text say it; the colour only adds)
+ */
+void
+fl_dc_tile_status_look (FlStatus     status,
+                        const char **icon,
+                        const char **css)
 {
   switch (status)
     {
@@ -125,9 +130,15 @@ fl_dc_tile_describe (FlDcState   *state,
   return text;
 }
 
-static void
-set_css (GtkWidget  *widget,
-         const char *css)
+/**
+ * fl_dc_tile_set_css:
+ * @css: (nullable): one of "success", "warning", "error", "dim-label"
+ *
+ * Sets the one status class @widget carries.
+ */
+void
+fl_dc_tile_set_css (GtkWidget  *widget,
+                    const char *css)
 {
   static const char * const classes[] = { "success", "warning", "error", "dim-label" };
 
@@ -144,7 +155,7 @@ update_state (FlDcTile *self)
   const char *text = fl_dc_tile_describe (self->state, &css);
 
   gtk_label_set_label (self->state_label, text);
-  set_css (GTK_WIDGET (self->state_label), css);
+  fl_dc_tile_set_css (GTK_WIDGET (self->state_label), css);
 }
 
 /**
@@ -302,9 +313,9 @@ update_row (FlDcTile    *self,
   if (sample == NULL)
     return;
   status = fl_sample_get_status (sample);
-  status_look (status, &icon, &css);
+  fl_dc_tile_status_look (status, &icon, &css);
   gtk_image_set_from_icon_name (row->icon, icon);
-  set_css (GTK_WIDGET (row->icon), css);
+  fl_dc_tile_set_css (GTK_WIDGET (row->icon), css);
 
   if (kind == FL_CHECK_TIME && status == FL_STATUS_OK)
     {

@@ -22,5 +22,10 @@ const char *fl_dc_tile_describe  (FlDcState    *state,
                                   const char  **css);
 char       *fl_dc_tile_format_roles (FlDcState *state);
 char       *fl_dc_tile_format_where (FlDcState *state);
+void        fl_dc_tile_status_look  (FlStatus     status,
+                                     const char **icon,
+                                     const char **css);
+void        fl_dc_tile_set_css      (GtkWidget   *widget,
+                                     const char  *css);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "fl-vm-control.h"
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
+#include "fl-client-tile.h"
 #include "fl-lab-session.h"
 #include "fl-recording.h"
 #include "fl-recording-file.h"
@@ -503,6 +504,18 @@ fl_window_get_timeline (FlWindow *self)
 }
 
 /**
+ * fl_window_get_session:
+ *
+ * Returns: (transfer none) (nullable): the lab session shown
+ */
+FlLabSession *
+fl_window_get_session (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+/**
  * fl_window_get_logon_server:
  *
  * Returns: (nullable): the DC the locator view picks now, as the banner shows it
@@ -700,6 +713,9 @@ show_lab (FlWindow                  *self,
       if (self->vm_control != NULL)
         fl_vm_control_add_tile (self->vm_control, tile);
     }
+  /* the Windows client's own views beside the DCs, when the lab can ask it */
+  if (fl_lab_has_client (lab) && fl_lab_get_client_access (lab) == FL_CLIENT_ACCESS_GUEST_AGENT)
+    gtk_flow_box_append (self->tiles, fl_client_tile_new (self->session));
   if (live)
     start_vm_control (self);
 

@@ -11,6 +11,7 @@
 #include "fl-recording-file.h"
 
 #include "fl-lab.h"
+#include "fl-lab-session.h"
 #include "fl-timeline.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,7 @@ gboolean    fl_window_open_lab      (FlWindow       *self,
 void        fl_window_open_file     (FlWindow       *self,
                                      GFile          *file);
 FlTimeline *fl_window_get_timeline  (FlWindow       *self);
+FlLabSession *fl_window_get_session (FlWindow      *self);
 void        fl_window_mark_fault    (FlWindow       *self,
                                      const char     *dc,
                                      const char     *note);

@@ -59,6 +59,7 @@ enum {
   PROP_LOGON_SINCE,
   PROP_LAST_SWITCH,
   PROP_RUNNING,
+  PROP_WIN_CLIENT,
   N_PROPS
 };
 
@@ -151,6 +152,9 @@ fl_lab_session_get_property (GObject    *object,
     case PROP_LAST_SWITCH:
       g_value_set_string (value, self->last_switch);
       break;
+    case PROP_WIN_CLIENT:
+      g_value_set_object (value, self->win_client);
+      break;
     case PROP_RUNNING:
       g_value_set_boolean (value, fl_lab_session_is_running (self));
       break;
@@ -180,6 +184,8 @@ fl_lab_session_class_init (FlLabSessionClass *klass)
   /* the last switchover, as the detector says it ("locator view: DC1 → DC2 in 3.4 s …") */
   properties[PROP_LAST_SWITCH] = g_param_spec_string ("last-switch", NULL, NULL, NULL, ro);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
+  /* the Windows client asked for its views (NULL while the lab cannot reach it) */
+  properties[PROP_WIN_CLIENT] = g_param_spec_object ("win-client", NULL, NULL, FL_TYPE_WIN_CLIENT, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -287,7 +293,11 @@ set_win_client (FlLabSession *self)
   gboolean wanted = self->hypervisor != NULL && self->client != NULL &&
                     fl_lab_get_client_access (self->lab) == FL_CLIENT_ACCESS_GUEST_AGENT;
 
-  clear_win_client (self);
+  if (self->win_client != NULL)
+    {
+      clear_win_client (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIN_CLIENT]);
+    }
   if (!wanted)
     return;
   self->win_client = fl_win_client_new (self->hypervisor, self->client_vmid, self->client, self->config,
@@ -295,6 +305,7 @@ set_win_client (FlLabSession *self)
   g_signal_connect (self->win_client, "sample", G_CALLBACK (on_win_sample), self);
   if (self->scheduler != NULL && fl_probe_scheduler_is_running (self->scheduler))
     fl_win_client_start (self->win_client, fl_lab_get_client_poll_ms (self->lab), 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIN_CLIENT]);
 }
 
 /**

@@ -464,6 +464,35 @@ fl_win_client_stop (FlWinClient *self)
   g_clear_object (&self->round);
 }
 
+/**
+ * fl_win_client_state_to_label:
+ * @css: (out) (optional): a style for it ("success", "warning", "error", or %NULL)
+ *
+ * Returns: the client's state in a word or two, translated
+ */
+const char *
+fl_win_client_state_to_label (FlWinClientState  state,
+                              const char      **css)
+{
+  static const struct { FlWinClientState state; const char *label; const char *css; } table[] = {
+    { FL_WIN_CLIENT_IDLE, N_("Not asked yet"), NULL },
+    { FL_WIN_CLIENT_ANSWERING, N_("Answering"), "success" },
+    { FL_WIN_CLIENT_NO_AGENT, N_("No guest agent"), "warning" },
+    { FL_WIN_CLIENT_DENIED, N_("Not allowed"), "error" },
+    { FL_WIN_CLIENT_SLOW, N_("Slow to answer"), "warning" },
+    { FL_WIN_CLIENT_FAILED, N_("Cannot be asked"), "error" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    if (table[i].state == state)
+      {
+        if (css != NULL)
+          *css = table[i].css;
+        return _(table[i].label);
+      }
+  g_return_val_if_reached ("");
+}
+
 FlWinClientState
 fl_win_client_get_state (FlWinClient *self)
 {

@@ -71,6 +71,8 @@ FlWinActionResult *fl_win_client_run_action_finish (FlWinClient         *self,
 const FlWinActionResult *fl_win_client_get_last_action (FlWinClient    *self,
                                                         FlWinAction     action);
 FlWinClientState  fl_win_client_get_state    (FlWinClient    *self);
+const char       *fl_win_client_state_to_label (FlWinClientState  state,
+                                                const char      **css);
 const char       *fl_win_client_get_message  (FlWinClient    *self);
 
 GPtrArray        *fl_win_round_samples       (FlProbeConfig  *config,

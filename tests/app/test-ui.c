@@ -28,6 +28,7 @@
 #include "fl-lab-probe.h"
 #include "fl-logon-banner.h"
 #include "fl-probe-config.h"
+#include "fl-client-tile.h"
 #include "fl-win-client.h"
 #include "fl-window.h"
 #include "fl-window-private.h"
@@ -1061,69 +1062,112 @@ vm_status (FlDcTile *tile)
   return vm ? vm->status : NULL;
 }
 
+/* the Proxmox VE emulator in process, on loopback: its TLS certificate made in a folder of its
+ * own, the token fl@pve!ui with @privs (a JSON array) and the VMs @vms (a JSON array) */
+typedef struct
+{
+  char        *dir;
+  PveEmulator *emu;
+  char        *url;
+} Emulator;
+
+static gboolean
+emulator_start (Emulator   *e,
+                const char *privs,
+                const char *vms)
+{
+  const char *schema = g_getenv ("FL_PVE_SCHEMA");
+  const char *make_cert = g_getenv ("FL_PVE_MAKE_CERT");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert = NULL, *key = NULL, *json = NULL;
+  g_autoptr(GTlsCertificate) tls = NULL;
+  g_autoptr(JsonNode) config = NULL;
+  int status = 0;
+
+  if (schema == NULL || make_cert == NULL || *schema == '\0' || *make_cert == '\0')
+    {
+      g_test_skip ("FL_PVE_SCHEMA and FL_PVE_MAKE_CERT are not set");
+      return FALSE;
+    }
+  e->dir = g_dir_make_tmp ("fl-ui-pve-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *)make_cert, e->dir, NULL }, NULL, G_SPAWN_DEFAULT, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  cert = g_build_filename (e->dir, "pve-ssl.pem", NULL);
+  key = g_build_filename (e->dir, "pve-ssl.key", NULL);
+  tls = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  json = g_strdup_printf ("{\"nodes\": [\"pve1\"], \"step_ms\": 50,"
+                          " \"users\": {\"fl@pve\": {\"password\": \"x\", \"privs\": [\"*\"]}},"
+                          " \"tokens\": {\"fl@pve!ui\": {\"secret\": \"0b5d1c9e-1111-2222-3333-444455556666\","
+                          "   \"privs\": %s}},"
+                          " \"vms\": %s}", privs, vms);
+  config = json_from_string (json, &error);
+  g_assert_no_error (error);
+  e->emu = pve_emulator_new (schema, config, &error);
+  g_assert_no_error (error);
+  g_assert_true (pve_emulator_listen (e->emu, "127.0.0.1", 0, tls, &error));
+  e->url = g_strdup_printf ("https://127.0.0.1:%u", pve_emulator_get_port (e->emu));
+  g_setenv ("FAILOVER_LAB_PVE_SECRET", "0b5d1c9e-1111-2222-3333-444455556666", TRUE);
+  return TRUE;
+}
+
+static void
+emulator_stop (Emulator *e)
+{
+  g_autofree char *rm = e->dir ? g_strdup_printf ("rm -rf '%s'", e->dir) : NULL;
+
+  g_unsetenv ("FAILOVER_LAB_PVE_SECRET");
+  g_clear_pointer (&e->emu, pve_emulator_free);
+  if (rm != NULL)
+    (void)!system (rm);
+  g_clear_pointer (&e->dir, g_free);
+  g_clear_pointer (&e->url, g_free);
+}
+
+/* a lab of DC1 and DC2 on loopback addresses where nothing answers, their VMs 101 and 102 on
+ * the emulator's pve1 */
+static FlLab *
+emulator_lab (Emulator   *e,
+              const char *name)
+{
+  FlLab *lab = fl_lab_new (name, "test.local");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *dc = g_strdup_printf ("DC%u", i + 1);
+      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
+      g_autofree char *address = g_strdup_printf ("127.0.0.%u", i + 2);
+      g_autoptr(FlLabController) c = fl_lab_controller_new (dc, host, address);
+
+      fl_lab_controller_set_vm (c, "pve1", 101 + i);
+      fl_lab_add_controller (lab, c);
+    }
+  fl_lab_set_proxmox_api (lab, e->url, "fl@pve!ui", NULL, pve_emulator_get_fingerprint (e->emu));
+  return lab;
+}
+
 /* The tiles' VM controls against the Proxmox VE emulator (in process, on loopback, no sandbox:
  * the DCs' addresses are loopback ones where nothing answers): the state on the tile, the
  * confirmation with its total-outage interlock, the task, the fault on the timeline. */
 static void
 test_vm_controls (void)
 {
-  const char *schema = g_getenv ("FL_PVE_SCHEMA");
-  const char *make_cert = g_getenv ("FL_PVE_MAKE_CERT");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *cert = NULL, *key = NULL, *url = NULL;
-  g_autoptr(GTlsCertificate) tls = NULL;
-  g_autoptr(JsonNode) config = NULL;
-  g_autoptr(PveEmulator) emu = NULL;
+  Emulator e = { NULL };
   g_autoptr(FlLab) lab = NULL;
   g_autoptr(GPtrArray) tiles = g_ptr_array_new ();
   g_autoptr(GdkTexture) shot = NULL;
   AdwMessageDialog *dialog;
   FlDcTile *dc1 = NULL;
   FlWindow *window;
-  int status = 0;
   gint64 deadline;
   gboolean marked = FALSE;
 
-  if (schema == NULL || make_cert == NULL || *schema == '\0' || *make_cert == '\0')
-    {
-      g_test_skip ("FL_PVE_SCHEMA and FL_PVE_MAKE_CERT are not set");
-      return;
-    }
-  dir = g_dir_make_tmp ("fl-ui-pve-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_sync (NULL, (char *[]) { (char *)make_cert, dir, NULL }, NULL, G_SPAWN_DEFAULT, NULL,
-                               NULL, NULL, NULL, &status, &error));
-  cert = g_build_filename (dir, "pve-ssl.pem", NULL);
-  key = g_build_filename (dir, "pve-ssl.key", NULL);
-  tls = g_tls_certificate_new_from_files (cert, key, &error);
-  g_assert_no_error (error);
-  config = json_from_string ("{\"nodes\": [\"pve1\"], \"step_ms\": 50,"
-                             " \"users\": {\"fl@pve\": {\"password\": \"x\", \"privs\": [\"*\"]}},"
-                             " \"tokens\": {\"fl@pve!ui\": {\"secret\": \"0b5d1c9e-1111-2222-3333-444455556666\","
-                             "   \"privs\": [\"VM.Audit\", \"VM.PowerMgmt\", \"VM.Config.Network\", \"SDN.Use\"]}},"
-                             " \"vms\": [{\"vmid\": 101, \"name\": \"DC1\", \"shutdown_s\": 0.2},"
-                             "           {\"vmid\": 102, \"name\": \"DC2\"}]}", &error);
-  g_assert_no_error (error);
-  emu = pve_emulator_new (schema, config, &error);
-  g_assert_no_error (error);
-  g_assert_true (pve_emulator_listen (emu, "127.0.0.1", 0, tls, &error));
-  url = g_strdup_printf ("https://127.0.0.1:%u", pve_emulator_get_port (emu));
-
-  lab = fl_lab_new ("VM lab", "test.local");
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("DC%u", i + 1);
-      g_autofree char *host = g_strdup_printf ("dc%u.test.local", i + 1);
-      g_autofree char *address = g_strdup_printf ("127.0.0.%u", i + 2);
-      g_autoptr(FlLabController) c = fl_lab_controller_new (name, host, address);
-
-      fl_lab_controller_set_vm (c, "pve1", 101 + i);
-      fl_lab_add_controller (lab, c);
-    }
-  fl_lab_set_proxmox_api (lab, url, "fl@pve!ui", NULL, pve_emulator_get_fingerprint (emu));
-  g_setenv ("FAILOVER_LAB_PVE_SECRET", "0b5d1c9e-1111-2222-3333-444455556666", TRUE);
-
+  if (!emulator_start (&e, "[\"VM.Audit\", \"VM.PowerMgmt\", \"VM.Config.Network\", \"SDN.Use\"]",
+                       "[{\"vmid\": 101, \"name\": \"DC1\", \"shutdown_s\": 0.2}, {\"vmid\": 102, \"name\": \"DC2\"}]"))
+    return;
+  lab = emulator_lab (&e, "VM lab");
   window = fl_window_new (NULL);
   g_object_ref (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1260, 840);
@@ -1156,7 +1200,7 @@ test_vm_controls (void)
   if (g_strcmp0 (g_getenv ("FL_FAILOVERCTL"), "") != 0 && g_getenv ("FL_FAILOVERCTL") != NULL &&
       (g_getenv ("FL_LOCALEDIR") == NULL || *g_getenv ("FL_LOCALEDIR") == '\0'))
     {
-      g_autofree char *lab_file = g_build_filename (dir, "lab.json", NULL);
+      g_autofree char *lab_file = g_build_filename (e.dir, "lab.json", NULL);
       g_autofree char *out = NULL, *err = NULL;
       const char *why = strstr (adw_message_dialog_get_body (dialog), "⚠ ") + strlen ("⚠ ");
       g_autoptr(GSubprocess) cli = NULL;
@@ -1188,7 +1232,7 @@ test_vm_controls (void)
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (g_strcmp0 (vm_status (dc1), "stopped") != 0 && g_get_monotonic_time () < deadline)
     spin (50);
-  g_assert_cmpstr (pve_emulator_get_state (emu, 101), ==, "stopped");
+  g_assert_cmpstr (pve_emulator_get_state (e.emu, 101), ==, "stopped");
   g_assert_cmpstr (vm_status (dc1), ==, "stopped");
   /* the action is the fault the detector measures from */
   {
@@ -1204,15 +1248,143 @@ test_vm_controls (void)
   g_clear_object (&shot);
   shot = screenshot (GTK_WIDGET (window), "vm-stopped");
 
-  g_unsetenv ("FAILOVER_LAB_PVE_SECRET");
   gtk_window_destroy (GTK_WINDOW (window));
   spin (200);
   g_assert_finalize_object (window);
-  {
-    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  emulator_stop (&e);
+}
 
-    (void)!system (rm);
+/* every label's text under @widget, one per line */
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_text (c, text);
+}
+
+static GtkWidget *
+find_client_tile (GtkWidget *widget)
+{
+  if (FL_IS_CLIENT_TILE (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_client_tile (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* waits (a hang guard, not a measure) until the tile shows @want */
+static char *
+wait_tile_text (GtkWidget  *tile,
+                const char *want,
+                guint       seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  GString *text = g_string_new (NULL);
+
+  do
+    {
+      spin (100);
+      g_string_truncate (text, 0);
+      collect_text (tile, text);
+    }
+  while (strstr (text->str, want) == NULL && g_get_monotonic_time () < deadline);
+  return g_string_free (text, FALSE);
+}
+
+/* The Windows client's tile beside the DCs, against the emulator's Windows guest (its guest
+ * agent answers the classroom's commands from the DC VMs' state): its own views, each with
+ * when it was observed; a command run from its menu (gpupdate) and its outcome with the DC that
+ * served the policy; then DC1's cable pulled: the locator moves, the secure channel fails
+ * (1722) before it rebinds, the DC at sign-in stays. */
+static void
+test_client_tile (void)
+{
+  g_autoptr(GError) error = NULL;
+  Emulator e = { NULL };
+  g_autoptr(FlLab) lab = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *tile;
+  FlWindow *window;
+
+  if (!emulator_start (&e, "[\"VM.Audit\", \"VM.PowerMgmt\", \"VM.Config.Network\", \"SDN.Use\","
+                           " \"VM.GuestAgent.Unrestricted\"]",
+                       "[{\"vmid\": 101, \"name\": \"DC1\"}, {\"vmid\": 102, \"name\": \"DC2\"},"
+                       " {\"vmid\": 201, \"name\": \"WS01\", \"windows\": {\"domain\": \"test.local\","
+                       "   \"rebind_s\": 600, \"dcs\": ["
+                       "   {\"name\": \"DC1\", \"host\": \"dc1.test.local\", \"address\": \"127.0.0.2\", \"vmid\": 101},"
+                       "   {\"name\": \"DC2\", \"host\": \"dc2.test.local\", \"address\": \"127.0.0.3\", \"vmid\": 102}]}}]"))
+    return;
+  lab = emulator_lab (&e, "Client lab");
+  fl_lab_set_client (lab, "WS01", FL_CLIENT_ACCESS_GUEST_AGENT, "pve1", 201);
+
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_window_open_lab (window, lab, &error));
+  g_assert_no_error (error);
+  tile = find_client_tile (GTK_WIDGET (window));
+  g_assert_nonnull (tile);
+
+  /* its first round: every view on DC1, with the time it was seen */
+  text = wait_tile_text (tile, "DC1", 30);
+  if (strstr (text, "WS01") == NULL || strstr (text, "DC1") == NULL || strstr (text, ":") == NULL)
+    g_error ("the client tile after its first round:\n%s", text);
+
+  /* gpupdate from the tile's menu: the outcome, and the DC that served the policy */
+  g_assert_true (gtk_widget_activate_action (tile, "client.run", "s", "gpupdate"));
+  g_free (text);
+  text = wait_tile_text (tile, "gpupdate", 30);
+  g_free (text);
+  text = wait_tile_text (tile, "DC1", 30);
+  {
+    const FlWinActionResult *gp = fl_win_client_get_last_action (
+      fl_lab_session_get_win_client (fl_window_get_session (window)), FL_WIN_ACTION_GPUPDATE);
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (gp == NULL && g_get_monotonic_time () < deadline)
+      {
+        spin (100);
+        gp = fl_win_client_get_last_action (fl_lab_session_get_win_client (fl_window_get_session (window)),
+                                            FL_WIN_ACTION_GPUPDATE);
+      }
+    if (gp == NULL || !gp->ok || g_strcmp0 (gp->server, "DC1") != 0)
+      g_error ("gpupdate from the tile: %s\n%s", gp ? gp->summary : "no outcome", gp ? gp->output : "");
+    g_free (text);
+    text = wait_tile_text (tile, gp->summary, 10);
+    if (strstr (text, gp->summary) == NULL)
+      g_error ("the tile does not show the gpupdate outcome \"%s\":\n%s", gp->summary, text);
   }
+  spin (300);
+  shot = screenshot (GTK_WIDGET (window), "client-tile");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 100);
+
+  /* DC1's cable pulled: the locator on DC2, the channel failing with 1722, sign-in still DC1 */
+  pve_emulator_set_config (e.emu, 101, "net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1");
+  g_assert_true (gtk_widget_activate_action (tile, "client.run", "s", "flushdns"));
+  g_free (text);
+  text = wait_tile_text (tile, "1722", 30);
+  if (strstr (text, "DC1, ") == NULL || strstr (text, "1722 RPC_S_SERVER_UNAVAILABLE") == NULL ||
+      strstr (text, "DC2") == NULL)
+    g_error ("the client tile with DC1's cable pulled:\n%s", text);
+  spin (300);
+  g_clear_object (&shot);
+  shot = screenshot (GTK_WIDGET (window), "client-tile-failover");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).red, >, 20);   /* the failing channel's icon */
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+  g_assert_finalize_object (window);
+  emulator_stop (&e);
 }
 
 int
@@ -1259,6 +1431,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
   g_test_add_func ("/ui/window/vm-controls", test_vm_controls);
+  g_test_add_func ("/ui/window/client-tile", test_client_tile);
   {
     int rc = g_test_run ();
 
