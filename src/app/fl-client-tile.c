@@ -381,8 +381,11 @@ fl_client_tile_init (FlClientTile *self)
     {
       g_autofree char *detailed = g_strdup_printf ("client.run::%s", fl_win_action_to_string (a));
       g_autofree char *label = g_strdup_printf ("%s (%s)", fl_win_action_get_label (a), fl_win_action_get_command (a));
+      g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+      /* a menu label's "_" marks a mnemonic: "nltest /sc_reset" keeps its own */
+      g_autofree char *escaped = g_strjoinv ("__", parts);
 
-      g_menu_append (menu, label, detailed);
+      g_menu_append (menu, escaped, detailed);
     }
   gtk_menu_button_set_menu_model (self->run_button, G_MENU_MODEL (menu));
 }

@@ -626,8 +626,8 @@ fl_win_action_result_new (FlProbeConfig *config,
       if (r->ok)
         r->summary = g_strdup (action == FL_WIN_ACTION_FLUSH_DNS ? _("DNS cache flushed") : _("Tickets purged"));
       else
-        r->summary = g_strdup_printf (_("%s failed (exit code %" G_GINT64_FORMAT ")"),
-                                      action_table[action].command, exitcode);
+        r->summary = g_strdup_printf (_("%s failed (exit code %d)"), action_table[action].command,
+                                      (int)CLAMP (exitcode, G_MININT, G_MAXINT));
       break;
     case FL_WIN_ACTION_RESET_CHANNEL:
       {
