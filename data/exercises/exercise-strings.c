@@ -166,4 +166,32 @@ static const char *exercise_strings[] = {
   N_("The secure channel works again"),
   /* TRANSLATORS: exercise "broken-trust", steps[1].expect[0].hint */
   N_("Run the repair as a domain administrator, against a DC that answers."),
+  /* TRANSLATORS: exercise "client-view", title */
+  N_("What the Windows client sees"),
+  /* TRANSLATORS: exercise "client-view", description */
+  N_("Pull the serving domain controller's cable and watch the Windows client's own views: its locator moves at once, its secure channel clings to the lost DC until it rebinds or is reset, and the DC at sign-in never changes by itself."),
+  /* TRANSLATORS: exercise "client-view", steps[0].explanation */
+  N_("On the client, nltest /dsgetdc /force finds another DC at once. nltest /sc_query still names the lost DC and reports 1722 RPC_S_SERVER_UNAVAILABLE: the secure channel keeps its DC until it rebinds, tens of seconds later."),
+  /* TRANSLATORS: exercise "client-view", steps[0].expect[0].text */
+  N_("The client's locator names the other DC"),
+  /* TRANSLATORS: exercise "client-view", steps[0].expect[0].hint */
+  N_("The client asks every few seconds through the guest agent: is the client VM running, with the QEMU guest agent?"),
+  /* TRANSLATORS: exercise "client-view", steps[0].expect[1].text */
+  N_("The client's secure channel fails with 1722 while it keeps the lost DC"),
+  /* TRANSLATORS: exercise "client-view", steps[0].expect[1].hint */
+  N_("If the channel has already moved, it rebound before the client was asked: pull the cable again and watch sooner."),
+  /* TRANSLATORS: exercise "client-view", steps[1].title */
+  N_("Reset the secure channel"),
+  /* TRANSLATORS: exercise "client-view", steps[1].explanation */
+  N_("nltest /sc_reset makes the client choose a DC for its secure channel now, instead of waiting for the rebind. LOGONSERVER still names the DC the user signed in with: it changes only at the next sign-in."),
+  /* TRANSLATORS: exercise "client-view", steps[1].expect[0].text */
+  N_("The secure channel is on the other DC"),
+  /* TRANSLATORS: exercise "client-view", steps[2].title */
+  N_("Refresh Group Policy"),
+  /* TRANSLATORS: exercise "client-view", steps[2].explanation */
+  N_("gpupdate /force fetches policy from a DC that answers; gpresult /r names the DC that served it. The client's tile shows the result."),
+  /* TRANSLATORS: exercise "client-view", steps[3].explanation */
+  N_("The DC answers again at once. The client's secure channel stays where it is: nothing moves it back."),
+  /* TRANSLATORS: exercise "client-view", steps[3].expect[1].text */
+  N_("The secure channel stays on the other DC"),
 };

@@ -1167,6 +1167,7 @@ fl_window_run_exercise (FlWindow   *self,
                         FlExercise *exercise)
 {
   g_autoptr(FlExerciseRunner) runner = NULL;
+  g_autoptr(GError) error = NULL;
   FlExerciseRunner *previous;
 
   g_return_if_fail (FL_IS_WINDOW (self));
@@ -1184,16 +1185,11 @@ fl_window_run_exercise (FlWindow   *self,
                                    fl_toast_new_plain (_("An exercise is running: abort it first")));
       return;
     }
-  for (guint i = 0; i < fl_exercise_get_n_steps (exercise); i++)
-    if (fl_exercise_get_step (exercise, i)->action.kind == FL_STEP_VM &&
-        fl_lab_session_get_hypervisor (self->session) == NULL)
-      {
-        adw_toast_overlay_add_toast (self->toast_overlay,
-                                     fl_toast_new_plain (_("This exercise acts on the lab's VMs: "
-                                                           "connect to the hypervisor first "
-                                                           "(Preferences)")));
-        return;
-      }
+  if (!fl_exercise_check_lab (exercise, self->lab, fl_lab_session_get_hypervisor (self->session) != NULL, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (error->message));
+      return;
+    }
 
   runner = fl_exercise_runner_new (self->session, exercise);
   fl_exercise_runner_set_confirmed (runner, FL_INTERLOCK_CONFIRMABLE);

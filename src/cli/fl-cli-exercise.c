@@ -504,11 +504,8 @@ cmd_run (FlCliOptions    *op,
         return fl_cli_fail_with (connected ? FL_EXIT_PROBLEM : FL_EXIT_USAGE, "%s", error->message);
     }
 
-  if (hv == NULL)
-    for (guint i = 0; i < fl_exercise_get_n_steps (exercise); i++)
-      if (fl_exercise_get_step (exercise, i)->action.kind == FL_STEP_VM)
-        return fl_cli_fail (_("this exercise acts on the lab's VMs, and the lab file names no "
-                              "hypervisor"));
+  if (!fl_exercise_check_lab (exercise, lab, hv != NULL, &error))
+    return fl_cli_fail ("%s", error->message);
 
   session = fl_lab_session_new (lab, config, hv, 64);
   fl_lab_session_set_restart_guard (session, act->guard_min > 0 ? (guint)act->guard_min : 0);

@@ -653,6 +653,38 @@ next_target (FlExerciseRunner *self)
   g_ptr_array_remove_index (self->targets, 0);
 }
 
+/* a command on the Windows client ended: what it printed is the step's to observe (a failed
+ * gpupdate in a total outage is the lesson, not the step's failure); only a command that could
+ * not run at all fails the step */
+static void
+on_client_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FlExerciseRunner *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlWinActionResult) r = fl_win_client_run_action_finish (FL_WIN_CLIENT (source), result, &error);
+
+  self->in_flight--;
+  if (self->state != FL_RUN_ACTING)
+    {
+      if (self->state == FL_RUN_ROLLING_BACK && self->in_flight == 0 && !self->rollback_started)
+        begin_rollback (self);
+      g_object_unref (self);
+      return;
+    }
+  if (r == NULL)
+    {
+      g_autofree char *action = fl_step_action_describe (&current_step (self)->action);
+      g_autofree char *message = g_strdup_printf (_("%s: %s"), action, error->message);
+
+      end_step (self, FL_GRADE_FAILED, message);
+    }
+  else
+    set_state (self, FL_RUN_OBSERVING);
+  g_object_unref (self);
+}
+
 static void
 start_action (FlExerciseRunner *self)
 {
@@ -675,6 +707,25 @@ start_action (FlExerciseRunner *self)
         set_state (self, FL_RUN_ACTING);
         fl_grader_begin_step (self->grader, (guint)self->step, t0);
         next_target (self);
+        return;
+      }
+
+    case FL_STEP_CLIENT:
+      {
+        FlWinClient *client = fl_lab_session_get_win_client (self->session);
+
+        set_state (self, FL_RUN_ACTING);
+        fl_grader_begin_step (self->grader, (guint)self->step, t0);
+        if (client == NULL)
+          {
+            end_step (self, FL_GRADE_FAILED,
+                      _("The lab does not reach its Windows client (a connected hypervisor and "
+                        "client.access \"guest-agent\" are needed)"));
+            return;
+          }
+        self->in_flight++;
+        fl_win_client_run_action_async (client, step->action.client_action, NULL, on_client_done,
+                                        g_object_ref (self));
         return;
       }
 

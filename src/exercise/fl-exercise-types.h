@@ -41,6 +41,7 @@ typedef enum
   FL_STEP_WAIT,      /*< nick=wait >*/     /* wait N seconds */
   FL_STEP_INSTRUCT,  /*< nick=instruct >*/ /* the students do something by hand, then "Done" */
   FL_STEP_MARK,      /*< nick=mark >*/     /* a fault from outside: marks t_fault now */
+  FL_STEP_CLIENT,    /*< nick=client >*/   /* a command on the Windows client (nltest /sc_reset) */
 } FlStepKind;
 
 typedef enum

@@ -53,7 +53,7 @@ static const char * const top_keys[] = {
 };
 static const char * const needs_keys[] = { "dcs", "total_outage", NULL };
 static const char * const step_keys[] = { "title", "action", "explanation", "expect", NULL };
-static const char * const action_keys[] = { "vm", "on", "snapshot", "wait", "instruct", "mark", NULL };
+static const char * const action_keys[] = { "vm", "on", "snapshot", "wait", "instruct", "mark", "client", NULL };
 static const char * const expect_keys[] = { "that", "within", "for", "text", "hint", NULL };
 static const char * const check_keys_[] = { "check", "on", "is", "code", NULL };
 static const char * const view_keys[] = { "view", "is", "is_not", NULL };
@@ -764,7 +764,7 @@ load_action (FlExercise   *self,
              FlStepAction *a,
              GError      **error)
 {
-  static const char * const kinds[] = { "vm", "wait", "instruct", "mark", NULL };
+  static const char * const kinds[] = { "vm", "wait", "instruct", "mark", "client", NULL };
   const char *kind = NULL;
   int value;
 
@@ -785,7 +785,7 @@ load_action (FlExercise   *self,
   if (kind == NULL)
     {
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
-                   _("%s: not an action (an action has one of: vm, wait, instruct, mark)"), where);
+                   _("%s: not an action (an action has one of: vm, wait, instruct, mark, client)"), where);
       return FALSE;
     }
   if (rollback && !g_str_equal (kind, "vm"))
@@ -832,6 +832,22 @@ load_action (FlExercise   *self,
       g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
                    _("%s: \"on\" and \"snapshot\" belong to a VM action"), where);
       return FALSE;
+    }
+  else if (g_str_equal (kind, "client"))
+    {
+      a->kind = FL_STEP_CLIENT;
+      if (!get_word (object, where, "client", TRUE, FL_TYPE_WIN_ACTION, FALSE, &value, error))
+        return FALSE;
+      if (value >= FL_WIN_N_ACTIONS)
+        {
+          g_autofree char *at = fl_json_path_join (where, "client");
+
+          g_set_error (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
+                       _("%s: not a command on the client (flushdns, klist-purge, sc-reset, gpupdate, "
+                         "test-channel, test-sysvol)"), at);
+          return FALSE;
+        }
+      a->client_action = value;
     }
   else if (g_str_equal (kind, "wait"))
     {
@@ -1319,4 +1335,57 @@ fl_exercise_level_to_label (FlExerciseLevel level)
     default:
       return "";
     }
+}
+
+/**
+ * fl_exercise_uses_step_kind:
+ *
+ * Returns: whether a step of the exercise has an action of @kind
+ */
+gboolean
+fl_exercise_uses_step_kind (FlExercise *self,
+                            FlStepKind  kind)
+{
+  g_return_val_if_fail (FL_IS_EXERCISE (self), FALSE);
+  for (guint i = 0; i < fl_exercise_get_n_steps (self); i++)
+    if (fl_exercise_get_step (self, i)->action.kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * fl_exercise_check_lab:
+ * @hypervisor: whether the lab's hypervisor is connected
+ *
+ * Whether the exercise can run on @lab: its VM steps need the hypervisor, its commands on the
+ * Windows client need the client reached through the hypervisor's guest agent. Decided here,
+ * for the window and failoverctl alike.
+ *
+ * Returns: %TRUE, or %FALSE with @error saying what is missing
+ */
+gboolean
+fl_exercise_check_lab (FlExercise  *self,
+                       FlLab       *lab,
+                       gboolean     hypervisor,
+                       GError     **error)
+{
+  gboolean client = fl_exercise_uses_step_kind (self, FL_STEP_CLIENT);
+
+  g_return_val_if_fail (FL_IS_EXERCISE (self), FALSE);
+  if (client && (!fl_lab_has_client (lab) || fl_lab_get_client_access (lab) != FL_CLIENT_ACCESS_GUEST_AGENT))
+    {
+      g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
+                           _("This exercise runs commands on the Windows client: the lab file must "
+                             "name it, reached through the guest agent (client.access \"guest-agent\")"));
+      return FALSE;
+    }
+  if ((client || fl_exercise_uses_step_kind (self, FL_STEP_VM)) && !hypervisor)
+    {
+      g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
+                           client ? _("This exercise runs commands on the Windows client through the "
+                                      "hypervisor: connect to the hypervisor first")
+                                  : _("This exercise acts on the lab's VMs: connect to the hypervisor first"));
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -12,6 +12,8 @@
 
 #include "fl-exercise-types.h"
 #include "fl-interlock.h"
+#include "fl-lab-types.h"
+#include "fl-lab.h"
 #include "fl-probe-types.h"
 
 G_BEGIN_DECLS
@@ -57,6 +59,7 @@ typedef struct
   FlRole      target;          /* VM */
   char       *snapshot;        /* VM rollback */
   guint       seconds;         /* WAIT */
+  FlWinAction client_action;   /* CLIENT */
   char       *text;            /* INSTRUCT, MARK */
 } FlStepAction;
 
@@ -94,6 +97,12 @@ guint           fl_exercise_get_n_steps       (FlExercise    *self);
 FlExerciseStep *fl_exercise_get_step          (FlExercise    *self,
                                                guint          index);
 GPtrArray      *fl_exercise_get_rollback      (FlExercise    *self);
+gboolean        fl_exercise_uses_step_kind    (FlExercise    *self,
+                                               FlStepKind     kind);
+gboolean        fl_exercise_check_lab         (FlExercise    *self,
+                                               FlLab         *lab,
+                                               gboolean       hypervisor,
+                                               GError       **error);
 
 const char     *fl_exercise_level_to_label    (FlExerciseLevel level);
 char           *fl_step_action_describe       (const FlStepAction *action);

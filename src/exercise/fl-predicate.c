@@ -13,10 +13,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-exercise-enums.h"
 #include "fl-lab-enums.h"
 #include "fl-predicate.h"
+#include "fl-win-client.h"
 #include "fl-probe-enums.h"
 
 #define MAX_SWITCHES 32
@@ -279,6 +281,21 @@ role_dcs (const FlObservation  *observation,
   return 1;
 }
 
+/* a Windows status is "1722 RPC_S_SERVER_UNAVAILABLE": its number or its symbol alone names it */
+static gboolean
+code_matches (const char *want,
+              const char *code)
+{
+  gsize n = want ? strlen (want) : 0;
+
+  if (want == NULL || g_strcmp0 (want, code) == 0)
+    return TRUE;
+  if (code == NULL || n == 0 || strchr (code, ' ') == NULL)
+    return FALSE;
+  return (g_str_has_prefix (code, want) && code[n] == ' ') ||
+         (g_str_has_suffix (code, want) && strlen (code) > n && code[strlen (code) - n - 1] == ' ');
+}
+
 static gboolean
 check_holds (const FlPredicate   *p,
              const FlObservation *observation,
@@ -288,7 +305,7 @@ check_holds (const FlPredicate   *p,
 
   if (last == NULL || !last->known || !(p->statuses & (1u << last->status)))
     return FALSE;
-  return p->code == NULL || g_strcmp0 (p->code, last->code) == 0;
+  return code_matches (p->code, last->code);
 }
 
 gboolean
@@ -689,6 +706,9 @@ fl_step_action_describe (const FlStepAction *action)
                                            action->seconds), action->seconds);
     case FL_STEP_INSTRUCT:
       return g_strdup (action->text);
+    case FL_STEP_CLIENT:
+      /* TRANSLATORS: a step's action: "On the Windows client: nltest /sc_reset" */
+      return g_strdup_printf (_("On the Windows client: %s"), fl_win_action_get_command (action->client_action));
     case FL_STEP_MARK:
       /* TRANSLATORS: a fault caused by hand, outside the app: "Mark the fault: <text>" */
       return g_strdup_printf (_("Mark the fault: %s"), action->text);

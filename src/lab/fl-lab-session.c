@@ -82,7 +82,7 @@ clear_win_client (FlLabSession *self)
 {
   if (self->win_client == NULL)
     return;
-  g_signal_handlers_disconnect_by_func (self->win_client, on_win_sample, self);
+  g_signal_handlers_disconnect_by_data (self->win_client, self);
   fl_win_client_stop (self->win_client);
   g_clear_object (&self->win_client);
 }
@@ -285,6 +285,23 @@ on_win_sample (FlWinClient  *client,
   fl_lab_session_add_sample (self, sample);
 }
 
+/* a command run on the Windows client (from the window, an exercise, …) goes on the timeline,
+ * and so into the recording, as a note */
+static void
+on_win_action (FlWinClient  *client,
+               FlWinAction   action,
+               FlLabSession *self)
+{
+  const FlWinActionResult *r = fl_win_client_get_last_action (client, action);
+  g_autofree char *note = NULL;
+
+  if (r == NULL)
+    return;
+  /* TRANSLATORS: a command run on the Windows client: "WS01: nltest /sc_reset: Secure channel reset: now with DC1" */
+  note = g_strdup_printf (_("%s: %s: %s"), self->client, fl_win_action_get_command (action), r->summary);
+  fl_timeline_mark_fault (self->timeline, FL_EVENT_ACTION, NULL, note);
+}
+
 /* the Windows client is asked for its views when the lab reaches it through the guest agent
  * of a connected hypervisor; otherwise (or disposing: NULL) not */
 static void
@@ -303,6 +320,7 @@ set_win_client (FlLabSession *self)
   self->win_client = fl_win_client_new (self->hypervisor, self->client_vmid, self->client, self->config,
                                         fl_lab_get_client_codepage (self->lab));
   g_signal_connect (self->win_client, "sample", G_CALLBACK (on_win_sample), self);
+  g_signal_connect (self->win_client, "action-done", G_CALLBACK (on_win_action), self);
   if (self->scheduler != NULL && fl_probe_scheduler_is_running (self->scheduler))
     fl_win_client_start (self->win_client, fl_lab_get_client_poll_ms (self->lab), 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WIN_CLIENT]);

@@ -27,7 +27,7 @@ test_builtin (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = fl_exercise_list_builtin (&error);
   const char *expected[] = { "planned-failover", "pulled-cable", "total-outage",
-                             "recovery-and-failback", "fsmo-holder-down", "broken-trust" };
+                             "recovery-and-failback", "fsmo-holder-down", "broken-trust", "client-view" };
 
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, G_N_ELEMENTS (expected));
@@ -104,6 +104,12 @@ test_invalid (void)
     { HEAD "\"steps\":[{\"title\":\"a\",\"action\":{\"wait\":5,\"vm\":\"stop\",\"on\":\"$all\"}}]}",
       FL_EXERCISE_ERROR_VALUE, "one action per step" },
     { HEAD "\"steps\":[{\"title\":\"a\"}]}", FL_EXERCISE_ERROR_VALUE, "steps[0]" },
+    { HEAD "\"steps\":[{\"title\":\"a\",\"action\":{\"client\":\"format-c\"}}]}",
+      FL_EXERCISE_ERROR_VALUE, "steps[0].action.client" },
+    { HEAD "\"steps\":[{\"title\":\"a\",\"action\":{\"client\":\"sc-reset\",\"on\":\"$serving\"}}]}",
+      FL_EXERCISE_ERROR_VALUE, "belong to a VM action" },
+    { HEAD "\"steps\":[{\"title\":\"a\",\"action\":{\"client\":\"gpupdate\"}}],\"rollback\":[{\"client\":\"sc-reset\"}]}",
+      FL_EXERCISE_ERROR_VALUE, "rollback[0]" },
     { HEAD "\"steps\":[{\"title\":\"a\",\"action\":{\"wait\":5}}],\"rollback\":[{\"wait\":3}]}",
       FL_EXERCISE_ERROR_VALUE, "rollback[0]" },
     { HEAD "\"needs\":{\"dcs\":1},\"steps\":[{\"title\":\"a\",\"expect\":[{\"that\":{\"answers\":\"$other\"}}]}]}",
@@ -543,6 +549,71 @@ test_abort (void)
   run_clear (&run);
 }
 
+/* a step can run a command on the Windows client; the exercise then needs the client reached
+ * through the guest agent, and the hypervisor connected */
+static void
+test_client_step (void)
+{
+  static const char text[] = HEAD "\"steps\":[{\"title\":\"Reset\",\"action\":{\"client\":\"sc-reset\"},"
+                             "\"expect\":[{\"that\":{\"view\":\"secure_channel\",\"is\":\"$other\"},\"within\":30}]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlExercise) e = fl_exercise_new_from_data (text, -1, &error);
+  g_autoptr(FlLab) lab = fl_lab_new ("lab", "test.local");
+  g_autofree char *said = NULL;
+  FlExerciseStep *step;
+
+  g_assert_no_error (error);
+  step = fl_exercise_get_step (e, 0);
+  g_assert_cmpint (step->action.kind, ==, FL_STEP_CLIENT);
+  g_assert_cmpint (step->action.client_action, ==, FL_WIN_ACTION_RESET_CHANNEL);
+  said = fl_step_action_describe (&step->action);
+  g_assert_nonnull (strstr (said, "nltest /sc_reset"));
+  g_assert_true (fl_exercise_uses_step_kind (e, FL_STEP_CLIENT));
+  g_assert_false (fl_exercise_uses_step_kind (e, FL_STEP_VM));
+
+  /* no client in the lab file: said before it starts */
+  g_assert_false (fl_exercise_check_lab (e, lab, TRUE, &error));
+  g_assert_nonnull (strstr (error->message, "guest-agent"));
+  g_clear_error (&error);
+  fl_lab_set_client (lab, "WS01", FL_CLIENT_ACCESS_GUEST_AGENT, "pve1", 201);
+  g_assert_false (fl_exercise_check_lab (e, lab, FALSE, &error));
+  g_assert_nonnull (strstr (error->message, "hypervisor"));
+  g_clear_error (&error);
+  g_assert_true (fl_exercise_check_lab (e, lab, TRUE, &error));
+  g_assert_no_error (error);
+}
+
+/* the client's secure channel failing: its code names it by symbol, by number or whole */
+static void
+test_secure_channel_code (void)
+{
+  const char *codes[] = { "RPC_S_SERVER_UNAVAILABLE", "1722", "1722 RPC_S_SERVER_UNAVAILABLE" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        HEAD "\"steps\":[{\"title\":\"cable\",\"action\":{\"vm\":\"unplug\",\"on\":\"$serving\"},"
+        "\"expect\":[{\"that\":{\"check\":\"secure_channel\",\"is\":\"fail\",\"code\":\"%s\"},\"within\":60}]}]}",
+        codes[i]);
+      g_autoptr(GError) error = NULL;
+      Run run = { 0 };
+
+      run_init (&run, json);
+      round_of (&run, S (0), FL_STATUS_OK, FL_STATUS_OK, "DC1");
+      g_assert_true (fl_grader_bind_roles (run.grader, NULL, NULL, &error));
+      fl_grader_begin_step (run.grader, 0, S (1));
+      /* a failure with another code does not do */
+      add (&run, FL_CHECK_SECURE_CHANNEL, NULL, FL_STATUS_FAIL, S (2), NULL, "1311 ERROR_NO_LOGON_SERVERS");
+      add (&run, FL_CHECK_SECURE_CHANNEL, NULL, FL_STATUS_FAIL, S (3), NULL, "17220 RPC_S_SERVER_UNAVAILABLEX");
+      round_of (&run, S (3), FL_STATUS_TIMEOUT, FL_STATUS_OK, "DC2");
+      g_assert_false (fl_grader_step_graded (run.grader));
+      add (&run, FL_CHECK_SECURE_CHANNEL, NULL, FL_STATUS_FAIL, S (4), NULL, "1722 RPC_S_SERVER_UNAVAILABLE");
+      round_of (&run, S (4), FL_STATUS_TIMEOUT, FL_STATUS_OK, "DC2");
+      assert_grade (run.grader, 0, 0, FL_GRADE_PASSED);
+      run_clear (&run);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +623,8 @@ main (int   argc,
 
   g_test_add_func ("/exercise/builtin", test_builtin);
   g_test_add_func ("/exercise/invalid", test_invalid);
+  g_test_add_func ("/exercise/client-step", test_client_step);
+  g_test_add_func ("/exercise/grade/secure-channel-code", test_secure_channel_code);
   g_test_add_func ("/exercise/grade/planned-failover", test_planned_failover);
   g_test_add_func ("/exercise/grade/cannot-hold", test_cannot_hold);
   g_test_add_func ("/exercise/grade/outage-and-binding", test_outage_and_binding);
