@@ -169,7 +169,9 @@ static const char *exercise_strings[] = {
   /* TRANSLATORS: exercise "client-view", title */
   N_("What the Windows client sees"),
   /* TRANSLATORS: exercise "client-view", description */
-  N_("Pull the serving domain controller's cable and watch the Windows client's own views: its locator moves at once, its secure channel clings to the lost DC until it rebinds or is reset, and the DC at sign-in never changes by itself."),
+  N_("Pull the cable of the domain controller the Windows client's secure channel uses, and watch the Windows client's own views: its locator moves at once, its secure channel clings to the lost DC until it rebinds or is reset, and the DC at sign-in never changes by itself."),
+  /* TRANSLATORS: exercise "client-view", steps[0].title */
+  N_("Unplug the secure channel's DC"),
   /* TRANSLATORS: exercise "client-view", steps[0].explanation */
   N_("On the client, nltest /dsgetdc /force finds another DC at once. nltest /sc_query still names the lost DC and reports 1722 RPC_S_SERVER_UNAVAILABLE: the secure channel keeps its DC until it rebinds, tens of seconds later."),
   /* TRANSLATORS: exercise "client-view", steps[0].expect[0].text */

@@ -832,6 +832,8 @@ settled (FlExerciseRunner *self)
     checks |= fl_predicate_get_checks (((FlExpectation *)preconditions->pdata[i])->that);
   if (fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_PDC))
     checks |= 1u << FL_CHECK_FSMO;
+  if (fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_CHANNEL))
+    checks |= 1u << FL_CHECK_SECURE_CHANNEL;
 
   for (guint c = 0; c < FL_N_CHECKS; c++)
     {

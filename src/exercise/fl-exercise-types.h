@@ -19,6 +19,7 @@ typedef enum
   FL_ROLE_PDC,      /*< nick=pdc >*/     /* the holder of the PDC emulator role */
   FL_ROLE_ALL,      /*< nick=all >*/     /* every DC of the lab */
   FL_ROLE_CLIENT,   /*< nick=client >*/  /* the lab's client VM (VM actions only) */
+  FL_ROLE_CHANNEL,  /*< nick=channel >*/ /* the DC of the Windows client's secure channel at the start */
   FL_N_ROLES        /*< skip >*/
 } FlRole;
 

@@ -246,6 +246,22 @@ fl_grader_bind_roles (FlGrader    *self,
       self->binding.dc[FL_ROLE_PDC] = g_strdup (pdc);
     }
 
+  if (used & (1u << FL_ROLE_CHANNEL))
+    {
+      const char *channel = fl_observation_get_view (self->observation, FL_VIEW_SECURE_CHANNEL, &known);
+
+      if (channel == NULL)
+        {
+          g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_LAB,
+                               known ? _("the Windows client's secure channel is down now, so there is "
+                                         "no channel DC to start from")
+                                     : _("the Windows client's secure channel has not been read yet "
+                                         "(the lab must reach the client through the guest agent)"));
+          return FALSE;
+        }
+      self->binding.dc[FL_ROLE_CHANNEL] = g_strdup (channel);
+    }
+
   if (used & (1u << FL_ROLE_CLIENT))
     {
       if (client == NULL)
