@@ -277,8 +277,10 @@ action_finished (GObject      *object,
 {
   g_autoptr(FlClientTile) self = data;
   g_autoptr(GError) error = NULL;
+  /* the outcome (or why it could not run) is the client's last for the action: shown from there */
   g_autoptr(FlWinActionResult) r = fl_win_client_run_action_finish (FL_WIN_CLIENT (object), result, &error);
 
+  (void)r;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || FL_WIN_CLIENT (object) != self->client)
     return;
   self->busy = FALSE;
