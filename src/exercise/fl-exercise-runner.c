@@ -539,6 +539,31 @@ end_step (FlExerciseRunner *self,
   begin_step (self, (guint)self->step + 1);
 }
 
+/* an action of the step ended: FALSE when the run has moved on (aborted meanwhile: the rollback
+ * waited for this action's end) */
+static gboolean
+action_ended (FlExerciseRunner *self)
+{
+  self->in_flight--;
+  if (self->state == FL_RUN_ACTING)
+    return TRUE;
+  if (self->state == FL_RUN_ROLLING_BACK && self->in_flight == 0 && !self->rollback_started)
+    begin_rollback (self);
+  return FALSE;
+}
+
+/* the step's action could not be done: the step fails, saying why */
+static void
+action_failed (FlExerciseRunner *self,
+               const GError     *error)
+{
+  g_autofree char *action = fl_step_action_describe (&current_step (self)->action);
+  /* TRANSLATORS: "shutdown $serving: refused: No other DC answers …" */
+  g_autofree char *message = g_strdup_printf (_("%s: %s"), action, error->message);
+
+  end_step (self, FL_GRADE_FAILED, message);
+}
+
 static void
 on_action_done (GObject      *source,
                 GAsyncResult *result,
@@ -548,26 +573,12 @@ on_action_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FlTaskResult) r = fl_lab_session_run_action_finish (FL_LAB_SESSION (source), result, &error);
 
-  self->in_flight--;
-  if (self->state != FL_RUN_ACTING)
+  if (!action_ended (self))
+    ;
+  else if (r == NULL)
     {
-      /* aborted meanwhile: the rollback waited for this action's end */
-      if (self->state == FL_RUN_ROLLING_BACK && self->in_flight == 0 && !self->rollback_started)
-        begin_rollback (self);
-      g_object_unref (self);
-      return;
-    }
-  if (r == NULL)
-    {
-      g_autofree char *action = fl_step_action_describe (&current_step (self)->action);
-
       self->interlocked |= g_error_matches (error, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK);
-      {
-      /* TRANSLATORS: "shutdown $serving: refused: No other DC answers …" */
-      g_autofree char *message = g_strdup_printf (_("%s: %s"), action, error->message);
-
-      end_step (self, FL_GRADE_FAILED, message);
-      }
+      action_failed (self, error);
     }
   else
     next_target (self);
@@ -585,11 +596,8 @@ on_snapshots (GObject      *source,
                                                                     &error);
   FlVmSnapshot *latest = NULL;
 
-  self->in_flight--;
-  if (self->state != FL_RUN_ACTING)
+  if (!action_ended (self))
     {
-      if (self->state == FL_RUN_ROLLING_BACK && self->in_flight == 0 && !self->rollback_started)
-        begin_rollback (self);
       g_object_unref (self);
       return;
     }
@@ -665,21 +673,10 @@ on_client_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(FlWinActionResult) r = fl_win_client_run_action_finish (FL_WIN_CLIENT (source), result, &error);
 
-  self->in_flight--;
-  if (self->state != FL_RUN_ACTING)
-    {
-      if (self->state == FL_RUN_ROLLING_BACK && self->in_flight == 0 && !self->rollback_started)
-        begin_rollback (self);
-      g_object_unref (self);
-      return;
-    }
-  if (r == NULL)
-    {
-      g_autofree char *action = fl_step_action_describe (&current_step (self)->action);
-      g_autofree char *message = g_strdup_printf (_("%s: %s"), action, error->message);
-
-      end_step (self, FL_GRADE_FAILED, message);
-    }
+  if (!action_ended (self))
+    ;
+  else if (r == NULL)
+    action_failed (self, error);
   else
     set_state (self, FL_RUN_OBSERVING);
   g_object_unref (self);
