@@ -3,7 +3,8 @@
 #
 # The Windows client's own view on the sandbox: `failoverctl watch` asks the client WS01 (the
 # rehearsal hypervisor's Windows guest, through its guest agent) for nltest /dsgetdc, nltest
-# /sc_query and LOGONSERVER every few seconds. The serving DC's cable is pulled through the
+# /sc_query, klist (a real Kerberos exchange with the sandbox's KDC) and LOGONSERVER every few
+# seconds. The serving DC's cable is pulled through the
 # hypervisor: the client's locator moves to the other DC within its poll, the secure channel
 # fails with 1722 and then binds to the other DC after its rebind delay, LOGONSERVER stays, and
 # the detector measures each view's switchover. Prints those times.
@@ -84,7 +85,7 @@ def evidence(since=0):
         items = list(lines)
     out = []
     for x in items:
-        if x.get("type") == "sample" and x["check"] in ("win_locator", "secure_channel", "win_logon") \
+        if x.get("type") == "sample" and x["check"] in ("win_locator", "secure_channel", "win_kdc", "win_logon") \
                 and x["t_us"] >= since:
             out.append(f"{x['t_us'] / 1e6:.1f} {x['check']} {x['status']} "
                        f"{(x.get('detail') or {}).get('server')} {x.get('message') or ''}")
@@ -126,8 +127,11 @@ try:
         raise SystemExit
     serving = loc["detail"]["server"]
     other = [c["name"] for c in lab["controllers"] if c["name"] != serving][0]
-    t.ok(sc["detail"]["server"] == serving and logon["detail"]["server"] == serving,
-         f"before the fault every view of the client is on {serving}", evidence())
+    kdc = wait(served("win_kdc"), 30)
+    t.ok(sc["detail"]["server"] == serving and logon["detail"]["server"] == serving
+         and kdc is not None and kdc["detail"]["server"] == serving,
+         f"before the fault every view of the client is on {serving} (its tickets from {serving}'s KDC)",
+         evidence())
 
     t_fault = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
     p = subprocess.run([CTL, "mark-fault", "--control", control, "--dc", serving, "--note", "cable pulled"],
@@ -140,6 +144,11 @@ try:
     moved = wait(lambda items: [s for s in views(items, "win_locator", t_fault)
                                 if s["status"] == "ok" and s["detail"]["server"] == other], 90)
     t.ok(moved is not None, f"the client's locator moves to {other} (nltest /dsgetdc /force)", evidence(t_fault))
+    kdc = wait(lambda items: [s for s in views(items, "win_kdc", t_fault)
+                              if s["status"] == "ok" and s["detail"]["server"] == other], 90)
+    t.ok(kdc is not None and kdc[0]["detail"].get("tgt_kdc") == serving,
+         f"klist: the newest ticket comes from {other}'s KDC (a real exchange with its Samba), "
+         f"the TGT from {serving} stays", evidence(t_fault))
     failing = wait(lambda items: [s for s in views(items, "secure_channel", t_fault)
                                   if s["status"] == "fail" and "1722" in (s.get("message") or "")], 60)
     t.ok(failing is not None, "the secure channel fails with 1722 while it keeps its DC", evidence(t_fault))

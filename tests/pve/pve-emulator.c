@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "pve-emulator.h"
@@ -64,6 +65,10 @@ typedef struct
   gint64       win_sc_lost;    /* when that DC stopped answering (monotonic µs), 0: it answers */
   char        *win_logon;      /* the DC it signed in with */
   char        *win_gp_from;    /* the DC its last policy refresh came from */
+  char        *win_tgt_kdc;    /* klist: the KDC that issued its TGT (its first real exchange) */
+  gint64       win_tgt_wall;   /*   when (wall µs) */
+  char        *win_svc_kdc;    /* klist: the KDC of its newest service ticket */
+  gint64       win_svc_wall;
   Task        *holder;         /* the task holding the config lock */
   GQueue      *waiting;        /* tasks waiting for it */
   GQueue      *hooks;          /* sandbox commands to run, in order */
@@ -1888,6 +1893,125 @@ win_gpresult (Vm       *vm,
                            : "    Group Policy slow link threshold:   500 kbps\r\n");
 }
 
+/* a real Kerberos exchange with @dc's KDC, as the client's machine account (its keytab): the
+ * sandbox's Samba answers it or not. Bounded: `timeout` ends kinit after 4 s. */
+static gboolean
+win_kinit (Vm         *vm,
+           JsonObject *dc)
+{
+  JsonObject *krb = json_object_get_object_member (vm->windows, "kerberos");
+  g_autofree char *dir = NULL, *conf = NULL, *text = NULL, *cache = NULL;
+  g_auto(GStrv) env = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *realm, *principal, *keytab;
+  int status = -1;
+
+  if (krb == NULL)
+    return FALSE;
+  realm = json_object_get_string_member (krb, "realm");
+  principal = json_object_get_string_member (krb, "principal");
+  keytab = json_object_get_string_member (krb, "keytab");
+  dir = g_dir_make_tmp ("pve-emulator-krb5-XXXXXX", &error);
+  if (dir == NULL)
+    return FALSE;
+  conf = g_build_filename (dir, "krb5.conf", NULL);
+  cache = g_strdup_printf ("FILE:%s/ccache", dir);
+  /* this DC only: which KDC answered is then known, as Windows' klist says "Kdc Called" */
+  text = g_strdup_printf ("[libdefaults]\n default_realm = %s\n dns_lookup_kdc = false\n dns_lookup_realm = false\n"
+                          " udp_preference_limit = 1\n\n[realms]\n %s = {\n  kdc = %s\n }\n",
+                          realm, realm, json_object_get_string_member (dc, "address"));
+  if (g_file_set_contents (conf, text, -1, NULL))
+    {
+      const char *argv[] = { "timeout", "4", "kinit", "-k", "-t", keytab, principal, NULL };
+
+      env = g_get_environ ();
+      env = g_environ_setenv (env, "KRB5_CONFIG", conf, TRUE);
+      env = g_environ_setenv (env, "KRB5CCNAME", cache, TRUE);
+      g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, NULL, NULL, &status, NULL);
+    }
+  {
+    g_autofree char *ccache = g_build_filename (dir, "ccache", NULL);
+
+    g_unlink (ccache);
+  }
+  g_unlink (conf);
+  g_rmdir (dir);
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* one ticket as Windows' klist prints it */
+static void
+win_ticket (GString    *out,
+            guint       n,
+            const char *client,
+            const char *server,
+            const char *flags,
+            gint64      wall_us,
+            const char *kdc)
+{
+  g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (wall_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) end = g_date_time_add_hours (start, 10);
+  g_autoptr(GDateTime) renew = g_date_time_add_days (start, 7);
+  g_autofree char *s = g_date_time_format (start, "%-m/%-d/%Y %-H:%M:%S");
+  g_autofree char *e = g_date_time_format (end, "%-m/%-d/%Y %-H:%M:%S");
+  g_autofree char *r = g_date_time_format (renew, "%-m/%-d/%Y %-H:%M:%S");
+
+  g_string_append_printf (out, "#%u>\tClient: %s\r\n\tServer: %s\r\n"
+                               "\tKerbTicket Encryption Type: AES-256-CTS-HMAC-SHA1-96\r\n"
+                               "\tTicket Flags %s\r\n"
+                               "\tStart Time: %s (local)\r\n\tEnd Time:   %s (local)\r\n\tRenew Time: %s (local)\r\n"
+                               "\tSession Key Type: AES-256-CTS-HMAC-SHA1-96\r\n\tCache Flags: 0\r\n"
+                               "\tKdc Called: %s\r\n\r\n", n, client, server, flags, s, e, r, kdc);
+}
+
+/* klist, for the machine's logon session (the guest agent runs as SYSTEM): with "kerberos" in
+ * the guest's config, each klist is a real exchange with the KDC of the DC the client's locator
+ * holds, as the client's next ticket request would be: the TGT stays from its first KDC (tickets
+ * remain after a failover), the newest service ticket names the KDC that answered last. Without
+ * it (or before any KDC answered), an empty cache. */
+static void
+win_klist (PveEmulator *self,
+           Vm          *vm,
+           gboolean     ja,
+           GString     *out)
+{
+  JsonObject *krb = json_object_get_object_member (vm->windows, "kerberos");
+  JsonObject *dc = krb ? win_locate (self, vm) : NULL;
+  g_autofree char *client = NULL, *server = NULL;
+  const char *realm = krb ? json_object_get_string_member (krb, "realm") : "";
+  const char *domain = json_object_get_string_member (vm->windows, "domain");
+
+  if (dc != NULL && win_kinit (vm, dc))
+    {
+      const char *host = json_object_get_string_member (dc, "host");
+
+      if (vm->win_tgt_kdc == NULL)
+        {
+          vm->win_tgt_kdc = g_strdup (host);
+          vm->win_tgt_wall = g_get_real_time ();
+        }
+      g_free (vm->win_svc_kdc);
+      vm->win_svc_kdc = g_strdup (host);
+      vm->win_svc_wall = g_get_real_time ();
+    }
+  g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\r\n" : "\r\nCurrent LogonId is 0:0x3e7\r\n\r\n");
+  if (vm->win_tgt_kdc == NULL)
+    {
+      g_string_append (out, ja ? "キャッシュされたチケット: (0)\r\n" : "Cached Tickets: (0)\r\n");
+      return;
+    }
+  g_string_append (out, ja ? "キャッシュされたチケット: (2)\r\n\r\n" : "Cached Tickets: (2)\r\n\r\n");
+  client = g_strdup_printf ("%s$ @ %s", vm->name, realm);
+  server = g_strdup_printf ("krbtgt/%s @ %s", realm, realm);
+  win_ticket (out, 0, client, server, "0x40e10000 -> forwardable renewable initial pre_authent name_canonicalize",
+              vm->win_tgt_wall, vm->win_tgt_kdc);
+  g_free (server);
+  server = g_strdup_printf ("ldap/%s/%s @ %s", vm->win_svc_kdc, domain, realm);
+  win_ticket (out, 1, client, server, "0x40a50000 -> forwardable renewable pre_authent ok_as_delegate name_canonicalize",
+              vm->win_svc_wall, vm->win_svc_kdc);
+}
+
 /* one line of PowerShell (or one command), answered; FALSE: not a command this guest knows */
 static gboolean
 win_command (PveEmulator *self,
@@ -1920,9 +2044,7 @@ win_command (PveEmulator *self,
   else if (g_ascii_strcasecmp (line, sc_query) == 0)
     win_sc_query (self, vm, ja, out);
   else if (g_ascii_strcasecmp (line, "klist") == 0)
-    /* not emulated yet: an empty cache, as before the first sign-in's tickets */
-    g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\r\nキャッシュされたチケット: (0)\r\n"
-                             : "\r\nCurrent LogonId is 0:0x3e7\r\n\r\nCached Tickets: (0)\r\n");
+    win_klist (self, vm, ja, out);
   else if (g_ascii_strcasecmp (line, sc_reset) == 0)
     win_sc_reset (self, vm, ja, out);
   else if (g_ascii_strcasecmp (line, "gpupdate /force") == 0)
@@ -1933,8 +2055,12 @@ win_command (PveEmulator *self,
     g_string_append (out, ja ? "\r\nWindows IP 構成\r\n\r\nDNS リゾルバー キャッシュは正常にフラッシュされました。\r\n"
                              : "\r\nWindows IP Configuration\r\n\r\nSuccessfully flushed the DNS Resolver Cache.\r\n");
   else if (g_ascii_strcasecmp (line, "klist purge") == 0)
-    g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\tすべてのチケットを削除しています:\r\n\tチケットは消去されました。\r\n"
+    {
+      g_clear_pointer (&vm->win_tgt_kdc, g_free);
+      g_clear_pointer (&vm->win_svc_kdc, g_free);
+      g_string_append (out, ja ? "\r\n現在のログオン ID は 0:0x3e7 です\r\n\tすべてのチケットを削除しています:\r\n\tチケットは消去されました。\r\n"
                              : "\r\nCurrent LogonId is 0:0x3e7\r\n\tDeleting all tickets:\r\n\tTicket(s) purged!\r\n");
+    }
   else if (g_ascii_strcasecmp (line, "Test-ComputerSecureChannel") == 0)
     {
       /* the channel's DC answering (nltest /sc_verify's question) */
@@ -2456,6 +2582,8 @@ vm_free (Vm *vm)
   g_free (vm->win_sc_dc);
   g_free (vm->win_logon);
   g_free (vm->win_gp_from);
+  g_free (vm->win_tgt_kdc);
+  g_free (vm->win_svc_kdc);
   g_free (vm->ha_state);
   g_ptr_array_unref (vm->snapshots);
   g_queue_free (vm->waiting);
