@@ -1899,7 +1899,7 @@ static gboolean
 win_kinit (Vm         *vm,
            JsonObject *dc)
 {
-  JsonObject *krb = json_object_get_object_member (vm->windows, "kerberos");
+  JsonObject *krb = (json_object_has_member (vm->windows, "kerberos") ? json_object_get_object_member (vm->windows, "kerberos") : NULL);
   g_autofree char *dir = NULL, *conf = NULL, *text = NULL, *cache = NULL;
   g_auto(GStrv) env = NULL;
   g_autoptr(GError) error = NULL;
@@ -1976,7 +1976,7 @@ win_klist (PveEmulator *self,
            gboolean     ja,
            GString     *out)
 {
-  JsonObject *krb = json_object_get_object_member (vm->windows, "kerberos");
+  JsonObject *krb = (json_object_has_member (vm->windows, "kerberos") ? json_object_get_object_member (vm->windows, "kerberos") : NULL);
   JsonObject *dc = krb ? win_locate (self, vm) : NULL;
   g_autofree char *client = NULL, *server = NULL;
   const char *realm = krb ? json_object_get_string_member (krb, "realm") : "";
