@@ -80,6 +80,7 @@ struct _FlClientTile
   FlWinClient   *client;        /* nullable: a replay, or a lab not reached yet */
   GCancellable  *cancellable;
   gboolean       busy;
+  gboolean       seen;          /* a view of the client has come (live, or in a replay) */
 };
 
 G_DEFINE_FINAL_TYPE (FlClientTile, fl_client_tile, ADW_TYPE_BIN)
@@ -230,13 +231,30 @@ update_outcomes (FlClientTile *self)
     gtk_widget_set_visible (GTK_WIDGET (self->action_label), FALSE);   /* gpupdate's is in its row */
 }
 
+/* shown once there is something to show: a client that can be asked, or its views (a replay);
+ * an empty tile would only push the chart down. In the tiles' flow box, its slot goes too. */
+static void
+update_shown (FlClientTile *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  gtk_widget_set_visible (parent != NULL && GTK_IS_FLOW_BOX_CHILD (parent) ? parent : GTK_WIDGET (self),
+                          self->client != NULL || self->seen);
+}
+
 static void
 on_sample (FlLabSession *session,
            FlSample     *sample,
            FlClientTile *self)
 {
-  if (fl_check_kind_is_windows (fl_sample_get_kind (sample)))
-    update_views (self);
+  if (!fl_check_kind_is_windows (fl_sample_get_kind (sample)))
+    return;
+  update_views (self);
+  if (!self->seen)
+    {
+      self->seen = TRUE;
+      update_shown (self);
+    }
 }
 
 static void
@@ -268,6 +286,7 @@ set_client (FlClientTile *self)
   update_state (self);
   update_actions (self);
   update_outcomes (self);
+  update_shown (self);
 }
 
 static void
@@ -412,6 +431,8 @@ fl_client_tile_new (FlLabSession *session)
   gtk_label_set_label (self->how_label, how);
   g_signal_connect (session, "sample", G_CALLBACK (on_sample), self);
   g_signal_connect_swapped (session, "notify::win-client", G_CALLBACK (set_client), self);
+  g_signal_connect (self, "notify::parent", G_CALLBACK (update_shown), NULL);
+  self->seen = fl_timeline_get_latest (fl_lab_session_get_timeline (session), NULL, FL_CHECK_WIN_LOCATOR) != NULL;
   update_views (self);
   update_state (self);
   update_actions (self);
