@@ -1,8 +1,8 @@
 /* fl-pve-ssh.c: Proxmox VE over SSH (libssh2), as an FlHypervisor.
  *
- * One connection, reused (with keepalives) for every command; its host key checked against
- * known_hosts (an unknown or changed key is refused until the user accepts its fingerprint);
- * the key from ssh-agent or a key file. Commands are `pvesh … --output-format json` (any node
+ * One connection (FlSsh), reused for every command; its host key checked against known_hosts
+ * (an unknown or changed key is refused until the user accepts its fingerprint); the key from
+ * ssh-agent or a key file. Commands are `pvesh … --output-format json` (any node
  * of the cluster, task-aware through the task's status); their exit status and stderr become
  * the same errors as the REST API's (fl_pve_parse_cli). libssh2 blocks: everything runs in
  * worker threads, one command at a time on the session, one action at a time per VM.
@@ -16,35 +16,20 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libssh2.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fl-pve.h"
 #include "fl-pve-ssh.h"
+#include "fl-ssh.h"
 
 struct _FlPveSsh
 {
   GObject             parent_instance;
 
+  FlSsh              *ssh;          /* one command at a time */
   char               *host;
-  guint               port;
-  char               *user;
-  char               *known_hosts;
-  char               *key_file;
-  char               *passphrase;
-  gboolean            use_agent;
 
-  GMutex              lock;         /* the session: one command at a time */
-  GSocketConnection  *connection;
-  LIBSSH2_SESSION    *session;
-  char               *host_fingerprint;
-  GBytes             *host_key;     /* as presented, for accepting it */
-  gboolean            host_key_changed;  /* known_hosts has another key for this host */
-  int                 host_key_type;
+  GMutex              lock;         /* nodes */
 
   GMutex              vm_lock;
   GHashTable         *vm_busy;      /* vmid → GCond* waiters: one action per VM */
@@ -62,32 +47,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FlPveSsh, fl_pve_ssh, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (FL_TYPE_HYPERVISOR, fl_pve_ssh_hypervisor_init))
 
 static void
-disconnect (FlPveSsh *self)
-{
-  if (self->session != NULL)
-    {
-      libssh2_session_disconnect (self->session, "bye");
-      libssh2_session_free (self->session);
-      self->session = NULL;
-    }
-  g_clear_object (&self->connection);
-}
-
-static void
 fl_pve_ssh_finalize (GObject *object)
 {
   FlPveSsh *self = FL_PVE_SSH (object);
 
-  disconnect (self);
+  g_clear_object (&self->ssh);
   g_free (self->host);
-  g_free (self->user);
-  g_free (self->known_hosts);
-  g_free (self->key_file);
-  if (self->passphrase != NULL)
-    memset (self->passphrase, 0, strlen (self->passphrase));
-  g_free (self->passphrase);
-  g_free (self->host_fingerprint);
-  g_clear_pointer (&self->host_key, g_bytes_unref);
   g_clear_pointer (&self->vm_busy, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
   g_mutex_clear (&self->lock);
@@ -100,7 +65,6 @@ static void
 fl_pve_ssh_class_init (FlPveSshClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = fl_pve_ssh_finalize;
-  libssh2_init (0);
 }
 
 static void
@@ -111,7 +75,6 @@ fl_pve_ssh_init (FlPveSsh *self)
   g_cond_init (&self->vm_cond);
   self->vm_busy = g_hash_table_new (NULL, NULL);
   self->nodes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->use_agent = TRUE;
   self->command_timeout_s = 30;
   self->poll_ms = 500;
   self->task_timeout_s = 300;
@@ -130,10 +93,7 @@ fl_pve_ssh_new (const char *host,
   FlPveSsh *self = g_object_new (FL_TYPE_PVE_SSH, NULL);
 
   self->host = g_strdup (host);
-  self->port = port ? port : 22;
-  self->user = g_strdup (user ? user : "root");
-  self->known_hosts = known_hosts ? g_strdup (known_hosts)
-                                  : g_build_filename (g_get_home_dir (), ".ssh", "known_hosts", NULL);
+  self->ssh = fl_ssh_new (host, port, user, known_hosts);
   return self;
 }
 
@@ -143,10 +103,7 @@ fl_pve_ssh_set_key_file (FlPveSsh   *self,
                          const char *passphrase)
 {
   g_return_if_fail (FL_IS_PVE_SSH (self));
-  g_free (self->key_file);
-  g_free (self->passphrase);
-  self->key_file = g_strdup (path);
-  self->passphrase = g_strdup (passphrase);
+  fl_ssh_set_key_file (self->ssh, path, passphrase);
 }
 
 void
@@ -154,7 +111,7 @@ fl_pve_ssh_set_use_agent (FlPveSsh *self,
                           gboolean  use_agent)
 {
   g_return_if_fail (FL_IS_PVE_SSH (self));
-  self->use_agent = use_agent;
+  fl_ssh_set_use_agent (self->ssh, use_agent);
 }
 
 void
@@ -176,6 +133,7 @@ fl_pve_ssh_set_timing (FlPveSsh *self,
 {
   g_return_if_fail (FL_IS_PVE_SSH (self));
   self->command_timeout_s = MAX (command_timeout_s, 1);
+  fl_ssh_set_timeout (self->ssh, self->command_timeout_s);
   self->poll_ms = MAX (poll_ms, 10);
   self->task_timeout_s = MAX (task_timeout_s, 1);
 }
@@ -190,33 +148,7 @@ const char *
 fl_pve_ssh_get_host_fingerprint (FlPveSsh *self)
 {
   g_return_val_if_fail (FL_IS_PVE_SSH (self), NULL);
-  return self->host_fingerprint;
-}
-
-static int
-knownhost_key_type (int hostkey_type)
-{
-  switch (hostkey_type)
-    {
-    case LIBSSH2_HOSTKEY_TYPE_RSA:
-      return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
-    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
-      return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
-    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
-      return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
-    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
-      return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
-    case LIBSSH2_HOSTKEY_TYPE_ED25519:
-      return LIBSSH2_KNOWNHOST_KEY_ED25519;
-    default:
-      return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
-    }
-}
-
-static char *
-known_host_name (FlPveSsh *self)
-{
-  return self->port == 22 ? g_strdup (self->host) : g_strdup_printf ("[%s]:%u", self->host, self->port);
+  return fl_ssh_get_host_fingerprint (self->ssh);
 }
 
 /**
@@ -229,438 +161,21 @@ gboolean
 fl_pve_ssh_get_host_key_changed (FlPveSsh *self)
 {
   g_return_val_if_fail (FL_IS_PVE_SSH (self), FALSE);
-  return self->host_key_changed;
-}
-
-/* The user's known_hosts, read line by line into @nh: comments, blank lines, markers
- * (@cert-authority, @revoked) and lines libssh2 cannot parse are passed over one at a time (its
- * readfile stops at the first of them, and every entry after it would be lost). A file that
- * does not exist is empty; one that cannot be read is an error, never "unknown". */
-static gboolean
-load_known_hosts (FlPveSsh            *self,
-                  LIBSSH2_KNOWNHOSTS  *nh,
-                  GError             **error)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GError) local = NULL;
-  g_auto(GStrv) lines = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (self->known_hosts, &text, &len, &local))
-    {
-      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot read %s: %s"), self->known_hosts,
-                   local->message);
-      return FALSE;
-    }
-  if (len > 16 << 20)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("%s is larger than 16 MiB"), self->known_hosts);
-      return FALSE;
-    }
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *line = g_strstrip (lines[i]);
-
-      if (*line == '\0' || *line == '#' || *line == '@')
-        continue;
-      (void)libssh2_knownhost_readline (nh, line, strlen (line), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
-    }
-  return TRUE;
-}
-
-/* Appends @line (with its newline) to the user's file in one write, O_APPEND: nothing in the
- * file is rewritten, reordered or dropped, and a reader never sees half a line. */
-static gboolean
-append_line (const char  *path,
-             const char  *line,
-             GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GString) out = g_string_new (NULL);
-  struct stat st;
-  int fd;
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, "%s: %s", dir, g_strerror (errno));
-      return FALSE;
-    }
-  fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s: %s"), path, g_strerror (errno));
-      return FALSE;
-    }
-  /* a last line without its newline gets one first */
-  if (fstat (fd, &st) == 0 && st.st_size > 0)
-    {
-      char last = '\n';
-      int rfd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-      if (rfd >= 0)
-        {
-          if (pread (rfd, &last, 1, st.st_size - 1) != 1)
-            last = '\n';
-          close (rfd);
-        }
-      if (last != '\n')
-        g_string_append_c (out, '\n');
-    }
-  g_string_append (out, line);
-  if (out->len == 0 || out->str[out->len - 1] != '\n')
-    g_string_append_c (out, '\n');
-  if (write (fd, out->str, out->len) != (gssize)out->len)
-    {
-      int errsv = errno;
-
-      close (fd);
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s: %s"), path, g_strerror (errsv));
-      return FALSE;
-    }
-  if (close (fd) != 0)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s: %s"), path, g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
+  return fl_ssh_get_host_key_changed (self->ssh);
 }
 
 /**
  * fl_pve_ssh_accept_host_key:
  *
- * Adds the host key the server showed (after a FL_PVE_ERROR_HOST_KEY error: the user compared
- * its fingerprint and accepts it) to known_hosts: one line appended, the rest of the user's
- * file untouched. @fingerprint is the one the user was shown: a key the node shows since (a
- * later connection's) is not accepted in its place.
+ * Adds the host key the node showed to known_hosts (fl_ssh_accept_host_key()).
  */
 gboolean
 fl_pve_ssh_accept_host_key (FlPveSsh    *self,
                             const char  *fingerprint,
                             GError     **error)
 {
-  LIBSSH2_SESSION *session;
-  LIBSSH2_KNOWNHOSTS *nh;
-  struct libssh2_knownhost *entry = NULL;
-  g_autofree char *name = NULL;
-  char line[8192];
-  size_t line_len = 0;
-  gsize len = 0;
-  const char *key;
-  int rc;
-
   g_return_val_if_fail (FL_IS_PVE_SSH (self), FALSE);
-
-  g_mutex_lock (&self->lock);
-  if (self->host_key == NULL || self->host_key_changed)
-    {
-      g_mutex_unlock (&self->lock);
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("No host key to accept: connect first"));
-      return FALSE;
-    }
-  if (fingerprint == NULL || g_strcmp0 (fingerprint, self->host_fingerprint) != 0)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
-                   _("%s now shows the host key %s, not %s: nothing accepted"), self->host,
-                   self->host_fingerprint, fingerprint ? fingerprint : "");
-      g_mutex_unlock (&self->lock);
-      return FALSE;
-    }
-  session = libssh2_session_init ();
-  nh = libssh2_knownhost_init (session);
-  name = known_host_name (self);
-  key = g_bytes_get_data (self->host_key, &len);
-  rc = libssh2_knownhost_addc (nh, name, NULL, key, len, NULL, 0,
-                               LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW |
-                               knownhost_key_type (self->host_key_type), &entry);
-  if (rc == 0)
-    rc = libssh2_knownhost_writeline (nh, entry, line, sizeof line, &line_len, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
-  libssh2_knownhost_free (nh);
-  libssh2_session_free (session);
-  g_mutex_unlock (&self->lock);
-  if (rc != 0)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s (libssh2 error %d)"),
-                   self->known_hosts, rc);
-      return FALSE;
-    }
-  line[MIN (line_len, sizeof line - 1)] = '\0';
-  return append_line (self->known_hosts, line, error);
-}
-
-static char *
-session_error (LIBSSH2_SESSION *session)
-{
-  char *msg = NULL;
-
-  libssh2_session_last_error (session, &msg, NULL, 0);
-  return g_strdup (msg ? msg : "?");
-}
-
-/* the host key against known_hosts: match, or refuse (unknown, changed) */
-static gboolean
-check_host_key (FlPveSsh  *self,
-                GError   **error)
-{
-  gsize len = 0;
-  int type = 0;
-  const char *key = libssh2_session_hostkey (self->session, &len, &type);
-  const char *hash = libssh2_hostkey_hash (self->session, LIBSSH2_HOSTKEY_HASH_SHA256);
-  LIBSSH2_KNOWNHOSTS *nh;
-  struct libssh2_knownhost *found = NULL;
-  g_autofree char *b64 = NULL;
-  int rc;
-
-  if (key == NULL || hash == NULL)
-    {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("%s sent no host key"), self->host);
-      return FALSE;
-    }
-  b64 = g_base64_encode ((const guchar *)hash, 32);
-  /* OpenSSH prints it without padding */
-  while (*b64 && b64[strlen (b64) - 1] == '=')
-    b64[strlen (b64) - 1] = '\0';
-  g_free (self->host_fingerprint);
-  self->host_fingerprint = g_strconcat ("SHA256:", b64, NULL);
-  g_clear_pointer (&self->host_key, g_bytes_unref);
-  self->host_key = g_bytes_new (key, len);
-  self->host_key_type = type;
-
-  nh = libssh2_knownhost_init (self->session);
-  if (!load_known_hosts (self, nh, error))
-    {
-      libssh2_knownhost_free (nh);
-      self->host_key_changed = FALSE;
-      return FALSE;
-    }
-  rc = libssh2_knownhost_checkp (nh, self->host, (int)self->port, key, len,
-                                 LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &found);
-  libssh2_knownhost_free (nh);
-  self->host_key_changed = rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
-  if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
-    return TRUE;
-  if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
-    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
-                 _("The host key of %s has CHANGED (it now shows %s): refused. If the node was reinstalled, "
-                   "check the new key on its console and remove the old line from %s"),
-                 self->host, self->host_fingerprint, self->known_hosts);
-  else
-    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
-                 _("The host key of %s is not known (%s): refused. Compare it with “ssh-keygen -lf "
-                   "/etc/ssh/ssh_host_ed25519_key.pub” on the node and accept it"),
-                 self->host, self->host_fingerprint);
-  return FALSE;
-}
-
-static gboolean
-authenticate (FlPveSsh  *self,
-              GError   **error)
-{
-  if (self->use_agent && g_getenv ("SSH_AUTH_SOCK") != NULL)
-    {
-      LIBSSH2_AGENT *agent = libssh2_agent_init (self->session);
-      struct libssh2_agent_publickey *identity = NULL, *prev = NULL;
-      gboolean ok = FALSE;
-
-      if (agent != NULL && libssh2_agent_connect (agent) == 0 && libssh2_agent_list_identities (agent) == 0)
-        while (!ok && libssh2_agent_get_identity (agent, &identity, prev) == 0)
-          {
-            ok = libssh2_agent_userauth (agent, self->user, identity) == 0;
-            prev = identity;
-          }
-      if (agent != NULL)
-        {
-          libssh2_agent_disconnect (agent);
-          libssh2_agent_free (agent);
-        }
-      if (ok)
-        return TRUE;
-    }
-  if (self->key_file != NULL &&
-      libssh2_userauth_publickey_fromfile_ex (self->session, self->user, (unsigned)strlen (self->user), NULL,
-                                              self->key_file, self->passphrase) == 0)
-    return TRUE;
-  g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
-               _("%s@%s refused the SSH key (%s): is it in the node's authorized_keys, is the agent running?"),
-               self->user, self->host, self->key_file ? self->key_file : _("ssh-agent"));
-  return FALSE;
-}
-
-/* with the lock held */
-static gboolean
-ensure_connected (FlPveSsh  *self,
-                  GError   **error)
-{
-  g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GError) local = NULL;
-  int next = 0;
-
-  if (self->session != NULL && libssh2_keepalive_send (self->session, &next) == 0)
-    return TRUE;
-  disconnect (self);
-
-  client = g_socket_client_new ();
-  g_socket_client_set_timeout (client, self->command_timeout_s);
-  /* straight to the node, as the REST client: no desktop proxy in between */
-  g_socket_client_set_enable_proxy (client, FALSE);
-  self->connection = g_socket_client_connect_to_host (client, self->host, (guint16)self->port, NULL, &local);
-  if (self->connection == NULL)
-    {
-      g_set_error (error, FL_PVE_ERROR,
-                   g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? FL_PVE_ERROR_TIMEOUT
-                                                                             : FL_PVE_ERROR_NODE_UNREACHABLE,
-                   _("Cannot reach SSH on %s:%u: %s"), self->host, self->port, local->message);
-      return FALSE;
-    }
-  self->session = libssh2_session_init ();
-  libssh2_session_set_blocking (self->session, 1);
-  libssh2_session_set_timeout (self->session, (long)self->command_timeout_s * 1000);
-  if (libssh2_session_handshake (self->session, g_socket_get_fd (g_socket_connection_get_socket (self->connection))) != 0)
-    {
-      g_autofree char *why = session_error (self->session);
-
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("SSH handshake with %s failed: %s"), self->host, why);
-      disconnect (self);
-      return FALSE;
-    }
-  if (!check_host_key (self, error) || !authenticate (self, error))
-    {
-      disconnect (self);
-      return FALSE;
-    }
-  /* no libssh2 keepalive: with one configured, its blocking calls return a false
-   * LIBSSH2_ERROR_TIMEOUT when a keepalive falls due while they wait; a connection the node
-   * dropped is found when its next channel will not open, and made again */
-  return TRUE;
-}
-
-/* Reads the command's stdout and stderr together (a large stderr cannot stall stdout), without
- * blocking: libssh2's blocking reads return a false LIBSSH2_ERROR_TIMEOUT whenever a keepalive
- * falls due while they wait (its poll() waits only until then), so this loop keeps its own
- * deadline and polls the socket itself. */
-static gboolean
-read_output (FlPveSsh         *self,
-             LIBSSH2_CHANNEL  *channel,
-             guint             timeout_s,
-             GString          *out,
-             GString          *err,
-             GError          **error)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_s * G_USEC_PER_SEC;
-  int fd = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
-  gboolean out_done = FALSE, err_done = FALSE;
-  char buffer[4096];
-
-  while (!out_done || !err_done)
-    {
-      gboolean progress = FALSE;
-      ssize_t n;
-
-      for (guint stream = 0; stream < 2; stream++)
-        {
-          gboolean *done = stream == 0 ? &out_done : &err_done;
-
-          if (*done)
-            continue;
-          n = libssh2_channel_read_ex (channel, stream == 0 ? 0 : SSH_EXTENDED_DATA_STDERR, buffer, sizeof buffer);
-          if (n > 0)
-            {
-              g_string_append_len (stream == 0 ? out : err, buffer, n);
-              progress = TRUE;
-            }
-          else if (n == 0)
-            *done = TRUE;
-          else if (n != LIBSSH2_ERROR_EAGAIN)
-            {
-              g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: the SSH connection broke"), self->host);
-              return FALSE;
-            }
-        }
-      if (out->len + err->len > FL_PVE_MAX_BODY)
-        {
-          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: the command printed more than %d MiB"),
-                       self->host, FL_PVE_MAX_BODY >> 20);
-          return FALSE;
-        }
-      if (progress || (out_done && err_done))
-        continue;
-      {
-        gint64 left = deadline - g_get_monotonic_time ();
-        int dir = libssh2_session_block_directions (self->session);
-        GPollFD pfd = { fd, 0, 0 };
-
-        if (left <= 0)
-          {
-            g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
-                         self->host, timeout_s);
-            return FALSE;
-          }
-        if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
-          pfd.events |= G_IO_IN;
-        if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
-          pfd.events |= G_IO_OUT;
-        if (pfd.events == 0)
-          pfd.events = G_IO_IN;
-        g_poll (&pfd, 1, (int)MIN (left / 1000 + 1, 1000));
-      }
-    }
-  return TRUE;
-}
-
-/* one command, its stdout, stderr and exit status (the lock held); @timeout_s 0 is the
- * connection's command timeout */
-static gboolean
-run (FlPveSsh    *self,
-     const char  *command,
-     guint        timeout_s,
-     GString     *out,
-     GString     *err,
-     int         *exit_status,
-     GError     **error)
-{
-  LIBSSH2_CHANNEL *channel;
-  gboolean ok;
-
-  for (guint attempt = 0; ; attempt++)
-    {
-      if (!ensure_connected (self, error))
-        return FALSE;
-      channel = libssh2_channel_open_session (self->session);
-      if (channel != NULL)
-        break;
-      /* a connection the server dropped: once more, on a new one */
-      disconnect (self);
-      if (attempt > 0)
-        {
-          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot open an SSH channel"), self->host);
-          return FALSE;
-        }
-    }
-  if (libssh2_channel_exec (channel, command) != 0)
-    {
-      g_autofree char *why = session_error (self->session);
-
-      libssh2_channel_free (channel);
-      disconnect (self);
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot run a command: %s"), self->host, why);
-      return FALSE;
-    }
-  libssh2_session_set_blocking (self->session, 0);
-  ok = read_output (self, channel, timeout_s > 0 ? timeout_s : self->command_timeout_s, out, err, error);
-  libssh2_session_set_blocking (self->session, 1);
-  if (!ok)
-    {
-      libssh2_channel_free (channel);
-      disconnect (self);
-      return FALSE;
-    }
-  libssh2_channel_close (channel);
-  libssh2_channel_wait_closed (channel);
-  *exit_status = libssh2_channel_get_exit_status (channel);
-  libssh2_channel_free (channel);
-  return TRUE;
+  return fl_ssh_accept_host_key (self->ssh, fingerprint, error);
 }
 
 /* `pvesh VERB PATH --output-format json ARGS…` → its data, or the error; @timeout_s 0 is the
@@ -693,9 +208,7 @@ pvesh_timed (FlPveSsh            *self,
     }
   g_string_append (cmd, " --output-format json");
 
-  g_mutex_lock (&self->lock);
-  ok = run (self, cmd->str, timeout_s, out, err, &status, error);
-  g_mutex_unlock (&self->lock);
+  ok = fl_ssh_run (self->ssh, cmd->str, timeout_s, out, err, &status, error);
   if (!ok)
     return NULL;
   return fl_pve_parse_cli (status, out->str, out->len, err->str, error);
@@ -733,9 +246,7 @@ qm (FlPveSsh            *self,
 
       g_string_append_printf (cmd, " %s", q);
     }
-  g_mutex_lock (&self->lock);
-  ok = run (self, cmd->str, timeout_s, out, err, &status, error);
-  g_mutex_unlock (&self->lock);
+  ok = fl_ssh_run (self->ssh, cmd->str, timeout_s, out, err, &status, error);
   if (!ok)
     return FALSE;
   if (status != 0)
