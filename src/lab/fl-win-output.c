@@ -219,6 +219,102 @@ powershell_argv (const char *script)
 }
 
 /**
+ * fl_win_command_line:
+ * @argv: a program and its arguments
+ *
+ * One Windows command line that CommandLineToArgvW (every Microsoft C runtime) splits back into
+ * @argv: an argument with a space, a tab or a quote (or empty) is quoted, its quotes escaped and
+ * the backslashes before a quote (or before its closing quote) doubled. What the Windows
+ * client's OpenSSH server runs: its default shell (cmd or PowerShell) starts the program with
+ * it. None of the program's own characters is given to the shell to interpret: the scripts go
+ * as -EncodedCommand.
+ *
+ * Returns: (transfer full): the line
+ */
+char *
+fl_win_command_line (const char * const *argv)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
+    {
+      const char *a = argv[i];
+      gboolean quote = *a == '\0' || strpbrk (a, " \t\"") != NULL;
+      guint slashes = 0;
+
+      if (i > 0)
+        g_string_append_c (line, ' ');
+      if (!quote)
+        {
+          g_string_append (line, a);
+          continue;
+        }
+      g_string_append_c (line, '"');
+      for (const char *p = a; ; p++)
+        {
+          if (*p == '\\')
+            {
+              slashes++;
+              continue;
+            }
+          if (*p == '"' || *p == '\0')
+            {
+              /* backslashes before a quote, or before the closing one, are doubled */
+              for (guint k = 0; k < slashes * 2; k++)
+                g_string_append_c (line, '\\');
+              if (*p == '\0')
+                break;
+              g_string_append (line, "\\\"");
+            }
+          else
+            {
+              for (guint k = 0; k < slashes; k++)
+                g_string_append_c (line, '\\');
+              g_string_append_c (line, *p);
+            }
+          slashes = 0;
+        }
+      g_string_append_c (line, '"');
+    }
+  return g_string_free (line, FALSE);
+}
+
+/**
+ * fl_win_parse_chcp:
+ * @text: what `chcp` printed ("Active code page: 932", "現在のコード ページ: 932")
+ *
+ * The label is localized, the number is not: the last run of digits after the last colon
+ * (a half- or full-width colon). 65001 is UTF-8.
+ *
+ * Returns: the code page, or 0 when @text says none
+ */
+guint
+fl_win_parse_chcp (const char *text)
+{
+  const char *colon = NULL;
+  guint64 cp = 0;
+  guint digits = 0;
+
+  if (text == NULL)
+    return 0;
+  for (const char *p = text; *p && p - text < 4096; p = g_utf8_next_char (p))
+    if (*p == ':' || g_str_has_prefix (p, "\xef\xbc\x9a"))   /* ":" or "：" */
+      colon = p;
+  if (colon == NULL)
+    return 0;
+  for (const char *p = colon; *p && *p != '\r' && *p != '\n'; p++)
+    if (g_ascii_isdigit (*p))
+      {
+        if (++digits > 5)
+          return 0;
+        cp = cp * 10 + (guint64)(*p - '0');
+      }
+    else if (digits > 0)
+      break;
+  return cp > 0 && cp <= 65535 ? (guint)cp : 0;
+}
+
+/**
  * fl_win_round_argv:
  *
  * Returns: (transfer full) (nullable): the guest agent's command for one round

@@ -99,6 +99,8 @@ char               *fl_win_action_script      (FlWinAction   action,
 GStrv               fl_win_action_argv        (FlWinAction   action,
                                                const char   *domain);
 const char         *fl_win_part_name          (FlWinPart     part);
+char               *fl_win_command_line       (const char * const *argv);
+guint               fl_win_parse_chcp         (const char   *text);
 
 char               *fl_win_agent_text         (const char   *out_data,
                                                const char   *codepage);

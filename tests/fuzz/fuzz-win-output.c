@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "fl-win-output.h"
+#include "fl-test-win-argv.h"
 #include <string.h>
 
 #include "fuzz.h"
@@ -46,6 +47,16 @@ LLVMFuzzerTestOneInput (const unsigned char *data,
     g_autofree char *agent = fl_win_agent_text (text, size % 3 ? NULL : "CP437");
 
     g_assert (g_utf8_validate (agent, -1, NULL));
+  }
+  /* chcp's number, and a command line for any arguments (split at the input's newlines)
+   * splits back into them */
+  g_assert (fl_win_parse_chcp (text) <= 65535);
+  {
+    g_auto(GStrv) args = g_strsplit (text, "\n", 16);
+    g_autofree char *line = fl_win_command_line ((const char * const *)args);
+    g_auto(GStrv) back = fl_test_win_split (line);
+
+    g_assert (g_strv_equal ((const char * const *)args, (const char * const *)back));
   }
   /* a round's output, cut into its parts */
   parts = fl_win_split_round (text);

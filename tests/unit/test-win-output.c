@@ -12,6 +12,7 @@
 
 #include "fl-win-client.h"
 #include "fl-win-output.h"
+#include "fl-test-win-argv.h"
 
 static const char *dsgetdc_en =
   "           DC: \\\\DC.contoso.com\r\n"
@@ -167,6 +168,61 @@ test_logonserver (void)
   g_assert_cmpstr (a, ==, "DC01");
   g_assert_cmpstr (b, ==, "DC1");
   g_assert_null (c);
+}
+
+/* the command line OpenSSH on Windows is given: split back, it is the argv */
+static void
+test_command_line (void)
+{
+  static const char * const cases[][5] = {
+    { "powershell.exe", "-NoProfile", "-EncodedCommand", "SQBkAA==", NULL },
+    { "a b", "", "tab\there", "q\"uote", NULL },
+    { "C:\\Program Files\\x\\", "\\\\DOM\\SYSVOL", "end\\\\", "\\\"", NULL },
+    { "x", "a\\\\\"b", "\"\"", "\\", NULL },
+  };
+  static const char * const expected[] = {
+    "powershell.exe -NoProfile -EncodedCommand SQBkAA==",
+    "\"a b\" \"\" \"tab\there\" \"q\\\"uote\"",
+    "\"C:\\Program Files\\x\\\\\" \\\\DOM\\SYSVOL end\\\\ \"\\\\\\\"\"",
+    "x \"a\\\\\\\\\\\"b\" \"\\\"\\\"\" \\",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *line = fl_win_command_line (cases[i]);
+      g_auto(GStrv) back = fl_test_win_split (line);
+
+      g_assert_cmpstr (line, ==, expected[i]);
+      if (!g_strv_equal ((const char * const *)back, cases[i]))
+        {
+          g_autofree char *got = g_strjoinv ("|", back);
+
+          g_error ("case %u: %s split back into %s", i, line, got);
+        }
+    }
+  {
+    const char *none[] = { NULL };
+    g_autofree char *empty = fl_win_command_line (none);
+
+    g_assert_cmpstr (empty, ==, "");
+  }
+}
+
+/* chcp: the label is localized, the number is not */
+static void
+test_chcp (void)
+{
+  g_assert_cmpuint (fl_win_parse_chcp ("Active code page: 932\r\n"), ==, 932);
+  g_assert_cmpuint (fl_win_parse_chcp ("現在のコード ページ: 932\r\n"), ==, 932);
+  g_assert_cmpuint (fl_win_parse_chcp ("Page de codes active : 850\r\n"), ==, 850);
+  g_assert_cmpuint (fl_win_parse_chcp ("現在のコード ページ：65001\r\n"), ==, 65001);
+  g_assert_cmpuint (fl_win_parse_chcp ("Active code page: 437"), ==, 437);
+  /* no number, too long a number, none after the colon, nothing */
+  g_assert_cmpuint (fl_win_parse_chcp ("Active code page:\r\n"), ==, 0);
+  g_assert_cmpuint (fl_win_parse_chcp ("Active code page: 9999999\r\n"), ==, 0);
+  g_assert_cmpuint (fl_win_parse_chcp ("'chcp' is not recognized as an internal or external command\r\n"), ==, 0);
+  g_assert_cmpuint (fl_win_parse_chcp (""), ==, 0);
+  g_assert_cmpuint (fl_win_parse_chcp (NULL), ==, 0);
 }
 
 /* Test-ComputerSecureChannel -Verbose and Test-Path: the boolean alone on its line */
@@ -532,6 +588,8 @@ main (int   argc,
   g_test_add_func ("/win-output/round", test_round);
   g_test_add_func ("/win-output/round-samples", test_round_samples);
   g_test_add_func ("/win-output/agent-text", test_agent_text);
+  g_test_add_func ("/win-output/command-line", test_command_line);
+  g_test_add_func ("/win-output/chcp", test_chcp);
 
   return g_test_run ();
 }
