@@ -62,6 +62,7 @@ typedef enum
   FL_WIN_CLIENT_NO_AGENT,   /*< nick=no-agent >*/   /* its guest agent is not running (off, booting) */
   FL_WIN_CLIENT_DENIED,     /*< nick=denied >*/     /* the token may not run commands in the guest */
   FL_WIN_CLIENT_SLOW,       /*< nick=slow >*/       /* no answer within the deadline */
+  FL_WIN_CLIENT_UNTRUSTED,  /*< nick=untrusted >*/  /* its SSH host key is unknown or changed */
   FL_WIN_CLIENT_FAILED,     /*< nick=failed >*/     /* anything else: the message says what */
 } FlWinClientState;
 

@@ -121,6 +121,31 @@ fl_ssh_new (const char *host,
   return self;
 }
 
+/**
+ * fl_ssh_new_like:
+ *
+ * Returns: (transfer full): a second connection to the same peer, with the same settings (its
+ *   own session: a long command on one never holds the other up)
+ */
+FlSsh *
+fl_ssh_new_like (FlSsh *other)
+{
+  FlSsh *self;
+
+  g_return_val_if_fail (FL_IS_SSH (other), NULL);
+
+  self = fl_ssh_new (other->host, other->port, other->user, other->known_hosts);
+  g_mutex_lock (&other->lock);
+  self->key_file = g_strdup (other->key_file);
+  self->passphrase = g_strdup (other->passphrase);
+  g_mutex_unlock (&other->lock);
+  self->use_agent = other->use_agent;
+  self->command_timeout_s = other->command_timeout_s;
+  g_free (self->host_key_file);
+  self->host_key_file = g_strdup (other->host_key_file);
+  return self;
+}
+
 void
 fl_ssh_set_key_file (FlSsh *self,
                      const char *path,

@@ -19,6 +19,7 @@ FlSsh       *fl_ssh_new                  (const char  *host,
                                           guint        port,
                                           const char  *user,
                                           const char  *known_hosts);
+FlSsh       *fl_ssh_new_like             (FlSsh       *other);
 void         fl_ssh_set_key_file         (FlSsh       *self,
                                           const char  *path,
                                           const char  *passphrase);

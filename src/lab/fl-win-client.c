@@ -1,7 +1,10 @@
 /* fl-win-client.c: the Windows client's views, asked of the client every few seconds.
  *
- * One round is one guest-agent run of PowerShell (fl_win_round_argv): never two at once, each
- * under a deadline. Its output becomes one sample per view; a client that cannot be asked (its
+ * One round is one run of PowerShell (fl_win_round_argv): never two at once, each under a
+ * deadline, through the hypervisor's guest agent or the client's OpenSSH server (two
+ * connections there, so that a long command such as gpupdate never holds the rounds up). The
+ * console's code page is the lab file's, or asked once with chcp: output that is not UTF-8 is
+ * read from it. Its output becomes one sample per view; a client that cannot be asked (its
  * agent not running, a token without the privilege, a slow guest) gives "skipped" samples that
  * say why, once a round: a state, not an error storm, and never a failed DC.
  *
@@ -17,7 +20,9 @@
 #include <string.h>
 
 #include "fl-lab-enums.h"
+#include "fl-lab.h"
 #include "fl-pve.h"
+#include "fl-ssh.h"
 #include "fl-win-client.h"
 #include "fl-win-output.h"
 
@@ -25,11 +30,13 @@ struct _FlWinClient
 {
   GObject parent_instance;
 
-  FlHypervisor     *hypervisor;
+  FlHypervisor     *hypervisor;    /* the guest agent's, or */
   guint             vmid;
+  FlSsh            *ssh[2];        /* OpenSSH on the client: rounds, actions */
   char             *name;          /* the client's, for the messages */
   FlProbeConfig    *config;
   char             *codepage;      /* nullable */
+  gboolean          codepage_known;  /* the lab file's, or chcp asked */
 
   guint             poll_ms;
   guint             deadline_ms;
@@ -317,6 +324,117 @@ emit_skipped (FlWinClient *self,
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* the transport: one command, its exit code and its output as valid UTF-8 (FlAgentResult's
+ * out_data), whichever way the client is reached */
+
+enum { CHANNEL_ROUNDS, CHANNEL_ACTIONS };
+
+typedef struct
+{
+  FlSsh *ssh;
+  char  *command;
+  guint  timeout_s;
+  char  *codepage;
+} SshExec;
+
+static void
+ssh_exec_free (SshExec *e)
+{
+  g_clear_object (&e->ssh);
+  g_free (e->command);
+  g_free (e->codepage);
+  g_free (e);
+}
+
+static void
+ssh_exec_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  SshExec *e = data;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  GError *error = NULL;
+  FlAgentResult *r;
+  int status = -1;
+
+  if (!fl_ssh_run (e->ssh, e->command, e->timeout_s, out, err, &status, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  r = g_new0 (FlAgentResult, 1);
+  r->exitcode = status;
+  r->out_data = fl_win_decode_output ((const guint8 *)out->str, out->len, e->codepage);
+  r->err_data = fl_win_decode_output ((const guint8 *)err->str, err->len, e->codepage);
+  g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
+}
+
+static void
+agent_exec_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  FlWinClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  FlAgentResult *r = fl_hypervisor_agent_exec_finish (FL_HYPERVISOR (object), result, &error);
+  char *text;
+
+  if (r == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  text = fl_win_agent_text (r->out_data, self->codepage);
+  g_free (r->out_data);
+  r->out_data = text;
+  text = fl_win_agent_text (r->err_data, self->codepage);
+  g_free (r->err_data);
+  r->err_data = text;
+  g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
+}
+
+/* @argv on the client under @timeout_s; @channel: which SSH connection */
+static void
+exec_async (FlWinClient         *self,
+            guint                channel,
+            const char * const  *argv,
+            guint                timeout_s,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  if (self->ssh[0] != NULL)
+    {
+      SshExec *e = g_new0 (SshExec, 1);
+
+      e->ssh = g_object_ref (self->ssh[channel]);
+      e->command = fl_win_command_line (argv);
+      e->timeout_s = timeout_s;
+      e->codepage = g_strdup (self->codepage);
+      g_task_set_task_data (task, e, (GDestroyNotify)ssh_exec_free);
+      g_task_run_in_thread (task, ssh_exec_thread);
+      g_object_unref (task);
+      return;
+    }
+  fl_hypervisor_agent_exec_async (self->hypervisor, self->vmid, argv, timeout_s, cancellable, agent_exec_done, task);
+}
+
+/* Returns: its exit code and output (out_data: valid UTF-8), or why it could not run */
+static FlAgentResult *
+exec_finish (FlWinClient   *self,
+             GAsyncResult  *result,
+             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* why the client could not be asked, and what that makes its state */
 static char *
 describe_error (FlWinClient      *self,
@@ -324,6 +442,14 @@ describe_error (FlWinClient      *self,
                 FlWinClientState *state)
 {
   *state = FL_WIN_CLIENT_FAILED;
+  if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY))
+    {
+      /* the message says which key, and what to compare it with */
+      *state = FL_WIN_CLIENT_UNTRUSTED;
+      return g_strdup (error->message);
+    }
+  if (self->ssh[0] != NULL)
+    return g_strdup_printf (_("%s could not be asked over SSH: %s"), self->name, error ? error->message : "?");
   if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_PERMISSION))
     {
       *state = FL_WIN_CLIENT_DENIED;
@@ -352,8 +478,7 @@ round_done (GObject      *object,
 {
   g_autoptr(FlWinClient) self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlAgentResult) r = fl_hypervisor_agent_exec_finish (FL_HYPERVISOR (object), result, &error);
-  g_autofree char *text = NULL;
+  g_autoptr(FlAgentResult) r = exec_finish (self, result, &error);
   g_autoptr(GPtrArray) samples = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -371,8 +496,7 @@ round_done (GObject      *object,
       return;
     }
 
-  text = fl_win_agent_text (r->out_data, self->codepage);
-  samples = fl_win_round_samples (self->config, text, self->round_mono, self->round_wall,
+  samples = fl_win_round_samples (self->config, r->out_data, self->round_mono, self->round_wall,
                                   g_get_monotonic_time () - self->round_mono);
   set_state (self, FL_WIN_CLIENT_ANSWERING, NULL);
   for (guint i = 0; i < samples->len; i++)
@@ -395,6 +519,65 @@ round_deadline (gpointer data)
   set_state (self, FL_WIN_CLIENT_SLOW, why);
   emit_skipped (self, why);
   return G_SOURCE_REMOVE;
+}
+
+static void
+round_exec (FlWinClient *self)
+{
+  g_auto(GStrv) argv = fl_win_round_argv (fl_probe_config_get_domain (self->config));
+  gint64 left_ms = self->deadline_ms - (g_get_monotonic_time () - self->round_mono) / 1000;
+
+  exec_async (self, CHANNEL_ROUNDS, (const char * const *)argv, (guint)MAX (1, left_ms / 1000), self->round,
+              round_done, g_object_ref (self));
+}
+
+static void
+codepage_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(FlWinClient) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlAgentResult) r = exec_finish (self, result, &error);
+  guint cp;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (r == NULL)
+    {
+      /* the client cannot be asked at all: the round says why */
+      round_exec (self);
+      return;
+    }
+  self->codepage_known = TRUE;
+  cp = fl_win_parse_chcp (r->out_data);
+  if (cp != 0)
+    {
+      g_autofree char *name = cp == 65001 ? g_strdup ("UTF-8") : g_strdup_printf ("CP%u", cp);
+
+      if (fl_lab_codepage_valid (name))
+        {
+          g_free (self->codepage);
+          self->codepage = g_steal_pointer (&name);
+        }
+      else
+        g_info ("%s: code page %u cannot be read here: its output is read as CP932", self->name, cp);
+    }
+  else
+    g_info ("%s: chcp told no code page: its output is read as CP932", self->name);
+  round_exec (self);
+}
+
+/**
+ * fl_win_client_get_codepage:
+ *
+ * Returns: (nullable): the client console's code page: the lab file's, or what chcp said
+ */
+const char *
+fl_win_client_get_codepage (FlWinClient *self)
+{
+  g_return_val_if_fail (FL_IS_WIN_CLIENT (self), NULL);
+  return self->codepage;
 }
 
 /**
@@ -421,9 +604,16 @@ fl_win_client_run_round (FlWinClient *self)
   self->round_mono = g_get_monotonic_time ();
   self->round_wall = g_get_real_time ();
   self->deadline_source = g_timeout_add (self->deadline_ms, round_deadline, self);
-  fl_hypervisor_agent_exec_async (self->hypervisor, self->vmid, (const char * const *)argv,
-                                  MAX (1u, self->deadline_ms / 1000), self->round, round_done,
-                                  g_object_ref (self));
+  if (!self->codepage_known)
+    {
+      /* the console's code page, once: the round's own output follows it */
+      static const char * const chcp[] = { "chcp.com", NULL };
+
+      exec_async (self, CHANNEL_ROUNDS, chcp, MAX (1u, self->deadline_ms / 1000), self->round, codepage_done,
+                  g_object_ref (self));
+      return;
+    }
+  round_exec (self);
 }
 
 static gboolean
@@ -480,6 +670,7 @@ fl_win_client_state_to_label (FlWinClientState  state,
     { FL_WIN_CLIENT_NO_AGENT, N_("No guest agent"), "warning" },
     { FL_WIN_CLIENT_DENIED, N_("Not allowed"), "error" },
     { FL_WIN_CLIENT_SLOW, N_("Slow to answer"), "warning" },
+    { FL_WIN_CLIENT_UNTRUSTED, N_("Host key not trusted"), "error" },
     { FL_WIN_CLIENT_FAILED, N_("Cannot be asked"), "error" },
   };
 
@@ -751,8 +942,7 @@ action_done (GObject      *object,
   FlWinClient *self = g_task_get_source_object (task);
   ActionRun *run = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FlAgentResult) r = fl_hypervisor_agent_exec_finish (FL_HYPERVISOR (object), res, &error);
-  g_autofree char *text = NULL;
+  g_autoptr(FlAgentResult) r = exec_finish (self, res, &error);
   FlWinActionResult *result;
 
   if (r == NULL)
@@ -771,8 +961,7 @@ action_done (GObject      *object,
       action_finish (task, NULL, g_error_new_literal (error->domain, error->code, why));
       return;
     }
-  text = fl_win_agent_text (r->out_data, self->codepage);
-  result = fl_win_action_result_new (self->config, run->action, r->exitcode, text);
+  result = fl_win_action_result_new (self->config, run->action, r->exitcode, r->out_data);
   result->wall_us = g_get_real_time ();
   result->latency_us = g_get_monotonic_time () - run->mono_us;
   action_finish (task, result, NULL);
@@ -842,9 +1031,8 @@ fl_win_client_run_action_async (FlWinClient         *self,
       run->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled), run->exec, NULL);
     }
   run->deadline_source = g_timeout_add (action_table[action].deadline_ms, action_deadline, task);
-  fl_hypervisor_agent_exec_async (self->hypervisor, self->vmid, (const char * const *)argv,
-                                  MAX (1u, action_table[action].deadline_ms / 1000), run->exec, action_done,
-                                  g_object_ref (task));
+  exec_async (self, CHANNEL_ACTIONS, (const char * const *)argv, MAX (1u, action_table[action].deadline_ms / 1000),
+              run->exec, action_done, g_object_ref (task));
 }
 
 FlWinActionResult *
@@ -880,6 +1068,8 @@ fl_win_client_dispose (GObject *object)
 
   fl_win_client_stop (self);
   g_clear_object (&self->hypervisor);
+  g_clear_object (&self->ssh[CHANNEL_ROUNDS]);
+  g_clear_object (&self->ssh[CHANNEL_ACTIONS]);
   G_OBJECT_CLASS (fl_win_client_parent_class)->dispose (object);
 }
 
@@ -978,5 +1168,72 @@ fl_win_client_new (FlHypervisor  *hypervisor,
   self->name = g_strdup (name ? name : "client");
   self->config = fl_probe_config_ref (config);
   self->codepage = g_strdup (codepage);
+  self->codepage_known = codepage != NULL;
   return self;
+}
+
+/**
+ * fl_win_client_new_ssh:
+ * @ssh: the client's OpenSSH server (a second connection like it carries the actions)
+ * @name: the client's name, for the messages ("WIN11")
+ * @codepage: (nullable): its console's, when its output is not UTF-8 (else asked with chcp)
+ */
+FlWinClient *
+fl_win_client_new_ssh (FlSsh         *ssh,
+                       const char    *name,
+                       FlProbeConfig *config,
+                       const char    *codepage)
+{
+  FlWinClient *self;
+
+  g_return_val_if_fail (FL_IS_SSH (ssh), NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_object_new (FL_TYPE_WIN_CLIENT, NULL);
+  self->ssh[CHANNEL_ROUNDS] = g_object_ref (ssh);
+  self->ssh[CHANNEL_ACTIONS] = fl_ssh_new_like (ssh);
+  self->name = g_strdup (name ? name : "client");
+  self->config = fl_probe_config_ref (config);
+  self->codepage = g_strdup (codepage);
+  self->codepage_known = codepage != NULL;
+  return self;
+}
+
+/**
+ * fl_win_client_get_ssh:
+ *
+ * Returns: (transfer none) (nullable): the client's OpenSSH connection, when it is reached so
+ *   (its host key: fl_ssh_get_host_fingerprint(), fl_win_client_trust_host_key())
+ */
+FlSsh *
+fl_win_client_get_ssh (FlWinClient *self)
+{
+  g_return_val_if_fail (FL_IS_WIN_CLIENT (self), NULL);
+  return self->ssh[CHANNEL_ROUNDS];
+}
+
+/**
+ * fl_win_client_trust_host_key:
+ * @fingerprint: the one the user compared and accepts ("SHA256:…")
+ *
+ * Adds the client's SSH host key to known_hosts (fl_ssh_accept_host_key()) and asks the client
+ * again.
+ */
+gboolean
+fl_win_client_trust_host_key (FlWinClient  *self,
+                              const char   *fingerprint,
+                              GError      **error)
+{
+  g_return_val_if_fail (FL_IS_WIN_CLIENT (self), FALSE);
+
+  if (self->ssh[CHANNEL_ROUNDS] == NULL)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("%s is not reached over SSH"), self->name);
+      return FALSE;
+    }
+  if (!fl_ssh_accept_host_key (self->ssh[CHANNEL_ROUNDS], fingerprint, error))
+    return FALSE;
+  if (self->poll_source != 0)
+    fl_win_client_run_round (self);
+  return TRUE;
 }

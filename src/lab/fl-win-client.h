@@ -15,6 +15,7 @@
 #include "fl-lab-types.h"
 #include "fl-probe-config.h"
 #include "fl-sample.h"
+#include "fl-ssh.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,15 @@ FlWinClient      *fl_win_client_new          (FlHypervisor   *hypervisor,
                                               const char     *name,
                                               FlProbeConfig  *config,
                                               const char     *codepage);
+FlWinClient      *fl_win_client_new_ssh      (FlSsh          *ssh,
+                                              const char     *name,
+                                              FlProbeConfig  *config,
+                                              const char     *codepage);
+FlSsh            *fl_win_client_get_ssh      (FlWinClient    *self);
+gboolean          fl_win_client_trust_host_key (FlWinClient  *self,
+                                              const char     *fingerprint,
+                                              GError        **error);
+const char       *fl_win_client_get_codepage (FlWinClient    *self);
 void              fl_win_client_start        (FlWinClient    *self,
                                               guint           poll_ms,
                                               guint           deadline_ms);

@@ -2051,6 +2051,13 @@ win_command (PveEmulator *self,
     win_gpupdate (self, vm, ja, out);
   else if (g_ascii_strcasecmp (line, "gpresult /r /scope:computer") == 0)
     win_gpresult (vm, ja, out);
+  else if (g_ascii_strcasecmp (line, "chcp.com") == 0 || g_ascii_strcasecmp (line, "chcp") == 0)
+    {
+      /* the console's code page: the guest's "codepage", else its language's (932, 437) */
+      gint64 cp = json_object_get_int_member_with_default (vm->windows, "codepage", ja ? 932 : 437);
+
+      g_string_append_printf (out, ja ? "現在のコード ページ: %" G_GINT64_FORMAT "\r\n" : "Active code page: %" G_GINT64_FORMAT "\r\n", cp);
+    }
   else if (g_ascii_strcasecmp (line, "ipconfig /flushdns") == 0)
     g_string_append (out, ja ? "\r\nWindows IP 構成\r\n\r\nDNS リゾルバー キャッシュは正常にフラッシュされました。\r\n"
                              : "\r\nWindows IP Configuration\r\n\r\nSuccessfully flushed the DNS Resolver Cache.\r\n");

@@ -494,8 +494,10 @@ test_win_client (Fixture       *f,
   while (seen.n < 4)
     g_main_context_iteration (NULL, TRUE);
 
-  /* Japanese Windows, CP932 through Proxmox VE's Latin-1: read as DC1 everywhere */
+  /* Japanese Windows, CP932 through Proxmox VE's Latin-1 (the code page asked once with
+   * chcp): read as DC1 everywhere */
   g_assert_cmpint (fl_win_client_get_state (client), ==, FL_WIN_CLIENT_ANSWERING);
+  g_assert_cmpstr (fl_win_client_get_codepage (client), ==, "CP932");
   expect_view (&seen, "win_locator", FL_STATUS_OK, "DC1");
   expect_view (&seen, "secure_channel", FL_STATUS_OK, "DC1");
   expect_view (&seen, "win_logon", FL_STATUS_OK, "DC1");
