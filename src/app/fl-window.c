@@ -714,7 +714,7 @@ show_lab (FlWindow                  *self,
         fl_vm_control_add_tile (self->vm_control, tile);
     }
   /* the Windows client's own views beside the DCs, when the lab can ask it */
-  if (fl_lab_has_client (lab) && fl_lab_get_client_access (lab) == FL_CLIENT_ACCESS_GUEST_AGENT)
+  if (fl_lab_client_is_remote (lab))
     gtk_flow_box_append (self->tiles, fl_client_tile_new (self->session));
   if (live)
     start_vm_control (self);

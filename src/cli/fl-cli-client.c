@@ -1,6 +1,7 @@
 /* fl-cli-client.c: failoverctl client — the Windows client's own view, asked once, and the
  * actions a lesson runs on it (ipconfig /flushdns, klist purge, nltest /sc_reset, gpupdate,
- * Test-ComputerSecureChannel, Test-Path \\DOMAIN\SYSVOL), through the hypervisor's guest agent.
+ * Test-ComputerSecureChannel, Test-Path \\DOMAIN\SYSVOL), through the hypervisor's guest agent
+ * or the client's OpenSSH server.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +17,7 @@
 #include "fl-lab-enums.h"
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-probe.h"
+#include "fl-pve.h"
 #include "fl-win-client.h"
 
 typedef struct
@@ -68,6 +70,11 @@ print_views (FlWinClient *client,
   while (samples->len < 4)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handlers_disconnect_by_data (client, &w);
+  if (fl_win_client_get_state (client) == FL_WIN_CLIENT_UNTRUSTED && fl_win_client_get_ssh (client) != NULL &&
+      !fl_ssh_get_host_key_changed (fl_win_client_get_ssh (client)))
+    /* TRANSLATORS: %s: an SSH host key fingerprint (SHA256:…) */
+    fprintf (stderr, _("failoverctl: once compared, trust it with --accept-host-key %s\n"),
+             fl_ssh_get_host_fingerprint (fl_win_client_get_ssh (client)));
 
   json_builder_begin_array (b);
   for (guint i = 0; i < samples->len; i++)
@@ -148,6 +155,35 @@ run_action (FlWinClient *client,
   return r->ok ? FL_EXIT_OK : FL_EXIT_PROBLEM;
 }
 
+/* --accept-host-key for the client's OpenSSH server: connect once; a key that is not known
+ * yet and shows the fingerprint the user named is remembered (one line appended to
+ * known_hosts); a changed key never */
+static gboolean
+accept_client_key (FlSsh       *ssh,
+                   const char  *fingerprint,
+                   gboolean     quiet,
+                   GError     **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autoptr(GError) local = NULL;
+  int status = 0;
+
+  if (fl_ssh_run (ssh, "chcp.com", 0, out, err, &status, &local) ||
+      !g_error_matches (local, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY))
+    return TRUE;   /* known already, or another problem the views will tell */
+  if (fl_ssh_get_host_key_changed (ssh) || g_strcmp0 (fingerprint, fl_ssh_get_host_fingerprint (ssh)) != 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!fl_ssh_accept_host_key (ssh, fingerprint, error))
+    return FALSE;
+  if (!quiet)
+    printf (_("Host key %s accepted and remembered\n"), fingerprint);
+  return TRUE;
+}
+
 static int client_main (FlCliOptions *o, int argc, char **argv);
 
 int
@@ -196,19 +232,32 @@ client_main (FlCliOptions  *op,
   lab = fl_cli_load_lab (op, &error);
   if (lab == NULL)
     return fl_cli_fail ("%s", error->message);
-  if (!fl_lab_has_client (lab) || !fl_lab_get_client_vm (lab, &node, &vmid))
-    return fl_cli_fail (_("The lab %s names no Windows client VM (its \"client\" with a vmid)"), fl_lab_get_name (lab));
-  if (fl_lab_get_client_access (lab) != FL_CLIENT_ACCESS_GUEST_AGENT)
-    return fl_cli_fail (_("%s is not reached through the guest agent (client.access in the lab file): "
-                          "failoverctl asks a Windows client only through the hypervisor's guest agent"),
+  if (!fl_lab_has_client (lab))
+    return fl_cli_fail (_("The lab %s names no Windows client (its \"client\")"), fl_lab_get_name (lab));
+  if (!fl_lab_client_is_remote (lab))
+    return fl_cli_fail (_("%s is not reached through the guest agent or OpenSSH (client.access in the lab "
+                          "file: \"guest-agent\" or \"ssh\")"),
                         fl_lab_get_client_name (lab));
   config = fl_lab_create_probe_config (lab, NULL, &error);
   if (config == NULL)
     return fl_cli_fail ("%s", error->message);
-  hv = fl_cli_open_hypervisor (lab, act.secret_file, act.accept_key, vmid, op->json, &connected, &error);
-  if (hv == NULL)
-    return fl_cli_fail_with (connected ? FL_EXIT_PROBLEM : FL_EXIT_USAGE, "%s", error->message);
-  client = fl_win_client_new (hv, vmid, fl_lab_get_client_name (lab), config, fl_lab_get_client_codepage (lab));
+  if (!fl_lab_client_needs_hypervisor (lab))
+    {
+      g_autoptr(FlSsh) ssh = fl_lab_create_client_ssh (lab, NULL);
+
+      if (act.accept_key != NULL && !accept_client_key (ssh, act.accept_key, op->json, &error))
+        return fl_cli_fail_with (FL_EXIT_PROBLEM, "%s", error->message);
+      client = fl_win_client_new_ssh (ssh, fl_lab_get_client_name (lab), config, fl_lab_get_client_codepage (lab));
+    }
+  else if (!fl_lab_get_client_vm (lab, &node, &vmid))
+    return fl_cli_fail (_("The lab %s names no Windows client VM (its \"client\" with a vmid)"), fl_lab_get_name (lab));
+  else
+    {
+      hv = fl_cli_open_hypervisor (lab, act.secret_file, act.accept_key, vmid, op->json, &connected, &error);
+      if (hv == NULL)
+        return fl_cli_fail_with (connected ? FL_EXIT_PROBLEM : FL_EXIT_USAGE, "%s", error->message);
+      client = fl_win_client_new (hv, vmid, fl_lab_get_client_name (lab), config, fl_lab_get_client_codepage (lab));
+    }
   if (action == FL_WIN_N_ACTIONS)
     return print_views (client, op->json);
   return run_action (client, action, op->json);

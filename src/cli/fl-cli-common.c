@@ -326,7 +326,7 @@ fl_cli_add_act_options (GOptionContext  *context,
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &options->secret_file,
       N_("Read the Proxmox token secret (or password) from FILE (or set FAILOVER_LAB_PVE_SECRET)"), N_("FILE") },
     { "accept-host-key", 0, 0, G_OPTION_ARG_STRING, &options->accept_key,
-      N_("SSH: trust the node's host key if its fingerprint is this one (SHA256:…), and remember it"), N_("FINGERPRINT") },
+      N_("SSH: trust the host key (the node's, or the Windows client's) if its fingerprint is this one (SHA256:…), and remember it"), N_("FINGERPRINT") },
     { NULL }
   };
 

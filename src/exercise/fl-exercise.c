@@ -1372,13 +1372,15 @@ fl_exercise_check_lab (FlExercise  *self,
   gboolean client = fl_exercise_uses_step_kind (self, FL_STEP_CLIENT);
 
   g_return_val_if_fail (FL_IS_EXERCISE (self), FALSE);
-  if (client && (!fl_lab_has_client (lab) || fl_lab_get_client_access (lab) != FL_CLIENT_ACCESS_GUEST_AGENT))
+  if (client && !fl_lab_client_is_remote (lab))
     {
       g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,
                            _("This exercise runs commands on the Windows client: the lab file must "
-                             "name it, reached through the guest agent (client.access \"guest-agent\")"));
+                             "name it, reached through the guest agent or OpenSSH (client.access "
+                             "\"guest-agent\" or \"ssh\")"));
       return FALSE;
     }
+  client = client && fl_lab_client_needs_hypervisor (lab);
   if ((client || fl_exercise_uses_step_kind (self, FL_STEP_VM)) && !hypervisor)
     {
       g_set_error_literal (error, FL_EXERCISE_ERROR, FL_EXERCISE_ERROR_VALUE,

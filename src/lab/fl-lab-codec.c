@@ -27,7 +27,8 @@ static const char * const top_keys[] = {
 };
 static const char * const controller_keys[] = { "name", "host", "address", "site", "vm", NULL };
 static const char * const vm_keys[] = { "node", "vmid", NULL };
-static const char * const client_keys[] = { "name", "vm", "access", "poll_ms", "codepage", NULL };
+static const char * const client_keys[] = { "name", "vm", "access", "poll_ms", "codepage", "ssh", NULL };
+static const char * const client_ssh_keys[] = { "host", "user", "port", "known_hosts", NULL };
 static const char * const api_keys[] = { "type", "url", "token_id", "user", "fingerprint", NULL };
 static const char * const ssh_keys[] = { "type", "host", "user", "port", "known_hosts", NULL };
 static const char * const hv_all_keys[] = {
@@ -350,8 +351,29 @@ load_client (FlLab       *self,
   else
     {
       g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_VALUE,
-                   _("%s: \"%s\" is not an access method (local, guest-agent or none)"),
+                   _("%s: \"%s\" is not an access method (local, guest-agent, ssh or none)"),
                    "client.access", access);
+      return FALSE;
+    }
+
+  if (json_object_has_member (client, "ssh"))
+    {
+      JsonObject *ssh = get_object (client, "client", "ssh", TRUE, error);
+
+      if (ssh == NULL)
+        return FALSE;
+      self->client_ssh.port = 22;
+      if (!check_keys (ssh, "client.ssh", client_ssh_keys, error) ||
+          !get_string (ssh, "client.ssh", "host", TRUE, &self->client_ssh.host, error) ||
+          !get_string (ssh, "client.ssh", "user", TRUE, &self->client_ssh.user, error) ||
+          !get_uint (ssh, "client.ssh", "port", FALSE, 1, 65535, &self->client_ssh.port, error) ||
+          !get_string (ssh, "client.ssh", "known_hosts", FALSE, &self->client_ssh.known_hosts, error))
+        return FALSE;
+    }
+  if (self->client_access == FL_CLIENT_ACCESS_SSH && self->client_ssh.host == NULL)
+    {
+      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING,
+                   _("%s: \"ssh\" needs %s (its OpenSSH server: host and user)"), "client.access", "client.ssh");
       return FALSE;
     }
 
@@ -690,6 +712,20 @@ fl_lab_to_data (FlLab *self,
           json_builder_add_int_value (builder, self->client_poll_ms);
         }
       add_string (builder, "codepage", self->client_codepage);
+      if (self->client_ssh.host != NULL)
+        {
+          json_builder_set_member_name (builder, "ssh");
+          json_builder_begin_object (builder);
+          add_string (builder, "host", self->client_ssh.host);
+          add_string (builder, "user", self->client_ssh.user);
+          if (self->client_ssh.port != 22)
+            {
+              json_builder_set_member_name (builder, "port");
+              json_builder_add_int_value (builder, self->client_ssh.port);
+            }
+          add_string (builder, "known_hosts", self->client_ssh.known_hosts);
+          json_builder_end_object (builder);
+        }
       json_builder_end_object (builder);
     }
 

@@ -14,6 +14,7 @@
 #include "fl-pve.h"
 #include "fl-pve-client.h"
 #include "fl-pve-ssh.h"
+#include "fl-ssh.h"
 
 /* "~/.ssh/known_hosts" */
 static char *
@@ -22,6 +23,55 @@ expand_home (const char *path)
   if (g_str_has_prefix (path, "~/"))
     return g_build_filename (g_get_home_dir (), path + 2, NULL);
   return g_strdup (path);
+}
+
+/* the SSH key when ssh-agent has none that works: $FAILOVER_LAB_SSH_KEY, or the usual files */
+static char *
+default_ssh_key (void)
+{
+  static const char * const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+
+  if (g_getenv ("FAILOVER_LAB_SSH_KEY") != NULL)
+    return g_strdup (g_getenv ("FAILOVER_LAB_SSH_KEY"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *candidate = g_build_filename (g_get_home_dir (), ".ssh", names[i], NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/**
+ * fl_lab_create_client_ssh:
+ * @passphrase: (nullable): the SSH key's, from outside the lab file
+ *
+ * Returns: (transfer full) (nullable): the connection to the Windows client's OpenSSH server
+ *   ("client.ssh"; the key from ssh-agent, $FAILOVER_LAB_SSH_KEY or ~/.ssh), or %NULL when the
+ *   lab file names none
+ */
+FlSsh *
+fl_lab_create_client_ssh (FlLab      *lab,
+                          const char *passphrase)
+{
+  const char *host = NULL, *user = NULL, *known_hosts = NULL;
+  g_autofree char *kh = NULL;
+  g_autofree char *key = NULL;
+  guint port = 0;
+  FlSsh *ssh;
+
+  if (!fl_lab_get_client_ssh (lab, &host, &port, &user, &known_hosts))
+    return NULL;
+  kh = known_hosts ? expand_home (known_hosts) : NULL;
+  ssh = fl_ssh_new (host, port, user, kh);
+  /* where Windows keeps it, for the user to compare the fingerprint with */
+  fl_ssh_set_host_key_file (ssh, "C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub");
+  fl_ssh_set_timeout (ssh, 10);
+  key = default_ssh_key ();
+  if (key != NULL)
+    fl_ssh_set_key_file (ssh, key, passphrase);
+  return ssh;
 }
 
 /**
@@ -78,17 +128,7 @@ fl_lab_create_hypervisor (FlLab       *lab,
         ssh = fl_pve_ssh_new (fl_lab_get_hypervisor_host (lab), fl_lab_get_hypervisor_port (lab),
                               fl_lab_get_hypervisor_user (lab), known_hosts);
         /* ssh-agent first; then $FAILOVER_LAB_SSH_KEY or the usual key files; @secret: its passphrase */
-        if (g_getenv ("FAILOVER_LAB_SSH_KEY") != NULL)
-          key = g_strdup (g_getenv ("FAILOVER_LAB_SSH_KEY"));
-        else
-          for (guint i = 0; i < 3 && key == NULL; i++)
-            {
-              static const char * const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
-              g_autofree char *candidate = g_build_filename (g_get_home_dir (), ".ssh", names[i], NULL);
-
-              if (g_file_test (candidate, G_FILE_TEST_EXISTS))
-                key = g_steal_pointer (&candidate);
-            }
+        key = default_ssh_key ();
         if (key != NULL)
           fl_pve_ssh_set_key_file (ssh, key, secret);
         for (guint i = 0; i < fl_lab_get_n_controllers (lab); i++)

@@ -8,12 +8,15 @@
 
 #include "fl-hypervisor.h"
 #include "fl-lab.h"
+#include "fl-ssh.h"
 
 G_BEGIN_DECLS
 
 FlHypervisor *fl_lab_create_hypervisor (FlLab       *lab,
                                         const char  *secret,
                                         GError     **error);
+FlSsh        *fl_lab_create_client_ssh (FlLab       *lab,
+                                        const char  *passphrase);
 gboolean      fl_lab_find_vm           (FlLab       *lab,
                                         const char  *name,
                                         guint       *vmid,

@@ -28,6 +28,9 @@ typedef struct
   guint  port;
 } FlLabProxmoxSsh;
 
+/* the Windows client's OpenSSH server: the same fields */
+typedef FlLabProxmoxSsh FlLabSsh;
+
 typedef struct
 {
   FlHypervisorKind kind;
@@ -57,6 +60,7 @@ struct _FlLab
   char *client_vm_node;
   char *client_codepage;   /* nullable: the console's, when its output is not UTF-8 */
   guint client_poll_ms;
+  FlLabSsh client_ssh;     /* host NULL: none */
   char *reference_host;
   char *cred_user;
   char *cred_machine;

@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "fl-checks.h"
+#include "fl-lab-hypervisor.h"
 #include "fl-lab-lock.h"
 #include "fl-lab-session.h"
 
@@ -298,18 +299,24 @@ on_win_action (FlWinClient  *client,
   if (r == NULL)
     return;
   /* TRANSLATORS: a command run on the Windows client: "WS01: nltest /sc_reset: Secure channel reset: now with DC1" */
-  note = g_strdup_printf (_("%s: %s: %s"), self->client, fl_win_action_get_command (action), r->summary);
+  note = g_strdup_printf (_("%s: %s: %s"), fl_lab_get_client_name (self->lab), fl_win_action_get_command (action),
+                          r->summary);
   fl_timeline_mark_fault (self->timeline, FL_EVENT_ACTION, NULL, note);
 }
 
-/* the Windows client is asked for its views when the lab reaches it through the guest agent
- * of a connected hypervisor; otherwise (or disposing: NULL) not */
+/* the Windows client is asked for its views when the lab reaches it: through the guest agent
+ * of a connected hypervisor, or its OpenSSH server; otherwise (or disposing: NULL) not */
 static void
 set_win_client (FlLabSession *self)
 {
-  gboolean wanted = self->hypervisor != NULL && self->client != NULL &&
-                    fl_lab_get_client_access (self->lab) == FL_CLIENT_ACCESS_GUEST_AGENT;
+  /* over SSH the client needs no VM in the lab file; through the guest agent it does */
+  gboolean ssh = self->lab != NULL && fl_lab_client_is_remote (self->lab) && !fl_lab_client_needs_hypervisor (self->lab);
+  gboolean wanted = ssh || (self->hypervisor != NULL && self->client != NULL &&
+                            fl_lab_client_needs_hypervisor (self->lab));
+  const char *name = self->lab != NULL ? fl_lab_get_client_name (self->lab) : NULL;
 
+  if (ssh && self->win_client != NULL)
+    return;   /* a hypervisor connected or not changes nothing over SSH */
   if (self->win_client != NULL)
     {
       clear_win_client (self);
@@ -317,8 +324,16 @@ set_win_client (FlLabSession *self)
     }
   if (!wanted)
     return;
-  self->win_client = fl_win_client_new (self->hypervisor, self->client_vmid, self->client, self->config,
-                                        fl_lab_get_client_codepage (self->lab));
+  if (ssh)
+    {
+      g_autoptr(FlSsh) conn = fl_lab_create_client_ssh (self->lab, NULL);
+
+      self->win_client = fl_win_client_new_ssh (conn, name, self->config,
+                                                fl_lab_get_client_codepage (self->lab));
+    }
+  else
+    self->win_client = fl_win_client_new (self->hypervisor, self->client_vmid, self->client, self->config,
+                                          fl_lab_get_client_codepage (self->lab));
   g_signal_connect (self->win_client, "sample", G_CALLBACK (on_win_sample), self);
   g_signal_connect (self->win_client, "action-done", G_CALLBACK (on_win_action), self);
   if (self->scheduler != NULL && fl_probe_scheduler_is_running (self->scheduler))

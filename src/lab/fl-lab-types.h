@@ -52,6 +52,7 @@ typedef enum
   FL_CLIENT_ACCESS_LOCAL,          /*< nick=local >*/
   FL_CLIENT_ACCESS_GUEST_AGENT,    /*< nick=guest-agent >*/
   FL_CLIENT_ACCESS_NONE,           /*< nick=none >*/
+  FL_CLIENT_ACCESS_SSH,            /*< nick=ssh >*/   /* OpenSSH on Windows */
 } FlClientAccess;
 
 /* the Windows client's side of the lab: can it be asked for its views? */

@@ -274,6 +274,29 @@ validate_vm (const char  *where,
  * where it is set: by the loader and the setters). The loader calls it; so does the saver, so
  * an invalid lab is never written.
  */
+
+/* an SSH server's place in the lab file (the hypervisor's, the client's) */
+static gboolean
+validate_ssh (const FlLabSsh  *ssh,
+              const char      *where,
+              GError         **error)
+{
+  g_autofree char *host = g_strconcat (where, ".host", NULL);
+  g_autofree char *user = g_strconcat (where, ".user", NULL);
+  g_autofree char *port = g_strconcat (where, ".port", NULL);
+
+  if (!fl_lab_is_dns_name (ssh->host) && !is_ip_address (ssh->host))
+    return invalid (error, host, ssh->host ? ssh->host : "", _("a host name or an IP address"));
+  if (ssh->user != NULL && !is_display_text (ssh->user, 32))
+    return invalid (error, user, ssh->user, _("a user name"));
+  if (ssh->port < 1 || ssh->port > 65535)
+    {
+      fl_lab_set_range_error (error, port, ssh->port, 1, 65535);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 fl_lab_validate (FlLab   *self,
                  GError **error)
@@ -460,21 +483,10 @@ fl_lab_validate (FlLab   *self,
         return invalid (error, "hypervisor.fingerprint", api->fingerprint,
                         _("a SHA-256 certificate fingerprint (64 hex digits, colons optional)"));
     }
-  else if (self->hv.kind == FL_HYPERVISOR_PROXMOX_SSH)
-    {
-      const FlLabProxmoxSsh *ssh = &self->hv.ssh;
-
-      if (!fl_lab_is_dns_name (ssh->host) && !is_ip_address (ssh->host))
-        return invalid (error, "hypervisor.host", ssh->host ? ssh->host : "",
-                        _("a host name or an IP address"));
-      if (ssh->user != NULL && !is_display_text (ssh->user, 32))
-        return invalid (error, "hypervisor.user", ssh->user, _("a user name"));
-      if (ssh->port < 1 || ssh->port > 65535)
-        {
-          fl_lab_set_range_error (error, "hypervisor.port", ssh->port, 1, 65535);
-          return FALSE;
-        }
-    }
+  else if (self->hv.kind == FL_HYPERVISOR_PROXMOX_SSH && !validate_ssh (&self->hv.ssh, "hypervisor", error))
+    return FALSE;
+  if (self->client_ssh.host != NULL && !validate_ssh (&self->client_ssh, "client.ssh", error))
+    return FALSE;
 
   if (self->cred_user != NULL && !is_principal (self->cred_user))
     return invalid (error, "credentials.user", self->cred_user,

@@ -92,6 +92,9 @@ fl_lab_finalize (GObject *object)
   g_clear_pointer (&self->client_name, g_free);
   g_clear_pointer (&self->client_vm_node, g_free);
   g_clear_pointer (&self->client_codepage, g_free);
+  g_clear_pointer (&self->client_ssh.host, g_free);
+  g_clear_pointer (&self->client_ssh.user, g_free);
+  g_clear_pointer (&self->client_ssh.known_hosts, g_free);
   g_clear_pointer (&self->reference_host, g_free);
   fl_lab_hypervisor_clear (&self->hv);
   g_clear_pointer (&self->cred_user, g_free);
@@ -367,6 +370,86 @@ fl_lab_get_client_codepage (FlLab *self)
 {
   g_return_val_if_fail (FL_IS_LAB (self), NULL);
   return self->client_codepage;
+}
+
+/**
+ * fl_lab_client_is_remote:
+ *
+ * Returns: whether the lab's Windows client can be asked for its own views (through the
+ *   hypervisor's guest agent, or its OpenSSH server)
+ */
+gboolean
+fl_lab_client_is_remote (FlLab *self)
+{
+  g_return_val_if_fail (FL_IS_LAB (self), FALSE);
+  return self->has_client &&
+         (self->client_access == FL_CLIENT_ACCESS_GUEST_AGENT ||
+          (self->client_access == FL_CLIENT_ACCESS_SSH && self->client_ssh.host != NULL));
+}
+
+/**
+ * fl_lab_client_needs_hypervisor:
+ *
+ * Returns: whether asking the client goes through the hypervisor (its guest agent)
+ */
+gboolean
+fl_lab_client_needs_hypervisor (FlLab *self)
+{
+  g_return_val_if_fail (FL_IS_LAB (self), FALSE);
+  return self->has_client && self->client_access == FL_CLIENT_ACCESS_GUEST_AGENT;
+}
+
+/**
+ * fl_lab_get_client_ssh:
+ * @host: (out) (optional) (transfer none): its OpenSSH server
+ * @port: (out) (optional)
+ * @user: (out) (optional) (transfer none)
+ * @known_hosts: (out) (optional) (transfer none) (nullable): the file, when not ~/.ssh/known_hosts
+ *
+ * Returns: whether the lab file says how to reach the client over SSH ("client.ssh")
+ */
+gboolean
+fl_lab_get_client_ssh (FlLab       *self,
+                       const char **host,
+                       guint       *port,
+                       const char **user,
+                       const char **known_hosts)
+{
+  g_return_val_if_fail (FL_IS_LAB (self), FALSE);
+
+  if (host != NULL)
+    *host = self->client_ssh.host;
+  if (port != NULL)
+    *port = self->client_ssh.port;
+  if (user != NULL)
+    *user = self->client_ssh.user;
+  if (known_hosts != NULL)
+    *known_hosts = self->client_ssh.known_hosts;
+  return self->client_ssh.host != NULL;
+}
+
+/**
+ * fl_lab_set_client_ssh:
+ * @host: (nullable): none when %NULL
+ * @port: 0 for 22
+ * @known_hosts: (nullable)
+ */
+void
+fl_lab_set_client_ssh (FlLab      *self,
+                       const char *host,
+                       guint       port,
+                       const char *user,
+                       const char *known_hosts)
+{
+  g_return_if_fail (FL_IS_LAB (self));
+
+  g_free (self->client_ssh.host);
+  g_free (self->client_ssh.user);
+  g_free (self->client_ssh.known_hosts);
+  self->client_ssh.host = g_strdup (host);
+  self->client_ssh.user = g_strdup (user);
+  self->client_ssh.known_hosts = g_strdup (known_hosts);
+  self->client_ssh.port = port ? port : 22;
 }
 
 /* "CP932", "CP437", "UTF-8", "SHIFT_JIS": letters, digits, "-" and "_", and iconv knows it */

@@ -62,6 +62,18 @@ const char       *fl_lab_get_client_name          (FlLab            *self);
 FlClientAccess    fl_lab_get_client_access        (FlLab            *self);
 guint             fl_lab_get_client_poll_ms       (FlLab            *self);
 const char       *fl_lab_get_client_codepage      (FlLab            *self);
+gboolean          fl_lab_client_is_remote         (FlLab            *self);
+gboolean          fl_lab_client_needs_hypervisor  (FlLab            *self);
+gboolean          fl_lab_get_client_ssh           (FlLab            *self,
+                                                   const char      **host,
+                                                   guint            *port,
+                                                   const char      **user,
+                                                   const char      **known_hosts);
+void              fl_lab_set_client_ssh           (FlLab            *self,
+                                                   const char       *host,
+                                                   guint             port,
+                                                   const char       *user,
+                                                   const char       *known_hosts);
 gboolean          fl_lab_codepage_valid           (const char       *codepage);
 gboolean          fl_lab_get_client_vm            (FlLab            *self,
                                                    const char      **node,

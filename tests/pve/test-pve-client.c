@@ -14,6 +14,7 @@
 #include "fl-pve-client.h"
 #include "fl-win-client.h"
 #include "pve-emulator.h"
+#include "fl-test-win-seen.h"
 
 #define TOKEN_ID "failoverlab@pve!classroom"
 #define TOKEN_SECRET "2c6b8b1e-7a39-4a0e-9d53-5d3f0f6a1b22"
@@ -409,67 +410,6 @@ test_agent (Fixture       *f,
   g_assert_false (fl_hypervisor_agent_ping_finish (FL_HYPERVISOR (f->client), wait_result (&r3), &error));
   g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_SERVER);
   g_assert_cmpstr (error->message, ==, "VM 101 is not running");
-}
-
-/* the Windows client's views through the guest agent: one round's samples, kept per check */
-typedef struct
-{
-  GHashTable *last;   /* check nick → FlSample */
-  guint       n;
-} WinSeen;
-
-static void
-on_win_sample (FlWinClient *client,
-               FlSample    *sample,
-               WinSeen     *seen)
-{
-  g_hash_table_insert (seen->last, (char *)fl_check_kind_to_string (fl_sample_get_kind (sample)),
-                       fl_sample_ref (sample));
-  seen->n++;
-}
-
-static char *
-win_seen_text (WinSeen *seen)
-{
-  GString *s = g_string_new (NULL);
-  GHashTableIter it;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&it, seen->last);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    g_string_append_printf (s, "[%s %s server=%s: %s] ", (char *)key, fl_status_to_string (fl_sample_get_status (value)),
-                            fl_sample_lookup_string (value, "server") ?: "-", fl_sample_get_message (value) ?: "");
-  return g_string_free (s, FALSE);
-}
-
-/* one round, waited for (the round's own deadline ends it) */
-static void
-win_round (FlWinClient *client,
-           WinSeen     *seen)
-{
-  guint want = seen->n + 4;
-
-  fl_win_client_run_round (client);
-  while (seen->n < want)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-expect_view (WinSeen     *seen,
-             const char  *check,
-             FlStatus     status,
-             const char  *server)
-{
-  FlSample *s = g_hash_table_lookup (seen->last, check);
-
-  if (s == NULL || fl_sample_get_status (s) != status ||
-      g_strcmp0 (fl_sample_lookup_string (s, "server"), server) != 0)
-    {
-      g_autofree char *all = win_seen_text (seen);
-
-      g_error ("%s: expected %s with server %s; seen: %s", check, fl_status_to_string (status),
-               server ? server : "(none)", all);
-    }
 }
 
 static void

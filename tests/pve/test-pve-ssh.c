@@ -1,6 +1,9 @@
 /* test-pve-ssh.c: the SSH backend against a real OpenSSH server on loopback whose only command
  * for the test key is fake-pve-shell (pvesh and qm on top of the emulator): host keys (unknown,
- * accepted, changed), key auth, the actions and their errors through the command line.
+ * accepted, changed), key auth, the actions and their errors through the command line. And the
+ * Windows client reached over SSH (another key, whose "shell" is the emulator's Windows guest
+ * as its OpenSSH server would run it): its host key refused then trusted, its code page asked
+ * with chcp, its views and a command, DC1 stopped.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -22,6 +25,7 @@
 #include "fl-pve.h"
 #include "fl-pve-ssh.h"
 #include "pve-emulator.h"
+#include "fl-test-win-seen.h"
 
 #define TOKEN "fl@pve!ssh"
 #define SECRET "6e1f0c2b-aaaa-bbbb-cccc-0123456789ab"
@@ -288,6 +292,90 @@ test_actions (void)
   }
 }
 
+/* the Windows client over OpenSSH: a host key not known is its own state (never an error
+ * storm, never trusted by itself); once trusted, chcp says CP932 and the views read as on the
+ * guest agent; a command runs on its own connection; DC1 stops: the locator moves, the secure
+ * channel says 1722 until it rebinds */
+static void
+test_windows_client (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = path ("known_hosts.win");
+  g_autofree char *k = path ("win_key");
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(FlSsh) ssh = fl_ssh_new ("127.0.0.1", ssh_port, g_get_user_name (), empty);
+  g_autoptr(FlProbeConfig) config = fl_probe_config_new ("test.local", "TEST.LOCAL");
+  g_autoptr(FlWinClient) win = NULL;
+  g_autoptr(FlPveSsh) c = client (known_hosts_good, "client_key");
+  g_autoptr(FlTaskResult) stop = NULL, start = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(FlWinActionResult) reset = NULL;
+  WinSeen seen = { g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)fl_sample_unref), 0 };
+  gint64 deadline;
+
+  fl_ssh_set_use_agent (ssh, FALSE);
+  fl_ssh_set_key_file (ssh, k, NULL);
+  fl_ssh_set_host_key_file (ssh, "C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub");
+  fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "10.231.7.11", NULL);
+  fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "10.231.7.12", NULL);
+  win = fl_win_client_new_ssh (ssh, "WIN11", config, NULL);
+  g_signal_connect (win, "sample", G_CALLBACK (on_win_sample), &seen);
+
+  /* an unknown host key: a state, each view skipped saying which key and where to compare it */
+  win_round (win, &seen);
+  if (fl_win_client_get_state (win) != FL_WIN_CLIENT_UNTRUSTED ||
+      strstr (fl_win_client_get_message (win), "not known") == NULL ||
+      strstr (fl_win_client_get_message (win), "C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub") == NULL)
+    g_error ("unknown host key: state %d, \"%s\"", fl_win_client_get_state (win), fl_win_client_get_message (win));
+  expect_view (&seen, "win_locator", FL_STATUS_SKIPPED, NULL);
+  g_assert_false (g_file_test (empty, G_FILE_TEST_EXISTS));   /* nothing written by itself */
+  fingerprint = g_strdup (fl_ssh_get_host_fingerprint (ssh));
+  g_assert_true (g_str_has_prefix (fingerprint, "SHA256:"));
+  g_assert_false (fl_win_client_trust_host_key (win, "SHA256:not-the-one", &error));
+  g_assert_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY);
+  g_clear_error (&error);
+  g_assert_true (fl_win_client_trust_host_key (win, fingerprint, &error));
+  g_assert_no_error (error);
+
+  /* trusted: Japanese Windows in CP932 (chcp asked once), read as DC1 everywhere */
+  win_round (win, &seen);
+  if (fl_win_client_get_state (win) != FL_WIN_CLIENT_ANSWERING)
+    g_error ("trusted: state %d, \"%s\"", fl_win_client_get_state (win), fl_win_client_get_message (win));
+  g_assert_cmpstr (fl_win_client_get_codepage (win), ==, "CP932");
+  expect_view (&seen, "win_locator", FL_STATUS_OK, "DC1");
+  expect_view (&seen, "secure_channel", FL_STATUS_OK, "DC1");
+  expect_view (&seen, "win_logon", FL_STATUS_OK, "DC1");
+
+  /* a command, on the actions' own connection (its host key is the same file's) */
+  fl_win_client_run_action_async (win, FL_WIN_ACTION_RESET_CHANNEL, NULL, got, &r);
+  reset = fl_win_client_run_action_finish (win, wait_result (&r), &error);
+  g_assert_no_error (error);
+  if (!reset->ok || g_strcmp0 (reset->server, "DC1") != 0)
+    g_error ("nltest /sc_reset over SSH: ok %d, server %s, \"%s\"; output:\n%s", reset->ok, reset->server,
+             reset->summary, reset->output);
+
+  /* DC1 stops: the locator moves at once, the channel fails with 1722, then rebinds to DC2 */
+  stop = power (c, FL_VM_ACTION_STOP, &error);
+  g_assert_no_error (error);
+  win_round (win, &seen);
+  expect_view (&seen, "win_locator", FL_STATUS_OK, "DC2");
+  expect_view (&seen, "secure_channel", FL_STATUS_FAIL, NULL);
+  g_assert_nonnull (strstr (fl_sample_get_message (g_hash_table_lookup (seen.last, "secure_channel")),
+                            "1722 RPC_S_SERVER_UNAVAILABLE"));
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;   /* a hang guard, not a speed limit */
+  do
+    win_round (win, &seen);
+  while (fl_sample_get_status (g_hash_table_lookup (seen.last, "secure_channel")) != FL_STATUS_OK &&
+         g_get_monotonic_time () < deadline);
+  expect_view (&seen, "secure_channel", FL_STATUS_OK, "DC2");
+  expect_view (&seen, "win_logon", FL_STATUS_OK, "DC1");
+
+  start = power (c, FL_VM_ACTION_START, &error);
+  g_assert_no_error (error);
+  fl_win_client_stop (win);
+  g_hash_table_unref (seen.last);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -326,7 +414,12 @@ main (int   argc,
                              " \"users\": {\"fl@pve\": {\"password\": \"x\", \"privs\": [\"*\"]}},"
                              " \"tokens\": {\"" TOKEN "\": {\"secret\": \"" SECRET "\", \"privs\": [\"*\"]}},"
                              " \"vms\": [{\"vmid\": 101, \"name\": \"DC1\", \"boot_s\": 0.1, \"net0\": \"virtio=BC:24:11:2E:C5:4A,bridge=vmbr0\","
-                             "   \"snapshots\": [{\"name\": \"clean\", \"snaptime\": 1700000000, \"vmstate\": 0}]}]}",
+                             "   \"snapshots\": [{\"name\": \"clean\", \"snaptime\": 1700000000, \"vmstate\": 0}]},"
+                             "  {\"vmid\": 102, \"name\": \"DC2\"},"
+                             "  {\"vmid\": 104, \"name\": \"WIN11\", \"windows\": {\"domain\": \"test.local\", \"lang\": \"ja\","
+                             "   \"rebind_s\": 0.5, \"dcs\": ["
+                             "    {\"name\": \"DC1\", \"host\": \"dc1.test.local\", \"address\": \"10.231.7.11\", \"vmid\": 101},"
+                             "    {\"name\": \"DC2\", \"host\": \"dc2.test.local\", \"address\": \"10.231.7.12\", \"vmid\": 102}]}}]}",
                              &error);
   emu = pve_emulator_new (schema, config, &error);
   g_assert_no_error (error);
@@ -346,7 +439,8 @@ main (int   argc,
                          "ssh-keygen -q -t ed25519 -N \"\" -f other_host_key && "
                          "ssh-keygen -q -t ed25519 -N \"\" -f client_key && "
                          "ssh-keygen -q -t ed25519 -N \"\" -f stranger_key && "
-                         "ssh-keygen -q -t ed25519 -N \"\" -f qm_key'", dir);
+                         "ssh-keygen -q -t ed25519 -N \"\" -f qm_key && "
+                         "ssh-keygen -q -t ed25519 -N \"\" -f win_key'", dir);
   sh (cmd);
   fake = g_strdup (g_getenv ("FL_PVE_FAKE_SHELL"));
   g_assert_nonnull (fake);
@@ -360,12 +454,21 @@ main (int   argc,
     g_autofree char *ca = path ("pve-root-ca.pem");
     g_autofree char *text = g_strdup_printf ("{\"url\": \"https://127.0.0.1:%u\", \"token\": \"%s=%s\", \"ca\": \"%s\", "
                                              "\"no_pvesh\": true}", pve_emulator_get_port (emu), TOKEN, SECRET, ca);
+    /* a third whose "host" is the Windows client's OpenSSH server */
+    g_autofree char *win_pub = NULL;
+    g_autofree char *win_pub_path = path ("win_key.pub");
+    g_autofree char *win = path ("fake-windows.json");
+    g_autofree char *wtext = g_strdup_printf ("{\"url\": \"https://127.0.0.1:%u\", \"token\": \"%s=%s\", \"ca\": \"%s\", "
+                                              "\"windows\": {\"vmid\": 104}}", pve_emulator_get_port (emu), TOKEN, SECRET, ca);
 
     g_assert_true (g_file_set_contents (noqm, text, -1, NULL));
     g_assert_true (g_file_get_contents (qm_pub_path, &qm_pub, NULL, NULL));
+    g_assert_true (g_file_set_contents (win, wtext, -1, NULL));
+    g_assert_true (g_file_get_contents (win_pub_path, &win_pub, NULL, NULL));
     auth = g_strdup_printf ("command=\"%s %s\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty %s"
+                            "command=\"%s %s\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty %s"
                             "command=\"%s %s\",no-port-forwarding,no-agent-forwarding,no-X11-forwarding,no-pty %s",
-                            fake, cfg, pub, fake, noqm, qm_pub);
+                            fake, cfg, pub, fake, noqm, qm_pub, fake, win, win_pub);
   }
   auth_path = path ("authorized_keys");
   g_assert_true (g_file_set_contents (auth_path, auth, -1, NULL));
@@ -454,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/pve-ssh/auth", test_auth);
   g_test_add_func ("/pve-ssh/actions", test_actions);
   g_test_add_func ("/pve-ssh/qm-fallback", test_qm_fallback);
+  g_test_add_func ("/pve-ssh/windows-client", test_windows_client);
   rc = g_test_run ();
 
 out:
