@@ -372,6 +372,26 @@ ssh_exec_thread (GTask        *task,
   g_task_return_pointer (task, r, (GDestroyNotify)fl_agent_result_free);
 }
 
+/* on the main thread: the connection is let go here, so that a worker thread never finalizes
+ * it (a process that exits meanwhile would have libssh2 and OpenSSL torn down under it) */
+static void
+ssh_exec_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GTask) outer = data;
+  SshExec *e = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  FlAgentResult *r;
+
+  g_clear_object (&e->ssh);
+  r = g_task_propagate_pointer (G_TASK (result), &error);
+  if (r == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, r, (GDestroyNotify)fl_agent_result_free);
+}
+
 static void
 agent_exec_done (GObject      *object,
                  GAsyncResult *result,
@@ -411,15 +431,16 @@ exec_async (FlWinClient         *self,
 
   if (self->ssh[0] != NULL)
     {
+      /* the worker's task has no source object: nothing of ours is let go on its thread */
+      g_autoptr(GTask) inner = g_task_new (NULL, cancellable, ssh_exec_done, task);
       SshExec *e = g_new0 (SshExec, 1);
 
       e->ssh = g_object_ref (self->ssh[channel]);
       e->command = fl_win_command_line (argv);
       e->timeout_s = timeout_s;
       e->codepage = g_strdup (self->codepage);
-      g_task_set_task_data (task, e, (GDestroyNotify)ssh_exec_free);
-      g_task_run_in_thread (task, ssh_exec_thread);
-      g_object_unref (task);
+      g_task_set_task_data (inner, e, (GDestroyNotify)ssh_exec_free);
+      g_task_run_in_thread (inner, ssh_exec_thread);
       return;
     }
   fl_hypervisor_agent_exec_async (self->hypervisor, self->vmid, argv, timeout_s, cancellable, agent_exec_done, task);

@@ -376,6 +376,78 @@ test_windows_client (void)
   g_hash_table_unref (seen.last);
 }
 
+/* failoverctl runs, the test's main loop serving the emulator meanwhile: its exit status and
+ * what it printed */
+static int
+run_failoverctl (const char * const  *args,
+                 char               **out,
+                 char               **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = path ("win_key");
+
+  g_ptr_array_add (argv, (gpointer)g_getenv ("FL_FAILOVERCTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "FAILOVER_LAB_SSH_KEY", key, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "SSH_AUTH_SOCK");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  p = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (p, NULL, NULL, got, &r);
+  g_assert_true (g_subprocess_communicate_utf8_finish (p, wait_result (&r), out, err, &error));
+  g_assert_no_error (error);
+  g_subprocess_wait (p, NULL, NULL);
+  if (!g_subprocess_get_if_exited (p))
+    g_error ("failoverctl %s: killed by signal %d\nstdout:\n%s\nstderr:\n%s", args[0], g_subprocess_get_term_sig (p),
+             *out, *err);
+  return g_subprocess_get_exit_status (p);
+}
+
+/* failoverctl client with a lab whose client is reached over SSH: refused with the
+ * fingerprint and how to trust it; --accept-host-key remembers it; the views and a command */
+static void
+test_windows_client_cli (void)
+{
+  g_autofree char *lab = path ("ssh-client.lab.json");
+  g_autofree char *kh = path ("known_hosts.cli");
+  g_autofree char *text = g_strdup_printf (
+    "{\"format\": 1, \"name\": \"SSH client\", \"domain\": \"test.local\",\n"
+    " \"controllers\": [{\"name\": \"DC1\", \"host\": \"dc1.test.local\", \"address\": \"10.231.7.11\"},\n"
+    "                 {\"name\": \"DC2\", \"host\": \"dc2.test.local\", \"address\": \"10.231.7.12\"}],\n"
+    " \"client\": {\"name\": \"WIN11\", \"access\": \"ssh\",\n"
+    "            \"ssh\": {\"host\": \"127.0.0.1\", \"port\": %u, \"user\": \"%s\", \"known_hosts\": \"%s\"}}}\n",
+    ssh_port, g_get_user_name (), kh);
+  g_autofree char *out = NULL, *err = NULL, *fp = NULL;
+  const char *at;
+  int rc;
+
+  g_assert_true (g_file_set_contents (lab, text, -1, NULL));
+  rc = run_failoverctl ((const char *[]) { "client", "--lab", lab, "views", NULL }, &out, &err);
+  at = err ? strstr (err, "--accept-host-key SHA256:") : NULL;
+  if (rc != 1 || strstr (out, "not known") == NULL || at == NULL)
+    g_error ("an unknown host key: exit %d\nstdout:\n%s\nstderr:\n%s", rc, out, err);
+  fp = g_strndup (at + strlen ("--accept-host-key "), strcspn (at + strlen ("--accept-host-key "), " \n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  rc = run_failoverctl ((const char *[]) { "client", "--lab", lab, "--accept-host-key", fp, "views", NULL }, &out, &err);
+  if (rc != 0 || strstr (out, "accepted") == NULL || strstr (out, "win_locator") == NULL)
+    g_error ("--accept-host-key %s: exit %d\nstdout:\n%s\nstderr:\n%s", fp, rc, out, err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  rc = run_failoverctl ((const char *[]) { "client", "--lab", lab, "--json", "test-channel", NULL }, &out, &err);
+  if (rc != 0 || strstr (out, "\"ok\" : true") == NULL)
+    g_error ("test-channel over SSH: exit %d\nstdout:\n%s\nstderr:\n%s", rc, out, err);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -558,6 +630,7 @@ main (int   argc,
   g_test_add_func ("/pve-ssh/actions", test_actions);
   g_test_add_func ("/pve-ssh/qm-fallback", test_qm_fallback);
   g_test_add_func ("/pve-ssh/windows-client", test_windows_client);
+  g_test_add_func ("/pve-ssh/windows-client-cli", test_windows_client_cli);
   rc = g_test_run ();
 
 out:
