@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fl-app-text.h"
 #include "fl-client-tile.h"
 #include "fl-dc-tile.h"
 #include "fl-lab-enums.h"
@@ -73,6 +74,7 @@ struct _FlClientTile
   GtkLabel      *how_label;
   GtkGrid       *grid;
   GtkMenuButton *run_button;
+  GtkButton     *trust_button;
   GtkLabel      *action_label;
 
   Row            rows[N_ROWS];
@@ -184,6 +186,11 @@ update_state (FlClientTile *self)
     }
   gtk_label_set_label (self->state_label, text);
   fl_dc_tile_set_css (GTK_WIDGET (self->state_label), css);
+  /* a key not known yet may be trusted here; a changed one never (the message says what to do) */
+  gtk_widget_set_visible (GTK_WIDGET (self->trust_button),
+                          self->client != NULL && fl_win_client_get_state (self->client) == FL_WIN_CLIENT_UNTRUSTED &&
+                          fl_win_client_get_ssh (self->client) != NULL &&
+                          !fl_ssh_get_host_key_changed (fl_win_client_get_ssh (self->client)));
 }
 
 static void
@@ -331,6 +338,49 @@ run_activated (GtkWidget  *widget,
 }
 
 static void
+trust_response (AdwMessageDialog *dialog,
+                const char       *response,
+                FlClientTile     *self)
+{
+  const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "fingerprint");
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "trust") || self->client == NULL)
+    return;
+  if (!fl_win_client_trust_host_key (self->client, fingerprint, &error))
+    {
+      gtk_label_set_label (self->action_label, error->message);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->action_label), NULL);
+      fl_dc_tile_set_css (GTK_WIDGET (self->action_label), "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->action_label), TRUE);
+    }
+}
+
+/* trust on first use, as for the hypervisor: the fingerprint shown, where to compare it said */
+static void
+trust_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  FlClientTile *self = FL_CLIENT_TILE (widget);
+  FlSsh *ssh = self->client ? fl_win_client_get_ssh (self->client) : NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (ssh == NULL || fl_ssh_get_host_fingerprint (ssh) == NULL || !GTK_IS_WINDOW (root))
+    return;
+  /* TRANSLATORS: %1$s the client's name, %2$s its address */
+  body = g_strdup_printf (_("The SSH host key of %1$s (%2$s) is not known. Compare its fingerprint (below) with "
+                            "the one “ssh-keygen -lf C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub” prints "
+                            "on the client. If they are the same, trust it: known_hosts will remember it."),
+                          fl_lab_get_client_name (fl_lab_session_get_lab (self->session)), fl_ssh_get_host (ssh));
+  dialog = fl_trust_dialog_new (GTK_WINDOW (root), _("Trust This Host Key?"), body, fl_ssh_get_host_fingerprint (ssh));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 fl_client_tile_dispose (GObject *object)
 {
   FlClientTile *self = FL_CLIENT_TILE (object);
@@ -362,8 +412,10 @@ fl_client_tile_class_init (FlClientTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlClientTile, how_label);
   gtk_widget_class_bind_template_child (widget_class, FlClientTile, grid);
   gtk_widget_class_bind_template_child (widget_class, FlClientTile, run_button);
+  gtk_widget_class_bind_template_child (widget_class, FlClientTile, trust_button);
   gtk_widget_class_bind_template_child (widget_class, FlClientTile, action_label);
   gtk_widget_class_install_action (widget_class, "client.run", "s", run_activated);
+  gtk_widget_class_install_action (widget_class, "client.trust", NULL, trust_activated);
 }
 
 static void

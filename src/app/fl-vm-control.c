@@ -174,22 +174,18 @@ offer_trust (FlVmControl *self,
   if (self->window == NULL)
     return;
   if (ssh)
-    body = g_strdup_printf (_("The SSH host key of %s is not known. Compare its fingerprint with the one "
-                              "“ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub” prints on the node:\n\n%s\n\n"
+    body = g_strdup_printf (_("The SSH host key of %s is not known. Compare its fingerprint (below) with the one "
+                              "“ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub” prints on the node. "
                               "If they are the same, trust it: known_hosts will remember it."),
-                            fl_lab_get_hypervisor_host (self->lab), fingerprint);
+                            fl_lab_get_hypervisor_host (self->lab));
   else
     body = g_strdup_printf (_("Proxmox VE at %s shows a certificate this computer does not trust. Compare its "
-                              "SHA-256 fingerprint with the one “pvenode cert info” prints on the node:\n\n%s\n\n"
+                              "SHA-256 fingerprint (below) with the one “pvenode cert info” prints on the node. "
                               "If they are the same, trust it: the lab file will remember it, and any other "
                               "certificate will be refused."),
-                            fl_lab_get_hypervisor_url (self->lab), fingerprint);
-  dialog = adw_message_dialog_new (self->window, ssh ? _("Trust This Host Key?") : _("Trust This Certificate?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "trust",
-                                    _("_Trust"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "fingerprint", g_strdup (fingerprint), g_free);
+                            fl_lab_get_hypervisor_url (self->lab));
+  dialog = fl_trust_dialog_new (self->window, ssh ? _("Trust This Host Key?") : _("Trust This Certificate?"), body,
+                                fingerprint);
   g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

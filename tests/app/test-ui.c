@@ -33,6 +33,7 @@
 #include "fl-window.h"
 #include "fl-window-private.h"
 #include "pve-emulator.h"
+#include "fl-test-sshd.h"
 
 static const char *shot_dir;
 static const char *shot_suffix = "";
@@ -1392,6 +1393,90 @@ test_client_tile (void)
   emulator_stop (&e);
 }
 
+/* A Windows client reached over OpenSSH whose host key is not known: the tile says so and
+ * offers to trust it; the dialog shows the fingerprint and where to compare it; trusting it
+ * appends the one line to the lab's known_hosts, and the next answer is the next problem (this
+ * sshd takes no key of ours: the SSH key is refused, said as such). */
+static void
+test_client_ssh_trust (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlLab) lab = fl_lab_new ("SSH client", "test.local");
+  g_autoptr(GSubprocess) sshd = NULL;
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GdkTexture) dshot = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fl-ui-sshd-XXXXXX", &error);
+  g_autofree char *kh = NULL, *text = NULL, *known = NULL, *body = NULL, *rm = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *tile;
+  FlWindow *window;
+  guint port = 0;
+
+  if (!fl_test_sshd_possible ())
+    {
+      g_test_skip ("needs root and /usr/sbin/sshd");
+      return;
+    }
+  g_assert_no_error (error);
+  sshd = fl_test_sshd_start (dir, &port);
+  kh = g_build_filename (dir, "known_hosts", NULL);
+  add_two_dcs (lab);
+  fl_lab_set_client (lab, "WS01", FL_CLIENT_ACCESS_SSH, NULL, 0);
+  fl_lab_set_client_ssh (lab, "127.0.0.1", port, "teacher", kh);
+
+  window = fl_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (fl_window_open_lab (window, lab, &error));
+  g_assert_no_error (error);
+  tile = find_client_tile (GTK_WIDGET (window));
+  g_assert_nonnull (tile);
+  text = wait_tile_text (tile, _("Host key not trusted"), 30);
+  if (strstr (text, _("Host key not trusted")) == NULL)
+    g_error ("the client tile with an unknown host key:\n%s", text);
+  spin (300);
+  shot = screenshot (GTK_WIDGET (window), "client-ssh-untrusted");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 100);
+
+  g_assert_true (gtk_widget_activate_action (tile, "client.trust", NULL));
+  dialog = wait_dialog (10);
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "body", &body, NULL);
+  {
+    GtkWidget *extra = adw_message_dialog_get_extra_child (dialog);
+
+    if (strstr (body, "ssh_host_ed25519_key.pub") == NULL || !GTK_IS_LABEL (extra) ||
+        !g_str_has_prefix (gtk_label_get_label (GTK_LABEL (extra)), "SHA256:"))
+      g_error ("the trust dialog says:\n%s\n%s", body, GTK_IS_LABEL (extra) ? gtk_label_get_label (GTK_LABEL (extra)) : "");
+  }
+  spin (300);
+  dshot = screenshot (GTK_WIDGET (dialog), "client-ssh-trust-dialog");
+  g_assert_cmpuint (region_stats (dshot, 0, 0, 1, 1).distinct, >, 20);
+  adw_message_dialog_response (dialog, "trust");
+
+  /* one line, for this server, appended */
+  {
+    g_autofree char *want = g_strdup_printf ("[127.0.0.1]:%u ssh-ed25519 ", port);
+
+    g_assert_true (g_file_get_contents (kh, &known, NULL, NULL));
+    if (!g_str_has_prefix (known, want) || strchr (known, '\n') != known + strlen (known) - 1)
+      g_error ("known_hosts after trusting:\n%s", known);
+  }
+  g_free (text);
+  text = wait_tile_text (tile, _("Cannot be asked"), 30);
+  if (strstr (text, _("Cannot be asked")) == NULL)
+    g_error ("the client tile once its key is trusted:\n%s", text);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+  g_assert_finalize_object (window);
+  g_subprocess_send_signal (sshd, SIGTERM);
+  g_subprocess_wait (sshd, NULL, NULL);
+  rm = g_strdup_printf ("rm -rf '%s'", dir);
+  (void)!system (rm);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1403,6 +1488,8 @@ main (int   argc,
               g_getenv ("LANG"));
       return 0;
     }
+  /* the SSH key offered is ours alone, never a developer's agent's */
+  g_unsetenv ("SSH_AUTH_SOCK");
   /* the build's catalogues (FL_LOCALEDIR) for the Japanese run */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FL_LOCALEDIR") ? g_getenv ("FL_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -1437,6 +1524,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
   g_test_add_func ("/ui/window/vm-controls", test_vm_controls);
   g_test_add_func ("/ui/window/client-tile", test_client_tile);
+  g_test_add_func ("/ui/window/client-ssh-trust", test_client_ssh_trust);
   {
     int rc = g_test_run ();
 

@@ -26,6 +26,7 @@
 #include "fl-pve-ssh.h"
 #include "pve-emulator.h"
 #include "fl-test-win-seen.h"
+#include "fl-test-sshd.h"
 
 #define TOKEN "fl@pve!ssh"
 #define SECRET "6e1f0c2b-aaaa-bbbb-cccc-0123456789ab"
@@ -59,25 +60,6 @@ cmp_double (const double *a,
             gpointer      data)
 {
   return (*a > *b) - (*a < *b);
-}
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) s = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (s, any, TRUE, NULL));
-  bound = g_socket_get_local_address (s, NULL);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 static void
@@ -456,15 +438,15 @@ main (int   argc,
   g_autoptr(JsonNode) config = NULL;
   g_autoptr(GTlsCertificate) tls = NULL;
   g_autofree char *cert = NULL, *key = NULL, *cfg = NULL, *fake = NULL, *pub = NULL,
-                  *auth = NULL, *sshd_conf = NULL, *host_pub = NULL, *kh = NULL, *cmd = NULL,
-                  *client_pub = NULL, *auth_path = NULL, *conf_path = NULL, *host_pub_path = NULL;
+                  *auth = NULL, *host_pub = NULL, *kh = NULL, *cmd = NULL,
+                  *client_pub = NULL, *auth_path = NULL, *host_pub_path = NULL;
   const char *make_cert = g_getenv ("FL_PVE_MAKE_CERT");
   const char *schema = g_getenv ("FL_PVE_SCHEMA");
   int rc;
 
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
-  if (!g_file_test ("/usr/sbin/sshd", G_FILE_TEST_IS_EXECUTABLE) || getuid () != 0)
+  if (!fl_test_sshd_possible ())
     {
       printf ("1..0 # SKIP needs root and /usr/sbin/sshd (apt-get install openssh-server)\n");
       return 0;
@@ -546,42 +528,7 @@ main (int   argc,
   g_assert_true (g_file_set_contents (auth_path, auth, -1, NULL));
 
   /* sshd, on loopback only, key auth only, nothing but the fake shell */
-  ssh_port = free_port ();
-  sshd_conf = g_strdup_printf ("ListenAddress 127.0.0.1\nPort %u\nHostKey %s/host_key\nPidFile none\n"
-                               "AuthorizedKeysFile %s/authorized_keys\nPasswordAuthentication no\n"
-                               "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nUsePAM no\n"
-                               "StrictModes no\nPermitRootLogin prohibit-password\nAllowUsers %s\n"
-                               "AllowTcpForwarding no\nX11Forwarding no\nLogLevel ERROR\n",
-                               ssh_port, dir, dir, g_get_user_name ());
-  conf_path = path ("sshd_config");
-  g_assert_true (g_file_set_contents (conf_path, sshd_conf, -1, NULL));
-  g_mkdir_with_parents ("/run/sshd", 0755);
-  {
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-
-    /* our sshd ends with us, even when an assertion aborts the test */
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    sshd = g_subprocess_launcher_spawn (launcher, &error, "/usr/sbin/sshd", "-D", "-e", "-f", conf_path, NULL);
-  }
-  g_assert_no_error (error);
-  {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    gboolean up = FALSE;
-
-    while (!up && g_get_monotonic_time () < deadline)
-      {
-        g_autoptr(GSocketClient) sc = g_socket_client_new ();
-        g_autoptr(GSocketConnection) c = NULL;
-
-        g_socket_client_set_enable_proxy (sc, FALSE);
-        c = g_socket_client_connect_to_host (sc, "127.0.0.1", (guint16)ssh_port, NULL, NULL);
-
-        up = c != NULL;
-        if (!up)
-          g_usleep (50000);
-      }
-    g_assert_true (up);
-  }
+  sshd = fl_test_sshd_start (dir, &ssh_port);
   host_pub_path = path ("host_key.pub");
   g_assert_true (g_file_get_contents (host_pub_path, &host_pub, NULL, NULL));
   known_hosts_good = path ("known_hosts");

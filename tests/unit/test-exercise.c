@@ -581,6 +581,11 @@ test_client_step (void)
   g_clear_error (&error);
   g_assert_true (fl_exercise_check_lab (e, lab, TRUE, &error));
   g_assert_no_error (error);
+  /* over OpenSSH the client's commands need no hypervisor */
+  fl_lab_set_client (lab, "WS01", FL_CLIENT_ACCESS_SSH, NULL, 0);
+  fl_lab_set_client_ssh (lab, "ws01.test.local", 22, "teacher", NULL);
+  g_assert_true (fl_exercise_check_lab (e, lab, FALSE, &error));
+  g_assert_no_error (error);
 }
 
 /* the client's secure channel failing: its code names it by symbol, by number or whole */

@@ -226,7 +226,19 @@ static const BadCase bad_cases[] = {
     "client.access: the guest-agent access method needs the client's VM (client.vm)" },
   { "bad access", LAB_HEAD DCS ",\"client\":{\"name\":\"WIN11\",\"access\":\"rdp\"}}",
     FL_LAB_ERROR_VALUE,
-    "client.access: \"rdp\" is not an access method (local, guest-agent or none)" },
+    "client.access: \"rdp\" is not an access method (local, guest-agent, ssh or none)" },
+  { "ssh without its server", LAB_HEAD DCS ",\"client\":{\"name\":\"WIN11\",\"access\":\"ssh\"}}",
+    FL_LAB_ERROR_MISSING,
+    "client.access: \"ssh\" needs client.ssh (its OpenSSH server: host and user)" },
+  { "client ssh without user", LAB_HEAD DCS ",\"client\":{\"name\":\"WIN11\",\"access\":\"ssh\","
+    "\"ssh\":{\"host\":\"win11.test.local\"}}}", FL_LAB_ERROR_MISSING,
+    "client.ssh.user: required field is missing" },
+  { "client ssh bad host", LAB_HEAD DCS ",\"client\":{\"name\":\"WIN11\",\"access\":\"ssh\","
+    "\"ssh\":{\"host\":\"win 11\",\"user\":\"TEST\\\\admin\"}}}", FL_LAB_ERROR_VALUE,
+    "client.ssh.host: \"win 11\" is not a host name or an IP address" },
+  { "client ssh unknown field", LAB_HEAD DCS ",\"client\":{\"name\":\"WIN11\",\"access\":\"ssh\","
+    "\"ssh\":{\"host\":\"win11\",\"user\":\"admin\",\"password\":\"x\"}}}", FL_LAB_ERROR_SECRET,
+    "client.ssh.password: *" },
   { "bad principal", LAB_HEAD DCS ",\"credentials\":{\"user\":\"user01\"}}", FL_LAB_ERROR_VALUE,
     "credentials.user: \"user01\" is not a Kerberos principal (user@REALM)" },
   { "interval too small", LAB_HEAD DCS ",\"probe\":{\"interval_ms\":10}}", FL_LAB_ERROR_VALUE,
@@ -365,6 +377,31 @@ test_lab_built_in_code (void)
   reloaded = fl_lab_new_from_data (text, -1, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (fl_lab_get_hypervisor_host (reloaded), ==, "pve1.branch.example.net");
+  g_assert_false (fl_lab_client_is_remote (reloaded));
+
+  /* the client over OpenSSH: saved, read back, no hypervisor needed for it */
+  fl_lab_set_client (lab, "WS01", FL_CLIENT_ACCESS_SSH, NULL, 0);
+  fl_lab_set_client_ssh (lab, "ws01.branch.example.net", 2222, "BRANCH\\teacher", "~/.ssh/known_hosts.lab");
+  g_assert_true (fl_lab_validate (lab, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  g_clear_object (&reloaded);
+  text = fl_lab_to_data (lab, NULL);
+  reloaded = fl_lab_new_from_data (text, -1, &error);
+  g_assert_no_error (error);
+  {
+    const char *host = NULL, *user = NULL, *kh = NULL;
+    guint port = 0;
+
+    g_assert_true (fl_lab_get_client_ssh (reloaded, &host, &port, &user, &kh));
+    g_assert_cmpstr (host, ==, "ws01.branch.example.net");
+    g_assert_cmpuint (port, ==, 2222);
+    g_assert_cmpstr (user, ==, "BRANCH\\teacher");
+    g_assert_cmpstr (kh, ==, "~/.ssh/known_hosts.lab");
+    g_assert_cmpint (fl_lab_get_client_access (reloaded), ==, FL_CLIENT_ACCESS_SSH);
+    g_assert_true (fl_lab_client_is_remote (reloaded));
+    g_assert_false (fl_lab_client_needs_hypervisor (reloaded));
+  }
 
   fl_lab_add_controller (lab, bad);
   g_assert_false (fl_lab_validate (lab, &error));
