@@ -116,6 +116,7 @@ def served(check):
     return cond
 
 
+stopped = []
 try:
     loc = wait(served("win_locator"), 90)
     sc = wait(served("secure_channel"), 30)
@@ -218,12 +219,50 @@ try:
     p, r = client("sc-reset")
     t.ok(p.returncode == 1 and "1311" in (r.get("summary") or ""),
          "nltest /sc_reset fails with 1311 ERROR_NO_LOGON_SERVERS", labtap.evidence(p))
+
+    # the client's views come from what it sees, not from the hypervisor's word: with both cables
+    # back, the DC its locator holds has its Samba ended behind the hypervisor's back (the VM
+    # still "running"); the client's own probe finds the other DC
+    for name in list(unplugged):
+        p = vm(name, "plug")
+        t.ok(p.returncode == 0, f"{name}'s cable plugged back", labtap.evidence(p))
+        if p.returncode == 0:
+            unplugged.remove(name)
+    t_third = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+    found = wait(lambda items: [s for s in views(items, "win_locator", t_third) if s["status"] == "ok"], 60)
+    held = found[-1]["detail"]["server"] if found else None
+    t.ok(held is not None, "with both cables back the client's locator holds a DC", evidence(t_third))
+    if held is not None:
+        t_third = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+        rest = [d for d in (serving, other) if d != held][0]
+        labtap.sandbox("stop", held.lower(), lab_id=LAB_ID)
+        stopped.append(held.lower())
+        moved = wait(lambda items: [s for s in views(items, "win_locator", t_third)
+                                    if s["status"] == "ok" and s["detail"]["server"] == rest], 60)
+        t.ok(moved is not None, f"{held}'s Samba ended, its VM still running: the client's locator "
+             f"moves to {rest} (its own probe)", evidence(t_third))
+        # as it was at the start: every view on the DC of the sign-in (the next run starts there)
+        labtap.sandbox("start", held.lower(), lab_id=LAB_ID)
+        stopped.remove(held.lower())
+        p = vm(other, "unplug", "--restart-guard", "0", "--yes")
+        if p.returncode == 0:
+            unplugged.append(other)
+        t_back = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+        again = wait(lambda items: [s for s in views(items, "win_locator", t_back)
+                                    if s["status"] == "ok" and s["detail"]["server"] == serving], 60)
+        p, r = client("sc-reset")
+        t.ok(again is not None and p.returncode == 0 and r.get("server") == serving,
+             f"{held} started again, {other}'s cable pulled: the locator and the channel are back on {serving}",
+             evidence(t_back) + "\n" + labtap.evidence(p))
 finally:
     with lock:
         items = list(lines)
     for name in (globals().get("unplugged") or []):
         p = vm(name, "plug")
         t.ok(p.returncode == 0, f"{name}'s cable plugged back", labtap.evidence(p))
+    for name in stopped:
+        labtap.sandbox("start", name, lab_id=LAB_ID)
+        t.ok(True, f"{name}'s Samba started again")
     watch.send_signal(signal.SIGTERM)   # our own child, by PID
     try:
         watch.wait(timeout=15)

@@ -126,6 +126,11 @@ struct _PveEmulator
   gint64       time_offset;
   guint        next_pid;
   GHashTable  *requests;   /* "METHOD path" → count */
+  /* a Windows guest's command being answered with what its probes saw (NULL: no probes) */
+  GHashTable  *win_seen;   /* DC name → TRUE when it answered the client's real probe */
+  char        *win_kinit_dc;
+  gboolean     win_kinit_ok;
+  GCancellable *cancellable;  /* its workers' answers are dropped once it is freed */
 };
 
 static gint64
@@ -1715,14 +1720,26 @@ h_agent_ping (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
  * it to UTF-8. Configured by the VM's "windows": {"domain", "lang"?, "rebind_s"?,
  * "dcs": [{"name", "host", "address", "vmid"}]}. */
 
+/* the DC's VM runs with its cable in */
 static gboolean
-win_dc_answers (PveEmulator *self,
-                JsonObject  *dc)
+win_dc_vm_up (PveEmulator *self,
+              JsonObject  *dc)
 {
   Vm *vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER ((guint)json_object_get_int_member_with_default (dc, "vmid", 0)));
   const char *net0 = vm ? g_hash_table_lookup (vm->config, "net0") : NULL;
 
   return vm != NULL && vm->power == VM_RUNNING && (net0 == NULL || strstr (net0, "link_down=1") == NULL);
+}
+
+/* the DC answers the client: its VM is up, and (with "probe") it answered the real probe made
+ * from the client's side for this command */
+static gboolean
+win_dc_answers (PveEmulator *self,
+                JsonObject  *dc)
+{
+  if (!win_dc_vm_up (self, dc))
+    return FALSE;
+  return self->win_seen == NULL || g_hash_table_contains (self->win_seen, json_object_get_string_member (dc, "name"));
 }
 
 static JsonObject *
@@ -1896,10 +1913,10 @@ win_gpresult (Vm       *vm,
 /* a real Kerberos exchange with @dc's KDC, as the client's machine account (its keytab): the
  * sandbox's Samba answers it or not. Bounded: `timeout` ends kinit after 4 s. */
 static gboolean
-win_kinit (Vm         *vm,
+win_kinit (JsonObject *windows,
            JsonObject *dc)
 {
-  JsonObject *krb = (json_object_has_member (vm->windows, "kerberos") ? json_object_get_object_member (vm->windows, "kerberos") : NULL);
+  JsonObject *krb = (json_object_has_member (windows, "kerberos") ? json_object_get_object_member (windows, "kerberos") : NULL);
   g_autofree char *dir = NULL, *conf = NULL, *text = NULL, *cache = NULL;
   g_auto(GStrv) env = NULL;
   g_autoptr(GError) error = NULL;
@@ -1923,11 +1940,23 @@ win_kinit (Vm         *vm,
   if (g_file_set_contents (conf, text, -1, NULL))
     {
       const char *argv[] = { "timeout", "4", "kinit", "-k", "-t", keytab, principal, NULL };
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+      g_auto(GStrv) full = NULL;
 
+      /* where the guest's probes run (the client's network namespace) */
+      if (json_object_has_member (windows, "probe_exec"))
+        {
+          JsonArray *prefix = json_object_get_array_member (windows, "probe_exec");
+
+          for (guint i = 0; i < json_array_get_length (prefix); i++)
+            g_strv_builder_add (b, json_array_get_string_element (prefix, i));
+        }
+      g_strv_builder_addv (b, argv);
+      full = g_strv_builder_end (b);
       env = g_get_environ ();
       env = g_environ_setenv (env, "KRB5_CONFIG", conf, TRUE);
       env = g_environ_setenv (env, "KRB5CCNAME", cache, TRUE);
-      g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+      g_spawn_sync (NULL, full, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                     NULL, NULL, NULL, NULL, &status, NULL);
     }
   {
@@ -1982,7 +2011,8 @@ win_klist (PveEmulator *self,
   const char *realm = krb ? json_object_get_string_member (krb, "realm") : "";
   const char *domain = json_object_get_string_member (vm->windows, "domain");
 
-  if (dc != NULL && win_kinit (vm, dc))
+  if (dc != NULL && (self->win_seen != NULL ? self->win_kinit_ok && g_strcmp0 (self->win_kinit_dc, json_object_get_string_member (dc, "name")) == 0
+                                            : win_kinit (vm->windows, dc)))
     {
       const char *host = json_object_get_string_member (dc, "host");
 
@@ -2170,24 +2200,19 @@ win_exec (PveEmulator *self,
   return TRUE;
 }
 
-static void
-h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+/* what the guest's command printed, as exec-status returns it once it has exited */
+static JsonNode *
+agent_answer (PveEmulator *self,
+              Vm          *vm,
+              GPtrArray   *command)
 {
-  Vm *vm = lookup_vm (self, msg, vars);
-  GPtrArray *command = g_hash_table_lookup (params, "command");
-  g_autoptr(JsonNode) n = NULL;
-  g_autoptr(JsonNode) result = NULL;
+  JsonNode *result = json_from_string ("{\"exited\":1}", NULL);
   g_autofree char *joined = NULL;
-  guint pid;
 
-  if (vm == NULL || !agent_ready (self, msg, vm))
-    return;
   /* the guest runs a few commands the tests use: hostname, and anything else fails */
   g_ptr_array_add (command, NULL);
   joined = g_strjoinv (" ", (char **)command->pdata);
   g_ptr_array_remove_index (command, command->len - 1);
-  pid = ++vm->next_pid + 4000;
-  result = json_from_string ("{\"exited\":1}", NULL);
   if (vm->windows != NULL && win_exec (self, vm, command, json_node_get_object (result)))
     ;
   else if (g_str_equal (joined, "hostname") || g_str_equal (joined, "cmd.exe /c hostname"))
@@ -2205,7 +2230,161 @@ h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
       json_object_set_int_member (json_node_get_object (result), "exitcode", 1);
       json_object_set_string_member (json_node_get_object (result), "err-data", err);
     }
-  g_hash_table_insert (vm->exec, GUINT_TO_POINTER (pid), g_steal_pointer (&result));
+  return result;
+}
+
+/* A Windows guest with "probe_exec" (the sandbox's): each command is answered from what the
+ * client itself sees, probed for it in a worker (the API never waits on a probe): an LDAP
+ * rootDSE read of each DC whose VM is up, run where the prefix says (the client's network
+ * namespace), and the machine account's kinit with the DC its locator would take. Until then
+ * exec-status says it is still running, as Proxmox VE does. */
+typedef struct
+{
+  PveEmulator *self;
+  guint        vmid;
+  guint        pid;
+  GPtrArray   *command;    /* owned strings */
+  JsonObject  *windows;    /* a ref */
+  GPtrArray   *up;         /* DC names whose VM is up, in the guest's order */
+  GPtrArray   *addresses;  /* theirs */
+  char        *locator;    /* the DC the locator holds now (nullable) */
+  GHashTable  *seen;       /* out: DC name → TRUE when it answered */
+  char        *kinit_dc;   /* out */
+  gboolean     kinit_ok;   /* out */
+} WinProbe;
+
+static void
+win_probe_free (WinProbe *p)
+{
+  g_ptr_array_unref (p->command);
+  json_object_unref (p->windows);
+  g_ptr_array_unref (p->up);
+  g_ptr_array_unref (p->addresses);
+  g_free (p->locator);
+  g_hash_table_unref (p->seen);
+  g_free (p->kinit_dc);
+  g_free (p);
+}
+
+static void
+win_probe_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      data,
+                  GCancellable *cancellable)
+{
+  WinProbe *p = data;
+  JsonArray *prefix = json_object_get_array_member (p->windows, "probe_exec");
+  JsonArray *dcs = json_object_get_array_member (p->windows, "dcs");
+  const char *chosen = NULL;
+
+  for (guint i = 0; i < p->up->len; i++)
+    {
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+      g_autofree char *url = g_strdup_printf ("ldap://%s", (char *)p->addresses->pdata[i]);
+      g_auto(GStrv) argv = NULL;
+      int status = -1;
+
+      for (guint k = 0; k < json_array_get_length (prefix); k++)
+        g_strv_builder_add (b, json_array_get_string_element (prefix, k));
+      /* bounded twice: ldapsearch's own network timeout, and timeout(1) */
+      g_strv_builder_add_many (b, "timeout", "3", "ldapsearch", "-x", "-LLL", "-o", "nettimeout=2", "-H", url,
+                               "-s", "base", "-b", "", "dnsHostName", NULL);
+      argv = g_strv_builder_end (b);
+      if (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &status, NULL) &&
+          g_spawn_check_wait_status (status, NULL))
+        g_hash_table_add (p->seen, g_strdup (p->up->pdata[i]));
+    }
+  /* klist's next exchange: the DC the locator keeps while it answers, else the first that does */
+  if (p->locator != NULL && g_hash_table_contains (p->seen, p->locator))
+    chosen = p->locator;
+  for (guint i = 0; chosen == NULL && i < json_array_get_length (dcs); i++)
+    {
+      const char *name = json_object_get_string_member (json_array_get_object_element (dcs, i), "name");
+
+      if (g_hash_table_contains (p->seen, name))
+        chosen = name;
+    }
+  if (chosen != NULL && json_object_has_member (p->windows, "kerberos"))
+    for (guint i = 0; i < json_array_get_length (dcs); i++)
+      {
+        JsonObject *dc = json_array_get_object_element (dcs, i);
+
+        if (g_strcmp0 (json_object_get_string_member (dc, "name"), chosen) == 0)
+          {
+            p->kinit_dc = g_strdup (chosen);
+            p->kinit_ok = win_kinit (p->windows, dc);
+          }
+      }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+win_probe_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  WinProbe *p = g_task_get_task_data (G_TASK (result));
+  PveEmulator *self = p->self;
+  Vm *vm;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;   /* the emulator is gone */
+  vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (p->vmid));
+  if (vm == NULL)
+    return;
+  self->win_seen = p->seen;
+  self->win_kinit_dc = p->kinit_dc;
+  self->win_kinit_ok = p->kinit_ok;
+  g_hash_table_insert (vm->exec, GUINT_TO_POINTER (p->pid), agent_answer (self, vm, p->command));
+  self->win_seen = NULL;
+  self->win_kinit_dc = NULL;
+}
+
+static void
+h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHashTable *params, const Auth *auth)
+{
+  Vm *vm = lookup_vm (self, msg, vars);
+  GPtrArray *command = g_hash_table_lookup (params, "command");
+  g_autoptr(JsonNode) n = NULL;
+  guint pid;
+
+  if (vm == NULL || !agent_ready (self, msg, vm))
+    return;
+  pid = ++vm->next_pid + 4000;
+  if (vm->windows != NULL && json_object_has_member (vm->windows, "probe_exec"))
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, win_probe_done, NULL);
+      WinProbe *p = g_new0 (WinProbe, 1);
+      JsonArray *dcs = json_object_get_array_member (vm->windows, "dcs");
+
+      p->self = self;
+      p->vmid = vm->vmid;
+      p->pid = pid;
+      p->command = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < command->len; i++)
+        g_ptr_array_add (p->command, g_strdup (command->pdata[i]));
+      p->windows = json_object_ref (vm->windows);
+      p->up = g_ptr_array_new_with_free_func (g_free);
+      p->addresses = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < json_array_get_length (dcs); i++)
+        {
+          JsonObject *dc = json_array_get_object_element (dcs, i);
+
+          if (win_dc_vm_up (self, dc))
+            {
+              g_ptr_array_add (p->up, g_strdup (json_object_get_string_member (dc, "name")));
+              g_ptr_array_add (p->addresses, g_strdup (json_object_get_string_member (dc, "address")));
+            }
+        }
+      p->locator = g_strdup (vm->win_locator);
+      p->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_task_set_task_data (task, p, (GDestroyNotify)win_probe_free);
+      g_hash_table_insert (vm->exec, GUINT_TO_POINTER (pid), json_from_string ("{\"exited\":0}", NULL));
+      g_task_run_in_thread (task, win_probe_thread);
+    }
+  else
+    g_hash_table_insert (vm->exec, GUINT_TO_POINTER (pid), agent_answer (self, vm, command));
   n = json_from_string ("{}", NULL);
   json_object_set_int_member (json_node_get_object (n), "pid", pid);
   reply_data (msg, n);
@@ -2635,6 +2814,7 @@ pve_emulator_new (const char  *schema_path,
   c = json_node_get_object (config);
 
   self = g_new0 (PveEmulator, 1);
+  self->cancellable = g_cancellable_new ();
   self->schema = json_node_copy (json_parser_get_root (parser));
   self->version = g_strdup (json_object_get_string_member_with_default (c, "version", "9.1.5"));
   self->users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_object_unref);
@@ -2753,6 +2933,8 @@ pve_emulator_free (PveEmulator *self)
 {
   if (self == NULL)
     return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
