@@ -147,7 +147,7 @@ fl_ssh_new_like (FlSsh *other)
 }
 
 void
-fl_ssh_set_key_file (FlSsh *self,
+fl_ssh_set_key_file (FlSsh      *self,
                      const char *path,
                      const char *passphrase)
 {
@@ -195,7 +195,7 @@ fl_ssh_get_timeout (FlSsh *self)
  *   fingerprints): /etc/ssh/ssh_host_ed25519_key.pub by default
  */
 void
-fl_ssh_set_host_key_file (FlSsh *self,
+fl_ssh_set_host_key_file (FlSsh      *self,
                           const char *path)
 {
   g_return_if_fail (FL_IS_SSH (self));
@@ -367,9 +367,9 @@ append_line (const char  *path,
  * later connection's) is not accepted in its place.
  */
 gboolean
-fl_ssh_accept_host_key (FlSsh *self,
-                            const char  *fingerprint,
-                            GError     **error)
+fl_ssh_accept_host_key (FlSsh       *self,
+                        const char  *fingerprint,
+                        GError     **error)
 {
   LIBSSH2_SESSION *session;
   LIBSSH2_KNOWNHOSTS *nh;
@@ -641,7 +641,7 @@ read_output (FlSsh            *self,
 
 /* fl_ssh_run() with the lock held */
 static gboolean
-run_locked (FlSsh *self,
+run_locked (FlSsh       *self,
             const char  *command,
             guint        timeout_s,
             GString     *out,
@@ -702,7 +702,7 @@ run_locked (FlSsh *self,
  * worker threads only. A connection the peer dropped is made again once.
  */
 gboolean
-fl_ssh_run (FlSsh *self,
+fl_ssh_run (FlSsh       *self,
             const char  *command,
             guint        timeout_s,
             GString     *out,
