@@ -117,6 +117,7 @@ def served(check):
 
 
 stopped = []
+broken = []
 try:
     loc = wait(served("win_locator"), 90)
     sc = wait(served("secure_channel"), 30)
@@ -189,6 +190,11 @@ try:
     t.ok(p.returncode == 0, f"{serving}'s cable plugged back", labtap.evidence(p))
     if p.returncode == 0:
         unplugged.remove(serving)
+    # the interlock asks whether another DC answers: wait until the watch sees it answer again
+    t_plug = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+    answering = wait(lambda items: [s for s in items if s.get("type") == "sample" and s.get("dc") == serving
+                                    and s["check"] == "ldap" and s["status"] == "ok" and s["t_us"] >= t_plug], 60)
+    t.ok(answering is not None, f"{serving} answers LDAP again", evidence(t_plug))
     t_second = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
     p = vm(other, "unplug", "--restart-guard", "0")
     t.ok(p.returncode == 0, f"{other}'s cable pulled", labtap.evidence(p))
@@ -254,12 +260,39 @@ try:
         t.ok(again is not None and p.returncode == 0 and r.get("server") == serving,
              f"{held} started again, {other}'s cable pulled: the locator and the channel are back on {serving}",
              evidence(t_back) + "\n" + labtap.evidence(p))
+    for name in list(unplugged):
+        p = vm(name, "plug")
+        t.ok(p.returncode == 0, f"{name}'s cable plugged back", labtap.evidence(p))
+        if p.returncode == 0:
+            unplugged.remove(name)
+
+    # a broken trust (what rolling the client back does): the DCs refuse the machine account's
+    # key, which the client's own secure channel says; repaired, it works again
+    broken.append(True)   # repaired in the end, even when breaking it failed half-way
+    labtap.sandbox("break-trust", lab_id=LAB_ID)
+    t_trust = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+    denied = wait(lambda items: [s for s in views(items, "secure_channel", t_trust)
+                                 if s["status"] == "fail" and "5 ERROR_ACCESS_DENIED" in (s.get("message") or "")], 60)
+    t.ok(denied is not None, "WS01$'s password changed on the DCs: the client's secure channel fails with "
+         "5 ERROR_ACCESS_DENIED (its real kinit refused)", evidence(t_trust))
+    p, r = client("test-channel")
+    t.ok(p.returncode == 1 and r.get("ok") is False, "Test-ComputerSecureChannel: False with the trust broken",
+         labtap.evidence(p))
+    labtap.sandbox("repair-trust", lab_id=LAB_ID)
+    broken.clear()
+    t_repair = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
+    works = wait(lambda items: [s for s in views(items, "secure_channel", t_repair) if s["status"] == "ok"], 60)
+    t.ok(works is not None, "the trust repaired (the keytab re-exported): the secure channel works again",
+         evidence(t_repair))
 finally:
     with lock:
         items = list(lines)
     for name in (globals().get("unplugged") or []):
         p = vm(name, "plug")
         t.ok(p.returncode == 0, f"{name}'s cable plugged back", labtap.evidence(p))
+    if broken:
+        labtap.sandbox("repair-trust", lab_id=LAB_ID)
+        t.ok(True, "the trust repaired")
     for name in stopped:
         labtap.sandbox("start", name, lab_id=LAB_ID)
         t.ok(True, f"{name}'s Samba started again")

@@ -130,6 +130,7 @@ struct _PveEmulator
   GHashTable  *win_seen;   /* DC name → TRUE when it answered the client's real probe */
   char        *win_kinit_dc;
   gboolean     win_kinit_ok;
+  GHashTable  *win_denied; /* DC name → TRUE when its KDC refused the machine account's key */
   GCancellable *cancellable;  /* its workers' answers are dropped once it is freed */
 };
 
@@ -1805,6 +1806,29 @@ win_dsgetdc (PveEmulator *self,
   g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
 }
 
+/* the machine account's key refused by @dc (a trust broken by a rollback): no secure channel */
+static gboolean
+win_dc_denies (PveEmulator *self,
+               JsonObject  *dc)
+{
+  return dc != NULL && self->win_denied != NULL &&
+         g_hash_table_contains (self->win_denied, json_object_get_string_member (dc, "name"));
+}
+
+/* what nltest /sc_query and /sc_reset print; the banner is printed even when the channel is down */
+static void
+win_sc_print (GString    *out,
+              gboolean    ja,
+              JsonObject *dc,
+              const char *status)
+{
+  g_string_append (out, ja ? "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n" : "Flags: 30 HAS_IP  HAS_TIMESERV\r\n");
+  g_string_append_printf (out, ja ? "信頼された DC 名 \\\\%s\r\n" : "Trusted DC Name \\\\%s\r\n",
+                          dc ? json_object_get_string_member (dc, "host") : "");
+  g_string_append_printf (out, ja ? "信頼された DC 接続状態 %s\r\n" : "Trusted DC Connection Status %s\r\n", status);
+  g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
+}
+
 static void
 win_sc_query (PveEmulator *self,
               Vm          *vm,
@@ -1837,12 +1861,9 @@ win_sc_query (PveEmulator *self,
       else
         status = "Status = 1722 0x6ba RPC_S_SERVER_UNAVAILABLE";
     }
-  /* the banner is printed even when the channel is down */
-  g_string_append (out, ja ? "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n" : "Flags: 30 HAS_IP  HAS_TIMESERV\r\n");
-  g_string_append_printf (out, ja ? "信頼された DC 名 \\\\%s\r\n" : "Trusted DC Name \\\\%s\r\n",
-                          dc ? json_object_get_string_member (dc, "host") : "");
-  g_string_append_printf (out, ja ? "信頼された DC 接続状態 %s\r\n" : "Trusted DC Connection Status %s\r\n", status);
-  g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
+  if (win_dc_denies (self, dc))
+    status = "Status = 5 0x5 ERROR_ACCESS_DENIED";
+  win_sc_print (out, ja, dc, status);
 }
 
 /* nltest /sc_reset: the channel rebinds now, to the DC the locator finds */
@@ -1857,12 +1878,9 @@ win_sc_reset (PveEmulator *self,
   g_free (vm->win_sc_dc);
   vm->win_sc_dc = dc ? g_strdup (json_object_get_string_member (dc, "name")) : NULL;
   vm->win_sc_lost = 0;
-  g_string_append (out, ja ? "フラグ: 30 HAS_IP  HAS_TIMESERV\r\n" : "Flags: 30 HAS_IP  HAS_TIMESERV\r\n");
-  g_string_append_printf (out, ja ? "信頼された DC 名 \\\\%s\r\n" : "Trusted DC Name \\\\%s\r\n",
-                          dc ? json_object_get_string_member (dc, "host") : "");
-  g_string_append_printf (out, ja ? "信頼された DC 接続状態 %s\r\n" : "Trusted DC Connection Status %s\r\n",
-                          dc ? "Status = 0 0x0 NERR_Success" : "Status = 1311 0x51f ERROR_NO_LOGON_SERVERS");
-  g_string_append (out, ja ? "コマンドは正しく完了しました\r\n" : "The command completed successfully\r\n");
+  win_sc_print (out, ja, dc, dc == NULL ? "Status = 1311 0x51f ERROR_NO_LOGON_SERVERS"
+                             : win_dc_denies (self, dc) ? "Status = 5 0x5 ERROR_ACCESS_DENIED"
+                                                        : "Status = 0 0x0 NERR_Success");
 }
 
 /* gpupdate /force: policy comes from the DC the locator finds, or the refresh fails */
@@ -1910,12 +1928,21 @@ win_gpresult (Vm       *vm,
                            : "    Group Policy slow link threshold:   500 kbps\r\n");
 }
 
-/* a real Kerberos exchange with @dc's KDC, as the client's machine account (its keytab): the
- * sandbox's Samba answers it or not. Bounded: `timeout` ends kinit after 4 s. */
-static gboolean
-win_kinit (JsonObject *windows,
-           JsonObject *dc)
+typedef enum
 {
+  WIN_KINIT_OK,
+  WIN_KINIT_DENIED,   /* the KDC answered and refused the machine account's key */
+  WIN_KINIT_FAILED,   /* no answer, or no keytab */
+} WinKinit;
+
+/* a real Kerberos exchange with @dc's KDC, as the client's machine account (its keytab): the
+ * sandbox's Samba answers it or not, and takes the key or not (a broken trust). Bounded:
+ * `timeout` ends kinit after 4 s. */
+static WinKinit
+win_kinit_full (JsonObject *windows,
+                JsonObject *dc)
+{
+  g_autofree char *err = NULL;
   JsonObject *krb = (json_object_has_member (windows, "kerberos") ? json_object_get_object_member (windows, "kerberos") : NULL);
   g_autofree char *dir = NULL, *conf = NULL, *text = NULL, *cache = NULL;
   g_auto(GStrv) env = NULL;
@@ -1924,13 +1951,13 @@ win_kinit (JsonObject *windows,
   int status = -1;
 
   if (krb == NULL)
-    return FALSE;
+    return WIN_KINIT_FAILED;
   realm = json_object_get_string_member (krb, "realm");
   principal = json_object_get_string_member (krb, "principal");
   keytab = json_object_get_string_member (krb, "keytab");
   dir = g_dir_make_tmp ("pve-emulator-krb5-XXXXXX", &error);
   if (dir == NULL)
-    return FALSE;
+    return WIN_KINIT_FAILED;
   conf = g_build_filename (dir, "krb5.conf", NULL);
   cache = g_strdup_printf ("FILE:%s/ccache", dir);
   /* this DC only: which KDC answered is then known, as Windows' klist says "Kdc Called" */
@@ -1956,8 +1983,8 @@ win_kinit (JsonObject *windows,
       env = g_get_environ ();
       env = g_environ_setenv (env, "KRB5_CONFIG", conf, TRUE);
       env = g_environ_setenv (env, "KRB5CCNAME", cache, TRUE);
-      g_spawn_sync (NULL, full, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                    NULL, NULL, NULL, NULL, &status, NULL);
+      g_spawn_sync (NULL, full, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                    &status, NULL);
     }
   {
     g_autofree char *ccache = g_build_filename (dir, "ccache", NULL);
@@ -1966,7 +1993,20 @@ win_kinit (JsonObject *windows,
   }
   g_unlink (conf);
   g_rmdir (dir);
-  return g_spawn_check_wait_status (status, NULL);
+  if (g_spawn_check_wait_status (status, NULL))
+    return WIN_KINIT_OK;
+  /* MIT kinit's words when the KDC refuses the key (the password changed on the DC) */
+  if (err != NULL && (strstr (err, "Preauthentication failed") != NULL || strstr (err, "Password incorrect") != NULL ||
+                      strstr (err, "not found in Kerberos database") != NULL))
+    return WIN_KINIT_DENIED;
+  return WIN_KINIT_FAILED;
+}
+
+static gboolean
+win_kinit (JsonObject *windows,
+           JsonObject *dc)
+{
+  return win_kinit_full (windows, dc) == WIN_KINIT_OK;
 }
 
 /* one ticket as Windows' klist prints it */
@@ -2100,10 +2140,11 @@ win_command (PveEmulator *self,
     }
   else if (g_ascii_strcasecmp (line, "Test-ComputerSecureChannel") == 0)
     {
-      /* the channel's DC answering (nltest /sc_verify's question) */
+      /* the channel's DC answering and taking the machine account (nltest /sc_verify's question) */
       JsonObject *dc = win_dc (vm, vm->win_sc_dc);
 
-      g_string_append (out, dc != NULL && win_dc_answers (self, dc) ? "True\r\n" : "False\r\n");
+      g_string_append (out, dc != NULL && win_dc_answers (self, dc) && !win_dc_denies (self, dc) ? "True\r\n"
+                                                                                               : "False\r\n");
     }
   else if (g_ascii_strcasecmp (line, sysvol) == 0)
     /* \\domain\SYSVOL through a DFS referral: any DC that answers */
@@ -2248,7 +2289,9 @@ typedef struct
   GPtrArray   *up;         /* DC names whose VM is up, in the guest's order */
   GPtrArray   *addresses;  /* theirs */
   char        *locator;    /* the DC the locator holds now (nullable) */
+  char        *sc_dc;      /* the secure channel's DC now (nullable) */
   GHashTable  *seen;       /* out: DC name → TRUE when it answered */
+  GHashTable  *denied;     /* out: DC name → TRUE when its KDC refused the machine account */
   char        *kinit_dc;   /* out */
   gboolean     kinit_ok;   /* out */
 } WinProbe;
@@ -2261,7 +2304,9 @@ win_probe_free (WinProbe *p)
   g_ptr_array_unref (p->up);
   g_ptr_array_unref (p->addresses);
   g_free (p->locator);
+  g_free (p->sc_dc);
   g_hash_table_unref (p->seen);
+  g_hash_table_unref (p->denied);
   g_free (p->kinit_dc);
   g_free (p);
 }
@@ -2305,17 +2350,24 @@ win_probe_thread (GTask        *task,
       if (g_hash_table_contains (p->seen, name))
         chosen = name;
     }
-  if (chosen != NULL && json_object_has_member (p->windows, "kerberos"))
-    for (guint i = 0; i < json_array_get_length (dcs); i++)
-      {
-        JsonObject *dc = json_array_get_object_element (dcs, i);
+  /* the machine account's key, with that DC and with the secure channel's (the trust) */
+  for (guint i = 0; json_object_has_member (p->windows, "kerberos") && i < json_array_get_length (dcs); i++)
+    {
+      JsonObject *dc = json_array_get_object_element (dcs, i);
+      const char *name = json_object_get_string_member (dc, "name");
+      WinKinit r;
 
-        if (g_strcmp0 (json_object_get_string_member (dc, "name"), chosen) == 0)
-          {
-            p->kinit_dc = g_strdup (chosen);
-            p->kinit_ok = win_kinit (p->windows, dc);
-          }
-      }
+      if (g_strcmp0 (name, chosen) != 0 && (g_strcmp0 (name, p->sc_dc) != 0 || !g_hash_table_contains (p->seen, name)))
+        continue;
+      r = win_kinit_full (p->windows, dc);
+      if (r == WIN_KINIT_DENIED)
+        g_hash_table_add (p->denied, g_strdup (name));
+      if (g_strcmp0 (name, chosen) == 0)
+        {
+          p->kinit_dc = g_strdup (chosen);
+          p->kinit_ok = r == WIN_KINIT_OK;
+        }
+    }
   g_task_return_boolean (task, TRUE);
 }
 
@@ -2334,10 +2386,12 @@ win_probe_done (GObject      *object,
   if (vm == NULL)
     return;
   self->win_seen = p->seen;
+  self->win_denied = p->denied;
   self->win_kinit_dc = p->kinit_dc;
   self->win_kinit_ok = p->kinit_ok;
   g_hash_table_insert (vm->exec, GUINT_TO_POINTER (p->pid), agent_answer (self, vm, p->command));
   self->win_seen = NULL;
+  self->win_denied = NULL;
   self->win_kinit_dc = NULL;
 }
 
@@ -2378,7 +2432,9 @@ h_agent_exec (PveEmulator *self, SoupServerMessage *msg, GHashTable *vars, GHash
             }
         }
       p->locator = g_strdup (vm->win_locator);
+      p->sc_dc = g_strdup (vm->win_sc_dc);
       p->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      p->denied = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_task_set_task_data (task, p, (GDestroyNotify)win_probe_free);
       g_hash_table_insert (vm->exec, GUINT_TO_POINTER (pid), json_from_string ("{\"exited\":0}", NULL));
       g_task_run_in_thread (task, win_probe_thread);
