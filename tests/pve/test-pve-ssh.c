@@ -380,6 +380,8 @@ run_failoverctl (const char * const  *args,
   g_subprocess_launcher_setenv (launcher, "FAILOVER_LAB_SSH_KEY", key, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "SSH_AUTH_SOCK");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  if (g_getenv ("FL_CHILD_LSAN_OPTIONS") != NULL)
+    g_subprocess_launcher_setenv (launcher, "LSAN_OPTIONS", g_getenv ("FL_CHILD_LSAN_OPTIONS"), TRUE);
   p = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (p, NULL, NULL, got, &r);
