@@ -190,7 +190,7 @@ update_state (FlClientTile *self)
   gtk_widget_set_visible (GTK_WIDGET (self->trust_button),
                           self->client != NULL && fl_win_client_get_state (self->client) == FL_WIN_CLIENT_UNTRUSTED &&
                           fl_win_client_get_ssh (self->client) != NULL &&
-                          !fl_ssh_get_host_key_changed (fl_win_client_get_ssh (self->client)));
+                          fl_ssh_get_host_key_unknown (fl_win_client_get_ssh (self->client)));
 }
 
 static void
@@ -366,15 +366,17 @@ trust_activated (GtkWidget  *widget,
   FlSsh *ssh = self->client ? fl_win_client_get_ssh (self->client) : NULL;
   GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *body = NULL;
+  g_autofree char *file = NULL;
   GtkWidget *dialog;
 
   if (ssh == NULL || fl_ssh_get_host_fingerprint (ssh) == NULL || !GTK_IS_WINDOW (root))
     return;
-  /* TRANSLATORS: %1$s the client's name, %2$s its address */
+  file = fl_ssh_get_host_key_file (ssh);
+  /* TRANSLATORS: %1$s the client's name, %2$s its address, %3$s its key file (C:\ProgramData\ssh\ssh_host_ed25519_key.pub) */
   body = g_strdup_printf (_("The SSH host key of %1$s (%2$s) is not known. Compare its fingerprint (below) with "
-                            "the one “ssh-keygen -lf C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub” prints "
-                            "on the client. If they are the same, trust it: known_hosts will remember it."),
-                          fl_lab_get_client_name (fl_lab_session_get_lab (self->session)), fl_ssh_get_host (ssh));
+                            "the one “ssh-keygen -lf %3$s” prints on the client. If they are the same, trust it: "
+                            "known_hosts will remember it."),
+                          fl_lab_get_client_name (fl_lab_session_get_lab (self->session)), fl_ssh_get_host (ssh), file);
   dialog = fl_trust_dialog_new (GTK_WINDOW (root), _("Trust This Host Key?"), body, fl_ssh_get_host_fingerprint (ssh));
   g_signal_connect_object (dialog, "response", G_CALLBACK (trust_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -71,7 +71,8 @@ print_views (FlWinClient *client,
     g_main_context_iteration (NULL, TRUE);
   g_signal_handlers_disconnect_by_data (client, &w);
   if (fl_win_client_get_state (client) == FL_WIN_CLIENT_UNTRUSTED && fl_win_client_get_ssh (client) != NULL &&
-      !fl_ssh_get_host_key_changed (fl_win_client_get_ssh (client)))
+      fl_ssh_get_host_key_unknown (fl_win_client_get_ssh (client)) &&
+      fl_ssh_get_host_fingerprint (fl_win_client_get_ssh (client)) != NULL)
     /* TRANSLATORS: %s: an SSH host key fingerprint (SHA256:…) */
     fprintf (stderr, _("failoverctl: once compared, trust it with --accept-host-key %s\n"),
              fl_ssh_get_host_fingerprint (fl_win_client_get_ssh (client)));
@@ -172,7 +173,7 @@ accept_client_key (FlSsh       *ssh,
   if (fl_ssh_run (ssh, "chcp.com", 0, out, err, &status, &local) ||
       !g_error_matches (local, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY))
     return TRUE;   /* known already, or another problem the views will tell */
-  if (fl_ssh_get_host_key_changed (ssh) || g_strcmp0 (fingerprint, fl_ssh_get_host_fingerprint (ssh)) != 0)
+  if (!fl_ssh_get_host_key_unknown (ssh) || g_strcmp0 (fingerprint, fl_ssh_get_host_fingerprint (ssh)) != 0)
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;

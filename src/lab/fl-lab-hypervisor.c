@@ -66,7 +66,7 @@ fl_lab_create_client_ssh (FlLab      *lab,
   kh = known_hosts ? expand_home (known_hosts) : NULL;
   ssh = fl_ssh_new (host, port, user, kh);
   /* where Windows keeps it, for the user to compare the fingerprint with */
-  fl_ssh_set_host_key_file (ssh, "C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub");
+  fl_ssh_set_host_key_dir (ssh, "C:\\ProgramData\\ssh\\");
   fl_ssh_set_timeout (ssh, 10);
   key = default_ssh_key ();
   if (key != NULL)

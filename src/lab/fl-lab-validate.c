@@ -279,6 +279,7 @@ validate_vm (const char  *where,
 static gboolean
 validate_ssh (const FlLabSsh  *ssh,
               const char      *where,
+              gboolean         user_required,
               GError         **error)
 {
   g_autofree char *host = g_strconcat (where, ".host", NULL);
@@ -287,6 +288,11 @@ validate_ssh (const FlLabSsh  *ssh,
 
   if (!fl_lab_is_dns_name (ssh->host) && !is_ip_address (ssh->host))
     return invalid (error, host, ssh->host ? ssh->host : "", _("a host name or an IP address"));
+  if (user_required && ssh->user == NULL)
+    {
+      g_set_error (error, FL_LAB_ERROR, FL_LAB_ERROR_MISSING, _("%s: required field is missing"), user);
+      return FALSE;
+    }
   if (ssh->user != NULL && !is_display_text (ssh->user, 32))
     return invalid (error, user, ssh->user, _("a user name"));
   if (ssh->port < 1 || ssh->port > 65535)
@@ -483,9 +489,9 @@ fl_lab_validate (FlLab   *self,
         return invalid (error, "hypervisor.fingerprint", api->fingerprint,
                         _("a SHA-256 certificate fingerprint (64 hex digits, colons optional)"));
     }
-  else if (self->hv.kind == FL_HYPERVISOR_PROXMOX_SSH && !validate_ssh (&self->hv.ssh, "hypervisor", error))
+  else if (self->hv.kind == FL_HYPERVISOR_PROXMOX_SSH && !validate_ssh (&self->hv.ssh, "hypervisor", FALSE, error))
     return FALSE;
-  if (self->client_ssh.host != NULL && !validate_ssh (&self->client_ssh, "client.ssh", error))
+  if (self->client_ssh.host != NULL && !validate_ssh (&self->client_ssh, "client.ssh", TRUE, error))
     return FALSE;
 
   if (self->cred_user != NULL && !is_principal (self->cred_user))

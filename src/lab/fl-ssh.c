@@ -37,15 +37,17 @@ struct _FlSsh
   char               *key_file;
   char               *passphrase;
   gboolean            use_agent;
-  char               *host_key_file;  /* where the peer keeps its key, for the user to compare */
+  char               *host_key_dir;   /* where the peer keeps its keys, for the user to compare */
   guint               command_timeout_s;
 
   GMutex              lock;           /* the session: one command at a time */
   GSocketConnection  *connection;
   LIBSSH2_SESSION    *session;
-  char               *host_fingerprint;
+  char               *host_fingerprint;  /* the last one seen: one of fingerprints */
+  GPtrArray          *fingerprints;  /* every one seen, kept: a pointer given out stays valid */
   GBytes             *host_key;       /* as presented, for accepting it */
   gboolean            host_key_changed;  /* known_hosts has another key for this host */
+  gboolean            host_key_unknown;  /* known_hosts has no key of this type for this host */
   int                 host_key_type;
 };
 
@@ -76,8 +78,8 @@ fl_ssh_finalize (GObject *object)
   if (self->passphrase != NULL)
     memset (self->passphrase, 0, strlen (self->passphrase));
   g_free (self->passphrase);
-  g_free (self->host_key_file);
-  g_free (self->host_fingerprint);
+  g_free (self->host_key_dir);
+  g_clear_pointer (&self->fingerprints, g_ptr_array_unref);
   g_clear_pointer (&self->host_key, g_bytes_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (fl_ssh_parent_class)->finalize (object);
@@ -96,7 +98,8 @@ fl_ssh_init (FlSsh *self)
   g_mutex_init (&self->lock);
   self->use_agent = TRUE;
   self->command_timeout_s = 30;
-  self->host_key_file = g_strdup ("/etc/ssh/ssh_host_ed25519_key.pub");
+  self->host_key_dir = g_strdup ("/etc/ssh/");
+  self->fingerprints = g_ptr_array_new_with_free_func (g_free);
 }
 
 /**
@@ -141,8 +144,8 @@ fl_ssh_new_like (FlSsh *other)
   g_mutex_unlock (&other->lock);
   self->use_agent = other->use_agent;
   self->command_timeout_s = other->command_timeout_s;
-  g_free (self->host_key_file);
-  self->host_key_file = g_strdup (other->host_key_file);
+  g_free (self->host_key_dir);
+  self->host_key_dir = g_strdup (other->host_key_dir);
   return self;
 }
 
@@ -190,17 +193,60 @@ fl_ssh_get_timeout (FlSsh *self)
 }
 
 /**
- * fl_ssh_set_host_key_file:
- * @path: where the peer keeps its host key (named in the message that asks the user to compare
- *   fingerprints): /etc/ssh/ssh_host_ed25519_key.pub by default
+ * fl_ssh_set_host_key_dir:
+ * @dir: where the peer keeps its host keys, with its separator ("/etc/ssh/" by default,
+ *   "C:\\ProgramData\\ssh\\" on Windows): named in the message that asks the user to compare
+ *   fingerprints
  */
 void
-fl_ssh_set_host_key_file (FlSsh      *self,
-                          const char *path)
+fl_ssh_set_host_key_dir (FlSsh      *self,
+                         const char *dir)
 {
   g_return_if_fail (FL_IS_SSH (self));
-  g_free (self->host_key_file);
-  self->host_key_file = g_strdup (path);
+  g_mutex_lock (&self->lock);
+  g_free (self->host_key_dir);
+  self->host_key_dir = g_strdup (dir);
+  g_mutex_unlock (&self->lock);
+}
+
+/* the peer's public key file of the type it showed (with the lock held) */
+static char *
+host_key_file (FlSsh *self)
+{
+  const char *type = "ed25519";
+
+  switch (self->host_key_type)
+    {
+    case LIBSSH2_HOSTKEY_TYPE_RSA:
+      type = "rsa";
+      break;
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
+    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
+      type = "ecdsa";
+      break;
+    default:
+      break;
+    }
+  return g_strdup_printf ("%sssh_host_%s_key.pub", self->host_key_dir, type);
+}
+
+/**
+ * fl_ssh_get_host_key_file:
+ *
+ * Returns: (transfer full): the peer's file for the host key it showed last, whose fingerprint
+ *   the user compares (`ssh-keygen -lf FILE` there)
+ */
+char *
+fl_ssh_get_host_key_file (FlSsh *self)
+{
+  char *file;
+
+  g_return_val_if_fail (FL_IS_SSH (self), NULL);
+  g_mutex_lock (&self->lock);
+  file = host_key_file (self);
+  g_mutex_unlock (&self->lock);
+  return file;
 }
 
 const char *
@@ -220,7 +266,7 @@ const char *
 fl_ssh_get_host_fingerprint (FlSsh *self)
 {
   g_return_val_if_fail (FL_IS_SSH (self), NULL);
-  return self->host_fingerprint;
+  return g_atomic_pointer_get (&self->host_fingerprint);
 }
 
 static int
@@ -259,7 +305,20 @@ gboolean
 fl_ssh_get_host_key_changed (FlSsh *self)
 {
   g_return_val_if_fail (FL_IS_SSH (self), FALSE);
-  return self->host_key_changed;
+  return g_atomic_int_get (&self->host_key_changed);
+}
+
+/**
+ * fl_ssh_get_host_key_unknown:
+ *
+ * Returns: whether the last refusal was a host key not known yet: the one the user may compare
+ *   and accept (a changed key never is; a known_hosts that cannot be read is neither)
+ */
+gboolean
+fl_ssh_get_host_key_unknown (FlSsh *self)
+{
+  g_return_val_if_fail (FL_IS_SSH (self), FALSE);
+  return g_atomic_int_get (&self->host_key_unknown);
 }
 
 /* The user's known_hosts, read line by line into @nh: comments, blank lines, markers
@@ -384,7 +443,7 @@ fl_ssh_accept_host_key (FlSsh       *self,
   g_return_val_if_fail (FL_IS_SSH (self), FALSE);
 
   g_mutex_lock (&self->lock);
-  if (self->host_key == NULL || self->host_key_changed)
+  if (self->host_key == NULL || !self->host_key_unknown)
     {
       g_mutex_unlock (&self->lock);
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("No host key to accept: connect first"));
@@ -409,6 +468,12 @@ fl_ssh_accept_host_key (FlSsh       *self,
     rc = libssh2_knownhost_writeline (nh, entry, line, sizeof line, &line_len, LIBSSH2_KNOWNHOST_FILE_OPENSSH);
   libssh2_knownhost_free (nh);
   libssh2_session_free (session);
+  if (rc == 0)
+    {
+      /* accepted once: a second call appends nothing */
+      g_clear_pointer (&self->host_key, g_bytes_unref);
+      g_atomic_int_set (&self->host_key_unknown, FALSE);
+    }
   g_mutex_unlock (&self->lock);
   if (rc != 0)
     {
@@ -443,6 +508,8 @@ check_host_key (FlSsh   *self,
   g_autofree char *b64 = NULL;
   int rc;
 
+  g_atomic_int_set (&self->host_key_changed, FALSE);
+  g_atomic_int_set (&self->host_key_unknown, FALSE);
   if (key == NULL || hash == NULL)
     {
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("%s sent no host key"), self->host);
@@ -452,8 +519,17 @@ check_host_key (FlSsh   *self,
   /* OpenSSH prints it without padding */
   while (*b64 && b64[strlen (b64) - 1] == '=')
     b64[strlen (b64) - 1] = '\0';
-  g_free (self->host_fingerprint);
-  self->host_fingerprint = g_strconcat ("SHA256:", b64, NULL);
+  {
+    g_autofree char *fingerprint = g_strconcat ("SHA256:", b64, NULL);
+
+    /* readers elsewhere keep the pointer they were given: a new key's is added, none freed */
+    if (g_strcmp0 (fingerprint, self->host_fingerprint) != 0)
+      {
+        g_ptr_array_add (self->fingerprints, g_strdup (fingerprint));
+        g_atomic_pointer_set (&self->host_fingerprint, g_ptr_array_index (self->fingerprints,
+                                                                           self->fingerprints->len - 1));
+      }
+  }
   g_clear_pointer (&self->host_key, g_bytes_unref);
   self->host_key = g_bytes_new (key, len);
   self->host_key_type = type;
@@ -462,25 +538,31 @@ check_host_key (FlSsh   *self,
   if (!load_known_hosts (self, nh, error))
     {
       libssh2_knownhost_free (nh);
-      self->host_key_changed = FALSE;
       return FALSE;
     }
+  /* against the lines of this key's type: another type's line for the host is not a change */
   rc = libssh2_knownhost_checkp (nh, self->host, (int)self->port, key, len,
-                                 LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW, &found);
+                                 LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | knownhost_key_type (type),
+                                 &found);
   libssh2_knownhost_free (nh);
-  self->host_key_changed = rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH;
   if (rc == LIBSSH2_KNOWNHOST_CHECK_MATCH)
     return TRUE;
+  g_atomic_int_set (&self->host_key_changed, rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH);
+  g_atomic_int_set (&self->host_key_unknown, rc != LIBSSH2_KNOWNHOST_CHECK_MISMATCH);
   if (rc == LIBSSH2_KNOWNHOST_CHECK_MISMATCH)
     g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
                  _("The host key of %s has CHANGED (it now shows %s): refused. If that machine was "
                    "reinstalled, check the new key on its console and remove the old line from %s"),
                  self->host, self->host_fingerprint, self->known_hosts);
   else
-    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
-                 _("The host key of %s is not known (%s): refused. Compare it with “ssh-keygen -lf %s” "
-                   "on that machine and accept it"),
-                 self->host, self->host_fingerprint, self->host_key_file);
+    {
+      g_autofree char *file = host_key_file (self);
+
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
+                   _("The host key of %s is not known (%s): refused. Compare it with “ssh-keygen -lf %s” "
+                     "on that machine and accept it"),
+                   self->host, self->host_fingerprint, file);
+    }
   return FALSE;
 }
 
@@ -518,6 +600,31 @@ authenticate (FlSsh   *self,
   return FALSE;
 }
 
+/* ed25519 first, as OpenSSH: the key users have in known_hosts and compare with (libssh2
+ * before 1.11.1 prefers ECDSA, which Windows' OpenSSH also offers). Only names this libssh2
+ * supports are given: 1.10 mishandles the others (an overlapping memcpy). */
+static void
+prefer_ed25519 (LIBSSH2_SESSION *session)
+{
+  const char **algs = NULL;
+  int n = libssh2_session_supported_algs (session, LIBSSH2_METHOD_HOSTKEY, &algs);
+  g_autoptr(GString) pref = g_string_new (NULL);
+  gboolean has = FALSE;
+
+  for (int i = 0; i < n; i++)
+    has = has || g_str_equal (algs[i], "ssh-ed25519");
+  if (has)
+    {
+      g_string_append (pref, "ssh-ed25519");
+      for (int i = 0; i < n; i++)
+        if (!g_str_equal (algs[i], "ssh-ed25519"))
+          g_string_append_printf (pref, ",%s", algs[i]);
+      libssh2_session_method_pref (session, LIBSSH2_METHOD_HOSTKEY, pref->str);
+    }
+  if (n > 0)
+    libssh2_free (session, algs);
+}
+
 /* with the lock held */
 static gboolean
 ensure_connected (FlSsh   *self,
@@ -547,6 +654,7 @@ ensure_connected (FlSsh   *self,
   self->session = libssh2_session_init ();
   libssh2_session_set_blocking (self->session, 1);
   libssh2_session_set_timeout (self->session, (long)self->command_timeout_s * 1000);
+  prefer_ed25519 (self->session);
   if (libssh2_session_handshake (self->session, g_socket_get_fd (g_socket_connection_get_socket (self->connection))) != 0)
     {
       g_autofree char *why = session_error (self->session);

@@ -28,11 +28,13 @@ void         fl_ssh_set_use_agent        (FlSsh       *self,
 void         fl_ssh_set_timeout          (FlSsh       *self,
                                           guint        command_timeout_s);
 guint        fl_ssh_get_timeout          (FlSsh       *self);
-void         fl_ssh_set_host_key_file    (FlSsh       *self,
-                                          const char  *path);
+void         fl_ssh_set_host_key_dir     (FlSsh       *self,
+                                          const char  *dir);
+char        *fl_ssh_get_host_key_file    (FlSsh       *self);
 const char  *fl_ssh_get_host             (FlSsh       *self);
 const char  *fl_ssh_get_host_fingerprint (FlSsh       *self);
 gboolean     fl_ssh_get_host_key_changed (FlSsh       *self);
+gboolean     fl_ssh_get_host_key_unknown (FlSsh       *self);
 gboolean     fl_ssh_accept_host_key      (FlSsh       *self,
                                           const char  *fingerprint,
                                           GError     **error);

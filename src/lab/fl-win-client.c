@@ -360,6 +360,9 @@ ssh_exec_thread (GTask        *task,
   FlAgentResult *r;
   int status = -1;
 
+  /* cancelled while it waited for the connection (a round past its deadline): not run */
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (!fl_ssh_run (e->ssh, e->command, e->timeout_s, out, err, &status, &error))
     {
       g_task_return_error (task, error);
@@ -463,9 +466,11 @@ describe_error (FlWinClient      *self,
                 FlWinClientState *state)
 {
   *state = FL_WIN_CLIENT_FAILED;
-  if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY))
+  if (g_error_matches (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY) && self->ssh[0] != NULL &&
+      (fl_ssh_get_host_key_unknown (self->ssh[0]) || fl_ssh_get_host_key_changed (self->ssh[0])))
     {
-      /* the message says which key, and what to compare it with */
+      /* the message says which key, and what to compare it with (a known_hosts that cannot be
+       * read is no key to trust: it fails as itself) */
       *state = FL_WIN_CLIENT_UNTRUSTED;
       return g_strdup (error->message);
     }
@@ -492,6 +497,20 @@ describe_error (FlWinClient      *self,
   return g_strdup_printf (_("%s could not be asked: %s"), self->name, error ? error->message : "?");
 }
 
+/* the round could not ask the client: its state says why, and every view is skipped */
+static void
+round_failed (FlWinClient  *self,
+              const GError *error)
+{
+  FlWinClientState state;
+  g_autofree char *why = describe_error (self, error, &state);
+
+  g_clear_handle_id (&self->deadline_source, g_source_remove);
+  g_clear_object (&self->round);
+  set_state (self, state, why);
+  emit_skipped (self, why);
+}
+
 static void
 round_done (GObject      *object,
             GAsyncResult *result,
@@ -509,11 +528,7 @@ round_done (GObject      *object,
 
   if (r == NULL)
     {
-      FlWinClientState state;
-      g_autofree char *why = describe_error (self, error, &state);
-
-      set_state (self, state, why);
-      emit_skipped (self, why);
+      round_failed (self, error);
       return;
     }
 
@@ -566,8 +581,8 @@ codepage_done (GObject      *object,
     return;
   if (r == NULL)
     {
-      /* the client cannot be asked at all: the round says why */
-      round_exec (self);
+      /* the client cannot be asked at all: said now (asking again would only wait as long) */
+      round_failed (self, error);
       return;
     }
   self->codepage_known = TRUE;

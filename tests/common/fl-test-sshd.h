@@ -1,6 +1,8 @@
 /* fl-test-sshd.h: a real OpenSSH server for a test, on loopback only: key authentication only
- * (the keys in @dir/authorized_keys, each with its forced command), its host key @dir/host_key,
- * ending with the test (even one an assertion aborts). Needs root and /usr/sbin/sshd.
+ * (the keys in @dir/authorized_keys, each with its forced command), its host keys
+ * @dir/host_key (ed25519, the one known_hosts lists) and @dir/host_key_ecdsa (offered first, as
+ * a Windows server may: the client must still settle on ed25519), ending with the test (even
+ * one an assertion aborts). Needs root and /usr/sbin/sshd.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -47,29 +49,33 @@ fl_test_sshd_start (const char *dir,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
   g_autofree char *host_key = g_build_filename (dir, "host_key", NULL);
+  g_autofree char *ecdsa_key = g_build_filename (dir, "host_key_ecdsa", NULL);
   g_autofree char *conf_path = g_build_filename (dir, "sshd_config", NULL);
   g_autofree char *conf = NULL;
   gint64 deadline;
   GSubprocess *sshd;
   gboolean up = FALSE;
 
-  if (!g_file_test (host_key, G_FILE_TEST_EXISTS))
+  for (guint i = 0; i < 2; i++)
     {
+      const char *file = i == 0 ? host_key : ecdsa_key;
+      const char *argv[] = { "ssh-keygen", "-q", "-t", i == 0 ? "ed25519" : "ecdsa", "-N", "", "-f", file, NULL };
       int status = 0;
-      const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", host_key, NULL };
 
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        continue;
       g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                                    &status, &error));
       g_assert_no_error (error);
       g_assert_true (g_spawn_check_wait_status (status, NULL));
     }
   *port = fl_test_free_port ();
-  conf = g_strdup_printf ("ListenAddress 127.0.0.1\nPort %u\nHostKey %s\nPidFile none\n"
+  conf = g_strdup_printf ("ListenAddress 127.0.0.1\nPort %u\nHostKey %s\nHostKey %s\nPidFile none\n"
                           "AuthorizedKeysFile %s/authorized_keys\nPasswordAuthentication no\n"
                           "KbdInteractiveAuthentication no\nPubkeyAuthentication yes\nUsePAM no\n"
                           "StrictModes no\nPermitRootLogin prohibit-password\nAllowUsers %s\n"
                           "AllowTcpForwarding no\nX11Forwarding no\nLogLevel ERROR\n",
-                          *port, host_key, dir, g_get_user_name ());
+                          *port, ecdsa_key, host_key, dir, g_get_user_name ());
   g_assert_true (g_file_set_contents (conf_path, conf, -1, NULL));
   g_mkdir_with_parents ("/run/sshd", 0755);
   g_subprocess_launcher_set_child_setup (launcher, fl_test_die_with_parent, NULL, NULL);

@@ -2300,7 +2300,7 @@ static void
 win_probe_free (WinProbe *p)
 {
   g_ptr_array_unref (p->command);
-  json_object_unref (p->windows);
+  g_clear_pointer (&p->windows, json_object_unref);
   g_ptr_array_unref (p->up);
   g_ptr_array_unref (p->addresses);
   g_free (p->locator);
@@ -2380,6 +2380,9 @@ win_probe_done (GObject      *object,
   PveEmulator *self = p->self;
   Vm *vm;
 
+  /* json-glib's references are not atomic: let go of the guest's config here, never on the
+   * worker's thread (which may free the task) */
+  g_clear_pointer (&p->windows, json_object_unref);
   if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;   /* the emulator is gone */
   vm = g_hash_table_lookup (self->vms, GUINT_TO_POINTER (p->vmid));

@@ -297,7 +297,7 @@ test_windows_client (void)
 
   fl_ssh_set_use_agent (ssh, FALSE);
   fl_ssh_set_key_file (ssh, k, NULL);
-  fl_ssh_set_host_key_file (ssh, "C:\\ProgramData\\ssh\\ssh_host_ed25519_key.pub");
+  fl_ssh_set_host_key_dir (ssh, "C:\\ProgramData\\ssh\\");
   fl_probe_config_add_dc (config, "DC1", "dc1.test.local", "10.231.7.11", NULL);
   fl_probe_config_add_dc (config, "DC2", "dc2.test.local", "10.231.7.12", NULL);
   win = fl_win_client_new_ssh (ssh, "WIN11", config, NULL);

@@ -379,8 +379,13 @@ test_lab_built_in_code (void)
   g_assert_cmpstr (fl_lab_get_hypervisor_host (reloaded), ==, "pve1.branch.example.net");
   g_assert_false (fl_lab_client_is_remote (reloaded));
 
-  /* the client over OpenSSH: saved, read back, no hypervisor needed for it */
+  /* the client over OpenSSH: its user named (a file saved without one would not load) */
   fl_lab_set_client (lab, "WS01", FL_CLIENT_ACCESS_SSH, NULL, 0);
+  fl_lab_set_client_ssh (lab, "ws01.branch.example.net", 2222, NULL, NULL);
+  g_assert_false (fl_lab_validate (lab, &error));
+  g_assert_cmpstr (error->message, ==, "client.ssh.user: required field is missing");
+  g_clear_error (&error);
+  /* saved, read back, no hypervisor needed for it */
   fl_lab_set_client_ssh (lab, "ws01.branch.example.net", 2222, "BRANCH\\teacher", "~/.ssh/known_hosts.lab");
   g_assert_true (fl_lab_validate (lab, &error));
   g_assert_no_error (error);
