@@ -825,6 +825,11 @@ settled (FlExerciseRunner *self)
    * "cannot run here": it counts only once the checks have had a while to answer */
   gboolean patient = g_get_monotonic_time () - self->phase_started > SKIP_PATIENCE_US;
 
+  /* $pdc needs the holder read, not only the FSMO check's first word: a first read that failed
+   * (a DC just back may answer LDAP with an operations error for a moment) is followed by
+   * another; after the patience, binding the roles says why it cannot start */
+  if ((fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_PDC)) && pdc_holder (self) == NULL && !patient)
+    return FALSE;
   for (guint i = 0; i < preconditions->len; i++)
     checks |= fl_predicate_get_checks (((FlExpectation *)preconditions->pdata[i])->that);
   if (fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_PDC))
