@@ -28,6 +28,7 @@
 #define TICK_MS            200
 #define SETTLE_LIMIT_US    (60 * G_USEC_PER_SEC)
 #define SKIP_PATIENCE_US   (15 * G_USEC_PER_SEC)
+#define PDC_PATIENCE_US    (50 * G_USEC_PER_SEC)   /* the FSMO holder, read after a DC came back (within SETTLE_LIMIT) */
 #define RECOVER_LIMIT_US   (600 * G_USEC_PER_SEC)
 
 struct _FlExerciseRunner
@@ -825,10 +826,11 @@ settled (FlExerciseRunner *self)
    * "cannot run here": it counts only once the checks have had a while to answer */
   gboolean patient = g_get_monotonic_time () - self->phase_started > SKIP_PATIENCE_US;
 
-  /* $pdc needs the holder read, not only the FSMO check's first word: a first read that failed
-   * (a DC just back may answer LDAP with an operations error for a moment) is followed by
-   * another; after the patience, binding the roles says why it cannot start */
-  if ((fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_PDC)) && pdc_holder (self) == NULL && !patient)
+  /* $pdc needs the holder read, not only the FSMO check's first word: a read that failed or
+   * timed out (a DC just back, a busy machine at 4 Hz) is followed by others, for up to a minute
+   * (as the refusal says); then binding the roles says why it cannot start */
+  if ((fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_PDC)) && pdc_holder (self) == NULL &&
+      g_get_monotonic_time () - self->phase_started < PDC_PATIENCE_US)
     return FALSE;
   for (guint i = 0; i < preconditions->len; i++)
     checks |= fl_predicate_get_checks (((FlExpectation *)preconditions->pdata[i])->that);
