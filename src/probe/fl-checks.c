@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fl-checks.h"
+#include "fl-krb-pool.h"
 #include "fl-ldap-values.h"
 #include "fl-cldap.h"
 #include "fl-dns-message.h"
@@ -695,7 +696,7 @@ typedef struct
 {
   GMutex  lock;
   char   *answered_by;
-  char   *last_contact;
+  guint   requests;
 } Trace;
 
 static void
@@ -708,6 +709,15 @@ trace_cb (krb5_context           ctx,
 
   if (info == NULL || info->message == NULL)
     return;
+
+  /* "Sending request (261 bytes) to TEST.LOCAL": one exchange with a KDC (counted until the
+   * ticket-granting ticket is in: the AS exchanges) */
+  if (strstr (info->message, ": Sending request (") != NULL)
+    {
+      g_mutex_lock (&trace->lock);
+      trace->requests++;
+      g_mutex_unlock (&trace->lock);
+    }
 
   /* "Received answer (1637 bytes) from stream 10.0.0.12:88" names the KDC that answered */
   if (strstr (info->message, "Received answer") != NULL &&
@@ -756,6 +766,77 @@ krb5_error_kind (krb5_error_code code,
     }
 }
 
+/* The first exchange of a principal with this profile's KDCs asks for the etype and salt
+ * (krb5_get_etype_info, a request without pre-authentication, as every client's first); the
+ * answer is kept (fl-krb-pool.c) and every exchange pre-authenticates at once: one round trip,
+ * no key derivation. */
+static krb5_error_code
+kerberos_exchange (Run                     *run,
+                   krb5_context             ctx,
+                   const char              *krb5_conf,
+                   krb5_principal           client,
+                   krb5_creds              *creds,
+                   krb5_get_init_creds_opt *opt,
+                   gboolean                 machine)
+{
+  FlKrbPool *pool = fl_probe_config_get_krb_pool (run->config);
+  const char *principal = machine ? fl_probe_config_get_machine (run->config)
+                                  : fl_probe_config_get_user (run->config);
+  g_autofree char *keytab_name = NULL;
+  krb5_preauthtype encts = KRB5_PADATA_ENC_TIMESTAMP;
+  krb5_enctype etype = ENCTYPE_NULL;
+  krb5_keytab keytab = NULL;
+  krb5_error_code code;
+  gboolean learned;
+
+  learned = fl_krb_pool_lookup (pool, krb5_conf, principal, &etype, &keytab_name);
+  if (!learned)
+    {
+      krb5_data salt = { 0 }, params = { 0 };
+
+      code = krb5_get_etype_info (ctx, client, NULL, &etype, &salt, &params);
+      if (code == 0 && etype != ENCTYPE_NULL)
+        code = fl_krb_pool_learn (pool, ctx, krb5_conf, client, principal,
+                                  machine ? NULL : fl_probe_config_get_password (run->config),
+                                  etype, &salt, &params);
+      krb5_free_data_contents (ctx, &salt);
+      krb5_free_data_contents (ctx, &params);
+      if (code != 0)
+        return code;
+      if (etype != ENCTYPE_NULL)
+        learned = fl_krb_pool_lookup (pool, krb5_conf, principal, &etype, &keytab_name);
+      g_variant_dict_insert (&run->detail, "preauth", "s", "asked");
+    }
+  else
+    g_variant_dict_insert (&run->detail, "preauth", "s", "known");
+
+  if (learned)
+    {
+      krb5_get_init_creds_opt_set_etype_list (opt, &etype, 1);
+      krb5_get_init_creds_opt_set_preauth_list (opt, &encts, 1);
+    }
+
+  if (machine || keytab_name != NULL)
+    {
+      g_autofree char *name = machine ? g_strconcat ("FILE:", fl_probe_config_get_keytab (run->config), NULL)
+                                      : g_steal_pointer (&keytab_name);
+
+      code = krb5_kt_resolve (ctx, name, &keytab);
+      if (code == 0)
+        code = krb5_get_init_creds_keytab (ctx, creds, client, keytab, 0, NULL, opt);
+      if (keytab != NULL)
+        krb5_kt_close (ctx, keytab);
+    }
+  else
+    /* the KDC gave no etype-info (no pre-authentication required): as a client would */
+    code = krb5_get_init_creds_password (ctx, creds, client,
+                                         fl_probe_config_get_password (run->config), NULL, NULL,
+                                         0, NULL, opt);
+  if (code != 0)
+    fl_krb_pool_forget (pool, krb5_conf, principal);
+  return code;
+}
+
 static FlSample *
 check_kerberos (Run        *run,
                 const char *krb5_conf,
@@ -765,13 +846,12 @@ check_kerberos (Run        *run,
                                   : fl_probe_config_get_user (run->config);
   const char *password = fl_probe_config_get_password (run->config);
   const char *keytab_path = fl_probe_config_get_keytab (run->config);
+  FlKrbPool *pool = fl_probe_config_get_krb_pool (run->config);
   krb5_context ctx = NULL;
   krb5_principal client = NULL;
   krb5_get_init_creds_opt *opt = NULL;
   krb5_ccache cc = NULL;
-  krb5_keytab keytab = NULL;
   krb5_creds creds;
-  profile_t profile = NULL;
   krb5_error_code code;
   Trace trace = { 0 };
   FlSample *sample;
@@ -791,37 +871,21 @@ check_kerberos (Run        *run,
   g_mutex_init (&trace.lock);
   g_variant_dict_insert (&run->detail, "principal", "s", principal);
 
-  if ((code = profile_init_path (krb5_conf, &profile)) != 0 ||
-      (code = krb5_init_context_profile (profile, 0, &ctx)) != 0)
+  if ((code = fl_krb_pool_acquire (pool, krb5_conf, &ctx)) != 0)
     {
       g_autofree char *message = g_strdup_printf (_("cannot set up Kerberos: error %d"), (int)code);
 
       g_variant_dict_insert (&run->detail, "error", "s", "config");
-      if (profile != NULL)
-        profile_release (profile);
       g_mutex_clear (&trace.lock);
       return run_finish (run, FL_STATUS_FAIL, message);
     }
-  profile_release (profile);
   krb5_set_trace_callback (ctx, trace_cb, &trace);
 
   if ((code = krb5_parse_name (ctx, principal, &client)) == 0 &&
       (code = krb5_get_init_creds_opt_alloc (ctx, &opt)) == 0 &&
       (code = krb5_cc_new_unique (ctx, "MEMORY", NULL, &cc)) == 0 &&
       (code = krb5_get_init_creds_opt_set_out_ccache (ctx, opt, cc)) == 0)
-    {
-      if (machine)
-        {
-          g_autofree char *name = g_strconcat ("FILE:", keytab_path, NULL);
-
-          code = krb5_kt_resolve (ctx, name, &keytab);
-          if (code == 0)
-            code = krb5_get_init_creds_keytab (ctx, &creds, client, keytab, 0, NULL, opt);
-        }
-      else
-        code = krb5_get_init_creds_password (ctx, &creds, client, password, NULL, NULL, 0, NULL,
-                                             opt);
-    }
+    code = kerberos_exchange (run, ctx, krb5_conf, client, &creds, opt, machine);
 
   g_mutex_lock (&trace.lock);
   if (trace.answered_by != NULL)
@@ -832,6 +896,7 @@ check_kerberos (Run        *run,
       if (by != NULL)
         g_variant_dict_insert (&run->detail, "server", "s", by->name);
     }
+  g_variant_dict_insert (&run->detail, "as_requests", "u", trace.requests);
   g_mutex_unlock (&trace.lock);
 
   if (code != 0)
@@ -878,17 +943,14 @@ check_kerberos (Run        *run,
     }
 
   krb5_free_cred_contents (ctx, &creds);
-  if (keytab != NULL)
-    krb5_kt_close (ctx, keytab);
   if (cc != NULL)
     krb5_cc_destroy (ctx, cc);
   if (opt != NULL)
     krb5_get_init_creds_opt_free (ctx, opt);
   if (client != NULL)
     krb5_free_principal (ctx, client);
-  krb5_free_context (ctx);
+  fl_krb_pool_release (pool, krb5_conf, ctx);
   g_free (trace.answered_by);
-  g_free (trace.last_contact);
   g_mutex_clear (&trace.lock);
   return sample;
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "fl-checks.h"
+#include "fl-krb-pool.h"
 #include "fl-probe-config.h"
 #include "fl-probe-types.h"
 
@@ -38,6 +39,7 @@ struct _FlProbeConfig
   guint      interval_ms;
   guint      deadline_ms;
   gboolean   prepared;
+  FlKrbPool *krb_pool; /* made by prepare: its contexts read the profiles written there */
 };
 
 static void
@@ -210,6 +212,7 @@ config_clear (gpointer data)
     }
   g_free (self->machine);
   g_free (self->keytab);
+  g_clear_pointer (&self->krb_pool, fl_krb_pool_free);
   if (self->client_krb5_conf != NULL)
     g_unlink (self->client_krb5_conf);
   g_free (self->client_krb5_conf);
@@ -390,8 +393,16 @@ fl_probe_config_prepare (FlProbeConfig  *self,
       return FALSE;
     }
 
+  self->krb_pool = fl_krb_pool_new ();
   self->prepared = TRUE;
   return TRUE;
+}
+
+/* (the Kerberos checks' contexts and learned pre-authentication: fl-krb-pool.c) */
+FlKrbPool *
+fl_probe_config_get_krb_pool (FlProbeConfig *self)
+{
+  return self->krb_pool;
 }
 
 const char *fl_probe_config_get_domain (FlProbeConfig *self) { return self->domain; }

@@ -286,6 +286,15 @@ t.ok(under and all(s["status"] == "ok" for s in under),
 if before and under:
     t.diag(f"2 stop: DC2's LDAP ping latency median {statistics.median(before) / 1000:.1f} ms before, "
            f"{statistics.median(s['latency_us'] for s in under) / 1000:.1f} ms during")
+# a client pre-authenticates at once once it knows the etype and salt: one AS request, not two
+pre = [s for s in samples if s.get("dc") == "DC2" and s["check"] in ("kerberos", "machine_trust")
+       and s["status"] == "ok" and end(s) < t_fault]
+known = [s for s in pre if s["detail"].get("preauth") == "known"]
+t.ok(len(known) >= len(pre) - 2 and known and all(s["detail"].get("as_requests") == 1 for s in known),
+     f"2 stop: once the etype is known, DC2's AS exchanges are one request each "
+     f"({len(known)} of {len(pre)} samples)",
+     "\n".join(f"{s['check']} preauth={s['detail'].get('preauth')} "
+               f"as_requests={s['detail'].get('as_requests')}" for s in pre[:12]))
 sw = ev(events, "switched", view="kerberos")
 t.ok(sw and sw[0]["to"] == "DC2", f"2 stop: the Kerberos view switched to DC2 in "
      f"{sw[0]['switchover_us'] / 1e6:.2f} s" if sw else "2 stop: kerberos view switched")
@@ -399,6 +408,29 @@ t.ok(mt and all(s["status"] == "fail" and "trust relationship is broken" in s.ge
      mt[0].get("message") if mt else "")
 t.ok(ku and all(s["status"] == "ok" for s in ku), "6 broken trust: user Kerberos still works")
 labtap.sandbox("repair-trust", lab_id=LAB_ID)
+# the same in a watch, where the etype is known from earlier exchanges: the stale key fails (and
+# is forgotten), the repaired keytab is asked for afresh and works
+w = Watch("trust")
+w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "machine_trust"
+                         and x["detail"].get("preauth") == "known") >= 4, 30)
+t_break = w.now_us()
+labtap.sandbox("break-trust", lab_id=LAB_ID)
+w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "machine_trust"
+                         and x["status"] == "fail" and x["t_us"] > t_break) >= 4, 30)
+t_repair = w.now_us()
+labtap.sandbox("repair-trust", lab_id=LAB_ID)
+w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "machine_trust"
+                         and x["status"] == "ok" and x["t_us"] > t_repair) >= 4, 30)
+rc, err = w.stop()
+mt = [s for s in answered(w.samples()) if s["check"] == "machine_trust"]
+broken = [s for s in mt if t_break < s["t_us"] < t_repair and s["status"] == "fail"]
+t.ok(broken and all("trust relationship is broken" in (s.get("message") or "") for s in broken),
+     f"6 broken trust in a watch: the known key is refused with the same clear message "
+     f"({len(broken)} samples)", show(broken or mt[-12:]))
+healed = [s for s in mt if s["t_us"] > t_repair and s["status"] == "ok"]
+t.ok(len(healed) >= 4 and healed[-1]["detail"].get("preauth") == "known",
+     f"6 repaired in a watch: machine_trust ok again, the new keys learned ({len(healed)} samples)",
+     show([s for s in mt if s["t_us"] > t_repair]) + "\n" + err[-300:])
 rc, samples, err = check_json()
 t.ok(all(s["status"] == "ok" for dc in dcs for s in by(samples, "machine_trust", dc)),
      "6 repaired: machine_trust ok again")
