@@ -256,8 +256,17 @@ fl_krb_pool_learn (FlKrbPool       *pool,
       memset (&entry, 0, sizeof entry);
       entry.vno = 1;
       entry.key = key;
+      /* the owner is made outside the lock: the other checks of the round do not wait for it */
+      if (g_atomic_pointer_get (&pool->owner) == NULL)
+        {
+          krb5_context owner = NULL;
+
+          if ((code = krb5_init_context (&owner)) == 0 &&
+              !g_atomic_pointer_compare_and_exchange (&pool->owner, NULL, owner))
+            krb5_free_context (owner);
+        }
       g_mutex_lock (&pool->lock);
-      if ((pool->owner != NULL || (code = krb5_init_context (&pool->owner)) == 0) &&
+      if (code == 0 &&
           (code = krb5_copy_principal (pool->owner, client, &kt->principal)) == 0 &&
           (code = krb5_kt_resolve (pool->owner, learned->keytab, &kt->handle)) == 0)
         {

@@ -5,6 +5,7 @@ Every probe here runs inside the sandbox's client namespace (the test re-execute
 so it talks only to the lab's own addresses.
 """
 
+import atexit
 import json
 import os
 import random
@@ -15,6 +16,29 @@ import sys
 import time
 
 SANDBOX = os.environ.get("FL_SANDBOX") or os.path.join(os.path.dirname(__file__), "sandbox")
+
+
+_children = []
+
+
+def spawn(argv, **kwargs):
+    """subprocess.Popen for a background process (a watch, an emulator, an sshd): a test that dies
+    by an exception or a failed wait leaves none of them running behind it (an orphaned watch at
+    4 Hz loads the machine for every test after it). Ends only our own children, by PID."""
+    proc = subprocess.Popen(argv, **kwargs)
+    _children.append(proc)
+    return proc
+
+
+@atexit.register
+def _reap_children():
+    for proc in _children:
+        if proc.poll() is None:
+            proc.kill()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
 
 
 class Tap:

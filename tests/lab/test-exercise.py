@@ -112,7 +112,7 @@ for ident in ("planned-failover", "pulled-cable", "recovery-and-failback", "fsmo
 def run_with_repair(ident):
     start = time.monotonic()
     argv = [CTL, "exercise", "run", ident, "--yes"] + [a for a in COMMON if a != "--json"]
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    proc = labtap.spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     out, repair = [], None
     for line in proc.stdout:

@@ -60,7 +60,7 @@ class Watch:
         self.control = os.path.join(tmp, f"{name}.sock")
         self.lines = []
         self.lock = threading.Lock()
-        self.proc = subprocess.Popen(
+        self.proc = labtap.spawn(
             [CTL, "watch", "--jsonl", "--interval", str(INTERVAL_MS), "--deadline",
              str(DEADLINE_MS), "--lab", lab_file, "--password-file", password_file,
              "--control", self.control],
@@ -275,7 +275,8 @@ t.ok(first is not None and first - t_detect <= bound,
 k2 = [s for s in during if s.get("dc") == "DC2" and s["check"] == "kerberos"]
 k2bad = [s for s in k2 if s["status"] in ("fail", "timeout")]
 t.ok(answered(k2) and not k2bad,
-     f"2 stop: Kerberos via DC2 never fails nor times out ({len(answered(k2))} answers, "
+     f"2 stop: Kerberos via DC2 never fails nor times out ({len(answered(k2))} answers, max "
+     f"{max((s['latency_us'] for s in answered(k2)), default=0) / 1000:.0f} ms; "
      f"{len(k2) - len(answered(k2))} rounds where the previous exchange was still running)", show(k2bad))
 before = [s["latency_us"] for s in samples if s.get("dc") == "DC2" and s["check"] == "ldap_ping"
           and end(s) < t_fault and s["status"] == "ok"]
@@ -289,12 +290,12 @@ if before and under:
 # a client pre-authenticates at once once it knows the etype and salt: one AS request, not two
 pre = [s for s in samples if s.get("dc") == "DC2" and s["check"] in ("kerberos", "machine_trust")
        and s["status"] == "ok" and end(s) < t_fault]
-known = [s for s in pre if s["detail"].get("preauth") == "known"]
-t.ok(len(known) >= len(pre) - 2 and known and all(s["detail"].get("as_requests") == 1 for s in known),
+known = [s for s in pre if s.get("detail", {}).get("preauth") == "known"]
+t.ok(len(known) >= len(pre) - 2 and known and all(s.get("detail", {}).get("as_requests") == 1 for s in known),
      f"2 stop: once the etype is known, DC2's AS exchanges are one request each "
      f"({len(known)} of {len(pre)} samples)",
-     "\n".join(f"{s['check']} preauth={s['detail'].get('preauth')} "
-               f"as_requests={s['detail'].get('as_requests')}" for s in pre[:12]))
+     "\n".join(f"{s['check']} preauth={s.get('detail', {}).get('preauth')} "
+               f"as_requests={s.get('detail', {}).get('as_requests')}" for s in pre[:12]))
 sw = ev(events, "switched", view="kerberos")
 t.ok(sw and sw[0]["to"] == "DC2", f"2 stop: the Kerberos view switched to DC2 in "
      f"{sw[0]['switchover_us'] / 1e6:.2f} s" if sw else "2 stop: kerberos view switched")
@@ -412,7 +413,7 @@ labtap.sandbox("repair-trust", lab_id=LAB_ID)
 # is forgotten), the repaired keytab is asked for afresh and works
 w = Watch("trust")
 w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "machine_trust"
-                         and x["detail"].get("preauth") == "known") >= 4, 30)
+                         and x.get("detail", {}).get("preauth") == "known") >= 4, 30)
 t_break = w.now_us()
 labtap.sandbox("break-trust", lab_id=LAB_ID)
 w.wait(lambda lines: sum(1 for x in lines if x.get("check") == "machine_trust"
@@ -428,7 +429,7 @@ t.ok(broken and all("trust relationship is broken" in (s.get("message") or "") f
      f"6 broken trust in a watch: the known key is refused with the same clear message "
      f"({len(broken)} samples)", show(broken or mt[-12:]))
 healed = [s for s in mt if s["t_us"] > t_repair and s["status"] == "ok"]
-t.ok(len(healed) >= 4 and healed[-1]["detail"].get("preauth") == "known",
+t.ok(len(healed) >= 4 and healed[-1].get("detail", {}).get("preauth") == "known",
      f"6 repaired in a watch: machine_trust ok again, the new keys learned ({len(healed)} samples)",
      show([s for s in mt if s["t_us"] > t_repair]) + "\n" + err[-300:])
 rc, samples, err = check_json()

@@ -64,7 +64,7 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
         config["sandbox"] = labtap.SANDBOX
     with open(os.path.join(tmp, "emulator.json"), "w") as f:
         json.dump(config, f)
-    emu = subprocess.Popen(
+    emu = labtap.spawn(
         [labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) +
         ["exec", "gateway", "--", EMULATOR, "--schema", SCHEMA, "--config", os.path.join(tmp, "emulator.json"),
          "--cert", os.path.join(tmp, "pve-ssl.pem"), "--key", os.path.join(tmp, "pve-ssl.key"),
@@ -90,7 +90,7 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
                     "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
                     "PermitRootLogin prohibit-password\nAllowUsers root\nLogLevel ERROR\n")
         os.makedirs("/run/sshd", exist_ok=True)
-        sshd = subprocess.Popen([labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) +
+        sshd = labtap.spawn([labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) +
                                 ["exec", "gateway", "--", "/usr/sbin/sshd", "-D", "-e", "-f",
                                  os.path.join(tmp, "sshd_config")])
         with open(os.path.join(tmp, "host_key.pub")) as f:
@@ -195,7 +195,7 @@ class Watch:
     def __init__(self):
         self.lines = []
         self.lock = threading.Lock()
-        self.proc = subprocess.Popen(
+        self.proc = labtap.spawn(
             [CTL, "watch", "--jsonl", "--interval", "250", "--deadline", "800", "--lab", lab_path,
              "--password-file", password_file], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, env=env)

@@ -41,7 +41,7 @@ if lab.get("client", {}).get("access") != "guest-agent":
 lines = []
 lock = threading.Lock()
 control = os.path.join(tmp, "watch.sock")
-watch = subprocess.Popen([CTL, "watch", "--jsonl", "--interval", "500", "--lab", lab_file, "--password-file",
+watch = labtap.spawn([CTL, "watch", "--jsonl", "--interval", "500", "--lab", lab_file, "--password-file",
                           password_file, "--secret-file", secret_file, "--control", control],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
