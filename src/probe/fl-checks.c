@@ -777,11 +777,10 @@ kerberos_exchange (Run                     *run,
                    krb5_principal           client,
                    krb5_creds              *creds,
                    krb5_get_init_creds_opt *opt,
+                   const char              *principal,
                    gboolean                 machine)
 {
   FlKrbPool *pool = fl_probe_config_get_krb_pool (run->config);
-  const char *principal = machine ? fl_probe_config_get_machine (run->config)
-                                  : fl_probe_config_get_user (run->config);
   g_autofree char *keytab_name = NULL;
   krb5_preauthtype encts = KRB5_PADATA_ENC_TIMESTAMP;
   krb5_enctype etype = ENCTYPE_NULL;
@@ -798,13 +797,12 @@ kerberos_exchange (Run                     *run,
       if (code == 0 && etype != ENCTYPE_NULL)
         code = fl_krb_pool_learn (pool, ctx, krb5_conf, client, principal,
                                   machine ? NULL : fl_probe_config_get_password (run->config),
-                                  etype, &salt, &params);
+                                  etype, &salt, &params, &keytab_name);
       krb5_free_data_contents (ctx, &salt);
       krb5_free_data_contents (ctx, &params);
       if (code != 0)
         return code;
-      if (etype != ENCTYPE_NULL)
-        learned = fl_krb_pool_lookup (pool, krb5_conf, principal, &etype, &keytab_name);
+      learned = etype != ENCTYPE_NULL;
       g_variant_dict_insert (&run->detail, "preauth", "s", "asked");
     }
   else
@@ -885,7 +883,7 @@ check_kerberos (Run        *run,
       (code = krb5_get_init_creds_opt_alloc (ctx, &opt)) == 0 &&
       (code = krb5_cc_new_unique (ctx, "MEMORY", NULL, &cc)) == 0 &&
       (code = krb5_get_init_creds_opt_set_out_ccache (ctx, opt, cc)) == 0)
-    code = kerberos_exchange (run, ctx, krb5_conf, client, &creds, opt, machine);
+    code = kerberos_exchange (run, ctx, krb5_conf, client, &creds, opt, principal, machine);
 
   g_mutex_lock (&trace.lock);
   if (trace.answered_by != NULL)

@@ -213,6 +213,8 @@ fl_krb_pool_lookup (FlKrbPool     *pool,
  * @password: (nullable): the password, whose key is derived once with @salt and @params; %NULL
  *   for a principal whose keys are in a keytab file
  *
+ * @keytab_out: (transfer full) (nullable): as from fl_krb_pool_lookup()
+ *
  * Keeps what the KDC said (krb5_get_etype_info()) for the next exchanges.
  */
 krb5_error_code
@@ -224,7 +226,8 @@ fl_krb_pool_learn (FlKrbPool       *pool,
                    const char      *password,
                    krb5_enctype     etype,
                    const krb5_data *salt,
-                   const krb5_data *params)
+                   const krb5_data *params,
+                   char           **keytab_out)
 {
   static gint serial;
   Learned *learned = g_new0 (Learned, 1);
@@ -282,16 +285,18 @@ fl_krb_pool_learn (FlKrbPool       *pool,
             krb5_free_principal (pool->owner, kt->principal);
           g_free (kt);
         }
-      g_mutex_unlock (&pool->lock);
       krb5_free_keyblock_contents (ctx, &key);
       if (code != 0)
         {
+          g_mutex_unlock (&pool->lock);
           learned_free (learned);
           return code;
         }
     }
+  else
+    g_mutex_lock (&pool->lock);
 
-  g_mutex_lock (&pool->lock);
+  *keytab_out = g_strdup (learned->keytab);
   g_hash_table_replace (pool->learned, learned_key (profile_path, principal), learned);
   g_mutex_unlock (&pool->lock);
   return 0;

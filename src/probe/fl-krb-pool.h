@@ -39,7 +39,8 @@ krb5_error_code fl_krb_pool_learn    (FlKrbPool       *pool,
                                       const char      *password,
                                       krb5_enctype     etype,
                                       const krb5_data *salt,
-                                      const krb5_data *params);
+                                      const krb5_data *params,
+                                      char           **keytab_out);
 void            fl_krb_pool_forget   (FlKrbPool       *pool,
                                       const char      *profile_path,
                                       const char      *principal);

@@ -287,15 +287,18 @@ t.ok(under and all(s["status"] == "ok" for s in under),
 if before and under:
     t.diag(f"2 stop: DC2's LDAP ping latency median {statistics.median(before) / 1000:.1f} ms before, "
            f"{statistics.median(s['latency_us'] for s in under) / 1000:.1f} ms during")
-# a client pre-authenticates at once once it knows the etype and salt: one AS request, not two
+# a client pre-authenticates at once once it knows the etype and salt: one AS request, not two.
+# DC2 is up for the whole watch; only its first exchange per principal (user, machine) asks.
 pre = [s for s in samples if s.get("dc") == "DC2" and s["check"] in ("kerberos", "machine_trust")
-       and s["status"] == "ok" and end(s) < t_fault]
+       and s["status"] == "ok"]
 known = [s for s in pre if s.get("detail", {}).get("preauth") == "known"]
 t.ok(len(known) >= len(pre) - 2 and known and all(s.get("detail", {}).get("as_requests") == 1 for s in known),
      f"2 stop: once the etype is known, DC2's AS exchanges are one request each "
      f"({len(known)} of {len(pre)} samples)",
      "\n".join(f"{s['check']} preauth={s.get('detail', {}).get('preauth')} "
-               f"as_requests={s.get('detail', {}).get('as_requests')}" for s in pre[:12]))
+               f"as_requests={s.get('detail', {}).get('as_requests')}"
+               for s in [x for x in pre if x.get("detail", {}).get("preauth") != "known"
+                         or x.get("detail", {}).get("as_requests") != 1][:12]))
 sw = ev(events, "switched", view="kerberos")
 t.ok(sw and sw[0]["to"] == "DC2", f"2 stop: the Kerberos view switched to DC2 in "
      f"{sw[0]['switchover_us'] / 1e6:.2f} s" if sw else "2 stop: kerberos view switched")

@@ -136,10 +136,13 @@ test_learn_forget_wipe (Fixture       *f,
   g_assert_false (fl_krb_pool_lookup (pool, f->profile, principal, &etype, &keytab));
 
   g_assert_cmpint (fl_krb_pool_learn (pool, ctx, f->profile, client, principal, "Sandbox-User1",
-                                      ENCTYPE_AES256_CTS_HMAC_SHA1_96, &salt, NULL), ==, 0);
+                                      ENCTYPE_AES256_CTS_HMAC_SHA1_96, &salt, NULL, &keytab2), ==, 0);
+  g_assert_true (g_str_has_prefix (keytab2, "MEMORY:"));
   g_assert_true (fl_krb_pool_lookup (pool, f->profile, principal, &etype, &keytab));
   g_assert_cmpint (etype, ==, ENCTYPE_AES256_CTS_HMAC_SHA1_96);
-  g_assert_true (g_str_has_prefix (keytab, "MEMORY:"));
+  /* learn hands out the same keytab a lookup finds */
+  g_assert_cmpstr (keytab, ==, keytab2);
+  g_clear_pointer (&keytab2, g_free);
   /* learned per profile: another KDC's profile asks for itself */
   g_assert_false (fl_krb_pool_lookup (pool, f->other, principal, &etype, &keytab2));
 
@@ -154,8 +157,8 @@ test_learn_forget_wipe (Fixture       *f,
 
   /* a machine account's keys are in its keytab file: only the etype is kept */
   g_assert_cmpint (fl_krb_pool_learn (pool, ctx, f->profile, client, "WS01$@TEST.LOCAL", NULL,
-                                      ENCTYPE_AES128_CTS_HMAC_SHA1_96, &salt, NULL), ==, 0);
-  g_clear_pointer (&keytab2, g_free);
+                                      ENCTYPE_AES128_CTS_HMAC_SHA1_96, &salt, NULL, &keytab2), ==, 0);
+  g_assert_null (keytab2);
   g_assert_true (fl_krb_pool_lookup (pool, f->profile, "WS01$@TEST.LOCAL", &etype, &keytab2));
   g_assert_cmpint (etype, ==, ENCTYPE_AES128_CTS_HMAC_SHA1_96);
   g_assert_null (keytab2);
