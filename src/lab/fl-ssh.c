@@ -566,8 +566,44 @@ check_host_key (FlSsh   *self,
   return FALSE;
 }
 
+/* Before each blocking libssh2 step: what is left of the command's deadline becomes the
+ * session's timeout, so connecting, the handshake, authentication, the channel and the command
+ * together end by the deadline. FALSE (and the error) once it has passed. */
+static gboolean
+step_deadline (FlSsh   *self,
+               gint64   deadline,
+               guint    timeout_s,
+               GError **error)
+{
+  gint64 left = deadline - g_get_monotonic_time ();
+
+  if (left <= 0)
+    {
+      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
+                   self->host, timeout_s);
+      return FALSE;
+    }
+  if (self->session != NULL)
+    libssh2_session_set_timeout (self->session, (long)MAX (left / 1000, 1));
+  return TRUE;
+}
+
+/* A blocking libssh2 step failed: TRUE (and the error) when it was the deadline */
+static gboolean
+step_timed_out (FlSsh   *self,
+                guint    timeout_s,
+                GError **error)
+{
+  if (libssh2_session_last_errno (self->session) != LIBSSH2_ERROR_TIMEOUT)
+    return FALSE;
+  g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
+               self->host, timeout_s);
+  return TRUE;
+}
+
 static gboolean
 authenticate (FlSsh   *self,
+              guint    timeout_s,
               GError **error)
 {
   if (self->use_agent && g_getenv ("SSH_AUTH_SOCK") != NULL)
@@ -594,6 +630,8 @@ authenticate (FlSsh   *self,
       libssh2_userauth_publickey_fromfile_ex (self->session, self->user, (unsigned)strlen (self->user), NULL,
                                               self->key_file, self->passphrase) == 0)
     return TRUE;
+  if (step_timed_out (self, timeout_s, error))
+    return FALSE;
   g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
                _("%s@%s refused the SSH key (%s): is it in that machine's authorized keys, is the agent running?"),
                self->user, self->host, self->key_file ? self->key_file : _("ssh-agent"));
@@ -628,10 +666,13 @@ prefer_ed25519 (LIBSSH2_SESSION *session)
 /* with the lock held */
 static gboolean
 ensure_connected (FlSsh   *self,
+                  gint64   deadline,
+                  guint    timeout_s,
                   GError **error)
 {
   g_autoptr(GSocketClient) client = NULL;
   g_autoptr(GError) local = NULL;
+  gint64 left = deadline - g_get_monotonic_time ();
   int next = 0;
 
   if (self->session != NULL && libssh2_keepalive_send (self->session, &next) == 0)
@@ -639,7 +680,9 @@ ensure_connected (FlSsh   *self,
   disconnect (self);
 
   client = g_socket_client_new ();
-  g_socket_client_set_timeout (client, self->command_timeout_s);
+  /* whole seconds: GSocketClient's unit; the connection's own timeout when that is sooner */
+  g_socket_client_set_timeout (client, (guint)CLAMP ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1,
+                                                     self->command_timeout_s));
   /* straight to the node, as the REST client: no desktop proxy in between */
   g_socket_client_set_enable_proxy (client, FALSE);
   self->connection = g_socket_client_connect_to_host (client, self->host, (guint16)self->port, NULL, &local);
@@ -653,17 +696,26 @@ ensure_connected (FlSsh   *self,
     }
   self->session = libssh2_session_init ();
   libssh2_session_set_blocking (self->session, 1);
-  libssh2_session_set_timeout (self->session, (long)self->command_timeout_s * 1000);
   prefer_ed25519 (self->session);
-  if (libssh2_session_handshake (self->session, g_socket_get_fd (g_socket_connection_get_socket (self->connection))) != 0)
+  if (!step_deadline (self, deadline, timeout_s, error))
     {
-      g_autofree char *why = session_error (self->session);
-
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("SSH handshake with %s failed: %s"), self->host, why);
       disconnect (self);
       return FALSE;
     }
-  if (!check_host_key (self, error) || !authenticate (self, error))
+  if (libssh2_session_handshake (self->session, g_socket_get_fd (g_socket_connection_get_socket (self->connection))) != 0)
+    {
+      if (!step_timed_out (self, timeout_s, error))
+        {
+          g_autofree char *why = session_error (self->session);
+
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("SSH handshake with %s failed: %s"),
+                       self->host, why);
+        }
+      disconnect (self);
+      return FALSE;
+    }
+  if (!check_host_key (self, error) || !step_deadline (self, deadline, timeout_s, error) ||
+      !authenticate (self, timeout_s, error))
     {
       disconnect (self);
       return FALSE;
@@ -681,12 +733,12 @@ ensure_connected (FlSsh   *self,
 static gboolean
 read_output (FlSsh            *self,
              LIBSSH2_CHANNEL  *channel,
+             gint64            deadline,
              guint             timeout_s,
              GString          *out,
              GString          *err,
              GError          **error)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_s * G_USEC_PER_SEC;
   int fd = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
   gboolean out_done = FALSE, err_done = FALSE;
   char buffer[4096];
@@ -758,15 +810,26 @@ run_locked (FlSsh       *self,
             GError     **error)
 {
   LIBSSH2_CHANNEL *channel;
+  gint64 deadline;
   gboolean ok;
 
+  /* one deadline for all of it: connecting, the handshake and authentication included */
+  if (timeout_s == 0)
+    timeout_s = self->command_timeout_s;
+  deadline = g_get_monotonic_time () + (gint64)timeout_s * G_USEC_PER_SEC;
   for (guint attempt = 0; ; attempt++)
     {
-      if (!ensure_connected (self, error))
+      if (!ensure_connected (self, deadline, timeout_s, error) ||
+          !step_deadline (self, deadline, timeout_s, error))
         return FALSE;
       channel = libssh2_channel_open_session (self->session);
       if (channel != NULL)
         break;
+      if (step_timed_out (self, timeout_s, error))
+        {
+          disconnect (self);
+          return FALSE;
+        }
       /* a connection the server dropped: once more, on a new one */
       disconnect (self);
       if (attempt > 0)
@@ -775,17 +838,26 @@ run_locked (FlSsh       *self,
           return FALSE;
         }
     }
-  if (libssh2_channel_exec (channel, command) != 0)
+  if (!step_deadline (self, deadline, timeout_s, error))
     {
-      g_autofree char *why = session_error (self->session);
-
       libssh2_channel_free (channel);
       disconnect (self);
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot run a command: %s"), self->host, why);
+      return FALSE;
+    }
+  if (libssh2_channel_exec (channel, command) != 0)
+    {
+      if (!step_timed_out (self, timeout_s, error))
+        {
+          g_autofree char *why = session_error (self->session);
+
+          g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_PROTOCOL, _("%s: cannot run a command: %s"), self->host, why);
+        }
+      libssh2_channel_free (channel);
+      disconnect (self);
       return FALSE;
     }
   libssh2_session_set_blocking (self->session, 0);
-  ok = read_output (self, channel, timeout_s > 0 ? timeout_s : self->command_timeout_s, out, err, error);
+  ok = read_output (self, channel, deadline, timeout_s, out, err, error);
   libssh2_session_set_blocking (self->session, 1);
   if (!ok)
     {
@@ -793,6 +865,10 @@ run_locked (FlSsh       *self,
       disconnect (self);
       return FALSE;
     }
+  /* the output has ended: the exit status and the close follow at once (a second at most past
+   * the deadline, so that a command ending just at it still gives its status) */
+  libssh2_session_set_timeout (self->session,
+                               (long)MAX ((deadline - g_get_monotonic_time ()) / 1000, 1000));
   libssh2_channel_close (channel);
   libssh2_channel_wait_closed (channel);
   *exit_status = libssh2_channel_get_exit_status (channel);
