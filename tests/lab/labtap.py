@@ -56,6 +56,10 @@ class Tap:
             self.failed += 1
         return cond
 
+    def skip(self, desc, reason):
+        self.n += 1
+        print(f"ok {self.n} - {desc} # SKIP {reason}", flush=True)
+
     def diag(self, text):
         for line in str(text).splitlines():
             print(f"# {line}", flush=True)

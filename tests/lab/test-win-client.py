@@ -7,10 +7,12 @@
 # seconds. The serving DC's VM is stopped through the hypervisor (as the classroom exercise
 # does): the client's locator moves to the other DC within its poll, the secure channel
 # fails with 1722 and then binds to the other DC after its rebind delay, LOGONSERVER stays, and
-# the detector measures each view's switchover. Prints those times.
+# the detector measures each view's switchover. Prints those times. The client is read over
+# OpenSSH too (an sshd at the client's address in front of the same Windows guest).
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,6 +111,72 @@ def client(action):
     return p, out
 
 
+# WS01 reached over OpenSSH as well (client.access "ssh"): an sshd in the client's namespace, at
+# the client's address, whose only command is the fake cmd.exe (tests/pve/fake-pve-shell): the
+# command line split as Windows splits it and run by the same Windows guest, so both transports
+# read the same real state
+SSHD = "/usr/sbin/sshd"
+FAKE_SHELL = os.environ.get("FL_PVE_FAKE_SHELL")
+ssh_lab = ssh_env = host_fp = None
+sshd = None
+if os.path.exists(SSHD) and FAKE_SHELL:
+    for k in ("host_key", "client_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(tmp, k)], check=True)
+    with open(secret_file) as f:
+        token_secret = f.read().strip()
+    with open(os.path.join(tmp, "fake.json"), "w") as f:
+        json.dump({"url": lab["hypervisor"]["url"], "token": f"{lab['hypervisor']['token_id']}={token_secret}",
+                   "ca": os.path.join(st["state_dir"], "hypervisor", "pve-root-ca.pem"),
+                   "node": lab["client"]["vm"]["node"], "windows": {"vmid": lab["client"]["vm"]["vmid"]}}, f)
+    os.chmod(os.path.join(tmp, "fake.json"), 0o600)
+    with open(os.path.join(tmp, "client_key.pub")) as f:
+        pub = f.read().strip()
+    with open(os.path.join(tmp, "authorized_keys"), "w") as f:
+        f.write(f'command="{FAKE_SHELL} {tmp}/fake.json",no-port-forwarding,no-agent-forwarding,'
+                f'no-X11-forwarding,no-pty {pub}\n')
+    with open(os.path.join(tmp, "sshd_config"), "w") as f:
+        f.write(f"ListenAddress {st['client']['address']}\nPort 22\nHostKey {tmp}/host_key\nPidFile none\n"
+                f"AuthorizedKeysFile {tmp}/authorized_keys\nPasswordAuthentication no\n"
+                "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+                "PermitRootLogin prohibit-password\nAllowUsers root\nLogLevel ERROR\n")
+    os.makedirs("/run/sshd", exist_ok=True)
+    sshd = labtap.spawn([SSHD, "-D", "-e", "-f", os.path.join(tmp, "sshd_config")],
+                        stderr=subprocess.PIPE, text=True)
+    host_fp = subprocess.run(["ssh-keygen", "-lf", os.path.join(tmp, "host_key.pub")], stdout=subprocess.PIPE,
+                             text=True).stdout.split()[1]
+    # a known_hosts the first contact adds to
+    open(os.path.join(tmp, "known_hosts"), "w").close()
+    doc = json.loads(json.dumps(lab))
+    doc["client"] = {"name": lab["client"]["name"], "access": "ssh",
+                     "ssh": {"host": st["client"]["address"], "user": "root", "port": 22,
+                             "known_hosts": os.path.join(tmp, "known_hosts")}}
+    ssh_lab = os.path.join(tmp, "ssh.lab.json")
+    with open(ssh_lab, "w") as f:
+        json.dump(doc, f)
+    # the keytab and other relative paths resolve against the lab file's folder
+    for k in os.listdir(os.path.dirname(lab_file)):
+        if os.path.isdir(os.path.join(os.path.dirname(lab_file), k)):
+            os.symlink(os.path.join(os.path.dirname(lab_file), k), os.path.join(tmp, k))
+    ssh_env = dict(os.environ, FAILOVER_LAB_SSH_KEY=os.path.join(tmp, "client_key"), LC_ALL="C.UTF-8")
+    ssh_env.pop("SSH_AUTH_SOCK", None)
+
+
+def over_ssh(*args):
+    """failoverctl client over OpenSSH: (process, samples or answer)."""
+    p = subprocess.run([CTL, "client", "--lab", ssh_lab] + list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=180, env=ssh_env)
+    try:
+        out = json.loads(p.stdout)
+    except ValueError:
+        out = None
+    return p, out
+
+
+def ssh_view(samples, check):
+    found = [s for s in (samples if isinstance(samples, list) else []) if s.get("check") == check]
+    return found[0] if found else None
+
+
 def served(check):
     def cond(items):
         s = last_view(items, check)
@@ -137,6 +205,27 @@ try:
          f"before the fault every view of the client is on {serving} (its tickets from {serving}'s KDC)",
          evidence())
 
+    if ssh_lab is None:
+        t.skip("WS01 over OpenSSH", "no /usr/sbin/sshd or FL_PVE_FAKE_SHELL")
+    else:
+        # the first contact: the host key is not known yet, and is trusted only once compared
+        p, out = over_ssh("views")
+        t.ok(p.returncode == 1 and f"--accept-host-key {host_fp}" in p.stderr,
+             f"over OpenSSH: WS01's host key is not known yet; failoverctl names it ({host_fp}) and refuses",
+             labtap.evidence(p))
+        p, out = over_ssh("--accept-host-key", host_fp, "views")
+        with open(os.path.join(tmp, "known_hosts")) as f:
+            known = f.read().splitlines()
+        t.ok(p.returncode == 0 and len(known) == 1 and known[0].startswith(st["client"]["address"] + " ssh-ed25519 "),
+             "over OpenSSH: the compared key trusted, one line added to known_hosts", labtap.evidence(p)
+             + "\nknown_hosts:\n" + "\n".join(known))
+        p, out = over_ssh("--json", "views")
+        sl, ss = ssh_view(out, "win_locator"), ssh_view(out, "secure_channel")
+        t.ok(p.returncode == 0 and sl and sl["status"] == "ok" and sl["detail"]["server"] == serving
+             and ss and ss["status"] == "ok" and ss["detail"]["server"] == serving,
+             f"over OpenSSH in the sandbox (sshd at {st['client']['address']}): nltest names {serving} for the "
+             f"locator and the secure channel, as through the guest agent", labtap.evidence(p))
+
     t_fault = int(time.clock_gettime(time.CLOCK_MONOTONIC) * 1e6)
     p = subprocess.run([CTL, "mark-fault", "--control", control, "--dc", serving, "--note", "VM stopped"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
@@ -149,6 +238,11 @@ try:
     moved = wait(lambda items: [s for s in views(items, "win_locator", t_fault)
                                 if s["status"] == "ok" and s["detail"]["server"] == other], 90)
     t.ok(moved is not None, f"the client's locator moves to {other} (nltest /dsgetdc /force)", evidence(t_fault))
+    if ssh_lab is not None:
+        p, out = over_ssh("--json", "views")
+        sl = ssh_view(out, "win_locator")
+        t.ok(sl is not None and sl["status"] == "ok" and sl["detail"]["server"] == other,
+             f"over OpenSSH: the client's locator names {other} too", labtap.evidence(p))
     kdc = wait(lambda items: [s for s in views(items, "win_kdc", t_fault)
                               if s["status"] == "ok" and s["detail"]["server"] == other], 90)
     t.ok(kdc is not None and kdc[0]["detail"].get("tgt_kdc") == serving,
@@ -302,10 +396,17 @@ finally:
     for name in stopped:
         labtap.sandbox("start", name, lab_id=LAB_ID)
         t.ok(True, f"{name}'s Samba started again")
+    if sshd is not None:
+        sshd.send_signal(signal.SIGTERM)   # our own child, by PID
+        try:
+            sshd.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            sshd.kill()
     watch.send_signal(signal.SIGTERM)   # our own child, by PID
     try:
         watch.wait(timeout=15)
     except subprocess.TimeoutExpired:
         watch.kill()
         watch.wait()
+    shutil.rmtree(tmp, ignore_errors=True)   # the fake shell's copy of the token, the keys
 sys.exit(t.done())
