@@ -43,6 +43,8 @@ struct _FlSsh
   GMutex              lock;           /* the session: one command at a time */
   GSocketConnection  *connection;
   LIBSSH2_SESSION    *session;
+  GMutex              key_lock;       /* the host key as presented: accepting it never waits
+                                       * for a command on the session (the UI thread accepts) */
   char               *host_fingerprint;  /* the last one seen: one of fingerprints */
   GPtrArray          *fingerprints;  /* every one seen, kept: a pointer given out stays valid */
   GBytes             *host_key;       /* as presented, for accepting it */
@@ -82,6 +84,7 @@ fl_ssh_finalize (GObject *object)
   g_clear_pointer (&self->fingerprints, g_ptr_array_unref);
   g_clear_pointer (&self->host_key, g_bytes_unref);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->key_lock);
   G_OBJECT_CLASS (fl_ssh_parent_class)->finalize (object);
 }
 
@@ -96,6 +99,7 @@ static void
 fl_ssh_init (FlSsh *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->key_lock);
   self->use_agent = TRUE;
   self->command_timeout_s = 30;
   self->host_key_dir = g_strdup ("/etc/ssh/");
@@ -423,7 +427,8 @@ append_line (const char  *path,
  * Adds the host key the server showed (after a FL_PVE_ERROR_HOST_KEY error: the user compared
  * its fingerprint and accepts it) to known_hosts: one line appended, the rest of the user's
  * file untouched. @fingerprint is the one the user was shown: a key the node shows since (a
- * later connection's) is not accepted in its place.
+ * later connection's) is not accepted in its place. It never waits for a command running on
+ * the connection: the UI thread may call it.
  */
 gboolean
 fl_ssh_accept_host_key (FlSsh       *self,
@@ -442,10 +447,10 @@ fl_ssh_accept_host_key (FlSsh       *self,
 
   g_return_val_if_fail (FL_IS_SSH (self), FALSE);
 
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->key_lock);
   if (self->host_key == NULL || !self->host_key_unknown)
     {
-      g_mutex_unlock (&self->lock);
+      g_mutex_unlock (&self->key_lock);
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("No host key to accept: connect first"));
       return FALSE;
     }
@@ -454,7 +459,7 @@ fl_ssh_accept_host_key (FlSsh       *self,
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY,
                    _("%s now shows the host key %s, not %s: nothing accepted"), self->host,
                    self->host_fingerprint, fingerprint ? fingerprint : "");
-      g_mutex_unlock (&self->lock);
+      g_mutex_unlock (&self->key_lock);
       return FALSE;
     }
   session = libssh2_session_init ();
@@ -474,7 +479,7 @@ fl_ssh_accept_host_key (FlSsh       *self,
       g_clear_pointer (&self->host_key, g_bytes_unref);
       g_atomic_int_set (&self->host_key_unknown, FALSE);
     }
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->key_lock);
   if (rc != 0)
     {
       g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_HOST_KEY, _("Cannot write %s (libssh2 error %d)"),
@@ -519,6 +524,7 @@ check_host_key (FlSsh   *self,
   /* OpenSSH prints it without padding */
   while (*b64 && b64[strlen (b64) - 1] == '=')
     b64[strlen (b64) - 1] = '\0';
+  g_mutex_lock (&self->key_lock);
   {
     g_autofree char *fingerprint = g_strconcat ("SHA256:", b64, NULL);
 
@@ -533,6 +539,7 @@ check_host_key (FlSsh   *self,
   g_clear_pointer (&self->host_key, g_bytes_unref);
   self->host_key = g_bytes_new (key, len);
   self->host_key_type = type;
+  g_mutex_unlock (&self->key_lock);
 
   nh = libssh2_knownhost_init (self->session);
   if (!load_known_hosts (self, nh, error))

@@ -36,6 +36,7 @@ struct _FlWinClient
   char             *name;          /* the client's, for the messages */
   FlProbeConfig    *config;
   char             *codepage;      /* nullable */
+  char            **round_argv;    /* the round's PowerShell, made once (nullable until then) */
   gboolean          codepage_known;  /* the lab file's, or chcp asked */
 
   guint             poll_ms;
@@ -560,10 +561,9 @@ round_deadline (gpointer data)
 static void
 round_exec (FlWinClient *self)
 {
-  g_auto(GStrv) argv = fl_win_round_argv (fl_probe_config_get_domain (self->config));
   gint64 left_ms = self->deadline_ms - (g_get_monotonic_time () - self->round_mono) / 1000;
 
-  exec_async (self, CHANNEL_ROUNDS, (const char * const *)argv, (guint)MAX (1, left_ms / 1000), self->round,
+  exec_async (self, CHANNEL_ROUNDS, (const char * const *)self->round_argv, (guint)MAX (1, left_ms / 1000), self->round,
               round_done, g_object_ref (self));
 }
 
@@ -624,14 +624,13 @@ fl_win_client_get_codepage (FlWinClient *self)
 void
 fl_win_client_run_round (FlWinClient *self)
 {
-  g_auto(GStrv) argv = NULL;
-
   g_return_if_fail (FL_IS_WIN_CLIENT (self));
 
   if (self->round != NULL)
     return;
-  argv = fl_win_round_argv (fl_probe_config_get_domain (self->config));
-  if (argv == NULL)
+  if (self->round_argv == NULL)
+    self->round_argv = fl_win_round_argv (fl_probe_config_get_domain (self->config));
+  if (self->round_argv == NULL)
     {
       set_state (self, FL_WIN_CLIENT_FAILED, _("The lab's domain is not a DNS name"));
       return;
@@ -1116,6 +1115,7 @@ fl_win_client_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->codepage);
+  g_strfreev (self->round_argv);
   g_free (self->message);
   for (guint i = 0; i < FL_WIN_N_ACTIONS; i++)
     fl_win_action_result_free (self->last[i]);
