@@ -1266,6 +1266,54 @@ collect_text (GtkWidget *widget,
     collect_text (c, text);
 }
 
+/* the locator moved DC1 → DC2: the banner says so; then no DC answers: "No DC answers", and the
+ * last switchover is no longer shown beside it (it read as the state now) */
+static void
+test_banner_all_down (void)
+{
+  g_autoptr(FlLab) lab = fl_lab_new ("banner", "test.local");
+  g_autoptr(FlProbeConfig) config = NULL;
+  g_autoptr(FlLabSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 wall = g_date_time_to_unix (now) * G_USEC_PER_SEC;
+  GtkWidget *banner = fl_logon_banner_new ();
+  GtkWidget *window = gtk_window_new ();
+  const char *servers[] = { "DC1", "DC2", NULL };
+
+  add_two_dcs (lab);
+  config = fl_lab_create_probe_config (lab, NULL, &error);
+  g_assert_no_error (error);
+  session = fl_lab_session_new (lab, config, NULL, 64);
+  g_object_ref (banner);
+  gtk_window_set_child (GTK_WINDOW (window), banner);
+  gtk_window_present (GTK_WINDOW (window));
+  fl_logon_banner_set_session (FL_LOGON_BANNER (banner), session);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(FlSample) s = fl_test_sample_new (FL_CHECK_LOCATOR, NULL, servers[i] ? FL_STATUS_OK : FL_STATUS_FAIL,
+                                                  g_get_monotonic_time () + i * G_USEC_PER_SEC,
+                                                  wall + i * G_USEC_PER_SEC, 3000,
+                                                  servers[i], servers[i] ? NULL : "ERROR_NO_SUCH_DOMAIN");
+
+      fl_lab_session_add_sample (session, s);
+      if (i == 0)
+        /* DC1 stopped */
+        fl_timeline_mark_fault (fl_lab_session_get_timeline (session), FL_EVENT_FAULT, "DC1", NULL);
+      spin (50);
+      g_string_truncate (text, 0);
+      collect_text (banner, text);
+      if (i == 1 && (strstr (text->str, "DC2") == NULL || strstr (text->str, "DC1 → DC2") == NULL))
+        g_error ("after the locator moved to DC2, the banner shows:\n%s", text->str);
+    }
+  if (strstr (text->str, _("No DC answers")) == NULL || strstr (text->str, "→") != NULL)
+    g_error ("no DC answers, but the banner shows:\n%s", text->str);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (banner);
+}
+
 static GtkWidget *
 find_client_tile (GtkWidget *widget)
 {
@@ -1512,6 +1560,7 @@ main (int   argc,
   g_test_add_func ("/ui/dc-tile/lifecycle", test_tile_lifecycle);
   g_test_add_func ("/ui/logon-banner/lifecycle", test_banner_lifecycle);
   g_test_add_func ("/ui/logon-banner/windows-client", test_banner_windows_client);
+  g_test_add_func ("/ui/logon-banner/all-down", test_banner_all_down);
   g_test_add_func ("/ui/chart/lifecycle", test_chart_lifecycle);
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
