@@ -320,25 +320,35 @@ add_two_dcs (FlLab *lab)
     }
 }
 
-static void
-test_banner_lifecycle (void)
+/* @banner in @window on a session of @lab (two DCs added); the window shown */
+static FlLabSession *
+banner_session (FlLab     *lab,
+                GtkWidget *banner,
+                GtkWidget *window)
 {
-  g_autoptr(FlLab) lab = fl_lab_new ("banner", "test.local");
   g_autoptr(FlProbeConfig) config = NULL;
-  g_autoptr(FlLabSession) session = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *banner = fl_logon_banner_new ();
-  GtkWidget *window = gtk_window_new ();
+  FlLabSession *session;
 
   add_two_dcs (lab);
   config = fl_lab_create_probe_config (lab, NULL, &error);
   g_assert_no_error (error);
   session = fl_lab_session_new (lab, config, NULL, 64);
-
   g_object_ref (banner);
   gtk_window_set_child (GTK_WINDOW (window), banner);
   gtk_window_present (GTK_WINDOW (window));
   fl_logon_banner_set_session (FL_LOGON_BANNER (banner), session);
+  return session;
+}
+
+static void
+test_banner_lifecycle (void)
+{
+  g_autoptr(FlLab) lab = fl_lab_new ("banner", "test.local");
+  GtkWidget *banner = fl_logon_banner_new ();
+  GtkWidget *window = gtk_window_new ();
+  g_autoptr(FlLabSession) session = banner_session (lab, banner, window);
+
   spin (50);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (banner);
@@ -1272,24 +1282,13 @@ static void
 test_banner_all_down (void)
 {
   g_autoptr(FlLab) lab = fl_lab_new ("banner", "test.local");
-  g_autoptr(FlProbeConfig) config = NULL;
-  g_autoptr(FlLabSession) session = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   gint64 wall = g_date_time_to_unix (now) * G_USEC_PER_SEC;
   GtkWidget *banner = fl_logon_banner_new ();
   GtkWidget *window = gtk_window_new ();
+  g_autoptr(FlLabSession) session = banner_session (lab, banner, window);
   const char *servers[] = { "DC1", "DC2", NULL };
-
-  add_two_dcs (lab);
-  config = fl_lab_create_probe_config (lab, NULL, &error);
-  g_assert_no_error (error);
-  session = fl_lab_session_new (lab, config, NULL, 64);
-  g_object_ref (banner);
-  gtk_window_set_child (GTK_WINDOW (window), banner);
-  gtk_window_present (GTK_WINDOW (window));
-  fl_logon_banner_set_session (FL_LOGON_BANNER (banner), session);
 
   for (guint i = 0; i < 3; i++)
     {

@@ -152,6 +152,30 @@ def run_with_hypervisor(lab_id=None, up_args=()):
     sys.exit(rc)
 
 
+def fake_shell_sshd(tmp, listen, fake_config):
+    """An OpenSSH server's files in @tmp: host and client keys (ed25519), authorized_keys whose
+    only command is tests/pve/fake-pve-shell with @fake_config, and sshd_config listening on
+    @listen:22 for root. Returns (sshd argv, host key's fingerprint, host key's public line)."""
+    for k in ("host_key", "client_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(tmp, k)], check=True)
+    with open(os.path.join(tmp, "client_key.pub")) as f:
+        pub = f.read().strip()
+    with open(os.path.join(tmp, "authorized_keys"), "w") as f:
+        f.write(f'command="{os.environ["FL_PVE_FAKE_SHELL"]} {fake_config}",no-port-forwarding,'
+                f'no-agent-forwarding,no-X11-forwarding,no-pty {pub}\n')
+    with open(os.path.join(tmp, "sshd_config"), "w") as f:
+        f.write(f"ListenAddress {listen}\nPort 22\nHostKey {tmp}/host_key\nPidFile none\n"
+                f"AuthorizedKeysFile {tmp}/authorized_keys\nPasswordAuthentication no\n"
+                "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
+                "PermitRootLogin prohibit-password\nAllowUsers root\nLogLevel ERROR\n")
+    os.makedirs("/run/sshd", exist_ok=True)
+    with open(os.path.join(tmp, "host_key.pub")) as f:
+        host_pub = f.read().strip()
+    host_fp = subprocess.run(["ssh-keygen", "-lf", os.path.join(tmp, "host_key.pub")], stdout=subprocess.PIPE,
+                             text=True).stdout.split()[1]
+    return ["/usr/sbin/sshd", "-D", "-e", "-f", os.path.join(tmp, "sshd_config")], host_fp, host_pub
+
+
 def run(argv, env=None, timeout=60, input=None):
     t0 = time.monotonic()
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -74,32 +74,15 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
     ssh_ok = os.path.exists("/usr/sbin/sshd") and bool(os.environ.get("FL_PVE_FAKE_SHELL"))
     sshd = None
     if ssh_ok:
-        for k in ("host_key", "client_key"):
-            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(tmp, k)], check=True)
         with open(os.path.join(tmp, "fake.json"), "w") as f:
             json.dump({"url": f"https://{REF}:{PORT}", "token": f"{TOKEN}={SECRET}",
                        "ca": os.path.join(tmp, "pve-root-ca.pem")}, f)
-        with open(os.path.join(tmp, "client_key.pub")) as f:
-            pub = f.read().strip()
-        with open(os.path.join(tmp, "authorized_keys"), "w") as f:
-            f.write(f'command="{os.environ["FL_PVE_FAKE_SHELL"]} {tmp}/fake.json",no-port-forwarding,'
-                    f'no-agent-forwarding,no-X11-forwarding,no-pty {pub}\n')
-        with open(os.path.join(tmp, "sshd_config"), "w") as f:
-            f.write(f"ListenAddress {REF}\nPort 22\nHostKey {tmp}/host_key\nPidFile none\n"
-                    f"AuthorizedKeysFile {tmp}/authorized_keys\nPasswordAuthentication no\n"
-                    "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-                    "PermitRootLogin prohibit-password\nAllowUsers root\nLogLevel ERROR\n")
-        os.makedirs("/run/sshd", exist_ok=True)
+        sshd_argv, host_fp, host_pub = labtap.fake_shell_sshd(tmp, REF, os.path.join(tmp, "fake.json"))
         sshd = labtap.spawn([labtap.SANDBOX] + (["--id", LAB_ID] if LAB_ID else []) +
-                                ["exec", "gateway", "--", "/usr/sbin/sshd", "-D", "-e", "-f",
-                                 os.path.join(tmp, "sshd_config")])
-        with open(os.path.join(tmp, "host_key.pub")) as f:
-            host_pub = f.read().strip()
+                            ["exec", "gateway", "--"] + sshd_argv)
         with open(os.path.join(tmp, "known_hosts"), "w") as f:
             f.write(f"{REF} {host_pub}\n")
         open(os.path.join(tmp, "known_hosts.empty"), "w").close()
-        host_fp = subprocess.run(["ssh-keygen", "-lf", os.path.join(tmp, "host_key.pub")], stdout=subprocess.PIPE,
-                                 text=True).stdout.split()[1]
     line = emu.stdout.readline()
     if not line.startswith("listening"):
         print(f"1..0 # SKIP the emulator did not start: {line}{emu.stderr.read()[-500:]}")

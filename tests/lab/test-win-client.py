@@ -120,8 +120,6 @@ FAKE_SHELL = os.environ.get("FL_PVE_FAKE_SHELL")
 ssh_lab = ssh_env = host_fp = None
 sshd = None
 if os.path.exists(SSHD) and FAKE_SHELL:
-    for k in ("host_key", "client_key"):
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(tmp, k)], check=True)
     with open(secret_file) as f:
         token_secret = f.read().strip()
     with open(os.path.join(tmp, "fake.json"), "w") as f:
@@ -129,21 +127,8 @@ if os.path.exists(SSHD) and FAKE_SHELL:
                    "ca": os.path.join(st["state_dir"], "hypervisor", "pve-root-ca.pem"),
                    "node": lab["client"]["vm"]["node"], "windows": {"vmid": lab["client"]["vm"]["vmid"]}}, f)
     os.chmod(os.path.join(tmp, "fake.json"), 0o600)
-    with open(os.path.join(tmp, "client_key.pub")) as f:
-        pub = f.read().strip()
-    with open(os.path.join(tmp, "authorized_keys"), "w") as f:
-        f.write(f'command="{FAKE_SHELL} {tmp}/fake.json",no-port-forwarding,no-agent-forwarding,'
-                f'no-X11-forwarding,no-pty {pub}\n')
-    with open(os.path.join(tmp, "sshd_config"), "w") as f:
-        f.write(f"ListenAddress {st['client']['address']}\nPort 22\nHostKey {tmp}/host_key\nPidFile none\n"
-                f"AuthorizedKeysFile {tmp}/authorized_keys\nPasswordAuthentication no\n"
-                "KbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
-                "PermitRootLogin prohibit-password\nAllowUsers root\nLogLevel ERROR\n")
-    os.makedirs("/run/sshd", exist_ok=True)
-    sshd = labtap.spawn([SSHD, "-D", "-e", "-f", os.path.join(tmp, "sshd_config")],
-                        stderr=subprocess.PIPE, text=True)
-    host_fp = subprocess.run(["ssh-keygen", "-lf", os.path.join(tmp, "host_key.pub")], stdout=subprocess.PIPE,
-                             text=True).stdout.split()[1]
+    sshd_argv, host_fp, _ = labtap.fake_shell_sshd(tmp, st["client"]["address"], os.path.join(tmp, "fake.json"))
+    sshd = labtap.spawn(sshd_argv)
     # a known_hosts the first contact adds to
     open(os.path.join(tmp, "known_hosts"), "w").close()
     doc = json.loads(json.dumps(lab))
