@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "fl-checks.h"
@@ -18,9 +20,17 @@
  * independent and concurrent. A job still running from an earlier round is not started again:
  * the round gets a "skipped" sample for it instead. A job that overruns its deadline (MIT krb5
  * cannot be cancelled) gets a "timeout" sample at the deadline, from the main context, and its
- * late result is dropped. Samples are emitted on the main context the scheduler was made in. */
+ * late result is dropped. Samples are emitted on the main context the scheduler was made in.
+ *
+ * Two checks have their own cadence. The FSMO roles are read at most every 30 s, or when the
+ * PDC flag moved. The SMB port is tried every SMB_PERIOD_US, and in every round while it is not
+ * ok or when anything else about the DC changed: each TCP connect to port 445 makes the DC's
+ * smbd fork a child (about 0.1 s of CPU on a Samba DC), which at 4 Hz cost the lab more than
+ * all the other checks together, while the port only tells news when the DC changes. */
 
 #define GRACE_US (30 * 1000)
+#define SMB_PERIOD_US (5 * G_USEC_PER_SEC)
+#define NO_STATUS 0xff
 
 typedef struct _Job Job;
 
@@ -37,6 +47,9 @@ struct _FlProbeScheduler
   GSource       *timer;
 
   gint64         fsmo_last;     /* when the FSMO roles were last read */
+  gint64        *smb_last;      /* (n_dcs) when each DC's SMB port was last tried */
+  gboolean      *smb_due;       /* (n_dcs) try it in the next round */
+  guint8        *last_status;   /* (n_slots) each slot's last answered status, or NO_STATUS */
   guint32        pdc_flags;     /* which DCs said PDC last: a change reads the roles again */
   guint32        checks;
   guint          interval_ms;
@@ -111,10 +124,42 @@ job_dc_name (Job *job)
   return fl_probe_config_get_dc (job->config, job->dc_index)->name;
 }
 
+static guint
+dc_index_of (FlProbeScheduler *self,
+             const char       *name)
+{
+  for (guint i = 0; name != NULL && i < fl_probe_config_get_n_dcs (self->config); i++)
+    if (g_strcmp0 (fl_probe_config_get_dc (self->config, i)->name, name) == 0)
+      return i;
+  return G_MAXUINT;
+}
+
+/* What a DC's answered sample means for its SMB cadence: a port that is not ok is tried every
+ * round until it is; a change in any other check of the DC has it tried in the next round. */
+static void
+note_dc_status (FlProbeScheduler *self,
+                FlSample         *sample)
+{
+  FlCheckKind kind = fl_sample_get_kind (sample);
+  FlStatus status = fl_sample_get_status (sample);
+  guint i = dc_index_of (self, fl_sample_get_dc (sample));
+  guint slot;
+
+  if (i == G_MAXUINT || status == FL_STATUS_SKIPPED || !fl_check_kind_is_per_dc (kind))
+    return;
+  slot = i * FL_N_CHECKS + kind;
+  if (kind == FL_CHECK_SMB)
+    self->smb_due[i] = status != FL_STATUS_OK;
+  else if (self->last_status[slot] != NO_STATUS && self->last_status[slot] != status)
+    self->smb_due[i] = TRUE;
+  self->last_status[slot] = (guint8)status;
+}
+
 static void
 emit_sample (FlProbeScheduler *self,
              FlSample         *sample)
 {
+  note_dc_status (self, sample);
   /* remember what the locator learnt: the client's site (DynamicSiteName) */
   if (fl_sample_get_kind (sample) == FL_CHECK_LOCATOR ||
       fl_sample_get_kind (sample) == FL_CHECK_LDAP_PING)
@@ -131,11 +176,9 @@ emit_sample (FlProbeScheduler *self,
   if (fl_sample_get_kind (sample) == FL_CHECK_LDAP_PING && fl_sample_get_dc (sample) != NULL)
     {
       gint64 flags = 0;
-      guint bit = 0;
+      guint i = dc_index_of (self, fl_sample_get_dc (sample));
+      guint bit = i < 32 ? 1u << i : 0;
 
-      for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config) && i < 32; i++)
-        if (g_strcmp0 (fl_probe_config_get_dc (self->config, i)->name, fl_sample_get_dc (sample)) == 0)
-          bit = 1u << i;
       if (bit != 0 && fl_sample_lookup_int64 (sample, "flags", &flags))
         {
           guint32 before = self->pdc_flags;
@@ -309,6 +352,9 @@ fl_probe_scheduler_finalize (GObject *object)
    * on their own (the pool is not waited for: a stuck krb5 call must not hang the caller) */
   g_thread_pool_free (self->pool, FALSE, FALSE);
   g_clear_pointer (&self->in_flight, g_free);
+  g_clear_pointer (&self->smb_last, g_free);
+  g_clear_pointer (&self->smb_due, g_free);
+  g_clear_pointer (&self->last_status, g_free);
   g_clear_pointer (&self->config, fl_probe_config_unref);
   g_clear_pointer (&self->client_site, g_free);
   g_clear_pointer (&self->logon_server, g_free);
@@ -438,6 +484,10 @@ fl_probe_scheduler_new (FlProbeConfig *config)
   n_dcs = fl_probe_config_get_n_dcs (config);
   self->n_slots = FL_N_CHECKS * (n_dcs + 1);
   self->in_flight = g_new0 (Job *, self->n_slots);
+  self->smb_last = g_new0 (gint64, n_dcs);
+  self->smb_due = g_new0 (gboolean, n_dcs);
+  self->last_status = g_malloc (self->n_slots);
+  memset (self->last_status, NO_STATUS, self->n_slots);
   /* enough threads that every check of every DC can be blocked at once */
   self->pool = g_thread_pool_new (worker, self->context, (int)self->n_slots + 4, FALSE, NULL);
   return self;
@@ -642,6 +692,27 @@ start_job (FlProbeScheduler *self,
   g_thread_pool_push (self->pool, job_ref (job), NULL);
 }
 
+/* Whether this round runs check @k for DC @i (@i == n_dcs: the domain-wide row) */
+static gboolean
+round_wants (FlProbeScheduler *self,
+             guint             k,
+             guint             i,
+             gboolean          run_fsmo,
+             const gboolean   *run_smb)
+{
+  guint n_dcs = fl_probe_config_get_n_dcs (self->config);
+
+  if (!(self->checks & FL_CHECK_MASK (k)) || fl_check_kind_is_windows (k))
+    return FALSE;   /* the Windows client's views are asked of the client (FlWinClient) */
+  if (fl_check_kind_is_per_dc (k) != (i < n_dcs))
+    return FALSE;
+  if (k == FL_CHECK_FSMO)
+    return run_fsmo;
+  if (k == FL_CHECK_SMB)
+    return run_smb[i];
+  return TRUE;
+}
+
 /**
  * fl_probe_scheduler_run_round:
  *
@@ -653,34 +724,36 @@ guint
 fl_probe_scheduler_run_round (FlProbeScheduler *self)
 {
   gint64 now = g_get_monotonic_time ();
+  guint n_dcs = fl_probe_config_get_n_dcs (self->config);
+  g_autofree gboolean *run_smb = g_new0 (gboolean, n_dcs);
   gboolean run_fsmo;
   guint n = 0;
 
   g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
 
-  /* the FSMO roles: at most every 30 s, or when the PDC flag moved */
   run_fsmo = self->fsmo_last == 0 || now - self->fsmo_last >= 30 * G_USEC_PER_SEC;
   if (run_fsmo && (self->checks & FL_CHECK_MASK (FL_CHECK_FSMO)))
     self->fsmo_last = now;
+  for (guint i = 0; i < n_dcs; i++)
+    {
+      run_smb[i] = self->smb_due[i] || self->smb_last[i] == 0 || now - self->smb_last[i] >= SMB_PERIOD_US;
+      if (run_smb[i] && (self->checks & FL_CHECK_MASK (FL_CHECK_SMB)))
+        {
+          self->smb_last[i] = now;
+          self->smb_due[i] = FALSE;
+        }
+    }
 
   self->round++;
   for (guint k = 0; k < FL_N_CHECKS; k++)
-    if ((self->checks & FL_CHECK_MASK (k)) && (k != FL_CHECK_FSMO || run_fsmo) && !fl_check_kind_is_windows (k))
-      n += fl_check_kind_is_per_dc (k) ? fl_probe_config_get_n_dcs (self->config) : 1;
+    for (guint i = 0; i <= n_dcs; i++)
+      n += round_wants (self, k, i, run_fsmo, run_smb);
   g_signal_emit (self, signals[ROUND_STARTED], 0, self->round, n);
 
   for (guint k = 0; k < FL_N_CHECKS; k++)
-    {
-      if (!(self->checks & FL_CHECK_MASK (k)))
-        continue;
-      if ((k == FL_CHECK_FSMO && !run_fsmo) || fl_check_kind_is_windows (k))
-        continue;   /* the Windows client's views are asked of the client (FlWinClient) */
-      if (fl_check_kind_is_per_dc (k))
-        for (guint i = 0; i < fl_probe_config_get_n_dcs (self->config); i++)
-          start_job (self, k, i, now);
-      else
-        start_job (self, k, G_MAXUINT, now);
-    }
+    for (guint i = 0; i <= n_dcs; i++)
+      if (round_wants (self, k, i, run_fsmo, run_smb))
+        start_job (self, k, i == n_dcs ? G_MAXUINT : i, now);
 
   return n;
 }
