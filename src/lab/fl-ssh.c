@@ -573,21 +573,37 @@ check_host_key (FlSsh   *self,
   return FALSE;
 }
 
+/* The deadline passed: while connecting (the handshake, the login) or while the command ran */
+static void
+set_timed_out (FlSsh    *self,
+               guint     timeout_s,
+               gboolean  connecting,
+               GError  **error)
+{
+  if (connecting)
+    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT,
+                 _("%s: no SSH login within %u s (the handshake or the login did not finish)"),
+                 self->host, timeout_s);
+  else
+    g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
+                 self->host, timeout_s);
+}
+
 /* Before each blocking libssh2 step: what is left of the command's deadline becomes the
  * session's timeout, so connecting, the handshake, authentication, the channel and the command
  * together end by the deadline. FALSE (and the error) once it has passed. */
 static gboolean
-step_deadline (FlSsh   *self,
-               gint64   deadline,
-               guint    timeout_s,
-               GError **error)
+step_deadline (FlSsh    *self,
+               gint64    deadline,
+               guint     timeout_s,
+               gboolean  connecting,
+               GError  **error)
 {
   gint64 left = deadline - g_get_monotonic_time ();
 
   if (left <= 0)
     {
-      g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
-                   self->host, timeout_s);
+      set_timed_out (self, timeout_s, connecting, error);
       return FALSE;
     }
   if (self->session != NULL)
@@ -597,14 +613,14 @@ step_deadline (FlSsh   *self,
 
 /* A blocking libssh2 step failed: TRUE (and the error) when it was the deadline */
 static gboolean
-step_timed_out (FlSsh   *self,
-                guint    timeout_s,
-                GError **error)
+step_timed_out (FlSsh    *self,
+                guint     timeout_s,
+                gboolean  connecting,
+                GError  **error)
 {
   if (libssh2_session_last_errno (self->session) != LIBSSH2_ERROR_TIMEOUT)
     return FALSE;
-  g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
-               self->host, timeout_s);
+  set_timed_out (self, timeout_s, connecting, error);
   return TRUE;
 }
 
@@ -637,7 +653,7 @@ authenticate (FlSsh   *self,
       libssh2_userauth_publickey_fromfile_ex (self->session, self->user, (unsigned)strlen (self->user), NULL,
                                               self->key_file, self->passphrase) == 0)
     return TRUE;
-  if (step_timed_out (self, timeout_s, error))
+  if (step_timed_out (self, timeout_s, TRUE, error))
     return FALSE;
   g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_AUTH,
                _("%s@%s refused the SSH key (%s): is it in that machine's authorized keys, is the agent running?"),
@@ -704,14 +720,14 @@ ensure_connected (FlSsh   *self,
   self->session = libssh2_session_init ();
   libssh2_session_set_blocking (self->session, 1);
   prefer_ed25519 (self->session);
-  if (!step_deadline (self, deadline, timeout_s, error))
+  if (!step_deadline (self, deadline, timeout_s, TRUE, error))
     {
       disconnect (self);
       return FALSE;
     }
   if (libssh2_session_handshake (self->session, g_socket_get_fd (g_socket_connection_get_socket (self->connection))) != 0)
     {
-      if (!step_timed_out (self, timeout_s, error))
+      if (!step_timed_out (self, timeout_s, TRUE, error))
         {
           g_autofree char *why = session_error (self->session);
 
@@ -721,7 +737,7 @@ ensure_connected (FlSsh   *self,
       disconnect (self);
       return FALSE;
     }
-  if (!check_host_key (self, error) || !step_deadline (self, deadline, timeout_s, error) ||
+  if (!check_host_key (self, error) || !step_deadline (self, deadline, timeout_s, TRUE, error) ||
       !authenticate (self, timeout_s, error))
     {
       disconnect (self);
@@ -790,8 +806,7 @@ read_output (FlSsh            *self,
 
         if (left <= 0)
           {
-            g_set_error (error, FL_PVE_ERROR, FL_PVE_ERROR_TIMEOUT, _("%s: the command did not finish within %u s"),
-                         self->host, timeout_s);
+            set_timed_out (self, timeout_s, FALSE, error);
             return FALSE;
           }
         if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
@@ -827,12 +842,12 @@ run_locked (FlSsh       *self,
   for (guint attempt = 0; ; attempt++)
     {
       if (!ensure_connected (self, deadline, timeout_s, error) ||
-          !step_deadline (self, deadline, timeout_s, error))
+          !step_deadline (self, deadline, timeout_s, FALSE, error))
         return FALSE;
       channel = libssh2_channel_open_session (self->session);
       if (channel != NULL)
         break;
-      if (step_timed_out (self, timeout_s, error))
+      if (step_timed_out (self, timeout_s, FALSE, error))
         {
           disconnect (self);
           return FALSE;
@@ -845,7 +860,7 @@ run_locked (FlSsh       *self,
           return FALSE;
         }
     }
-  if (!step_deadline (self, deadline, timeout_s, error))
+  if (!step_deadline (self, deadline, timeout_s, FALSE, error))
     {
       libssh2_channel_free (channel);
       disconnect (self);
@@ -853,7 +868,7 @@ run_locked (FlSsh       *self,
     }
   if (libssh2_channel_exec (channel, command) != 0)
     {
-      if (!step_timed_out (self, timeout_s, error))
+      if (!step_timed_out (self, timeout_s, FALSE, error))
         {
           g_autofree char *why = session_error (self->session);
 

@@ -208,6 +208,56 @@ fl_krb_pool_lookup (FlKrbPool     *pool,
   return learned != NULL;
 }
 
+/* Puts @key for @client into a new MEMORY keytab that the pool owns (and wipes when it goes);
+ * hands back its name. */
+static krb5_error_code
+pool_add_keytab (FlKrbPool     *pool,
+                 krb5_principal client,
+                 krb5_enctype   etype,
+                 krb5_keyblock *key,
+                 char         **name_out)
+{
+  static gint serial;
+  g_autofree char *name = g_strdup_printf ("MEMORY:failover-lab-probe-%d", g_atomic_int_add (&serial, 1));
+  MemoryKeytab *kt;
+  krb5_keytab_entry entry;
+  krb5_error_code code = 0;
+
+  /* the owner is made outside the lock: the other checks of the round do not wait for it */
+  if (g_atomic_pointer_get (&pool->owner) == NULL)
+    {
+      krb5_context owner = NULL;
+
+      if ((code = krb5_init_context (&owner)) != 0)
+        return code;
+      if (!g_atomic_pointer_compare_and_exchange (&pool->owner, NULL, owner))
+        krb5_free_context (owner);
+    }
+
+  memset (&entry, 0, sizeof entry);
+  entry.vno = 1;
+  entry.key = *key;
+  entry.principal = client;
+  kt = g_new0 (MemoryKeytab, 1);
+  kt->etype = etype;
+  g_mutex_lock (&pool->lock);
+  if ((code = krb5_copy_principal (pool->owner, client, &kt->principal)) == 0 &&
+      (code = krb5_kt_resolve (pool->owner, name, &kt->handle)) == 0)
+    {
+      code = krb5_kt_add_entry (pool->owner, kt->handle, &entry);
+      /* kept even when the add failed: the handle is closed with the pool */
+      g_ptr_array_add (pool->keytabs, g_steal_pointer (&kt));
+    }
+  else if (kt->principal != NULL)
+    krb5_free_principal (pool->owner, kt->principal);
+  g_mutex_unlock (&pool->lock);
+  g_free (kt);
+
+  if (code == 0)
+    *name_out = g_steal_pointer (&name);
+  return code;
+}
+
 /**
  * fl_krb_pool_learn:
  * @password: (nullable): the password, whose key is derived once with @salt and @params; %NULL
@@ -229,17 +279,14 @@ fl_krb_pool_learn (FlKrbPool       *pool,
                    const krb5_data *params,
                    char           **keytab_out)
 {
-  static gint serial;
   Learned *learned = g_new0 (Learned, 1);
-  krb5_error_code code = 0;
 
   learned->etype = etype;
   if (password != NULL)
     {
       krb5_keyblock key;
-      krb5_keytab_entry entry;
       krb5_data pw;
-      MemoryKeytab *kt = g_new0 (MemoryKeytab, 1);
+      krb5_error_code code;
 
       memset (&key, 0, sizeof key);
       pw.magic = KV5M_DATA;
@@ -248,55 +295,20 @@ fl_krb_pool_learn (FlKrbPool       *pool,
       code = krb5_c_string_to_key_with_params (ctx, etype, &pw, salt,
                                                params != NULL && params->length > 0 ? params : NULL,
                                                &key);
+      if (code == 0)
+        {
+          code = pool_add_keytab (pool, client, etype, &key, &learned->keytab);
+          krb5_free_keyblock_contents (ctx, &key);
+        }
       if (code != 0)
         {
-          g_free (kt);
-          learned_free (learned);
-          return code;
-        }
-      learned->keytab = g_strdup_printf ("MEMORY:failover-lab-probe-%d",
-                                         g_atomic_int_add (&serial, 1));
-      memset (&entry, 0, sizeof entry);
-      entry.vno = 1;
-      entry.key = key;
-      /* the owner is made outside the lock: the other checks of the round do not wait for it */
-      if (g_atomic_pointer_get (&pool->owner) == NULL)
-        {
-          krb5_context owner = NULL;
-
-          if ((code = krb5_init_context (&owner)) == 0 &&
-              !g_atomic_pointer_compare_and_exchange (&pool->owner, NULL, owner))
-            krb5_free_context (owner);
-        }
-      g_mutex_lock (&pool->lock);
-      if (code == 0 &&
-          (code = krb5_copy_principal (pool->owner, client, &kt->principal)) == 0 &&
-          (code = krb5_kt_resolve (pool->owner, learned->keytab, &kt->handle)) == 0)
-        {
-          kt->etype = etype;
-          entry.principal = client;
-          code = krb5_kt_add_entry (pool->owner, kt->handle, &entry);
-          /* kept even when the add failed: the handle is closed with the pool */
-          g_ptr_array_add (pool->keytabs, g_steal_pointer (&kt));
-        }
-      if (kt != NULL)
-        {
-          if (kt->principal != NULL)
-            krb5_free_principal (pool->owner, kt->principal);
-          g_free (kt);
-        }
-      krb5_free_keyblock_contents (ctx, &key);
-      if (code != 0)
-        {
-          g_mutex_unlock (&pool->lock);
           learned_free (learned);
           return code;
         }
     }
-  else
-    g_mutex_lock (&pool->lock);
 
   *keytab_out = g_strdup (learned->keytab);
+  g_mutex_lock (&pool->lock);
   g_hash_table_replace (pool->learned, learned_key (profile_path, principal), learned);
   g_mutex_unlock (&pool->lock);
   return 0;
