@@ -260,7 +260,7 @@ update (FlLogonBanner *self)
   gtk_label_set_markup (self->views_label, views->str);
 
   update_client (self, server);
-  /* with no DC answering, the last switchover is history: it would read as the state now */
-  gtk_label_set_label (self->switch_label, last_switch && server ? last_switch : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->switch_label), last_switch != NULL && server != NULL);
+  /* the session gives none while no DC answers (it would read as the state now) */
+  gtk_label_set_label (self->switch_label, last_switch ? last_switch : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->switch_label), last_switch != NULL);
 }

@@ -702,7 +702,7 @@ static void
 print_banner (Session *s)
 {
   const char *server = fl_switchover_detector_get_logon_server (s->detector);
-  FlEvent *last = fl_switchover_detector_get_last_switch (s->detector);
+  FlEvent *last = fl_switchover_detector_get_headline_switch (s->detector);
 
   if (server != NULL)
     printf (_("Active logon server: %s"), server);

@@ -260,7 +260,7 @@ static void
 update_views (FlLabSession *self)
 {
   const char *server = fl_switchover_detector_get_logon_server (self->detector);
-  FlEvent *last = fl_switchover_detector_get_last_switch (self->detector);
+  FlEvent *last = fl_switchover_detector_get_headline_switch (self->detector);
 
   if (g_strcmp0 (server, self->logon_server) != 0)
     {

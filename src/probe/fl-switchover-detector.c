@@ -477,3 +477,18 @@ fl_switchover_detector_get_last_switch (FlSwitchoverDetector *self)
   g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
   return self->last_switch;
 }
+
+/**
+ * fl_switchover_detector_get_headline_switch:
+ *
+ * The last switchover as a headline beside the logon server shows it: none while no DC serves
+ * the locator, where "DC1 → DC2 in 1.1 s" under "No DC answers" would read as the state now.
+ *
+ * Returns: (transfer none) (nullable): the last SWITCHED event, while a logon server is known
+ */
+FlEvent *
+fl_switchover_detector_get_headline_switch (FlSwitchoverDetector *self)
+{
+  g_return_val_if_fail (FL_IS_SWITCHOVER_DETECTOR (self), NULL);
+  return self->view[FL_VIEW_LOCATOR] != NULL ? self->last_switch : NULL;
+}

@@ -20,5 +20,6 @@ FlSwitchoverDetector *fl_switchover_detector_new            (FlTimeline         
 const char           *fl_switchover_detector_get_logon_server (FlSwitchoverDetector *self);
 const char           *fl_switchover_detector_get_kdc        (FlSwitchoverDetector *self);
 FlEvent              *fl_switchover_detector_get_last_switch (FlSwitchoverDetector *self);
+FlEvent              *fl_switchover_detector_get_headline_switch (FlSwitchoverDetector *self);
 
 G_END_DECLS

@@ -336,6 +336,7 @@ banner_session (FlLab     *lab,
   session = fl_lab_session_new (lab, config, NULL, 64);
   g_object_ref (banner);
   gtk_window_set_child (GTK_WINDOW (window), banner);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 240);   /* room for a screenshot */
   gtk_window_present (GTK_WINDOW (window));
   fl_logon_banner_set_session (FL_LOGON_BANNER (banner), session);
   return session;
@@ -1289,6 +1290,7 @@ test_banner_all_down (void)
   GtkWidget *window = gtk_window_new ();
   g_autoptr(FlLabSession) session = banner_session (lab, banner, window);
   const char *servers[] = { "DC1", "DC2", NULL };
+  g_autoptr(GdkTexture) shot = NULL;
 
   for (guint i = 0; i < 3; i++)
     {
@@ -1309,6 +1311,8 @@ test_banner_all_down (void)
     }
   if (strstr (text->str, _("No DC answers")) == NULL || strstr (text->str, "→") != NULL)
     g_error ("no DC answers, but the banner shows:\n%s", text->str);
+  shot = screenshot (window, "banner-all-down");
+  g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 20);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (banner);
 }

@@ -111,6 +111,7 @@ test_stop_and_failback (void)
   g_assert_cmpint (fl_event_get_switchover_us (e), ==, S (0.51));
   g_assert_cmpint (fl_event_get_detection_us (e), ==, S (0.51));
   g_assert_true (fl_switchover_detector_get_last_switch (detector) == e);
+  g_assert_true (fl_switchover_detector_get_headline_switch (detector) == e);
   /* its wall time is on the samples' clock (here wall = monotonic), not today's: a replayed
    * recording says when things happened then */
   g_assert_cmpint (fl_event_get_wall_us (e), ==, fl_event_get_mono_us (e));
@@ -135,6 +136,9 @@ test_observed_fault_and_all_down (void)
   add (timeline, FL_CHECK_LDAP_PING, "DC2", FL_STATUS_OK, S (2), NULL);
   round_of (timeline, S (3), FL_STATUS_TIMEOUT, FL_STATUS_FAIL, NULL);
   g_assert_null (fl_switchover_detector_get_logon_server (detector));
+  /* the last switchover is kept, but is no headline while no DC answers */
+  g_assert_nonnull (fl_switchover_detector_get_last_switch (detector));
+  g_assert_null (fl_switchover_detector_get_headline_switch (detector));
   round_of (timeline, S (4), FL_STATUS_TIMEOUT, FL_STATUS_OK, "DC2");
 
   kinds = kinds_of (timeline);
