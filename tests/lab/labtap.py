@@ -152,6 +152,9 @@ def run_with_hypervisor(lab_id=None, up_args=()):
     sys.exit(rc)
 
 
+SSHD = "/usr/sbin/sshd"
+
+
 def fake_shell_sshd(tmp, listen, fake_config):
     """An OpenSSH server's files in @tmp: host and client keys (ed25519), authorized_keys whose
     only command is tests/pve/fake-pve-shell with @fake_config, and sshd_config listening on
@@ -173,7 +176,7 @@ def fake_shell_sshd(tmp, listen, fake_config):
         host_pub = f.read().strip()
     host_fp = subprocess.run(["ssh-keygen", "-lf", os.path.join(tmp, "host_key.pub")], stdout=subprocess.PIPE,
                              text=True).stdout.split()[1]
-    return ["/usr/sbin/sshd", "-D", "-e", "-f", os.path.join(tmp, "sshd_config")], host_fp, host_pub
+    return [SSHD, "-D", "-e", "-f", os.path.join(tmp, "sshd_config")], host_fp, host_pub
 
 
 def run(argv, env=None, timeout=60, input=None):

@@ -115,11 +115,10 @@ def client(action):
 # the client's address, whose only command is the fake cmd.exe (tests/pve/fake-pve-shell): the
 # command line split as Windows splits it and run by the same Windows guest, so both transports
 # read the same real state
-SSHD = "/usr/sbin/sshd"
 FAKE_SHELL = os.environ.get("FL_PVE_FAKE_SHELL")
 ssh_lab = ssh_env = host_fp = None
 sshd = None
-if os.path.exists(SSHD) and FAKE_SHELL:
+if os.path.exists(labtap.SSHD) and FAKE_SHELL:
     with open(secret_file) as f:
         token_secret = f.read().strip()
     with open(os.path.join(tmp, "fake.json"), "w") as f:
@@ -191,7 +190,7 @@ try:
          evidence())
 
     if ssh_lab is None:
-        t.skip("WS01 over OpenSSH", "no /usr/sbin/sshd or FL_PVE_FAKE_SHELL")
+        t.skip("WS01 over OpenSSH", f"no {labtap.SSHD} or FL_PVE_FAKE_SHELL")
     else:
         # the first contact: the host key is not known yet, and is trusted only once compared
         p, out = over_ssh("views")
