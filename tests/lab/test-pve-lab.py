@@ -71,7 +71,7 @@ if os.environ.get("FL_IN_CLIENT_NS") != "1":
          "--listen", REF, "--port", str(PORT)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # an OpenSSH server on the same "node", whose only command is the fake pvesh/qm
-    ssh_ok = os.path.exists("/usr/sbin/sshd") and bool(os.environ.get("FL_PVE_FAKE_SHELL"))
+    ssh_ok = os.path.exists(labtap.SSHD) and bool(os.environ.get("FL_PVE_FAKE_SHELL"))
     sshd = None
     if ssh_ok:
         with open(os.path.join(tmp, "fake.json"), "w") as f:
