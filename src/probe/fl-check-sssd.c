@@ -13,6 +13,14 @@
 #include "fl-check-private.h"
 #include "fl-net.h"
 
+static FlSample *
+unavailable (FlCheckRun *run,
+             const char *message)
+{
+  g_variant_dict_insert (&run->detail, "error", "s", "unavailable");
+  return fl_check_finish (run, FL_STATUS_SKIPPED, message);
+}
+
 FlSample *
 fl_check_sssd (FlCheckRun *run)
 {
@@ -26,8 +34,9 @@ fl_check_sssd (FlCheckRun *run)
   int timeout_ms = (int)MAX (1, fl_net_remaining_us (run->deadline) / 1000);
 
   bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  /* "unavailable": the scheduler asks again only every 30 s */
   if (bus == NULL)
-    return fl_check_finish (run, FL_STATUS_SKIPPED, _("not available: no system bus"));
+    return unavailable (run, _("not available: no system bus"));
 
   reply = g_dbus_connection_call_sync (bus, "org.freedesktop.sssd.infopipe",
                                        "/org/freedesktop/sssd/infopipe",
@@ -39,11 +48,10 @@ fl_check_sssd (FlCheckRun *run)
     {
       if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
           g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
-        return fl_check_finish (run, FL_STATUS_SKIPPED, _("not available: SSSD's InfoPipe is not running"));
+        return unavailable (run, _("not available: SSSD's InfoPipe is not running"));
       if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED))
-        return fl_check_finish (run, FL_STATUS_SKIPPED,
-                                _("not available: SSSD's InfoPipe lets only root in (add this user to "
-                                  "allowed_uids in [ifp])"));
+        return unavailable (run, _("not available: SSSD's InfoPipe lets only root in (add this user to "
+                                   "allowed_uids in [ifp])"));
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         return fl_check_finish (run, FL_STATUS_TIMEOUT, error->message);
       return fl_check_finish (run, FL_STATUS_SKIPPED, error->message);

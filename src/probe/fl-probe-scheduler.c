@@ -22,14 +22,15 @@
  * cannot be cancelled) gets a "timeout" sample at the deadline, from the main context, and its
  * late result is dropped. Samples are emitted on the main context the scheduler was made in.
  *
- * Two checks have their own cadence. The FSMO roles are read at most every 30 s, or when the
- * PDC flag moved. The SMB port is tried every SMB_PERIOD_US, and in every round while it is not
+ * Three checks have their own cadence. The FSMO roles are read at most every 30 s, or when the
+ * PDC flag moved. SSSD, once it said it is not there, is asked again every 30 s. The SMB port is tried every SMB_PERIOD_US, and in every round while it is not
  * ok or when anything else about the DC changed: each TCP connect to port 445 makes the DC's
  * smbd fork a child (about 0.1 s of CPU on a Samba DC), which at 4 Hz cost the lab more than
  * all the other checks together, while the port only tells news when the DC changes. */
 
 #define GRACE_US (30 * 1000)
 #define SMB_PERIOD_US (5 * G_USEC_PER_SEC)
+#define SLOW_PERIOD_US (30 * G_USEC_PER_SEC)
 #define NO_STATUS 0xff
 
 typedef struct _Job Job;
@@ -47,6 +48,8 @@ struct _FlProbeScheduler
   GSource       *timer;
 
   gint64         fsmo_last;     /* when the FSMO roles were last read */
+  gint64         sssd_last;     /* when SSSD was last asked */
+  gboolean       sssd_absent;   /* and said it is not there */
   gint64        *smb_last;      /* (n_dcs) when each DC's SMB port was last tried */
   gboolean      *smb_due;       /* (n_dcs) try it in the next round */
   guint8        *last_status;   /* (n_slots) each slot's last answered status, or NO_STATUS */
@@ -160,6 +163,8 @@ emit_sample (FlProbeScheduler *self,
              FlSample         *sample)
 {
   note_dc_status (self, sample);
+  if (fl_sample_get_kind (sample) == FL_CHECK_SSSD)
+    self->sssd_absent = g_strcmp0 (fl_sample_lookup_string (sample, "error"), "unavailable") == 0;
   /* remember what the locator learnt: the client's site (DynamicSiteName) */
   if (fl_sample_get_kind (sample) == FL_CHECK_LOCATOR ||
       fl_sample_get_kind (sample) == FL_CHECK_LDAP_PING)
@@ -692,13 +697,20 @@ start_job (FlProbeScheduler *self,
   g_thread_pool_push (self->pool, job_ref (job), NULL);
 }
 
+/* the checks with their own cadence that run in this round */
+typedef struct
+{
+  gboolean  fsmo;
+  gboolean  sssd;
+  gboolean *smb;   /* per DC */
+} RoundPlan;
+
 /* Whether this round runs check @k for DC @i (@i == n_dcs: the domain-wide row) */
 static gboolean
 round_wants (FlProbeScheduler *self,
              guint             k,
              guint             i,
-             gboolean          run_fsmo,
-             const gboolean   *run_smb)
+             const RoundPlan  *plan)
 {
   guint n_dcs = fl_probe_config_get_n_dcs (self->config);
 
@@ -707,9 +719,11 @@ round_wants (FlProbeScheduler *self,
   if (fl_check_kind_is_per_dc (k) != (i < n_dcs))
     return FALSE;
   if (k == FL_CHECK_FSMO)
-    return run_fsmo;
+    return plan->fsmo;
+  if (k == FL_CHECK_SSSD)
+    return plan->sssd;
   if (k == FL_CHECK_SMB)
-    return run_smb[i];
+    return plan->smb[i];
   return TRUE;
 }
 
@@ -726,14 +740,17 @@ fl_probe_scheduler_run_round (FlProbeScheduler *self)
   gint64 now = g_get_monotonic_time ();
   guint n_dcs = fl_probe_config_get_n_dcs (self->config);
   g_autofree gboolean *run_smb = g_new0 (gboolean, n_dcs);
-  gboolean run_fsmo;
+  RoundPlan plan = { FALSE, FALSE, run_smb };
   guint n = 0;
 
   g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
 
-  run_fsmo = self->fsmo_last == 0 || now - self->fsmo_last >= 30 * G_USEC_PER_SEC;
-  if (run_fsmo && (self->checks & FL_CHECK_MASK (FL_CHECK_FSMO)))
+  plan.fsmo = self->fsmo_last == 0 || now - self->fsmo_last >= SLOW_PERIOD_US;
+  if (plan.fsmo && (self->checks & FL_CHECK_MASK (FL_CHECK_FSMO)))
     self->fsmo_last = now;
+  plan.sssd = !self->sssd_absent || now - self->sssd_last >= SLOW_PERIOD_US;
+  if (plan.sssd && (self->checks & FL_CHECK_MASK (FL_CHECK_SSSD)))
+    self->sssd_last = now;
   for (guint i = 0; i < n_dcs; i++)
     {
       run_smb[i] = self->smb_due[i] || self->smb_last[i] == 0 || now - self->smb_last[i] >= SMB_PERIOD_US;
@@ -747,12 +764,12 @@ fl_probe_scheduler_run_round (FlProbeScheduler *self)
   self->round++;
   for (guint k = 0; k < FL_N_CHECKS; k++)
     for (guint i = 0; i <= n_dcs; i++)
-      n += round_wants (self, k, i, run_fsmo, run_smb);
+      n += round_wants (self, k, i, &plan);
   g_signal_emit (self, signals[ROUND_STARTED], 0, self->round, n);
 
   for (guint k = 0; k < FL_N_CHECKS; k++)
     for (guint i = 0; i <= n_dcs; i++)
-      if (round_wants (self, k, i, run_fsmo, run_smb))
+      if (round_wants (self, k, i, &plan))
         start_job (self, k, i == n_dcs ? G_MAXUINT : i, now);
 
   return n;

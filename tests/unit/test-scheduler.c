@@ -113,6 +113,41 @@ test_one_round (void)
   g_assert_finalize_object (g_steal_pointer (&scheduler));
 }
 
+/* SSSD that said it is not there is asked again only every 30 s, not each round */
+static void
+test_sssd_absent (void)
+{
+  g_autoptr(FlProbeConfig) config = loopback_config ();
+  g_autoptr(FlProbeScheduler) scheduler = fl_probe_scheduler_new (config);
+  Collect c = { g_main_loop_new (NULL, FALSE), g_ptr_array_new_with_free_func ((GDestroyNotify)fl_sample_unref), 0 };
+  const char *error;
+
+  g_signal_connect (scheduler, "sample", G_CALLBACK (on_sample), &c);
+  fl_probe_scheduler_set_checks (scheduler, FL_CHECK_MASK (FL_CHECK_SSSD) | FL_CHECK_MASK (FL_CHECK_NETWORK));
+  c.expected = fl_probe_scheduler_run_round (scheduler);
+  g_assert_cmpuint (c.expected, ==, 2);
+  g_timeout_add_seconds (10, quit_cb, c.loop);
+  g_main_loop_run (c.loop);
+  g_assert_cmpuint (c.expected, ==, 0);
+  for (guint i = 0; i < c.samples->len; i++)
+    if (fl_sample_get_kind (c.samples->pdata[i]) == FL_CHECK_SSSD)
+      {
+        error = fl_sample_lookup_string (c.samples->pdata[i], "error");
+        if (g_strcmp0 (error, "unavailable") != 0)
+          {
+            g_test_skip ("SSSD's InfoPipe answers on this machine");
+            goto out;
+          }
+        g_test_message ("sssd: %s", fl_sample_get_message (c.samples->pdata[i]));
+      }
+  /* the next round: the network only */
+  g_assert_cmpuint (fl_probe_scheduler_run_round (scheduler), ==, 1);
+out:
+  fl_probe_scheduler_stop (scheduler);
+  g_main_loop_unref (c.loop);
+  g_ptr_array_unref (c.samples);
+}
+
 static void
 test_start_stop (void)
 {
@@ -158,6 +193,7 @@ main (int   argc,
   fl_probe_init ();
   g_test_add_func ("/scheduler/one-round-loopback", test_one_round);
   g_test_add_func ("/scheduler/start-stop", test_start_stop);
+  g_test_add_func ("/scheduler/sssd-absent", test_sssd_absent);
   {
     int rc = g_test_run ();
 
