@@ -9,10 +9,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "fl-app-text.h"
 #include "fl-dc-details.h"
+#include "fl-hint.h"
 #include "fl-dc-tile.h"
 
 #define REFRESH_MS 1000
@@ -26,6 +29,7 @@ struct _FlDcDetails
   AdwWindowTitle       *window_title;
   AdwPreferencesGroup  *checks_group;
   AdwPreferencesGroup  *errors_group;
+  AdwPreferencesGroup  *hints_group;
   AdwPreferencesGroup  *ping_group;
   AdwPreferencesGroup  *rootdse_group;
 
@@ -135,6 +139,41 @@ drop_row (FlDcDetails         *self,
     }
 }
 
+/* "What to Do": the failure classes of the DC's latest samples, each once */
+static void
+refresh_hints (FlDcDetails *self)
+{
+  const char *host = fl_dc_state_get_host (self->state);
+  const char *dot = host ? strchr (host, '.') : NULL;
+  g_autofree char *domain = dot && dot[1] ? g_strdup (dot + 1) : NULL;   /* a DC's name is in its domain */
+  gboolean seen[FL_N_HINTS] = { FALSE };
+  gboolean any = FALSE;
+
+  for (FlCheckKind k = 0; k < FL_N_DC_CHECKS; k++)
+    {
+      FlSample *latest = fl_dc_state_get_sample (self->state, k);
+      FlHint hint = latest ? fl_hint_classify (latest, NULL) : FL_HINT_NONE;
+
+      if (hint != FL_HINT_NONE)
+        seen[hint] = TRUE;
+    }
+  for (FlHint h = FL_HINT_NONE + 1; h < FL_N_HINTS; h++)
+    {
+      g_autofree char *key = g_strdup_printf ("hint:%s", fl_hint_to_string (h));
+
+      if (seen[h])
+        {
+          g_autofree char *text = fl_hint_get_text (h, fl_dc_state_get_name (self->state), domain);
+
+          set_row (self, self->hints_group, key, fl_hint_get_title (h), text, TRUE);
+          any = TRUE;
+        }
+      else
+        drop_row (self, self->hints_group, key);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->hints_group), any);
+}
+
 static void
 refresh (FlDcDetails *self)
 {
@@ -180,6 +219,7 @@ refresh (FlDcDetails *self)
           any_error = TRUE;
         }
     }
+  refresh_hints (self);
   if (any_error)
     drop_row (self, self->errors_group, "error:none");
   else
@@ -243,6 +283,14 @@ refresh_cb (gpointer data)
 }
 
 /* what the page shows, as plain text (for a ticket or a chat) */
+/* a GPtrArray of strings: the sort gives pointers to the elements */
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
 static void
 append_group (GString             *s,
               FlDcDetails         *self,
@@ -258,7 +306,7 @@ append_group (GString             *s,
   while (g_hash_table_iter_next (&iter, &key, &row))
     if (g_str_has_prefix (key, prefix))
       g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort (keys, compare_keys);
   for (guint i = 0; i < keys->len; i++)
     {
       AdwActionRow *r = g_hash_table_lookup (self->rows, keys->pdata[i]);
@@ -285,6 +333,7 @@ copy_action (GtkWidget  *widget,
     g_string_append_printf (s, "%s\n", roles);
   append_group (s, self, self->checks_group, "check:");
   append_group (s, self, self->errors_group, "error:");
+  append_group (s, self, self->hints_group, "hint:");
   append_group (s, self, self->ping_group, "ping:");
   append_group (s, self, self->rootdse_group, "rootdse:");
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), s->str);
@@ -326,6 +375,7 @@ fl_dc_details_class_init (FlDcDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, window_title);
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, checks_group);
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, errors_group);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, hints_group);
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, ping_group);
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, rootdse_group);
   gtk_widget_class_install_action (widget_class, "details.copy", NULL, copy_action);

@@ -21,6 +21,7 @@
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
+#include "fl-hint.h"
 #include "fl-recording-file.h"
 #include "fl-lab-control.h"
 #include "fl-lab-session.h"
@@ -73,6 +74,56 @@ key_for (FlCheckKind  kind,
          const char  *dc)
 {
   return g_strdup_printf ("%s/%s", dc ? dc : "", fl_check_kind_to_string (kind));
+}
+
+/* "What to do": each failure class of the round once, with the DCs it concerns */
+static void
+append_hints (GString *out,
+              Session *s)
+{
+  FlHintContext context = { FALSE };
+  GPtrArray *who[FL_N_HINTS] = { NULL };
+  gboolean any = FALSE;
+
+  fl_hint_context_scan (&context, (FlSample **)s->round->pdata, s->round->len);
+  for (guint i = 0; i < s->round->len; i++)
+    {
+      FlSample *sample = s->round->pdata[i];
+      FlHint hint = fl_hint_classify (sample, &context);
+      const char *dc = fl_sample_get_dc (sample);
+
+      /* a check that could not run here (no SSSD) is no problem to fix */
+      if (hint == FL_HINT_NONE || fl_sample_get_status (sample) == FL_STATUS_SKIPPED)
+        continue;
+      if (who[hint] == NULL)
+        who[hint] = g_ptr_array_new ();
+      if (dc != NULL && !g_ptr_array_find_with_equal_func (who[hint], dc, g_str_equal, NULL))
+        g_ptr_array_add (who[hint], (gpointer)dc);
+    }
+  for (FlHint h = 0; h < FL_N_HINTS; h++)
+    {
+      g_autofree char *text = NULL;
+
+      if (who[h] == NULL)
+        continue;
+      if (!any)
+        g_string_append_printf (out, "\n%s\n", _("What to do:"));
+      any = TRUE;
+      /* one DC: its name in the commands; several: "the DC" */
+      text = fl_hint_get_text (h, who[h]->len == 1 ? who[h]->pdata[0] : NULL,
+                               fl_probe_config_get_domain (s->config));
+      g_string_append_printf (out, "  %s", fl_hint_get_title (h));
+      if (who[h]->len > 0)
+        {
+          g_autofree char *names = NULL;
+
+          g_ptr_array_add (who[h], NULL);
+          names = g_strjoinv (", ", (char **)who[h]->pdata);
+          g_string_append_printf (out, " (%s)", names);
+        }
+      g_string_append_printf (out, "\n    %s\n", text);
+      g_ptr_array_unref (who[h]);
+    }
 }
 
 static void
@@ -165,6 +216,7 @@ print_table (Session *s)
       for (guint i = 0; i < problems->len; i++)
         g_string_append_printf (out, "  %s\n", (char *)problems->pdata[i]);
     }
+  append_hints (out, s);
 
   {
     /* the messages quote the DCs: no escape sequence of theirs reaches the terminal */
@@ -297,8 +349,19 @@ run_once (FlCliOptions *o,
       g_autoptr(JsonArray) array = json_array_new ();
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 
+      FlHintContext context = { FALSE };
+
+      fl_hint_context_scan (&context, (FlSample **)s.round->pdata, s.round->len);
       for (guint i = 0; i < s.round->len; i++)
-        json_array_add_element (array, fl_sample_to_json (s.round->pdata[i]));
+        {
+          JsonNode *sample = fl_sample_to_json (s.round->pdata[i]);
+          FlHint hint = fl_hint_classify (s.round->pdata[i], &context);
+
+          /* the failure class, for scripts: "trust-broken" (its text is in the table output) */
+          if (hint != FL_HINT_NONE)
+            json_object_set_string_member (json_node_get_object (sample), "hint", fl_hint_to_string (hint));
+          json_array_add_element (array, sample);
+        }
       json_node_set_array (node, array);
       {
         g_autoptr(JsonGenerator) gen = json_generator_new ();

@@ -20,6 +20,7 @@
 
 #include "fl-chart.h"
 #include "fl-dc-details.h"
+#include "fl-hint.h"
 #include "fl-dc-tile.h"
 #include "fl-exercise-pane.h"
 #include "fl-exercise-picker.h"
@@ -222,6 +223,8 @@ dict (const char *first_key,
   return g_variant_dict_end (&d);
 }
 
+static void collect_text (GtkWidget *widget, GString *text);
+
 static void
 test_details_lifecycle (void)
 {
@@ -239,18 +242,31 @@ test_details_lifecycle (void)
                                                   "address", "192.0.2.11", NULL));
   g_autoptr(FlSample) krb = fl_sample_new (FL_CHECK_KERBEROS, "DC1", FL_STATUS_FAIL, g_get_monotonic_time (), 4000,
                                            "KDC refused the AS-REQ: Client's credentials have been revoked "
-                                           "(KDC_ERR_CLIENT_REVOKED): the account is disabled or locked out", NULL);
+                                           "(KDC_ERR_CLIENT_REVOKED): the account is disabled or locked out",
+                                           dict ("error", "auth", NULL));
+  g_autoptr(FlSample) trust = fl_sample_new (FL_CHECK_MACHINE_TRUST, "DC1", FL_STATUS_FAIL, g_get_monotonic_time (),
+                                             3000, "the machine account's key was refused (Preauthentication "
+                                             "failed): the trust relationship is broken", dict ("error", "auth", NULL));
   g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *trust_text = fl_hint_get_text (FL_HINT_TRUST_BROKEN, "DC1", "test.local");
 
   fl_dc_state_add_sample (state, ping);
   fl_dc_state_add_sample (state, ldap);
   fl_dc_state_add_sample (state, krb);
+  fl_dc_state_add_sample (state, trust);
   details = fl_dc_details_new (state, GTK_WINDOW (host));
   g_object_ref (details);
   gtk_window_present (GTK_WINDOW (details));
   spin (400);
   shot = screenshot (details, "dc-details");
   g_assert_cmpuint (region_stats (shot, 0.05, 0.1, 0.95, 0.9).dark, >, 300);    /* rows of text */
+  /* what to do: each failure's class once, in words and with the DC's name in the commands */
+  collect_text (details, text);
+  if (strstr (text->str, fl_hint_get_title (FL_HINT_TRUST_BROKEN)) == NULL ||
+      strstr (text->str, trust_text) == NULL || strstr (text->str, fl_hint_get_title (FL_HINT_CREDENTIALS)) == NULL ||
+      strstr (text->str, "-Server DC1") == NULL)
+    g_error ("the details' What to Do lacks the broken trust or the refused credentials:\n%s", text->str);
   g_assert_cmpuint (region_stats (shot, 0, 0, 1, 1).distinct, >, 50);
   gtk_window_destroy (GTK_WINDOW (details));
   g_assert_finalize_object (details);

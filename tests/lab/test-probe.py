@@ -451,6 +451,12 @@ t.ok(mt and all(s["status"] == "fail" and "trust relationship is broken" in s.ge
                 for s in mt), "6 broken trust: machine_trust fails with a clear message",
      mt[0].get("message") if mt else "")
 t.ok(ku and all(s["status"] == "ok" for s in ku), "6 broken trust: user Kerberos still works")
+t.ok(mt and all(s.get("hint") == "trust-broken" for s in mt),
+     "6 broken trust: check --json classes it as trust-broken (the repair steps in the table output)",
+     "\n".join(f"{s['dc']} {s['status']} hint={s.get('hint')}" for s in mt))
+p = ctl("check", "--lab", lab_file, "--password-file", password_file, *SLOW)
+t.ok("Reset-ComputerMachinePassword -Server" in p.stdout and "Test-ComputerSecureChannel -Repair" in p.stdout,
+     "6 broken trust: check says what to do (the repair commands)", labtap.evidence(p))
 labtap.sandbox("repair-trust", lab_id=LAB_ID)
 # the same in a watch, where the etype is known from earlier exchanges: the stale key fails (and
 # is forgotten), the repaired keytab is asked for afresh and works
