@@ -94,6 +94,7 @@ fl_logon_banner_set_session (FlLogonBanner *self,
   g_signal_connect_swapped (session, "notify::logon-since", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::kdc", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::sssd-server", G_CALLBACK (update), self);
+  g_signal_connect_swapped (session, "notify::network", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::last-switch", G_CALLBACK (update), self);
   g_signal_connect (session, "sample", G_CALLBACK (on_sample), self);
   update (self);
@@ -214,6 +215,7 @@ update (FlLogonBanner *self)
   const char *kdc = fl_lab_session_get_kdc (self->session);
   const char *sssd = fl_lab_session_get_sssd_server (self->session);
   const char *last_switch = fl_lab_session_get_last_switch (self->session);
+  FlStatus network;
 
   if (server != NULL)
     {
@@ -257,6 +259,22 @@ update (FlLogonBanner *self)
     }
   else
     g_string_append (views, _("SSSD: not available"));
+  /* the reference host (the gateway): with every DC down, the lesson is that the network lives */
+  network = fl_lab_session_get_network (self->session);
+  if (network == FL_STATUS_OK && server == NULL)
+    {
+      g_autofree char *t = g_markup_escape_text (_("The network answers (the reference host): only the DCs are gone"), -1);
+
+      g_string_append_printf (views, "\n<b>%s</b>", t);
+    }
+  else if (network == FL_STATUS_OK)
+    g_string_append_printf (views, "   ·   %s", _("Network: ok"));
+  else if (network != FL_STATUS_SKIPPED)
+    {
+      g_autofree char *t = g_markup_escape_text (_("Network: the reference host does not answer either"), -1);
+
+      g_string_append_printf (views, "   ·   <b>⚠ %s</b>", t);
+    }
   gtk_label_set_markup (self->views_label, views->str);
 
   update_client (self, server);

@@ -21,6 +21,7 @@
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-lock.h"
 #include "fl-lab-session.h"
+#include "fl-probe-enums.h"
 
 #define VM_POLL_MS 3000
 
@@ -44,6 +45,7 @@ struct _FlLabSession
   char                 *kdc;
   char                 *sssd_server;
   char                 *last_switch;
+  FlStatus              network;      /* the reference host's last answer; SKIPPED: unknown */
   gint64                logon_since;  /* wall time the logon server became what it is */
   guint                 vm_poll;
   guint                 polls_out;
@@ -59,6 +61,7 @@ enum {
   PROP_SSSD_SERVER,
   PROP_LOGON_SINCE,
   PROP_LAST_SWITCH,
+  PROP_NETWORK,
   PROP_RUNNING,
   PROP_WIN_CLIENT,
   N_PROPS
@@ -153,6 +156,9 @@ fl_lab_session_get_property (GObject    *object,
     case PROP_LAST_SWITCH:
       g_value_set_string (value, self->last_switch);
       break;
+    case PROP_NETWORK:
+      g_value_set_enum (value, self->network);
+      break;
     case PROP_WIN_CLIENT:
       g_value_set_object (value, self->win_client);
       break;
@@ -182,8 +188,12 @@ fl_lab_session_class_init (FlLabSessionClass *klass)
   properties[PROP_SSSD_SERVER] = g_param_spec_string ("sssd-server", NULL, NULL, NULL, ro);
   /* when (wall-clock µs) the logon server became what it is; 0 when not seen change */
   properties[PROP_LOGON_SINCE] = g_param_spec_int64 ("logon-since", NULL, NULL, 0, G_MAXINT64, 0, ro);
-  /* the last switchover, as the detector says it ("locator view: DC1 → DC2 in 3.4 s …") */
+  /* the last switchover, as the detector says it ("locator view: DC1 → DC2 in 3.4 s …");
+   * NULL while no DC answers, where it would read as the state now */
   properties[PROP_LAST_SWITCH] = g_param_spec_string ("last-switch", NULL, NULL, NULL, ro);
+  /* whether the reference host (not a DC: the gateway) answers: with every DC down, "the
+   * network is alive, only the DCs are gone"; SKIPPED while unknown or the lab names none */
+  properties[PROP_NETWORK] = g_param_spec_enum ("network", NULL, NULL, FL_TYPE_STATUS, FL_STATUS_SKIPPED, ro);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   /* the Windows client asked for its views (NULL while the lab cannot reach it) */
   properties[PROP_WIN_CLIENT] = g_param_spec_object ("win-client", NULL, NULL, FL_TYPE_WIN_CLIENT, ro);
@@ -215,6 +225,7 @@ fl_lab_session_init (FlLabSession *self)
   self->cancellable = g_cancellable_new ();
   self->dcs = g_list_store_new (FL_TYPE_DC_STATE);
   self->guard_min = 15;
+  self->network = FL_STATUS_SKIPPED;
 }
 
 static void
@@ -241,6 +252,11 @@ take_domain_sample (FlLabSession *self,
     return;
   if (fl_sample_get_kind (sample) == FL_CHECK_SSSD)
     set_string (self, &self->sssd_server, fl_sample_lookup_string (sample, "server"), PROP_SSSD_SERVER);
+  else if (fl_sample_get_kind (sample) == FL_CHECK_NETWORK && fl_sample_get_status (sample) != self->network)
+    {
+      self->network = fl_sample_get_status (sample);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK]);
+    }
   else if (fl_sample_get_kind (sample) == FL_CHECK_FSMO && fl_sample_get_status (sample) == FL_STATUS_OK)
     for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
       {
@@ -543,6 +559,19 @@ fl_lab_session_get_logon_since (FlLabSession *self)
 {
   g_return_val_if_fail (FL_IS_LAB_SESSION (self), 0);
   return self->logon_since;
+}
+
+/**
+ * fl_lab_session_get_network:
+ *
+ * Returns: whether the reference host answered last (%FL_STATUS_OK), did not, or
+ *   %FL_STATUS_SKIPPED while unknown
+ */
+FlStatus
+fl_lab_session_get_network (FlLabSession *self)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), FL_STATUS_SKIPPED);
+  return self->network;
 }
 
 const char *

@@ -52,6 +52,7 @@ const char           *fl_lab_session_get_kdc           (FlLabSession         *se
 const char           *fl_lab_session_get_sssd_server   (FlLabSession         *self);
 gint64                fl_lab_session_get_logon_since   (FlLabSession         *self);
 const char           *fl_lab_session_get_last_switch   (FlLabSession         *self);
+FlStatus              fl_lab_session_get_network       (FlLabSession         *self);
 
 void                  fl_lab_session_start             (FlLabSession         *self);
 void                  fl_lab_session_stop              (FlLabSession         *self);
