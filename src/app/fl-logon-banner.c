@@ -95,6 +95,7 @@ fl_logon_banner_set_session (FlLogonBanner *self,
   g_signal_connect_swapped (session, "notify::kdc", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::sssd-server", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::network", G_CALLBACK (update), self);
+  g_signal_connect_swapped (session, "notify::fsmo-down", G_CALLBACK (update), self);
   g_signal_connect_swapped (session, "notify::last-switch", G_CALLBACK (update), self);
   g_signal_connect (session, "sample", G_CALLBACK (on_sample), self);
   update (self);
@@ -216,6 +217,7 @@ update (FlLogonBanner *self)
   const char *sssd = fl_lab_session_get_sssd_server (self->session);
   const char *last_switch = fl_lab_session_get_last_switch (self->session);
   FlStatus network;
+  guint fsmo_down;
 
   if (server != NULL)
     {
@@ -275,6 +277,27 @@ update (FlLogonBanner *self)
 
       g_string_append_printf (views, "   ·   <b>⚠ %s</b>", t);
     }
+  /* FSMO roles whose holder is down: which, and (hovered) what stops now */
+  fsmo_down = fl_lab_session_get_fsmo_down (self->session);
+  if (fsmo_down != 0)
+    {
+      g_autoptr(GString) roles = g_string_new (NULL);
+      g_autofree char *line = NULL;
+      g_autofree char *t = NULL;
+
+      for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+        if (fsmo_down & (1u << r))
+          g_string_append_printf (roles, "%s%s", roles->len ? _(", ") : "", fl_fsmo_role_to_label (r));
+      /* TRANSLATORS: "FSMO roles down with their holder: PDC emulator, RID master" */
+      line = g_strdup_printf (_("FSMO roles down with their holder: %s"), roles->str);
+      t = g_markup_escape_text (line, -1);
+      g_string_append_printf (views, "\n<b>⚠ %s</b>", t);
+    }
+  {
+    g_autofree char *impact = fsmo_down ? fl_fsmo_down_text (fsmo_down) : NULL;
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->views_label), impact);
+  }
   gtk_label_set_markup (self->views_label, views->str);
 
   update_client (self, server);

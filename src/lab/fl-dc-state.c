@@ -436,9 +436,9 @@ fl_dc_state_add_sample (FlDcState *self,
         case FL_STATUS_TIMEOUT:
           answering = FL_ANSWERING_NO;
           break;
-        case FL_STATUS_SKIPPED:
+        case FL_STATUS_SKIPPED:   /* still running from the last round: no news */
         default:
-          answering = FL_ANSWERING_UNKNOWN;
+          answering = self->answering;
           break;
         }
       if (answering != self->answering)

@@ -46,6 +46,7 @@ struct _FlLabSession
   char                 *sssd_server;
   char                 *last_switch;
   FlStatus              network;      /* the reference host's last answer; SKIPPED: unknown */
+  guint                 fsmo_down;    /* 1 << FlFsmoRole: the roles whose holder does not answer */
   gint64                logon_since;  /* wall time the logon server became what it is */
   guint                 vm_poll;
   guint                 polls_out;
@@ -62,6 +63,7 @@ enum {
   PROP_LOGON_SINCE,
   PROP_LAST_SWITCH,
   PROP_NETWORK,
+  PROP_FSMO_DOWN,
   PROP_RUNNING,
   PROP_WIN_CLIENT,
   N_PROPS
@@ -159,6 +161,9 @@ fl_lab_session_get_property (GObject    *object,
     case PROP_NETWORK:
       g_value_set_enum (value, self->network);
       break;
+    case PROP_FSMO_DOWN:
+      g_value_set_uint (value, self->fsmo_down);
+      break;
     case PROP_WIN_CLIENT:
       g_value_set_object (value, self->win_client);
       break;
@@ -194,6 +199,9 @@ fl_lab_session_class_init (FlLabSessionClass *klass)
   /* whether the reference host (not a DC: the gateway) answers: with every DC down, "the
    * network is alive, only the DCs are gone"; SKIPPED while unknown or the lab names none */
   properties[PROP_NETWORK] = g_param_spec_enum ("network", NULL, NULL, FL_TYPE_STATUS, FL_STATUS_SKIPPED, ro);
+  /* the FSMO roles (1 << FlFsmoRole) whose holder does not answer: what stops now is
+   * fl_fsmo_down_text() of them */
+  properties[PROP_FSMO_DOWN] = g_param_spec_uint ("fsmo-down", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, ro);
   /* the Windows client asked for its views (NULL while the lab cannot reach it) */
   properties[PROP_WIN_CLIENT] = g_param_spec_object ("win-client", NULL, NULL, FL_TYPE_WIN_CLIENT, ro);
@@ -239,6 +247,27 @@ set_string (FlLabSession  *self,
   g_free (*field);
   *field = g_strdup (value);
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+/* the roles whose holder does not answer now */
+static void
+update_fsmo_down (FlLabSession *self)
+{
+  GListModel *dcs = G_LIST_MODEL (self->dcs);
+  guint down = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
+    {
+      g_autoptr(FlDcState) dc = g_list_model_get_item (dcs, i);
+
+      if (fl_dc_state_get_answering (dc) == FL_ANSWERING_NO)
+        down |= fl_dc_state_get_fsmo_roles (dc);
+    }
+  if (down != self->fsmo_down)
+    {
+      self->fsmo_down = down;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FSMO_DOWN]);
+    }
 }
 
 /* a domain-wide sample: the FSMO roles go to their holders, SSSD's server to its property */
@@ -453,6 +482,8 @@ fl_lab_session_new (FlLab         *lab,
         fl_lab_controller_get_vm (c, &node, &vmid);
       state = fl_dc_state_new (dc->name, dc->host, dc->address, c ? fl_lab_controller_get_site (c) : NULL, node,
                                vmid);
+      g_signal_connect_object (state, "notify::answering", G_CALLBACK (update_fsmo_down), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (state, "notify::fsmo-roles", G_CALLBACK (update_fsmo_down), self, G_CONNECT_SWAPPED);
       g_list_store_append (self->dcs, state);
     }
   {
@@ -559,6 +590,18 @@ fl_lab_session_get_logon_since (FlLabSession *self)
 {
   g_return_val_if_fail (FL_IS_LAB_SESSION (self), 0);
   return self->logon_since;
+}
+
+/**
+ * fl_lab_session_get_fsmo_down:
+ *
+ * Returns: the FSMO roles (1 << #FlFsmoRole) whose holder does not answer now
+ */
+guint
+fl_lab_session_get_fsmo_down (FlLabSession *self)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), 0);
+  return self->fsmo_down;
 }
 
 /**

@@ -53,6 +53,7 @@ const char           *fl_lab_session_get_sssd_server   (FlLabSession         *se
 gint64                fl_lab_session_get_logon_since   (FlLabSession         *self);
 const char           *fl_lab_session_get_last_switch   (FlLabSession         *self);
 FlStatus              fl_lab_session_get_network       (FlLabSession         *self);
+guint                 fl_lab_session_get_fsmo_down     (FlLabSession         *self);
 
 void                  fl_lab_session_start             (FlLabSession         *self);
 void                  fl_lab_session_stop              (FlLabSession         *self);

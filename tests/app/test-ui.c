@@ -1330,6 +1330,25 @@ test_banner_all_down (void)
                      strstr (text->str, _("Network: ok")) == NULL))
         g_error ("after the locator moved to DC2, the banner shows:\n%s", text->str);
     }
+  /* DC1 held the roles: they are down with it (what stops: the tooltip, and DC1's tile) */
+  {
+    GVariantDict d;
+    g_autoptr(FlSample) fsmo = NULL;
+    g_autoptr(FlSample) ping = fl_test_sample_new (FL_CHECK_LDAP_PING, "DC1", FL_STATUS_TIMEOUT, g_get_monotonic_time (),
+                                                   wall + 3 * G_USEC_PER_SEC, 800000, NULL, NULL);
+
+    g_variant_dict_init (&d, NULL);
+    for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+      g_variant_dict_insert (&d, fl_fsmo_role_to_string (r), "s", "DC1");
+    fsmo = fl_sample_new (FL_CHECK_FSMO, NULL, FL_STATUS_OK, g_get_monotonic_time (), 5000, NULL, g_variant_dict_end (&d));
+    fl_lab_session_add_sample (session, fsmo);
+    fl_lab_session_add_sample (session, ping);
+    spin (50);
+    g_string_truncate (text, 0);
+    collect_text (banner, text);
+  }
+  if (strstr (text->str, fl_fsmo_role_to_label (FL_FSMO_PDC)) == NULL)
+    g_error ("DC1 held every FSMO role and does not answer, but the banner shows:\n%s", text->str);
   /* the lesson of the total outage: the network lives, only the DCs are gone */
   if (strstr (text->str, _("No DC answers")) == NULL || strstr (text->str, "→") != NULL ||
       strstr (text->str, _("The network answers (the reference host): only the DCs are gone")) == NULL)

@@ -234,8 +234,20 @@ test_views (void)
   domain_sample (session, FL_CHECK_SSSD, FL_STATUS_OK, "server", "DC2", NULL);
   g_assert_cmpstr (fl_lab_session_get_sssd_server (session), ==, "DC2");
 
+  /* the network: unknown until the reference host is asked */
+  g_assert_cmpint (fl_lab_session_get_network (session), ==, FL_STATUS_SKIPPED);
+  domain_sample (session, FL_CHECK_NETWORK, FL_STATUS_OK, NULL);
+  g_assert_cmpint (fl_lab_session_get_network (session), ==, FL_STATUS_OK);
+
   ping (session, "DC1", FL_STATUS_OK, 0x1);
+  g_assert_cmphex (fl_lab_session_get_fsmo_down (session), ==, 0);
+  /* a check still running says nothing about the DC: still answering */
+  ping (session, "DC1", FL_STATUS_SKIPPED, 0);
+  g_assert_cmpint (fl_dc_state_get_answering (dc1), ==, FL_ANSWERING_YES);
   ping (session, "DC1", FL_STATUS_TIMEOUT, 0);
+  /* DC1's roles are down with it */
+  g_assert_cmphex (fl_lab_session_get_fsmo_down (session), ==,
+                   1u << FL_FSMO_PDC | 1u << FL_FSMO_RID | 1u << FL_FSMO_SCHEMA);
   g_assert_cmpint (fl_sample_get_status (fl_dc_state_get_last_answer (dc1, FL_CHECK_LDAP_PING)), ==, FL_STATUS_OK);
   g_assert_cmpint (fl_sample_get_status (fl_dc_state_get_last_problem (dc1, FL_CHECK_LDAP_PING)), ==, FL_STATUS_TIMEOUT);
   g_assert_cmpint (fl_sample_get_status (fl_dc_state_get_sample (dc1, FL_CHECK_LDAP_PING)), ==, FL_STATUS_TIMEOUT);
