@@ -281,15 +281,12 @@ update (FlLogonBanner *self)
   fsmo_down = fl_lab_session_get_fsmo_down (self->session);
   if (fsmo_down != 0)
     {
-      g_autoptr(GString) roles = g_string_new (NULL);
+      g_autofree char *roles = fl_fsmo_roles_to_labels (fsmo_down);
       g_autofree char *line = NULL;
       g_autofree char *t = NULL;
 
-      for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
-        if (fsmo_down & (1u << r))
-          g_string_append_printf (roles, "%s%s", roles->len ? _(", ") : "", fl_fsmo_role_to_label (r));
       /* TRANSLATORS: "FSMO roles down with their holder: PDC emulator, RID master" */
-      line = g_strdup_printf (_("FSMO roles down with their holder: %s"), roles->str);
+      line = g_strdup_printf (_("FSMO roles down with their holder: %s"), roles);
       t = g_markup_escape_text (line, -1);
       g_string_append_printf (views, "\n<b>⚠ %s</b>", t);
     }

@@ -26,7 +26,7 @@ static const struct {
   { "check", fl_cli_check, N_("Run every check once and print a table (or --json)") },
   { "watch", fl_cli_watch, N_("Probe continuously: a live table, or --jsonl samples and events") },
   { "locate", fl_cli_locate, N_("Find a DC as nltest /dsgetdc:DOMAIN /force does") },
-  { "fsmo", fl_cli_fsmo, N_("Show the five FSMO role owners") },
+  { "fsmo", fl_cli_fsmo, N_("Show the five FSMO role owners, or move one: fsmo transfer ROLE --to DC") },
   { "decode", fl_cli_decode, N_("Decode a captured LDAP ping reply: decode netlogon HEX|FILE|-") },
   { "mark-fault", fl_cli_mark_fault, N_("Mark a fault now in a running watch (t_fault)") },
   { "exercise", fl_cli_exercise, N_("The guided exercises: exercise list | show ID|FILE | validate FILE…") },

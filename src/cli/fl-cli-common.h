@@ -74,6 +74,7 @@ int fl_cli_fsmo   (int argc, char **argv);
 int fl_cli_decode (int argc, char **argv);
 int fl_cli_mark_fault (int argc, char **argv);
 int fl_cli_vm (int argc, char **argv);
+int fl_cli_fsmo_transfer (int argc, char **argv);
 int fl_cli_client (int argc, char **argv);
 int fl_cli_exercise (int argc, char **argv);
 int fl_cli_report (int argc, char **argv);
@@ -93,5 +94,6 @@ gboolean fl_cli_send_fault (const char  *control,
                             GError     **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlCliActOptions, fl_cli_act_options_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FlCliOptions, fl_cli_options_clear)
 
 G_END_DECLS

@@ -459,6 +459,8 @@ int
 fl_cli_fsmo (int    argc,
              char **argv)
 {
+  if (argc >= 2 && g_str_equal (argv[1], "transfer"))
+    return fl_cli_fsmo_transfer (argc - 1, argv + 1);
   return run_once_command (argc, argv,
                            _("— show the five FSMO role owners (read with a Kerberos bind)"),
                            FL_CHECK_MASK (FL_CHECK_FSMO), SHOW_FSMO);

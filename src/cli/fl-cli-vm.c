@@ -1,6 +1,8 @@
 /* fl-cli-vm.c: failoverctl vm — the lab's VMs through its hypervisor, with the interlocks a
  * class needs: the last answering DC is not stopped by accident, a DC that has just come back
  * is given time to replicate, a snapshot rollback is not done without knowing what it costs.
+ * And failoverctl fsmo transfer, the lab's other change: a role moved by its holder, never
+ * seized.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fl-checks.h"
 #include "fl-cli-common.h"
 #include "fl-interlock.h"
 #include "fl-lab-hypervisor.h"
@@ -480,4 +483,132 @@ vm_main (FlCliOptions  *op,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* --- fsmo transfer ---------------------------------------------------------------------------- */
+
+/**
+ * fl_cli_fsmo_transfer:
+ *
+ * failoverctl fsmo transfer ROLE --to DC: the lab looked at once (every DC's LDAP ping, the
+ * roles' holders), the interlocks decided by the lab session, then the transfer under the
+ * lab's lock, verified by reading fSMORoleOwner back from the DC that took it.
+ */
+int
+fl_cli_fsmo_transfer (int    argc,
+                      char **argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (_("ROLE --to DC — move an FSMO role to another DC (pdc, rid, infrastructure, naming, schema)"));
+  g_auto(FlCliOptions) o = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *to = NULL;
+  g_autoptr(FlLab) lab = NULL;
+  g_autoptr(FlProbeConfig) config = NULL;
+  g_autoptr(FlLabSession) session = NULL;
+  g_autoptr(FlVerdict) verdict = NULL;
+  g_autoptr(FlSample) roles = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *from = NULL;
+  gboolean yes = FALSE;
+  int timeout_s = 120;
+  const GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The DC that is to hold the role"), N_("DC") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Seconds the transfer may take (default 120)"), N_("S") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Go ahead when the interlocks ask for a confirmation"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+  FlFsmoRole role;
+  Wait w = { NULL };
+  gint64 t0;
+
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_set_description (ctx, _("The lab's --user must be allowed to move the role: a member of Domain "
+                                           "Admins (Enterprise Admins for naming and schema). Its password comes "
+                                           "from --password-file or FAILOVER_LAB_PASSWORD.\n\nA role is moved only "
+                                           "while its holder answers. Seizing a role from a holder that will never "
+                                           "return is not done here."));
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_group (ctx, fl_cli_lab_options (&o));
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fl_cli_fail ("%s", error->message);
+  if (argc < 2 || to == NULL)
+    return fl_cli_fail (_("usage: failoverctl fsmo transfer ROLE --to DC --lab FILE --user ADMIN@REALM"));
+  if (!fl_fsmo_role_from_string (argv[1], &role))
+    return fl_cli_fail (_("“%s” is not an FSMO role: pdc, rid, infrastructure, naming, schema"), argv[1]);
+  if (timeout_s < 5 || timeout_s > 3600)
+    return fl_cli_fail (_("--timeout: between 5 and 3600 seconds"));
+
+  lab = fl_cli_load_lab (&o, &error);
+  if (lab == NULL)
+    return fl_cli_fail ("%s", error->message);
+  if (fl_lab_lookup_controller (lab, to) == NULL)
+    return fl_cli_fail (_("“%s” is not a DC of this lab (%s)"), to, fl_lab_get_name (lab));
+  config = fl_cli_probe_config (&o, lab, &error);
+  if (config == NULL)
+    return fl_cli_fail ("%s", error->message);
+  if (fl_probe_config_get_user (config) == NULL || fl_probe_config_get_password (config) == NULL)
+    return fl_cli_fail (_("a role is moved as an administrator: give --user ADMIN@REALM and its password "
+                          "(--password-file or FAILOVER_LAB_PASSWORD)"));
+
+  /* one look at the lab: who answers, who holds the role */
+  session = fl_lab_session_new (lab, config, NULL, 16);
+  fl_lab_session_look_async (session, NULL, done, &w);
+  fl_lab_session_look_finish (session, wait (&w), NULL);
+  g_clear_object (&w.result);
+  roles = fl_check_run (FL_CHECK_FSMO, config, NULL,
+                        g_get_monotonic_time () + (gint64)fl_probe_config_get_deadline_ms (config) * 1000 * 4, NULL);
+  fl_lab_session_add_sample (session, roles);
+  from = g_strdup (fl_lab_session_get_fsmo_holder (session, role));
+
+  verdict = fl_lab_session_check_transfer (session, role, to);
+  if (verdict->kind == FL_VERDICT_ALLOWED && from != NULL && g_ascii_strcasecmp (from, to) == 0)
+    {
+      printf (_("%s already holds the %s role\n"), from, fl_fsmo_role_to_label (role));
+      return FL_EXIT_OK;
+    }
+  if (verdict->kind == FL_VERDICT_REFUSED || (verdict->kind == FL_VERDICT_CONFIRM && !yes))
+    {
+      g_autofree char *why = fl_verdict_describe (verdict);
+
+      g_printerr (_("failoverctl: refused: move the %s role to %s\n"), fl_fsmo_role_to_label (role), verdict->vm);
+      g_printerr ("%s\n", why);
+      if (fl_sample_get_status (roles) != FL_STATUS_OK && fl_sample_get_message (roles) != NULL)
+        g_printerr (_("(reading the roles: %s)\n"), fl_sample_get_message (roles));
+      if (verdict->kind == FL_VERDICT_CONFIRM)
+        g_printerr (_("Run again with --yes to do it anyway.\n"));
+      return FL_EXIT_INTERLOCK;
+    }
+
+  t0 = g_get_monotonic_time ();
+  fl_lab_session_transfer_role_async (session, role, verdict->vm, fl_probe_config_get_user (config),
+                                      fl_probe_config_get_password (config), yes ? FL_INTERLOCK_CONFIRMABLE : 0,
+                                      (guint)timeout_s * 1000, NULL, done, &w);
+  holder = fl_lab_session_transfer_role_finish (session, wait (&w), &error);
+  g_clear_object (&w.result);
+  if (holder == NULL)
+    return fl_cli_fail_with (FL_EXIT_PROBLEM, _("%s role to %s: %s"), fl_fsmo_role_to_label (role), verdict->vm,
+                             error->message);
+
+  if (o.json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "role");
+      json_builder_add_string_value (b, fl_fsmo_role_to_string (role));
+      json_builder_set_member_name (b, "from");
+      from ? json_builder_add_string_value (b, from) : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "holder");
+      json_builder_add_string_value (b, holder);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, (g_get_monotonic_time () - t0) / 1e6);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    /* TRANSLATORS: "PDC emulator: DC1 → DC2 in 2.1 s (fSMORoleOwner read back from DC2)" */
+    printf (_("%s: %s → %s in %.1f s (fSMORoleOwner read back from %s)\n"), fl_fsmo_role_to_label (role),
+            from ? from : "?", holder, (g_get_monotonic_time () - t0) / 1e6, verdict->vm);
+  return FL_EXIT_OK;
 }

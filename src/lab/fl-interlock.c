@@ -211,6 +211,75 @@ fl_interlock_decide (const FlInterlockVm *vms,
   return v;
 }
 
+static const FlInterlockVm *
+find_dc (const FlInterlockVm *vms,
+         guint                n_vms,
+         const char          *name)
+{
+  for (guint i = 0; i < n_vms && name != NULL; i++)
+    if (vms[i].is_dc && g_ascii_strcasecmp (vms[i].name, name) == 0)
+      return &vms[i];
+  return NULL;
+}
+
+/**
+ * fl_interlock_decide_transfer:
+ * @vms: (array length=n_vms): every VM of the lab as the caller knows it now (the DCs count)
+ * @target: the lab's name of the DC that is to hold @role
+ * @holder: (nullable): the lab's name of @role's holder now, %NULL when not known
+ *
+ * A role is transferred, never seized: the holder must answer to hand it over, and the DC
+ * that takes it must answer too.
+ *
+ * Returns: (transfer full): the verdict; allowed (nothing to do) when @target holds it already
+ */
+FlVerdict *
+fl_interlock_decide_transfer (const FlInterlockVm *vms,
+                              guint                n_vms,
+                              const char          *target,
+                              FlFsmoRole           role,
+                              const char          *holder)
+{
+  FlVerdict *v = g_new0 (FlVerdict, 1);
+  const FlInterlockVm *me = find_dc (vms, n_vms, target);
+  const FlInterlockVm *from = find_dc (vms, n_vms, holder);
+
+  v->transfer = TRUE;
+  v->role = role;
+  v->holder = g_strdup (from != NULL ? from->name : holder);
+  if (me == NULL)
+    {
+      v->kind = FL_VERDICT_REFUSED;
+      v->reasons = FL_INTERLOCK_NOT_IN_LAB;
+      v->vm = g_strdup (target);
+      return v;
+    }
+  v->vm = g_strdup (me->name);
+  if (from == me)
+    {
+      v->kind = FL_VERDICT_ALLOWED;
+      return v;
+    }
+  if (me->answering == FL_ANSWERING_NO || me->action_in_flight)
+    v->reasons |= FL_INTERLOCK_TARGET_DOWN;
+  if (from != NULL && (from->answering == FL_ANSWERING_NO || from->action_in_flight))
+    v->reasons |= FL_INTERLOCK_HOLDER_DOWN;
+  if (v->reasons != 0)
+    {
+      v->kind = FL_VERDICT_REFUSED;
+      return v;
+    }
+  if (me->answering == FL_ANSWERING_UNKNOWN)
+    {
+      v->reasons |= FL_INTERLOCK_STATE_UNKNOWN;
+      v->unknown = g_strdup (me->name);
+    }
+  if (from == NULL || from->answering == FL_ANSWERING_UNKNOWN)
+    v->reasons |= FL_INTERLOCK_HOLDER_UNKNOWN;
+  v->kind = v->reasons != 0 ? FL_VERDICT_CONFIRM : FL_VERDICT_ALLOWED;
+  return v;
+}
+
 /**
  * fl_verdict_describe:
  *
@@ -232,6 +301,33 @@ fl_verdict_describe (const FlVerdict *v)
     g_string_append_printf (text, _("The VM the lab file names for %s is called “%s” on the hypervisor: it is "
                                     "another machine. Correct the vmid in the lab file."),
                             v->vm, v->reported_name);
+  if (v->reasons & FL_INTERLOCK_TARGET_DOWN)
+    g_string_append_printf (text, _("%s does not answer: a role can only be moved to a DC that answers."), v->vm);
+  if (v->reasons & FL_INTERLOCK_HOLDER_DOWN)
+    {
+      if (text->len)
+        g_string_append (text, "\n\n");
+      g_string_append_printf (text, _("%s holds the %s role and does not answer. A role is transferred while its "
+                                      "holder answers, so that the holder hands it over."),
+                              v->holder, fl_fsmo_role_to_label (v->role));
+      g_string_append (text, "\n\n");
+      g_string_append (text, _("Seizing the role (ntdsutil, or samba-tool fsmo seize) is only for a holder that "
+                               "will never come back: that DC must then never be started again, or two DCs "
+                               "act as holder. Failover Lab never seizes a role."));
+    }
+  if (v->reasons & FL_INTERLOCK_HOLDER_UNKNOWN)
+    {
+      if (text->len)
+        g_string_append (text, "\n\n");
+      if (v->holder != NULL)
+        g_string_append_printf (text, _("Whether %s, which holds the %s role, answers is not known yet: if it "
+                                        "does not, the transfer fails at its timeout."),
+                                v->holder, fl_fsmo_role_to_label (v->role));
+      else
+        g_string_append_printf (text, _("Which DC holds the %s role is not known yet: if it does not answer, the "
+                                        "transfer fails at its timeout."),
+                                fl_fsmo_role_to_label (v->role));
+    }
   if (v->reasons & FL_INTERLOCK_TOTAL_OUTAGE)
     {
       if (text->len)
@@ -244,8 +340,13 @@ fl_verdict_describe (const FlVerdict *v)
     {
       if (text->len)
         g_string_append (text, "\n\n");
-      g_string_append_printf (text, _("The state of %s is not known yet: it may be the last DC that answers."),
-                              v->unknown && *v->unknown ? v->unknown : v->vm);
+      if (v->transfer)
+        g_string_append_printf (text, _("Whether %s answers is not known yet: if it does not, the transfer fails "
+                                        "at its timeout."),
+                                v->vm);
+      else
+        g_string_append_printf (text, _("The state of %s is not known yet: it may be the last DC that answers."),
+                                v->unknown && *v->unknown ? v->unknown : v->vm);
     }
   if (v->reasons & FL_INTERLOCK_RESTART_GUARD)
     {
@@ -276,5 +377,6 @@ fl_verdict_free (FlVerdict *v)
   g_free (v->unknown);
   g_free (v->came_back);
   g_free (v->reported_name);
+  g_free (v->holder);
   g_free (v);
 }

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "fl-hypervisor.h"
+#include "fl-probe-types.h"
 
 G_BEGIN_DECLS
 
@@ -65,11 +66,15 @@ typedef enum
   FL_INTERLOCK_STATE_UNKNOWN  = 1 << 3,   /*< nick=state-unknown >*/   /* the VM's or a DC's state is not known: fail closed */
   FL_INTERLOCK_NOT_IN_LAB     = 1 << 4,   /*< nick=not-in-lab >*/   /* refused: not a VM of this lab */
   FL_INTERLOCK_NAME_MISMATCH  = 1 << 5,   /*< nick=name-mismatch >*/   /* refused: the vmid is another VM (a neighbour's) */
+  FL_INTERLOCK_HOLDER_DOWN    = 1 << 6,   /*< nick=holder-down >*/   /* refused: a role's holder does not answer (that is a seizure) */
+  FL_INTERLOCK_TARGET_DOWN    = 1 << 7,   /*< nick=target-down >*/   /* refused: the DC to take a role does not answer */
+  FL_INTERLOCK_HOLDER_UNKNOWN = 1 << 8,   /*< nick=holder-unknown >*/   /* who holds the role is not known yet */
 } FlInterlock;
 
 /* the reasons a user can confirm (CLI: --yes); the others refuse */
 #define FL_INTERLOCK_CONFIRMABLE (FL_INTERLOCK_TOTAL_OUTAGE | FL_INTERLOCK_RESTART_GUARD | \
-                                  FL_INTERLOCK_ROLLBACK_TRUST | FL_INTERLOCK_STATE_UNKNOWN)
+                                  FL_INTERLOCK_ROLLBACK_TRUST | FL_INTERLOCK_STATE_UNKNOWN | \
+                                  FL_INTERLOCK_HOLDER_UNKNOWN)
 
 typedef struct
 {
@@ -82,6 +87,9 @@ typedef struct
   gint64        came_back_s;    /* … its uptime */
   guint         guard_min;
   char         *reported_name;  /* NAME_MISMATCH: the VM's name on the hypervisor */
+  gboolean      transfer;       /* a role transfer (not a VM action): … */
+  FlFsmoRole    role;           /* … the role … */
+  char         *holder;         /* … and its holder now (nullable: not known) */
 } FlVerdict;
 
 FlVerdict *fl_interlock_decide     (const FlInterlockVm *vms,
@@ -89,6 +97,11 @@ FlVerdict *fl_interlock_decide     (const FlInterlockVm *vms,
                                     const char          *target,
                                     FlLabAction          action,
                                     guint                guard_min);
+FlVerdict *fl_interlock_decide_transfer (const FlInterlockVm *vms,
+                                         guint                n_vms,
+                                         const char          *target,
+                                         FlFsmoRole           role,
+                                         const char          *holder);
 char      *fl_verdict_describe     (const FlVerdict     *verdict);
 void       fl_verdict_free         (FlVerdict           *verdict);
 

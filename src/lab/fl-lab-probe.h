@@ -14,5 +14,9 @@ G_BEGIN_DECLS
 FlProbeConfig *fl_lab_create_probe_config (FlLab       *lab,
                                            const char  *password,
                                            GError     **error);
+FlProbeConfig *fl_lab_create_probe_config_as (FlLab       *lab,
+                                              const char  *principal,
+                                              const char  *password,
+                                              GError     **error);
 
 G_END_DECLS

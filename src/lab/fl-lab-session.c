@@ -16,10 +16,12 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "fl-checks.h"
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-lock.h"
+#include "fl-lab-probe.h"
 #include "fl-lab-session.h"
 #include "fl-probe-enums.h"
 
@@ -993,24 +995,15 @@ fl_lab_session_look_finish (FlLabSession  *self,
 
 /* --- the interlocks and the actions ------------------------------------------------------- */
 
-/**
- * fl_lab_session_check_action:
- * @vm: the lab's name of a VM (any case)
- *
- * Returns: (transfer full): what the interlocks say of @action on @vm, from the model now
- */
-FlVerdict *
-fl_lab_session_check_action (FlLabSession *self,
-                             const char   *vm,
-                             FlLabAction   action)
+/* every VM of the lab as the model knows it now, for the interlocks; the names are the
+ * model's (valid while it lives) */
+static FlInterlockVm *
+interlock_vms (FlLabSession *self,
+               guint        *n_vms)
 {
-  guint n;
-  g_autofree FlInterlockVm *vms = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->dcs));
+  FlInterlockVm *vms = g_new0 (FlInterlockVm, n + 1);
 
-  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->dcs));
-  vms = g_new0 (FlInterlockVm, n + 1);
   for (guint i = 0; i < n; i++)
     {
       FlDcState *dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
@@ -1029,6 +1022,27 @@ fl_lab_session_check_action (FlLabSession *self,
       vms[n].vm = self->client_vm;
       n++;
     }
+  *n_vms = n;
+  return vms;
+}
+
+/**
+ * fl_lab_session_check_action:
+ * @vm: the lab's name of a VM (any case)
+ *
+ * Returns: (transfer full): what the interlocks say of @action on @vm, from the model now
+ */
+FlVerdict *
+fl_lab_session_check_action (FlLabSession *self,
+                             const char   *vm,
+                             FlLabAction   action)
+{
+  guint n;
+  g_autofree FlInterlockVm *vms = NULL;
+
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
+
+  vms = interlock_vms (self, &n);
   return fl_interlock_decide (vms, n, vm, action, self->guard_min);
 }
 
@@ -1333,4 +1347,172 @@ fl_lab_session_set_shutdown (FlLabSession *self,
   g_return_if_fail (FL_IS_LAB_SESSION (self));
   self->shutdown_timeout_s = timeout_s;
   self->shutdown_force = !!force;
+}
+
+/* --- moving an FSMO role ------------------------------------------------------------------ */
+
+/**
+ * fl_lab_session_get_fsmo_holder:
+ *
+ * Returns: (nullable): the lab's name of the DC that holds @role, as the last FSMO reading
+ *   said; %NULL while not known
+ */
+const char *
+fl_lab_session_get_fsmo_holder (FlLabSession *self,
+                                FlFsmoRole    role)
+{
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
+  g_return_val_if_fail (role < FL_FSMO_N_ROLES, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
+    {
+      g_autoptr(FlDcState) dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
+
+      if (fl_dc_state_get_fsmo_roles (dc) & (1u << role))
+        return fl_dc_state_get_name (dc);   /* the store keeps it */
+    }
+  return NULL;
+}
+
+/**
+ * fl_lab_session_check_transfer:
+ * @target: the lab's name of the DC that is to hold @role (any case)
+ *
+ * Returns: (transfer full): what the interlocks say of moving @role to @target, from the model
+ *   now (the holder from the last FSMO reading, every DC's last LDAP ping)
+ */
+FlVerdict *
+fl_lab_session_check_transfer (FlLabSession *self,
+                               FlFsmoRole    role,
+                               const char   *target)
+{
+  guint n;
+  g_autofree FlInterlockVm *vms = NULL;
+
+  g_return_val_if_fail (FL_IS_LAB_SESSION (self), NULL);
+
+  vms = interlock_vms (self, &n);
+  return fl_interlock_decide_transfer (vms, n, target, role, fl_lab_session_get_fsmo_holder (self, role));
+}
+
+typedef struct
+{
+  FlLab         *lab;
+  char          *principal;
+  char          *password;
+  char          *target;
+  FlFsmoRole     role;
+  guint          timeout_ms;
+} Transfer;
+
+static void
+transfer_free (Transfer *t)
+{
+  g_object_unref (t->lab);
+  g_free (t->principal);
+  if (t->password != NULL)
+    explicit_bzero (t->password, strlen (t->password));
+  g_free (t->password);
+  g_free (t->target);
+  g_free (t);
+}
+
+/* under the lab's lock (across processes), as a VM action: one change of the lab at a time */
+static void
+transfer_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Transfer *t = data;
+  GError *error = NULL;
+  g_autoptr(FlProbeConfig) as = fl_lab_create_probe_config_as (t->lab, t->principal, t->password, &error);
+  FlLabLock *lock = NULL;
+  char *holder = NULL;
+
+  if (as != NULL)
+    lock = fl_lab_lock_acquire (t->lab, 600, &error);
+  if (lock != NULL)
+    {
+      fl_fsmo_transfer (as, t->target, t->role, t->timeout_ms, &holder, &error);
+      fl_lab_lock_release (lock);
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, holder, g_free);
+}
+
+/**
+ * fl_lab_session_transfer_role_async:
+ * @role: the FSMO role to move
+ * @target: the lab's name of the DC that is to hold it
+ * @principal: an account allowed to move roles (an administrator: Domain Admins, Enterprise
+ *   Admins for the naming and schema masters)
+ * @password: its password (copied, and wiped once done)
+ * @confirmed: the interlocks (#FlInterlock flags) the user confirmed
+ * @timeout_ms: how long the transfer may take
+ *
+ * Moves @role to @target (handed over by its holder, never seized), once the interlocks
+ * allow it, under the lab's lock. The next FSMO reading shows the new holder.
+ */
+void
+fl_lab_session_transfer_role_async (FlLabSession        *self,
+                                    FlFsmoRole           role,
+                                    const char          *target,
+                                    const char          *principal,
+                                    const char          *password,
+                                    guint                confirmed,
+                                    guint                timeout_ms,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(FlVerdict) verdict = NULL;
+  Transfer *t;
+
+  g_return_if_fail (FL_IS_LAB_SESSION (self));
+  g_return_if_fail (role < FL_FSMO_N_ROLES);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fl_lab_session_transfer_role_async);
+  verdict = fl_lab_session_check_transfer (self, role, target);
+  if (verdict->kind == FL_VERDICT_REFUSED || (verdict->reasons & ~confirmed) != 0)
+    {
+      g_autofree char *why = fl_verdict_describe (verdict);
+
+      g_task_return_new_error (task, FL_LAB_SESSION_ERROR, FL_LAB_SESSION_ERROR_INTERLOCK, "%s", why);
+      return;
+    }
+  if (principal == NULL || *principal == '\0' || password == NULL || *password == '\0')
+    {
+      g_task_return_new_error (task, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG, "%s",
+                               _("a role is moved as an administrator: give its principal and password"));
+      return;
+    }
+  t = g_new0 (Transfer, 1);
+  t->lab = g_object_ref (self->lab);
+  t->principal = g_strdup (principal);
+  t->password = g_strdup (password);
+  t->target = g_strdup (verdict->vm);
+  t->role = role;
+  t->timeout_ms = timeout_ms;
+  g_task_set_task_data (task, t, (GDestroyNotify)transfer_free);
+  g_task_run_in_thread (task, transfer_thread);
+}
+
+/**
+ * fl_lab_session_transfer_role_finish:
+ *
+ * Returns: (transfer full): the role's holder afterwards, read back from the target's
+ *   fSMORoleOwner; %NULL with @error
+ */
+char *
+fl_lab_session_transfer_role_finish (FlLabSession  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -98,4 +98,23 @@ FlTaskResult         *fl_lab_session_run_action_finish (FlLabSession         *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+const char           *fl_lab_session_get_fsmo_holder   (FlLabSession        *self,
+                                                          FlFsmoRole           role);
+FlVerdict            *fl_lab_session_check_transfer    (FlLabSession         *self,
+                                                        FlFsmoRole            role,
+                                                        const char           *target);
+void                  fl_lab_session_transfer_role_async  (FlLabSession        *self,
+                                                           FlFsmoRole           role,
+                                                           const char          *target,
+                                                           const char          *principal,
+                                                           const char          *password,
+                                                           guint                confirmed,
+                                                           guint                timeout_ms,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+char                 *fl_lab_session_transfer_role_finish (FlLabSession        *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
 G_END_DECLS

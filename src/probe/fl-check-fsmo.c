@@ -159,6 +159,112 @@ fsmo_owner (FlCheckRun  *run,
   return fl_dn_first_value (server_dn);
 }
 
+/* A Kerberos-bound LDAP connection to one DC, and its naming contexts */
+typedef struct
+{
+  LDAP         *ld;
+  krb5_context  ctx;
+  krb5_ccache   cc;
+  char         *domain_nc;
+  char         *config_nc;
+  char         *schema_nc;
+} FsmoConn;
+
+static void
+fsmo_disconnect (FsmoConn *c)
+{
+  OM_uint32 minor;
+
+  g_clear_pointer (&c->ld, fl_check_ldap_unbind);
+  gss_krb5_ccache_name (&minor, NULL, NULL);
+  if (c->cc != NULL)
+    krb5_cc_destroy (c->ctx, c->cc);
+  if (c->ctx != NULL)
+    krb5_free_context (c->ctx);
+  g_free (c->domain_nc);
+  g_free (c->config_nc);
+  g_free (c->schema_nc);
+  memset (c, 0, sizeof *c);
+}
+
+static gboolean
+fsmo_connect (FlCheckRun       *run,
+              const FlProbeDc  *dc,
+              FsmoConn         *c,
+              GError          **error)
+{
+  g_autofree char *ccache = NULL;
+  char *nc_attrs[] = { (char *)"defaultNamingContext", (char *)"configurationNamingContext",
+                       (char *)"schemaNamingContext", NULL };
+  LDAPMessage *result = NULL;
+  GError *local_error = NULL;
+  OM_uint32 minor;
+  int rc;
+
+  memset (c, 0, sizeof *c);
+  ccache = fsmo_credentials (run, dc, &c->ctx, &c->cc, error);
+  if (ccache == NULL)
+    return FALSE;
+
+  /* the GSSAPI mechanism of this thread uses that ccache (and only this thread) */
+  gss_krb5_ccache_name (&minor, ccache, NULL);
+
+  c->ld = fl_check_ldap_open (dc, run->deadline, &local_error);
+  if (c->ld != NULL)
+    {
+      rc = ldap_sasl_interactive_bind_s (c->ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
+                                         sasl_interact_none, NULL);
+      if (rc != LDAP_SUCCESS)
+        fl_check_ldap_error (&local_error, c->ld, rc, _("Kerberos bind"));
+    }
+
+  if (local_error == NULL)
+    {
+      rc = fl_check_ldap_search (c->ld, "", "(objectClass=*)", nc_attrs, run->deadline, &result);
+      if (rc == LDAP_SUCCESS && ldap_first_entry (c->ld, result) != NULL)
+        {
+          LDAPMessage *e = ldap_first_entry (c->ld, result);
+
+          c->domain_nc = fl_check_ldap_value (c->ld, e, "defaultNamingContext");
+          c->config_nc = fl_check_ldap_value (c->ld, e, "configurationNamingContext");
+          c->schema_nc = fl_check_ldap_value (c->ld, e, "schemaNamingContext");
+        }
+      ldap_msgfree (result);
+      if (rc != LDAP_SUCCESS || c->domain_nc == NULL || c->config_nc == NULL || c->schema_nc == NULL)
+        fl_check_ldap_error (&local_error, c->ld, rc != LDAP_SUCCESS ? rc : LDAP_NO_SUCH_OBJECT, "rootDSE");
+    }
+
+  if (local_error != NULL)
+    {
+      fsmo_disconnect (c);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* the object whose fSMORoleOwner names @role's holder */
+static char *
+fsmo_role_object (const FsmoConn *c,
+                  FlFsmoRole      role)
+{
+  switch (role)
+    {
+    case FL_FSMO_PDC:
+      return g_strdup (c->domain_nc);
+    case FL_FSMO_RID:
+      return g_strdup_printf ("CN=RID Manager$,CN=System,%s", c->domain_nc);
+    case FL_FSMO_INFRASTRUCTURE:
+      return g_strdup_printf ("CN=Infrastructure,%s", c->domain_nc);
+    case FL_FSMO_NAMING:
+      return g_strdup_printf ("CN=Partitions,%s", c->config_nc);
+    case FL_FSMO_SCHEMA:
+    case FL_FSMO_N_ROLES:
+    default:
+      return g_strdup (c->schema_nc);
+    }
+}
+
 /* One DC's view of the five roles: @owners[i] set where it could be read. */
 static gboolean
 fsmo_read (FlCheckRun       *run,
@@ -166,75 +272,28 @@ fsmo_read (FlCheckRun       *run,
            char            **owners,
            GError          **error)
 {
-  g_autoptr(LDAP) ld = NULL;
-  g_autofree char *ccache = NULL;
-  krb5_context ctx = NULL;
-  krb5_ccache cc = NULL;
-  char *nc_attrs[] = { (char *)"defaultNamingContext", (char *)"configurationNamingContext",
-                       (char *)"schemaNamingContext", NULL };
-  g_autofree char *domain_nc = NULL;
-  g_autofree char *config_nc = NULL;
-  g_autofree char *schema_nc = NULL;
-  LDAPMessage *result = NULL;
+  FsmoConn c;
   GError *local_error = NULL;
-  OM_uint32 minor;
-  int rc;
 
-  ccache = fsmo_credentials (run, dc, &ctx, &cc, error);
-  if (ccache == NULL)
+  if (!fsmo_connect (run, dc, &c, error))
     return FALSE;
 
-  /* the GSSAPI mechanism of this thread uses that ccache (and only this thread) */
-  gss_krb5_ccache_name (&minor, ccache, NULL);
-
-  ld = fl_check_ldap_open (dc, run->deadline, &local_error);
-  if (ld != NULL)
+  for (guint i = 0; local_error == NULL && i < FL_FSMO_N_ROLES; i++)
     {
-      rc = ldap_sasl_interactive_bind_s (ld, NULL, "GSSAPI", NULL, NULL, LDAP_SASL_QUIET,
-                                         sasl_interact_none, NULL);
-      if (rc != LDAP_SUCCESS)
-        fl_check_ldap_error (&local_error, ld, rc, _("Kerberos bind"));
+      g_autofree char *dn = NULL;
+      char *owner;
+
+      if (owners[i] != NULL)
+        continue;
+      dn = fsmo_role_object (&c, (FlFsmoRole)i);
+      owner = fsmo_owner (run, c.ld, dn, &local_error);
+      if (owner != NULL && !g_str_equal (owner, "?"))
+        owners[i] = owner;
+      else
+        g_free (owner);
     }
 
-  if (local_error == NULL)
-    {
-      rc = fl_check_ldap_search (ld, "", "(objectClass=*)", nc_attrs, run->deadline, &result);
-      if (rc == LDAP_SUCCESS && ldap_first_entry (ld, result) != NULL)
-        {
-          domain_nc = fl_check_ldap_value (ld, ldap_first_entry (ld, result), "defaultNamingContext");
-          config_nc = fl_check_ldap_value (ld, ldap_first_entry (ld, result), "configurationNamingContext");
-          schema_nc = fl_check_ldap_value (ld, ldap_first_entry (ld, result), "schemaNamingContext");
-        }
-      ldap_msgfree (result);
-      if (rc != LDAP_SUCCESS || domain_nc == NULL || config_nc == NULL || schema_nc == NULL)
-        fl_check_ldap_error (&local_error, ld, rc != LDAP_SUCCESS ? rc : LDAP_NO_SUCH_OBJECT, "rootDSE");
-    }
-
-  if (local_error == NULL)
-    {
-      g_autofree char *rid = g_strdup_printf ("CN=RID Manager$,CN=System,%s", domain_nc);
-      g_autofree char *infra = g_strdup_printf ("CN=Infrastructure,%s", domain_nc);
-      g_autofree char *parts = g_strdup_printf ("CN=Partitions,%s", config_nc);
-      const char *dns[] = { domain_nc, rid, infra, parts, schema_nc };
-
-      for (guint i = 0; local_error == NULL && i < FL_FSMO_N_ROLES; i++)
-        {
-          char *owner;
-
-          if (owners[i] != NULL)
-            continue;
-          owner = fsmo_owner (run, ld, dns[i], &local_error);
-          if (owner != NULL && !g_str_equal (owner, "?"))
-            owners[i] = owner;
-          else
-            g_free (owner);
-        }
-    }
-
-  gss_krb5_ccache_name (&minor, NULL, NULL);
-  krb5_cc_destroy (ctx, cc);
-  krb5_free_context (ctx);
-
+  fsmo_disconnect (&c);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -249,10 +308,10 @@ fl_check_fsmo (FlCheckRun         *run,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(GString) unknown_roles = g_string_new (NULL);
+  g_autofree char *unknown_labels = NULL;
   char *owners[FL_FSMO_N_ROLES] = { NULL };
   const char *read_from = NULL;
-  guint unknown = 0;
+  guint unknown = 0;   /* 1 << FlFsmoRole */
 
   /* without the user's credentials there is no Kerberos bind: nothing to say about the DCs, as
    * for the Kerberos checks (skipped, not failed) */
@@ -307,21 +366,223 @@ fl_check_fsmo (FlCheckRun         *run,
     {
       g_variant_dict_insert (&run->detail, fl_fsmo_role_to_string ((FlFsmoRole)i), "s", owners[i] ? owners[i] : "?");
       if (owners[i] == NULL)
-        {
-          if (unknown_roles->len > 0)
-            g_string_append (unknown_roles, ", ");
-          g_string_append (unknown_roles, fl_fsmo_role_to_label ((FlFsmoRole)i));
-          unknown++;
-        }
+        unknown |= 1u << i;
       g_free (owners[i]);
     }
 
-  if (unknown > 0)
+  if (unknown != 0)
     {
-      g_autofree char *message =
-        g_strdup_printf (_("the owner of these FSMO roles could not be read: %s"), unknown_roles->str);
+      g_autofree char *message = NULL;
+
+      unknown_labels = fl_fsmo_roles_to_labels (unknown);
+      message = g_strdup_printf (_("the owner of these FSMO roles could not be read: %s"), unknown_labels);
 
       return fl_check_finish (run, FL_STATUS_DEGRADED, message);
     }
   return fl_check_finish (run, FL_STATUS_OK, NULL);
+}
+
+/* --- moving a role -------------------------------------------------------------------------- */
+
+/* The value the becomeX attribute is written with: the domain's SID for the PDC emulator (as
+ * Windows requires; Samba takes any value), "1" for the others. */
+static struct berval *
+become_value (FlCheckRun  *run,
+              FsmoConn    *c,
+              FlFsmoRole   role,
+              GError     **error)
+{
+  char *attrs[] = { (char *)"objectSid", NULL };
+  LDAPMessage *result = NULL;
+  struct berval **vals = NULL;
+  struct berval *value = NULL;
+  int rc;
+
+  if (role != FL_FSMO_PDC)
+    {
+      value = g_new0 (struct berval, 1);
+      value->bv_val = g_strdup ("1");
+      value->bv_len = 1;
+      return value;
+    }
+  rc = fl_check_ldap_search (c->ld, c->domain_nc, "(objectClass=*)", attrs, run->deadline, &result);
+  if (rc == LDAP_SUCCESS && ldap_first_entry (c->ld, result) != NULL)
+    vals = ldap_get_values_len (c->ld, ldap_first_entry (c->ld, result), "objectSid");
+  /* a SID is 8 to 68 bytes */
+  if (vals != NULL && vals[0] != NULL && vals[0]->bv_len >= 8 && vals[0]->bv_len <= 68)
+    {
+      value = g_new0 (struct berval, 1);
+      value->bv_val = g_memdup2 (vals[0]->bv_val, vals[0]->bv_len);
+      value->bv_len = vals[0]->bv_len;
+    }
+  else
+    fl_check_ldap_error (error, c->ld, rc != LDAP_SUCCESS ? rc : LDAP_NO_SUCH_ATTRIBUTE, _("the domain's SID"));
+  ldap_value_free_len (vals);
+  ldap_msgfree (result);
+  return value;
+}
+
+static void
+berval_free (struct berval *b)
+{
+  if (b == NULL)
+    return;
+  g_free (b->bv_val);
+  g_free (b);
+}
+
+/* The modify of the target's rootDSE; the target then takes the role from its holder over
+ * replication and answers once it holds it (or once the holder refused). */
+static gboolean
+become (FlCheckRun  *run,
+        FsmoConn    *c,
+        FlFsmoRole   role,
+        GError     **error)
+{
+  struct berval *value = become_value (run, c, role, error);
+  struct berval *values[] = { value, NULL };
+  LDAPMod mod = { 0 };
+  LDAPMod *mods[] = { &mod, NULL };
+  LDAPMessage *result = NULL;
+  struct timeval tv;
+  gint64 remaining;
+  int msgid = -1, code = LDAP_OTHER;
+  int rc;
+
+  if (value == NULL)
+    return FALSE;
+  mod.mod_op = LDAP_MOD_REPLACE | LDAP_MOD_BVALUES;
+  mod.mod_type = (char *)fl_fsmo_role_to_become (role);
+  mod.mod_bvalues = values;
+  rc = ldap_modify_ext (c->ld, "", mods, NULL, NULL, &msgid);
+  berval_free (value);
+  if (rc == LDAP_SUCCESS)
+    {
+      remaining = MAX (fl_net_remaining_us (run->deadline), 0);
+      tv.tv_sec = (time_t)(remaining / G_USEC_PER_SEC);
+      tv.tv_usec = (suseconds_t)(remaining % G_USEC_PER_SEC);
+      rc = ldap_result (c->ld, msgid, LDAP_MSG_ALL, &tv, &result);
+      if (rc == 0)
+        {
+          ldap_abandon_ext (c->ld, msgid, NULL, NULL);
+          g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_TIMEOUT,
+                       _("the transfer did not finish within %d s; it may still finish: read the roles "
+                         "again before trying once more"),
+                       (int)((run->deadline - run->started) / G_USEC_PER_SEC));
+          return FALSE;
+        }
+      if (rc < 0)
+        {
+          rc = LDAP_SERVER_DOWN;
+          ldap_get_option (c->ld, LDAP_OPT_RESULT_CODE, &rc);
+        }
+      else
+        {
+          rc = ldap_parse_result (c->ld, result, &code, NULL, NULL, NULL, NULL, 0);
+          if (rc == LDAP_SUCCESS)
+            rc = code;
+        }
+      ldap_msgfree (result);
+    }
+  if (rc == LDAP_SUCCESS)
+    return TRUE;
+
+  if (rc == LDAP_INSUFFICIENT_ACCESS)
+    {
+      g_autoptr(GError) detail = NULL;
+
+      fl_check_ldap_error (&detail, c->ld, rc, fl_fsmo_role_to_become (role));
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_AUTH,
+                   _("%s is not allowed to move a role: it takes a member of Domain Admins (Enterprise "
+                     "Admins for the naming and schema masters). %s"),
+                   fl_probe_config_get_user (run->config), detail->message);
+      return FALSE;
+    }
+  fl_check_ldap_error (error, c->ld, rc, fl_fsmo_role_to_become (role));
+  return FALSE;
+}
+
+/**
+ * fl_fsmo_transfer:
+ * @config: the lab, with the credentials of an account allowed to move the role (Domain
+ *   Admins; Enterprise Admins for the naming and schema masters)
+ * @target: the lab's name of the DC that is to hold @role
+ * @timeout_ms: how long the whole transfer may take
+ * @holder: (out) (optional) (transfer full): @role's holder as @target says afterwards
+ *
+ * Transfers @role to @target: a Kerberos-bound LDAP modify of @target's rootDSE (becomePdc,
+ * becomeRidMaster, …), after which @target takes the role from its holder over replication,
+ * as Windows' and Samba's own tools do. The holder must answer: a role is never seized here.
+ * Verified afterwards by reading fSMORoleOwner on @target. Blocks: run it on a worker thread.
+ *
+ * Returns: %TRUE when @target holds @role (also when it held it already)
+ */
+gboolean
+fl_fsmo_transfer (FlProbeConfig  *config,
+                  const char     *target,
+                  FlFsmoRole      role,
+                  guint           timeout_ms,
+                  char          **holder,
+                  GError        **error)
+{
+  const FlProbeDc *dc;
+  g_autofree char *dn = NULL;
+  g_autofree char *owner = NULL;
+  GError *local_error = NULL;
+  FlCheckRun run = { 0 };
+  FsmoConn c;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (role < FL_FSMO_N_ROLES, FALSE);
+
+  if (holder != NULL)
+    *holder = NULL;
+  dc = fl_probe_config_lookup_dc (config, target);
+  if (dc == NULL)
+    {
+      g_set_error (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG, _("“%s” is not a DC of this lab"), target);
+      return FALSE;
+    }
+  if (fl_probe_config_get_user (config) == NULL || fl_probe_config_get_password (config) == NULL)
+    {
+      g_set_error_literal (error, FL_PROBE_ERROR, FL_PROBE_ERROR_CONFIG,
+                           _("no credentials: a role is moved with a Kerberos bind as an administrator; give "
+                             "its principal and password"));
+      return FALSE;
+    }
+
+  run.kind = FL_CHECK_FSMO;
+  run.config = config;
+  run.dc = dc;
+  run.started = g_get_monotonic_time ();
+  run.deadline = run.started + (gint64)timeout_ms * 1000;
+  g_variant_dict_init (&run.detail, NULL);
+
+  fl_check_running_enter ();
+  if (fsmo_connect (&run, dc, &c, &local_error))
+    {
+      dn = fsmo_role_object (&c, role);
+      owner = fsmo_owner (&run, c.ld, dn, &local_error);
+      if (owner != NULL && g_ascii_strcasecmp (owner, dc->name) != 0 && become (&run, &c, role, &local_error))
+        {
+          /* what the target says now: the role is only moved once it says so */
+          g_clear_pointer (&owner, g_free);
+          owner = fsmo_owner (&run, c.ld, dn, &local_error);
+          if (owner != NULL && g_ascii_strcasecmp (owner, dc->name) != 0)
+            g_set_error (&local_error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL,
+                         _("%s accepted the transfer, but its fSMORoleOwner still names %s"), dc->name, owner);
+        }
+      fsmo_disconnect (&c);
+    }
+  fl_check_running_leave ();
+  g_variant_dict_clear (&run.detail);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (holder != NULL)
+    *holder = g_steal_pointer (&owner);
+  return TRUE;
 }

@@ -38,6 +38,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (LDAP, fl_check_ldap_unbind)
 
 /* fl-checks.c */
 G_GNUC_INTERNAL
+void
+fl_check_running_enter (void);
+
+G_GNUC_INTERNAL
+void
+fl_check_running_leave (void);
+
+G_GNUC_INTERNAL
 FlSample *
 fl_check_finish (FlCheckRun *run,
                  FlStatus    status,

@@ -118,15 +118,28 @@ fl_check_run (FlCheckKind         kind,
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (!fl_check_kind_is_per_dc (kind) || dc != NULL, NULL);
 
+  fl_check_running_enter ();
+  sample = check_run (kind, config, dc, deadline_us, hints);
+  fl_check_running_leave ();
+  return sample;
+}
+
+/* around anything on a worker thread that goes into MIT krb5 (a check, a role transfer) */
+void
+fl_check_running_enter (void)
+{
   g_mutex_lock (&running_lock);
   running++;
   g_mutex_unlock (&running_lock);
-  sample = check_run (kind, config, dc, deadline_us, hints);
+}
+
+void
+fl_check_running_leave (void)
+{
   g_mutex_lock (&running_lock);
   if (--running == 0)
     g_cond_broadcast (&running_cond);
   g_mutex_unlock (&running_lock);
-  return sample;
 }
 
 /**

@@ -31,5 +31,11 @@ FlSample *fl_check_run (FlCheckKind          kind,
                         const FlProbeDc     *dc,
                         gint64               deadline_us,
                         const FlCheckHints  *hints);
+gboolean  fl_fsmo_transfer (FlProbeConfig  *config,
+                            const char     *target,
+                            FlFsmoRole      role,
+                            guint           timeout_ms,
+                            char          **holder,
+                            GError        **error);
 
 G_END_DECLS

@@ -291,6 +291,75 @@ fl_fsmo_role_to_string (FlFsmoRole role)
 }
 
 /**
+ * fl_fsmo_role_from_string:
+ * @text: a role's key ("pdc", "rid", "infrastructure", "naming", "schema"), any case
+ *
+ * Returns: %TRUE with @role set when @text names a role
+ */
+gboolean
+fl_fsmo_role_from_string (const char *text,
+                          FlFsmoRole *role)
+{
+  for (guint r = 0; r < FL_FSMO_N_ROLES && text != NULL; r++)
+    if (g_ascii_strcasecmp (text, fl_fsmo_role_to_string ((FlFsmoRole)r)) == 0)
+      {
+        *role = (FlFsmoRole)r;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * fl_fsmo_role_to_become:
+ *
+ * Returns: the rootDSE operational attribute that makes the DC written to take @role from its
+ *   holder (MS-ADTS "becomePdc" and its siblings), as Windows and Samba accept it
+ */
+const char *
+fl_fsmo_role_to_become (FlFsmoRole role)
+{
+  switch (role)
+    {
+    case FL_FSMO_PDC:
+      return "becomePdc";
+    case FL_FSMO_RID:
+      return "becomeRidMaster";
+    case FL_FSMO_INFRASTRUCTURE:
+      return "becomeInfrastructureMaster";
+    case FL_FSMO_NAMING:
+      return "becomeDomainMaster";
+    case FL_FSMO_SCHEMA:
+      return "becomeSchemaMaster";
+    case FL_FSMO_N_ROLES:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * fl_fsmo_roles_to_labels:
+ * @roles: 1 << #FlFsmoRole
+ *
+ * Returns: (transfer full): the roles' names as one list, in role order ("PDC emulator, RID
+ *   master"), "" for none
+ */
+char *
+fl_fsmo_roles_to_labels (guint roles)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+    if (roles & (1u << r))
+      {
+        if (s->len > 0)
+          /* TRANSLATORS: between two FSMO role names in a list ("PDC emulator, RID master") */
+          g_string_append (s, C_("fsmo role list", ", "));
+        g_string_append (s, fl_fsmo_role_to_label ((FlFsmoRole)r));
+      }
+  return g_string_free (s, FALSE);
+}
+
+/**
  * fl_fsmo_role_to_label:
  *
  * Returns: the role's name for people, translated ("PDC emulator")

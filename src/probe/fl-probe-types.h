@@ -126,6 +126,10 @@ const char  *fl_status_to_string       (FlStatus     status);
 gboolean     fl_status_from_string     (const char  *text,
                                         FlStatus    *status);
 const char  *fl_fsmo_role_to_string    (FlFsmoRole   role);
+gboolean     fl_fsmo_role_from_string  (const char  *text,
+                                        FlFsmoRole  *role);
+const char  *fl_fsmo_role_to_become    (FlFsmoRole   role);
+char        *fl_fsmo_roles_to_labels   (guint        roles);
 const char  *fl_fsmo_role_to_label     (FlFsmoRole   role);
 const char  *fl_fsmo_role_to_short     (FlFsmoRole   role);
 const char  *fl_fsmo_role_to_impact    (FlFsmoRole   role);

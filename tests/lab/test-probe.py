@@ -493,6 +493,57 @@ mt = [s for dc in dcs for s in by(samples, "machine_trust", dc)]
 t.ok(mt and all(s["status"] == "ok" for s in mt), "6 repaired: machine_trust ok again", show(mt) + "\n" + err)
 
 # ---------------------------------------------------------------------------------------------
+# 7. FSMO transfer: the PDC emulator to DC2 and back, as an administrator; never a seizure
+
+admin_file = os.path.join(client_dir, "admin.password")
+admin = f"Administrator@{lab['realm']}"
+
+
+def transfer(role, to, user=None, pwfile=None, *extra):
+    return ctl("fsmo", "transfer", role, "--to", to, "--json", "--lab", lab_file,
+               "--user", user or admin, "--password-file", pwfile or admin_file, *extra, timeout=180)
+
+
+def holders():
+    rc, samples, err = check_json("--deadline", "5000")
+    fs = by(samples, "fsmo")
+    return (fs[0].get("detail", {}) if fs else {}), samples, err
+
+
+p = transfer("pdc", "DC2", f"user01@{lab['realm']}", password_file)
+t.ok(p.returncode == 1 and "not allowed to move a role" in p.stderr and "Domain Admins" in p.stderr,
+     "7 fsmo transfer as a plain user: refused by the DC, and the message says who may", labtap.evidence(p))
+p = transfer("pdc", "DC2")
+out = json.loads(p.stdout) if p.returncode == 0 and p.stdout.startswith("{") else {}
+t.ok(out.get("holder") == "DC2" and out.get("from") == "DC1",
+     f"7 fsmo transfer pdc --to DC2: DC1 → DC2, read back from DC2 ({out.get('seconds', 0):.1f} s)",
+     labtap.evidence(p))
+roles, samples, err = holders()
+t.ok(roles.get("pdc") == "DC2" and all(roles.get(r) == "DC1" for r in ("rid", "infrastructure", "naming", "schema")),
+     "7 after the transfer, fSMORoleOwner names DC2 for the PDC emulator only", f"{roles}\n{err}")
+flags = {d: by(samples, "ldap_ping", d)[0]["detail"].get("flags_text", "").split() for d in dcs}
+t.ok("PDC" in flags["DC2"] and "PDC" not in flags["DC1"],
+     "7 after the transfer, the LDAP ping flags name DC2 as PDC", str(flags))
+p = transfer("pdc", "DC2")
+t.ok(p.returncode == 0 and "already holds" in p.stdout, "7 a second transfer to the holder does nothing",
+     labtap.evidence(p))
+
+labtap.sandbox("stop", "DC2", lab_id=LAB_ID)
+p = transfer("pdc", "DC1")
+t.ok(p.returncode == 4 and "does not answer" in p.stderr and "never seizes" in p.stderr,
+     "7 with the holder (DC2) down, the transfer is refused and seizing is explained, not done",
+     labtap.evidence(p))
+labtap.sandbox("start", "DC2", lab_id=LAB_ID)
+settle_all_ok(90)
+p = transfer("pdc", "DC1")
+out = json.loads(p.stdout) if p.returncode == 0 and p.stdout.startswith("{") else {}
+t.ok(out.get("holder") == "DC1" and out.get("from") == "DC2",
+     f"7 fsmo transfer pdc --to DC1: back to DC1 ({out.get('seconds', 0):.1f} s)", labtap.evidence(p))
+roles, samples, err = holders()
+t.ok(all(roles.get(r) == "DC1" for r in ("pdc", "rid", "infrastructure", "naming", "schema")),
+     "7 back: fSMORoleOwner names DC1 for all five roles again", f"{roles}\n{err}")
+
+# ---------------------------------------------------------------------------------------------
 # decode: the command-line decoder reads a live reply
 p = ctl("decode", "netlogon",
         "17000000bd1100007497781f053bd7428bb28cf3d97a7f6a02733405686f77746f0861626172746c6574"

@@ -100,6 +100,68 @@ test_actions (void)
   g_assert_false (fl_lab_action_from_string (NULL, &a));
 }
 
+typedef struct
+{
+  const char   *what;
+  FlAnswering   dc1;
+  FlAnswering   dc2;
+  gboolean      dc1_in_flight;
+  const char   *target;
+  const char   *holder;
+  FlVerdictKind kind;
+  guint         reasons;
+} TransferCase;
+
+static const TransferCase transfer_cases[] = {
+  { "both answer: allowed", FL_ANSWERING_YES, FL_ANSWERING_YES, FALSE, "DC2", "DC1", FL_VERDICT_ALLOWED, 0 },
+  { "any case of the names", FL_ANSWERING_YES, FL_ANSWERING_YES, FALSE, "dc2", "dc1", FL_VERDICT_ALLOWED, 0 },
+  { "the target holds it: nothing to do", FL_ANSWERING_NO, FL_ANSWERING_YES, FALSE, "DC2", "DC2",
+    FL_VERDICT_ALLOWED, 0 },
+  { "the holder is down: that would be a seizure", FL_ANSWERING_NO, FL_ANSWERING_YES, FALSE, "DC2", "DC1",
+    FL_VERDICT_REFUSED, FL_INTERLOCK_HOLDER_DOWN },
+  { "the holder is being stopped: down", FL_ANSWERING_YES, FL_ANSWERING_YES, TRUE, "DC2", "DC1",
+    FL_VERDICT_REFUSED, FL_INTERLOCK_HOLDER_DOWN },
+  { "the target is down", FL_ANSWERING_YES, FL_ANSWERING_NO, FALSE, "DC2", "DC1", FL_VERDICT_REFUSED,
+    FL_INTERLOCK_TARGET_DOWN },
+  { "both down", FL_ANSWERING_NO, FL_ANSWERING_NO, FALSE, "DC2", "DC1", FL_VERDICT_REFUSED,
+    FL_INTERLOCK_TARGET_DOWN | FL_INTERLOCK_HOLDER_DOWN },
+  { "the holder not known: confirm", FL_ANSWERING_YES, FL_ANSWERING_YES, FALSE, "DC2", NULL, FL_VERDICT_CONFIRM,
+    FL_INTERLOCK_HOLDER_UNKNOWN },
+  { "the holder not probed yet: confirm", FL_ANSWERING_UNKNOWN, FL_ANSWERING_YES, FALSE, "DC2", "DC1",
+    FL_VERDICT_CONFIRM, FL_INTERLOCK_HOLDER_UNKNOWN },
+  { "the target not probed yet: confirm", FL_ANSWERING_YES, FL_ANSWERING_UNKNOWN, FALSE, "DC2", "DC1",
+    FL_VERDICT_CONFIRM, FL_INTERLOCK_STATE_UNKNOWN },
+  { "a holder outside the lab (a third DC) counts as not known", FL_ANSWERING_YES, FL_ANSWERING_YES, FALSE, "DC2",
+    "DC3", FL_VERDICT_CONFIRM, FL_INTERLOCK_HOLDER_UNKNOWN },
+  { "not a DC of the lab", FL_ANSWERING_YES, FL_ANSWERING_YES, FALSE, "DC9", "DC1", FL_VERDICT_REFUSED,
+    FL_INTERLOCK_NOT_IN_LAB },
+  { "the client is no DC", FL_ANSWERING_YES, FL_ANSWERING_YES, FALSE, "WIN11", "DC1", FL_VERDICT_REFUSED,
+    FL_INTERLOCK_NOT_IN_LAB },
+};
+
+static void
+test_transfer (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (transfer_cases); i++)
+    {
+      const TransferCase *c = &transfer_cases[i];
+      FlInterlockVm vms[] = {
+        { "DC1", "dc1.test.local", TRUE, c->dc1, c->dc1_in_flight, &running_long },
+        { "DC2", "dc2.test.local", TRUE, c->dc2, FALSE, &running_dc2 },
+        { "WIN11", NULL, FALSE, FL_ANSWERING_UNKNOWN, FALSE, &win11 },
+      };
+      g_autoptr(FlVerdict) v = fl_interlock_decide_transfer (vms, G_N_ELEMENTS (vms), c->target, FL_FSMO_PDC,
+                                                             c->holder);
+      g_autofree char *text = fl_verdict_describe (v);
+
+      g_test_message ("%s: kind %d reasons 0x%x (%s)", c->what, v->kind, v->reasons, text);
+      g_assert_cmpint (v->kind, ==, c->kind);
+      g_assert_cmpuint (v->reasons, ==, c->reasons);
+      g_assert_true ((v->kind == FL_VERDICT_ALLOWED) == (*text == '\0'));
+      g_assert_true (v->transfer);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -107,5 +169,6 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/interlock/table", test_table);
   g_test_add_func ("/interlock/actions", test_actions);
+  g_test_add_func ("/interlock/transfer", test_transfer);
   return g_test_run ();
 }

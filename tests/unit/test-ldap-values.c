@@ -82,6 +82,29 @@ test_fsmo_down_text (void)
   g_assert_true (g_str_has_prefix (lines[1], "RID master: "));
 }
 
+/* the role vocabulary: the keys round-trip, each role has its rootDSE attribute, lists */
+static void
+test_fsmo_vocabulary (void)
+{
+  g_autofree char *none = fl_fsmo_roles_to_labels (0);
+  g_autofree char *two = fl_fsmo_roles_to_labels ((1u << FL_FSMO_PDC) | (1u << FL_FSMO_SCHEMA));
+  FlFsmoRole r;
+
+  for (guint i = 0; i < FL_FSMO_N_ROLES; i++)
+    {
+      g_assert_true (fl_fsmo_role_from_string (fl_fsmo_role_to_string ((FlFsmoRole)i), &r));
+      g_assert_cmpint (r, ==, i);
+      g_assert_true (g_str_has_prefix (fl_fsmo_role_to_become ((FlFsmoRole)i), "become"));
+    }
+  g_assert_true (fl_fsmo_role_from_string ("PDC", &r) && r == FL_FSMO_PDC);
+  g_assert_false (fl_fsmo_role_from_string ("emperor", &r));
+  g_assert_false (fl_fsmo_role_from_string (NULL, &r));
+  g_assert_cmpstr (fl_fsmo_role_to_become (FL_FSMO_PDC), ==, "becomePdc");
+  g_assert_cmpstr (fl_fsmo_role_to_become (FL_FSMO_NAMING), ==, "becomeDomainMaster");
+  g_assert_cmpstr (none, ==, "");
+  g_assert_cmpstr (two, ==, "PDC emulator, Schema master");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -90,5 +113,6 @@ main (int   argc,
   g_test_add_func ("/ldap-values/text", test_value_text);
   g_test_add_func ("/ldap-values/fsmo-owner", test_fsmo_owner);
   g_test_add_func ("/fsmo/down-text", test_fsmo_down_text);
+  g_test_add_func ("/fsmo/vocabulary", test_fsmo_vocabulary);
   return g_test_run ();
 }
