@@ -1,5 +1,6 @@
 /* fl-dc-details.c: one DC in full: every check's last result, the last error of each in full,
- * the decoded LDAP ping reply and the rootDSE; updated live, copyable as text
+ * the decoded LDAP ping reply and the rootDSE; updated live, copyable as text. With the lab
+ * session, the FSMO roles' holders too, and a role can be moved to this DC.
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,6 +18,7 @@
 #include "fl-dc-details.h"
 #include "fl-hint.h"
 #include "fl-dc-tile.h"
+#include "fl-fsmo-transfer.h"
 
 #define REFRESH_MS 1000
 
@@ -32,9 +34,13 @@ struct _FlDcDetails
   AdwPreferencesGroup  *hints_group;
   AdwPreferencesGroup  *ping_group;
   AdwPreferencesGroup  *rootdse_group;
+  AdwPreferencesGroup  *roles_group;
 
   /* owned */
   FlDcState            *state;
+  FlLabSession         *session;       /* nullable: the roles' holders, and moving one */
+  AdwActionRow         *role_rows[FL_FSMO_N_ROLES];
+  GtkWidget            *role_buttons[FL_FSMO_N_ROLES];
   GHashTable           *rows;          /* key → AdwActionRow (borrowed: the groups own them) */
   guint                 refresh_source;
 };
@@ -275,10 +281,37 @@ refresh (FlDcDetails *self)
     }
 }
 
+/* who holds each role, and a "Move Here" for those held elsewhere */
+static void
+refresh_roles (FlDcDetails *self)
+{
+  const char *me = fl_dc_state_get_name (self->state);
+
+  if (self->session == NULL)
+    return;
+  for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+    {
+      const char *holder = fl_lab_session_get_fsmo_holder (self->session, (FlFsmoRole)r);
+      g_autofree char *text = NULL;
+
+      if (holder == NULL)
+        text = g_strdup (_("Not read yet"));
+      else if (g_ascii_strcasecmp (holder, me) == 0)
+        text = g_strdup (_("Held by this DC"));
+      else
+        /* TRANSLATORS: an FSMO role's holder: "Held by DC1" */
+        text = g_strdup_printf (_("Held by %s"), holder);
+      if (g_strcmp0 (adw_action_row_get_subtitle (self->role_rows[r]), text) != 0)
+        adw_action_row_set_subtitle (self->role_rows[r], text);
+      gtk_widget_set_visible (self->role_buttons[r], holder == NULL || g_ascii_strcasecmp (holder, me) != 0);
+    }
+}
+
 static gboolean
 refresh_cb (gpointer data)
 {
   refresh (data);
+  refresh_roles (data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -347,6 +380,7 @@ fl_dc_details_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_object (&self->state);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), FL_TYPE_DC_DETAILS);
   G_OBJECT_CLASS (fl_dc_details_parent_class)->dispose (object);
 }
@@ -378,6 +412,7 @@ fl_dc_details_class_init (FlDcDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, hints_group);
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, ping_group);
   gtk_widget_class_bind_template_child (widget_class, FlDcDetails, rootdse_group);
+  gtk_widget_class_bind_template_child (widget_class, FlDcDetails, roles_group);
   gtk_widget_class_install_action (widget_class, "details.copy", NULL, copy_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "details.copy", NULL);
@@ -407,4 +442,50 @@ fl_dc_details_new (FlDcState *state,
   refresh (self);
   self->refresh_source = g_timeout_add (REFRESH_MS, refresh_cb, self);
   return GTK_WIDGET (self);
+}
+
+static void
+move_here_clicked (GtkButton   *button,
+                   FlDcDetails *self)
+{
+  FlFsmoRole role = (FlFsmoRole)GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "role"));
+
+  fl_fsmo_transfer_confirm (self->session, role, fl_dc_state_get_name (self->state), GTK_WINDOW (self),
+                            self->toast_overlay);
+}
+
+/**
+ * fl_dc_details_set_session:
+ * @session: the live lab session the DC belongs to (not a recording played back): the window
+ *   then shows the FSMO roles' holders and offers to move a role to this DC
+ */
+void
+fl_dc_details_set_session (FlDcDetails  *self,
+                           FlLabSession *session)
+{
+  g_return_if_fail (FL_IS_DC_DETAILS (self));
+  g_return_if_fail (FL_IS_LAB_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Move Here…"));
+      g_autofree char *tip = g_strdup_printf (_("Move the %s role to %s"), fl_fsmo_role_to_label ((FlFsmoRole)r),
+                                              fl_dc_state_get_name (self->state));
+
+      fl_row_set_plain (row);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fl_fsmo_role_to_label ((FlFsmoRole)r));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, tip);
+      g_object_set_data (G_OBJECT (button), "role", GUINT_TO_POINTER (r));
+      g_signal_connect (button, "clicked", G_CALLBACK (move_here_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (self->roles_group, row);
+      self->role_rows[r] = ADW_ACTION_ROW (row);
+      self->role_buttons[r] = button;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->roles_group), TRUE);
+  refresh_roles (self);
 }

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "fl-dc-tile.h"
+#include "fl-lab-session.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,7 @@ G_DECLARE_FINAL_TYPE (FlDcDetails, fl_dc_details, FL, DC_DETAILS, AdwWindow)
 
 GtkWidget *fl_dc_details_new (FlDcState *state,
                               GtkWindow *parent);
+void       fl_dc_details_set_session (FlDcDetails  *self,
+                                      FlLabSession *session);
 
 G_END_DECLS

@@ -114,7 +114,14 @@ tile_activated (FlWindow        *self,
   GtkWidget *tile = gtk_flow_box_child_get_child (child);
 
   if (FL_IS_DC_TILE (tile))
-    gtk_window_present (GTK_WINDOW (fl_dc_details_new (fl_dc_tile_get_state (FL_DC_TILE (tile)), GTK_WINDOW (self))));
+    {
+      GtkWidget *details = fl_dc_details_new (fl_dc_tile_get_state (FL_DC_TILE (tile)), GTK_WINDOW (self));
+
+      /* a recording played back is history, not a lab to change */
+      if (self->session != NULL && self->replay == NULL)
+        fl_dc_details_set_session (FL_DC_DETAILS (details), self->session);
+      gtk_window_present (GTK_WINDOW (details));
+    }
 }
 
 static void

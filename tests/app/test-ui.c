@@ -1293,6 +1293,109 @@ collect_text (GtkWidget *widget,
     collect_text (c, text);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_button (c, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* the details of DC2 in a live session: who holds each role, "Move Here", the confirmation
+ * (an administrator's account, the password asked for); with the holder down, the refusal and
+ * why a role is not seized */
+static void
+test_details_fsmo (void)
+{
+  g_autoptr(FlLab) lab = fl_lab_new ("roles", "test.local");
+  GtkWidget *host = gtk_window_new ();
+  g_autoptr(FlLabSession) session = banner_session (lab, fl_logon_banner_new (), host);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GdkTexture) shot = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *details, *button;
+  GVariantDict d;
+  g_autoptr(FlSample) fsmo = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlSample) ping = fl_test_sample_new (FL_CHECK_LDAP_PING, i ? "DC2" : "DC1", FL_STATUS_OK,
+                                                     g_get_monotonic_time (), g_get_real_time (), 800, NULL, NULL);
+
+      fl_lab_session_add_sample (session, ping);
+    }
+  g_variant_dict_init (&d, NULL);
+  for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+    g_variant_dict_insert (&d, fl_fsmo_role_to_string (r), "s", "DC1");
+  fsmo = fl_sample_new (FL_CHECK_FSMO, NULL, FL_STATUS_OK, g_get_monotonic_time (), 5000, NULL, g_variant_dict_end (&d));
+  fl_lab_session_add_sample (session, fsmo);
+
+  details = fl_dc_details_new (fl_lab_session_lookup_dc (session, "DC2"), GTK_WINDOW (host));
+  fl_dc_details_set_session (FL_DC_DETAILS (details), session);
+  gtk_window_present (GTK_WINDOW (details));
+  spin (300);
+  collect_text (details, text);
+  if (strstr (text->str, _("Operations Masters")) == NULL || strstr (text->str, fl_fsmo_role_to_label (FL_FSMO_PDC)) == NULL)
+    g_error ("DC2's details lack the roles and their holder:\n%s", text->str);
+  {
+    g_autofree char *held = g_strdup_printf (_("Held by %s"), "DC1");
+
+    if (strstr (text->str, held) == NULL)
+      g_error ("DC2's details do not say DC1 holds the roles:\n%s", text->str);
+  }
+
+  /* "Move Here…" on the PDC emulator's row (the first) */
+  button = find_button (details, _("_Move Here…"));
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  dialog = wait_dialog (5);
+  g_assert_nonnull (dialog);
+  spin (200);
+  shot = screenshot (GTK_WIDGET (dialog), "fsmo-transfer-confirm");
+  g_assert_cmpuint (region_stats (shot, 0.05, 0.05, 0.95, 0.95).dark, >, 300);
+  if (strstr (adw_message_dialog_get_heading (dialog), "DC2") == NULL ||
+      strstr (adw_message_dialog_get_body (dialog), "DC1") == NULL)
+    g_error ("the confirmation does not say DC1 hands the role to DC2: %s\n%s", adw_message_dialog_get_heading (dialog),
+             adw_message_dialog_get_body (dialog));
+  /* no password yet: nothing to go ahead with */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "move"));
+  gtk_window_close (GTK_WINDOW (dialog));   /* Escape: the close response, "cancel" */
+  spin (200);
+  g_clear_object (&shot);
+
+  /* DC1, the holder, stops answering: refused, and seizing explained */
+  {
+    g_autoptr(FlSample) down = fl_test_sample_new (FL_CHECK_LDAP_PING, "DC1", FL_STATUS_TIMEOUT, g_get_monotonic_time (),
+                                                   g_get_real_time (), 800000, NULL, NULL);
+
+    fl_lab_session_add_sample (session, down);
+  }
+  gtk_widget_activate (button);
+  dialog = wait_dialog (5);
+  g_assert_nonnull (dialog);
+  spin (200);
+  shot = screenshot (GTK_WIDGET (dialog), "fsmo-transfer-refused");
+  g_assert_cmpuint (region_stats (shot, 0.05, 0.05, 0.95, 0.95).dark, >, 300);
+  if (strstr (adw_message_dialog_get_body (dialog), "ntdsutil") == NULL ||
+      adw_message_dialog_has_response (dialog, "move"))
+    g_error ("with the holder down (DC1 answering: %d), the dialog should refuse and explain seizing: %s\n%s",
+             fl_dc_state_get_answering (fl_lab_session_lookup_dc (session, "DC1")),
+             adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_window_destroy (GTK_WINDOW (details));
+  gtk_window_destroy (GTK_WINDOW (host));
+  spin (100);
+}
+
 /* the locator moved DC1 → DC2: the banner says so; then no DC answers: "No DC answers", and the
  * last switchover is no longer shown beside it (it read as the state now) */
 static void
@@ -1608,6 +1711,7 @@ main (int   argc,
   g_test_add_func ("/ui/logon-banner/all-down", test_banner_all_down);
   g_test_add_func ("/ui/chart/lifecycle", test_chart_lifecycle);
   g_test_add_func ("/ui/dc-details/lifecycle", test_details_lifecycle);
+  g_test_add_func ("/ui/dc-details/fsmo-transfer", test_details_fsmo);
   g_test_add_func ("/ui/window/welcome-screenshot", test_window_welcome);
   g_test_add_func ("/ui/exercise/pane-screenshot", test_exercise_pane);
   g_test_add_func ("/ui/report/screenshot", test_report_screenshot);
