@@ -1443,6 +1443,30 @@ transfer_thread (GTask        *task,
     g_task_return_pointer (task, holder, g_free);
 }
 
+/* back on the main thread: a failure goes on the timeline too, then to the caller */
+static void
+transfer_thread_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  FlLabSession *self = FL_LAB_SESSION (object);
+  g_autoptr(GTask) task = data;
+  Transfer *t = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  char *holder = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (holder == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("fsmo transfer %s %s failed: %s", fl_fsmo_role_to_string (t->role),
+                                               t->target, error->message);
+
+      fl_timeline_mark_fault (self->timeline, FL_EVENT_ACTION, t->target, text);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, holder, g_free);
+}
+
 /**
  * fl_lab_session_transfer_role_async:
  * @role: the FSMO role to move
@@ -1469,7 +1493,9 @@ fl_lab_session_transfer_role_async (FlLabSession        *self,
                                     gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
   g_autoptr(FlVerdict) verdict = NULL;
+  g_autofree char *note = NULL;
   Transfer *t;
 
   g_return_if_fail (FL_IS_LAB_SESSION (self));
@@ -1498,8 +1524,12 @@ fl_lab_session_transfer_role_async (FlLabSession        *self,
   t->target = g_strdup (verdict->vm);
   t->role = role;
   t->timeout_ms = timeout_ms;
-  g_task_set_task_data (task, t, (GDestroyNotify)transfer_free);
-  g_task_run_in_thread (task, transfer_thread);
+  /* on the timeline (and in a recording), as a VM action is */
+  note = g_strdup_printf ("fsmo transfer %s %s", fl_fsmo_role_to_string (role), t->target);
+  fl_timeline_mark_fault (self->timeline, FL_EVENT_ACTION, t->target, note);
+  inner = g_task_new (self, cancellable, transfer_thread_done, g_steal_pointer (&task));
+  g_task_set_task_data (inner, t, (GDestroyNotify)transfer_free);
+  g_task_run_in_thread (inner, transfer_thread);
 }
 
 /**
