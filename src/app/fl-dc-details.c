@@ -151,14 +151,25 @@ refresh_hints (FlDcDetails *self)
 {
   const char *host = fl_dc_state_get_host (self->state);
   const char *dot = host ? strchr (host, '.') : NULL;
-  g_autofree char *domain = dot && dot[1] ? g_strdup (dot + 1) : NULL;   /* a DC's name is in its domain */
+  g_autofree char *domain = NULL;
+  FlHintContext context = { 0 };
   gboolean seen[FL_N_HINTS] = { FALSE };
   gboolean any = FALSE;
+
+  /* the lab's domain and every DC's level (a domain of Windows Server 2025 DCs only changes the
+   * advice on a broken trust); without the session, a DC's name is in its domain */
+  if (self->session != NULL)
+    {
+      domain = g_strdup (fl_lab_get_domain (fl_lab_session_get_lab (self->session)));
+      fl_lab_session_scan_hint_context (self->session, &context);
+    }
+  else if (dot != NULL && dot[1] != '\0')
+    domain = g_strdup (dot + 1);
 
   for (FlCheckKind k = 0; k < FL_N_DC_CHECKS; k++)
     {
       FlSample *latest = fl_dc_state_get_sample (self->state, k);
-      FlHint hint = latest ? fl_hint_classify (latest, NULL) : FL_HINT_NONE;
+      FlHint hint = latest ? fl_hint_classify (latest, &context) : FL_HINT_NONE;
 
       if (hint != FL_HINT_NONE)
         seen[hint] = TRUE;
@@ -487,5 +498,6 @@ fl_dc_details_set_session (FlDcDetails  *self,
       self->role_buttons[r] = button;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->roles_group), TRUE);
+  refresh (self);
   refresh_roles (self);
 }

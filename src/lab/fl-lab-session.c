@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fl-checks.h"
+#include "fl-hint.h"
 #include "fl-lab-hypervisor.h"
 #include "fl-lab-lock.h"
 #include "fl-lab-probe.h"
@@ -1347,6 +1348,31 @@ fl_lab_session_set_shutdown (FlLabSession *self,
   g_return_if_fail (FL_IS_LAB_SESSION (self));
   self->shutdown_timeout_s = timeout_s;
   self->shutdown_force = !!force;
+}
+
+/**
+ * fl_lab_session_scan_hint_context:
+ *
+ * Fills @context (what the advice on a failure depends on beyond the sample: every DC's
+ * functional level) from the latest rootDSE sample of each DC.
+ */
+void
+fl_lab_session_scan_hint_context (FlLabSession  *self,
+                                  FlHintContext *context)
+{
+  g_autoptr(GPtrArray) ldap = g_ptr_array_new ();
+
+  g_return_if_fail (FL_IS_LAB_SESSION (self));
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
+    {
+      g_autoptr(FlDcState) dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
+      FlSample *sample = fl_dc_state_get_sample (dc, FL_CHECK_LDAP);
+
+      if (sample != NULL)
+        g_ptr_array_add (ldap, sample);   /* the states keep them */
+    }
+  fl_hint_context_scan (context, (FlSample **)ldap->pdata, ldap->len);
 }
 
 /* --- moving an FSMO role ------------------------------------------------------------------ */

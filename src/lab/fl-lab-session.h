@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "fl-dc-state.h"
+#include "fl-hint.h"
 #include "fl-hypervisor.h"
 #include "fl-interlock.h"
 #include "fl-lab.h"
@@ -98,6 +99,8 @@ FlTaskResult         *fl_lab_session_run_action_finish (FlLabSession         *se
                                                         GAsyncResult         *result,
                                                         GError              **error);
 
+void                  fl_lab_session_scan_hint_context (FlLabSession        *self,
+                                                          FlHintContext       *context);
 const char           *fl_lab_session_get_fsmo_holder   (FlLabSession        *self,
                                                           FlFsmoRole           role);
 FlVerdict            *fl_lab_session_check_transfer    (FlLabSession         *self,

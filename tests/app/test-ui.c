@@ -1339,11 +1339,29 @@ test_details_fsmo (void)
   fsmo = fl_sample_new (FL_CHECK_FSMO, NULL, FL_STATUS_OK, g_get_monotonic_time (), 5000, NULL, g_variant_dict_end (&d));
   fl_lab_session_add_sample (session, fsmo);
 
+  /* every DC runs Windows Server 2025 (level 10) and DC2 refuses the machine account: the
+   * details give the 2025 advice, which only the whole lab tells */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(FlSample) ldap = fl_sample_new (FL_CHECK_LDAP, i ? "DC2" : "DC1", FL_STATUS_OK, g_get_monotonic_time (),
+                                                2000, NULL, dict ("domainControllerFunctionality", "10", NULL));
+
+      fl_lab_session_add_sample (session, ldap);
+    }
+  {
+    g_autoptr(FlSample) trust = fl_sample_new (FL_CHECK_MACHINE_TRUST, "DC2", FL_STATUS_FAIL, g_get_monotonic_time (),
+                                               3000, "the trust relationship is broken", dict ("error", "auth", NULL));
+
+    fl_lab_session_add_sample (session, trust);
+  }
+
   details = fl_dc_details_new (fl_lab_session_lookup_dc (session, "DC2"), GTK_WINDOW (host));
   fl_dc_details_set_session (FL_DC_DETAILS (details), session);
   gtk_window_present (GTK_WINDOW (details));
   spin (300);
   collect_text (details, text);
+  if (strstr (text->str, fl_hint_get_title (FL_HINT_TRUST_BROKEN_WS2025)) == NULL)
+    g_error ("DC2's details in a domain of 2025 DCs lack the 2025 advice on the broken trust:\n%s", text->str);
   if (strstr (text->str, _("Operations Masters")) == NULL || strstr (text->str, fl_fsmo_role_to_label (FL_FSMO_PDC)) == NULL)
     g_error ("DC2's details lack the roles and their holder:\n%s", text->str);
   {
