@@ -23,10 +23,11 @@
  * late result is dropped. Samples are emitted on the main context the scheduler was made in.
  *
  * Three checks have their own cadence. The FSMO roles are read at most every 30 s, or when the
- * PDC flag moved. SSSD, once it said it is not there, is asked again every 30 s. The SMB port is tried every SMB_PERIOD_US, and in every round while it is not
- * ok or when anything else about the DC changed: each TCP connect to port 445 makes the DC's
- * smbd fork a child (about 0.1 s of CPU on a Samba DC), which at 4 Hz cost the lab more than
- * all the other checks together, while the port only tells news when the DC changes. */
+ * PDC flag moved. SSSD, once it said it is not there, is asked again every 30 s. The SMB port
+ * is tried every SMB_PERIOD_US, and in every round while it is not ok or when anything else
+ * about the DC changed: each TCP connect to port 445 makes the DC's smbd fork a child (about
+ * 0.1 s of CPU on a Samba DC), which at 4 Hz cost the lab more than all the other checks
+ * together, while the port only tells news when the DC changes. */
 
 #define GRACE_US (30 * 1000)
 #define SMB_PERIOD_US (5 * G_USEC_PER_SEC)
