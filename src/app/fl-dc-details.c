@@ -174,6 +174,9 @@ refresh_hints (FlDcDetails *self)
       if (hint != FL_HINT_NONE)
         seen[hint] = TRUE;
     }
+  /* the domain's rules that concern this DC */
+  if (context.infra_on_gc != NULL && g_ascii_strcasecmp (context.infra_on_gc, fl_dc_state_get_name (self->state)) == 0)
+    seen[FL_HINT_INFRA_ON_GC] = TRUE;
   for (FlHint h = FL_HINT_NONE + 1; h < FL_N_HINTS; h++)
     {
       g_autofree char *key = g_strdup_printf ("hint:%s", fl_hint_to_string (h));

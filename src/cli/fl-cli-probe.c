@@ -90,7 +90,7 @@ append_hints (GString *out,
     {
       FlSample *sample = s->round->pdata[i];
       FlHint hint = fl_hint_classify (sample, &context);
-      const char *dc = fl_sample_get_dc (sample);
+      const char *dc = fl_hint_get_dc (sample, hint, &context);
 
       /* a check that could not run here (no SSSD) is no problem to fix */
       if (hint == FL_HINT_NONE || fl_sample_get_status (sample) == FL_STATUS_SKIPPED)

@@ -49,6 +49,7 @@ struct _FlLabSession
   char                 *sssd_server;
   char                 *last_switch;
   FlStatus              network;      /* the reference host's last answer; SKIPPED: unknown */
+  FlSample             *fsmo;         /* nullable: the last reading of the roles that answered */
   guint                 fsmo_down;    /* 1 << FlFsmoRole: the roles whose holder does not answer */
   gint64                logon_since;  /* wall time the logon server became what it is */
   guint                 vm_poll;
@@ -133,6 +134,7 @@ fl_lab_session_finalize (GObject *object)
   g_free (self->last_switch);
   g_free (self->client);
   g_clear_pointer (&self->client_vm, fl_vm_state_free);
+  g_clear_pointer (&self->fsmo, fl_sample_unref);
   G_OBJECT_CLASS (fl_lab_session_parent_class)->finalize (object);
 }
 
@@ -290,17 +292,21 @@ take_domain_sample (FlLabSession *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK]);
     }
   else if (fl_sample_get_kind (sample) == FL_CHECK_FSMO && fl_sample_get_status (sample) == FL_STATUS_OK)
-    for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
-      {
-        g_autoptr(FlDcState) dc = g_list_model_get_item (dcs, i);
-        guint held = 0;
+    {
+      g_clear_pointer (&self->fsmo, fl_sample_unref);
+      self->fsmo = fl_sample_ref (sample);
+      for (guint i = 0; i < g_list_model_get_n_items (dcs); i++)
+        {
+          g_autoptr(FlDcState) dc = g_list_model_get_item (dcs, i);
+          guint held = 0;
 
-        for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
-          if (g_ascii_strcasecmp (fl_sample_lookup_string (sample, fl_fsmo_role_to_string (r)) ?: "",
-                                  fl_dc_state_get_name (dc)) == 0)
-            held |= 1u << r;
-        fl_dc_state_set_fsmo_roles (dc, held);
-      }
+          for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+            if (g_ascii_strcasecmp (fl_sample_lookup_string (sample, fl_fsmo_role_to_string (r)) ?: "",
+                                    fl_dc_state_get_name (dc)) == 0)
+              held |= 1u << r;
+          fl_dc_state_set_fsmo_roles (dc, held);
+        }
+    }
 }
 
 /* the client views as the detector now says them, and the DC serving the locator */
@@ -1354,7 +1360,8 @@ fl_lab_session_set_shutdown (FlLabSession *self,
  * fl_lab_session_scan_hint_context:
  *
  * Fills @context (what the advice on a failure depends on beyond the sample: every DC's
- * functional level) from the latest rootDSE sample of each DC.
+ * functional level, which DC is a global catalog, who holds the roles) from the latest samples.
+ * What it points to lives until the next samples arrive.
  */
 void
 fl_lab_session_scan_hint_context (FlLabSession  *self,
@@ -1368,10 +1375,16 @@ fl_lab_session_scan_hint_context (FlLabSession  *self,
     {
       g_autoptr(FlDcState) dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
       FlSample *sample = fl_dc_state_get_sample (dc, FL_CHECK_LDAP);
+      FlSample *ping = fl_dc_state_get_sample (dc, FL_CHECK_LDAP_PING);
 
+      /* the states keep them */
       if (sample != NULL)
-        g_ptr_array_add (ldap, sample);   /* the states keep them */
+        g_ptr_array_add (ldap, sample);
+      if (ping != NULL)
+        g_ptr_array_add (ldap, ping);
     }
+  if (self->fsmo != NULL)
+    g_ptr_array_add (ldap, self->fsmo);
   fl_hint_context_scan (context, (FlSample **)ldap->pdata, ldap->len);
 }
 

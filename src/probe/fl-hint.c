@@ -124,6 +124,15 @@ static const HintInfo hints[] = {
     N_("SSSD has no active server for the domain: logons on this machine use cached "
        "credentials. sssctl domain-status <DOMAIN> shows the servers it tried; once a DC is "
        "back, sss_cache -E and systemctl restart sssd bring it online at once.") },
+  { FL_HINT_INFRA_ON_GC,
+    N_("The Infrastructure master is a global catalog"),
+    /* TRANSLATORS: keep <DC> as it is: it becomes the DC's name; the command stays as it is */
+    N_("<DC> holds the Infrastructure master role and is a global catalog, while not every DC is "
+       "one. In a forest of more than one domain, the Infrastructure master then never updates "
+       "its references to objects in the other domains (group members keep stale names). Make "
+       "every DC a global catalog, or move the role to a DC that is not one (Move Here… in that "
+       "DC's details, or failoverctl fsmo transfer infrastructure --to DC). In a forest of one "
+       "domain, or once the AD Recycle Bin is on, it does no harm.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (hints) == FL_N_HINTS);   /* in the enum's order (a unit test checks) */
@@ -153,6 +162,9 @@ fl_hint_classify (const FlSample      *sample,
 
   kind = fl_sample_get_kind (sample);
   status = fl_sample_get_status (sample);
+  /* a rule of the domain, said on the reading of the roles */
+  if (kind == FL_CHECK_FSMO && status == FL_STATUS_OK && context != NULL && context->infra_on_gc != NULL)
+    return FL_HINT_INFRA_ON_GC;
   if (status == FL_STATUS_OK)
     return FL_HINT_NONE;
 
@@ -205,11 +217,63 @@ fl_hint_classify (const FlSample      *sample,
   return FL_HINT_NONE;
 }
 
+#define DS_GC_FLAG 0x00000004   /* MS-ADTS 6.3.1.2: the DC is a global catalog */
+
+/* The Infrastructure master's holder when it is a global catalog and another DC that answers
+ * (its LDAP ping says so) is not; else NULL. Borrowed from @samples. */
+static const char *
+infra_on_gc (FlSample * const *samples,
+             guint             n_samples)
+{
+  const char *holder = NULL;
+  gboolean holder_gc = FALSE, other_not_gc = FALSE;
+
+  for (guint i = 0; i < n_samples; i++)
+    if (fl_sample_get_kind (samples[i]) == FL_CHECK_FSMO && fl_sample_get_status (samples[i]) == FL_STATUS_OK)
+      holder = fl_sample_lookup_string (samples[i], fl_fsmo_role_to_string (FL_FSMO_INFRASTRUCTURE));
+  if (holder == NULL || g_str_equal (holder, "?"))
+    return NULL;
+  for (guint i = 0; i < n_samples; i++)
+    {
+      const char *dc = fl_sample_get_dc (samples[i]);
+      gint64 flags = 0;
+
+      if (fl_sample_get_kind (samples[i]) != FL_CHECK_LDAP_PING || dc == NULL ||
+          (fl_sample_get_status (samples[i]) != FL_STATUS_OK && fl_sample_get_status (samples[i]) != FL_STATUS_DEGRADED) ||
+          !fl_sample_lookup_int64 (samples[i], "flags", &flags))
+        continue;
+      if (g_ascii_strcasecmp (dc, holder) == 0)
+        holder_gc = (flags & DS_GC_FLAG) != 0;
+      else if ((flags & DS_GC_FLAG) == 0)
+        other_not_gc = TRUE;
+    }
+  return holder_gc && other_not_gc ? holder : NULL;
+}
+
+/**
+ * fl_hint_get_dc:
+ *
+ * Returns: (nullable): the DC @hint (classified from @sample) is about: the sample's DC, or for
+ *   a rule of the domain the DC concerned; %NULL for the domain as a whole
+ */
+const char *
+fl_hint_get_dc (const FlSample      *sample,
+                FlHint               hint,
+                const FlHintContext *context)
+{
+  g_return_val_if_fail (sample != NULL, NULL);
+
+  if (hint == FL_HINT_INFRA_ON_GC && context != NULL)
+    return context->infra_on_gc;
+  return fl_sample_get_dc (sample);
+}
+
 /**
  * fl_hint_context_scan:
  * @samples: (array length=n_samples): the latest samples, any checks
  *
- * Fills @context from the latest rootDSE (`ldap`) samples of every DC.
+ * Fills @context from the latest rootDSE (`ldap`) samples of every DC, their LDAP pings and
+ * the reading of the FSMO roles.
  */
 void
 fl_hint_context_scan (FlHintContext    *context,
@@ -220,6 +284,7 @@ fl_hint_context_scan (FlHintContext    *context,
 
   g_return_if_fail (context != NULL);
 
+  context->infra_on_gc = infra_on_gc (samples, n_samples);
   for (guint i = 0; i < n_samples; i++)
     {
       const char *level;

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
  * @FL_HINT_NO_DC: no domain controller answers the locator at all (the total outage)
  * @FL_HINT_SSSD_UNAVAILABLE: SSSD's InfoPipe cannot be asked here
  * @FL_HINT_SSSD_OFFLINE: SSSD has no active server
+ * @FL_HINT_INFRA_ON_GC: the Infrastructure master is a global catalog while another DC is not
  *
  * A failure class: one explanation and next step each (fl_hint_get_title() and friends). The
  * vocabulary of hints; the app, the command line and the exercises use these.
@@ -48,18 +49,23 @@ typedef enum
   FL_HINT_NO_DC,                /*< nick=no-dc >*/
   FL_HINT_SSSD_UNAVAILABLE,     /*< nick=sssd-unavailable >*/
   FL_HINT_SSSD_OFFLINE,         /*< nick=sssd-offline >*/
+  FL_HINT_INFRA_ON_GC,          /*< nick=infra-on-gc >*/
   FL_N_HINTS                    /*< skip >*/
 } FlHint;
 
 /**
  * FlHintContext:
  * @all_dcs_ws2025: every DC says domainControllerFunctionality 10 (Windows Server 2025)
+ * @infra_on_gc: the DC holding the Infrastructure master role when it is a global catalog while
+ *   another DC that answers is not; %NULL otherwise
  *
  * What the domain as a whole says, for hints that depend on it.
  */
 typedef struct
 {
-  gboolean all_dcs_ws2025;
+  gboolean    all_dcs_ws2025;
+  const char *infra_on_gc;   /* the Infrastructure master, when it is a GC and another DC
+                              * that answers is not (borrowed from the samples scanned) */
 } FlHintContext;
 
 FlHint       fl_hint_classify      (const FlSample      *sample,
@@ -67,6 +73,9 @@ FlHint       fl_hint_classify      (const FlSample      *sample,
 void         fl_hint_context_scan  (FlHintContext       *context,
                                     FlSample * const    *samples,
                                     guint                n_samples);
+const char  *fl_hint_get_dc        (const FlSample      *sample,
+                                    FlHint               hint,
+                                    const FlHintContext *context);
 const char  *fl_hint_to_string     (FlHint               hint);
 const char  *fl_hint_get_title     (FlHint               hint);
 char        *fl_hint_get_text      (FlHint               hint,

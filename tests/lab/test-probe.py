@@ -548,6 +548,35 @@ roles, samples, err = holders()
 t.ok(all(roles.get(r) == "DC1" for r in ("pdc", "rid", "infrastructure", "naming", "schema")),
      "7 back: fSMORoleOwner names DC1 for all five roles again", f"{roles}\n{err}")
 
+# the Infrastructure master (DC1) on a global catalog while DC2 is none: the rule, with its advice
+with open(admin_file) as f:
+    admin_pw = f.read().strip()
+
+
+def gc_option(dc, sign):
+    return labtap.sandbox("exec", dc.lower(), "--", "samba-tool", "drs", "options", host[dc],
+                          f"--dsa-option={sign}IS_GC", "-U", "Administrator",
+                          "-s", os.path.join(st["state_dir"], dc.lower(), "etc", "smb.conf"),
+                          env={"PASSWD": admin_pw}, check=False, lab_id=LAB_ID)
+
+
+p = gc_option("DC2", "-")
+t.ok(p.returncode == 0, "7 DC2 is made a DC that is no global catalog (samba-tool drs options)", labtap.evidence(p))
+rc, samples, err = check_json()
+fs = by(samples, "fsmo")
+flags = {d: by(samples, "ldap_ping", d)[0]["detail"].get("flags_text", "").split() for d in dcs}
+t.ok(fs and fs[0].get("hint") == "infra-on-gc" and "GC" in flags["DC1"] and "GC" not in flags["DC2"],
+     "7 the Infrastructure master on a GC while DC2 is none: check --json gives the hint infra-on-gc",
+     f"{fs}\n{flags}\n{err}")
+p = ctl("check", "--lab", lab_file, "--password-file", password_file, *SLOW)
+t.ok("The Infrastructure master is a global catalog (DC1)" in p.stdout and "fsmo transfer infrastructure" in p.stdout,
+     "7 check's What to do says which DC, and the way out", labtap.evidence(p))
+p = gc_option("DC2", "+")
+rc, samples, err = check_json()
+fs = by(samples, "fsmo")
+t.ok(p.returncode == 0 and fs and "hint" not in fs[0],
+     "7 DC2 a global catalog again: no hint", f"{labtap.evidence(p)}\n{fs}")
+
 # ---------------------------------------------------------------------------------------------
 # decode: the command-line decoder reads a live reply
 p = ctl("decode", "netlogon",

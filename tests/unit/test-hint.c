@@ -159,6 +159,62 @@ test_context (void)
   g_assert_false (context.all_dcs_ws2025);
 }
 
+static FlSample *
+ping (const char *dc,
+      FlStatus    status,
+      gint64      flags)
+{
+  GVariantDict d;
+
+  g_variant_dict_init (&d, NULL);
+  g_variant_dict_insert (&d, "flags", "x", flags);
+  return fl_sample_new (FL_CHECK_LDAP_PING, dc, status, 0, 1000, NULL, g_variant_dict_end (&d));
+}
+
+/* the Infrastructure master on a global catalog while another DC that answers is not one */
+static void
+test_infra_on_gc (void)
+{
+  GVariantDict d;
+  g_autoptr(FlSample) fsmo = NULL;
+  g_autoptr(FlSample) dc1_gc = ping ("DC1", FL_STATUS_OK, 0x4 | 0x1);
+  g_autoptr(FlSample) dc2_gc = ping ("DC2", FL_STATUS_OK, 0x4);
+  g_autoptr(FlSample) dc2_not = ping ("DC2", FL_STATUS_OK, 0x8);
+  g_autoptr(FlSample) dc2_down = ping ("DC2", FL_STATUS_TIMEOUT, 0);
+  g_autoptr(FlSample) dc1_not = ping ("DC1", FL_STATUS_OK, 0x1);
+  FlSample *broken[] = { fsmo, dc1_gc, dc2_not };
+  FlSample *all_gc[] = { fsmo, dc1_gc, dc2_gc };
+  FlSample *down[] = { fsmo, dc1_gc, dc2_down };
+  FlSample *holder_not_gc[] = { fsmo, dc1_not, dc2_not };
+  FlHintContext context = { 0 };
+
+  g_variant_dict_init (&d, NULL);
+  for (guint r = 0; r < FL_FSMO_N_ROLES; r++)
+    g_variant_dict_insert (&d, fl_fsmo_role_to_string (r), "s", "DC1");
+  fsmo = fl_sample_new (FL_CHECK_FSMO, NULL, FL_STATUS_OK, 0, 1000, NULL, g_variant_dict_end (&d));
+  broken[0] = all_gc[0] = down[0] = holder_not_gc[0] = fsmo;
+
+  fl_hint_context_scan (&context, broken, G_N_ELEMENTS (broken));
+  g_assert_cmpstr (context.infra_on_gc, ==, "DC1");
+  g_assert_cmpint (fl_hint_classify (fsmo, &context), ==, FL_HINT_INFRA_ON_GC);
+  g_assert_cmpstr (fl_hint_get_dc (fsmo, FL_HINT_INFRA_ON_GC, &context), ==, "DC1");
+  /* every DC a GC; the other DC silent (nothing known of it); the holder no GC: no rule broken */
+  fl_hint_context_scan (&context, all_gc, G_N_ELEMENTS (all_gc));
+  g_assert_null (context.infra_on_gc);
+  g_assert_cmpint (fl_hint_classify (fsmo, &context), ==, FL_HINT_NONE);
+  fl_hint_context_scan (&context, down, G_N_ELEMENTS (down));
+  g_assert_null (context.infra_on_gc);
+  fl_hint_context_scan (&context, holder_not_gc, G_N_ELEMENTS (holder_not_gc));
+  g_assert_null (context.infra_on_gc);
+  /* the text names the holder and the way out */
+  {
+    g_autofree char *text = fl_hint_get_text (FL_HINT_INFRA_ON_GC, "DC1", "lab.test");
+
+    g_assert_true (g_str_has_prefix (text, "DC1 holds the Infrastructure master"));
+    g_assert_nonnull (strstr (text, "fsmo transfer infrastructure"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -169,5 +225,6 @@ main (int   argc,
   g_test_add_func ("/hint/texts", test_texts);
   g_test_add_func ("/hint/classify", test_classify);
   g_test_add_func ("/hint/context", test_context);
+  g_test_add_func ("/hint/infra-on-gc", test_infra_on_gc);
   return g_test_run ();
 }
