@@ -112,6 +112,16 @@ append (GString    *list,
   g_string_append_printf (list, "%s%s", list->len ? ", " : "", name);
 }
 
+static FlVerdict *
+refuse_not_in_lab (FlVerdict  *v,
+                   const char *target)
+{
+  v->kind = FL_VERDICT_REFUSED;
+  v->reasons = FL_INTERLOCK_NOT_IN_LAB;
+  v->vm = g_strdup (target);
+  return v;
+}
+
 /**
  * fl_interlock_decide:
  * @vms: (array length=n_vms): every VM of the lab as the caller knows it now
@@ -138,12 +148,7 @@ fl_interlock_decide (const FlInterlockVm *vms,
     if (g_ascii_strcasecmp (vms[i].name, target) == 0)
       me = &vms[i];
   if (me == NULL)
-    {
-      v->kind = FL_VERDICT_REFUSED;
-      v->reasons = FL_INTERLOCK_NOT_IN_LAB;
-      v->vm = g_strdup (target);
-      return v;
-    }
+    return refuse_not_in_lab (v, target);
   v->vm = g_strdup (me->name);
 
   /* a wrong vmid must never touch a neighbour's VM, not even to start it */
@@ -248,12 +253,7 @@ fl_interlock_decide_transfer (const FlInterlockVm *vms,
   v->role = role;
   v->holder = g_strdup (from != NULL ? from->name : holder);
   if (me == NULL)
-    {
-      v->kind = FL_VERDICT_REFUSED;
-      v->reasons = FL_INTERLOCK_NOT_IN_LAB;
-      v->vm = g_strdup (target);
-      return v;
-    }
+    return refuse_not_in_lab (v, target);
   v->vm = g_strdup (me->name);
   if (from == me)
     {
