@@ -29,6 +29,7 @@
 #define SETTLE_LIMIT_US    (60 * G_USEC_PER_SEC)
 #define SKIP_PATIENCE_US   (15 * G_USEC_PER_SEC)
 #define PDC_PATIENCE_US    (50 * G_USEC_PER_SEC)   /* the FSMO holder, read after a DC came back (within SETTLE_LIMIT) */
+#define SERVING_PATIENCE_US (20 * G_USEC_PER_SEC)  /* a DC found by the locator (within SETTLE_LIMIT) */
 #define RECOVER_LIMIT_US   (600 * G_USEC_PER_SEC)
 
 struct _FlExerciseRunner
@@ -825,12 +826,19 @@ settled (FlExerciseRunner *self)
   /* a skipped sample may mean "still running" (a slow first FSMO bind at 4 Hz) as well as
    * "cannot run here": it counts only once the checks have had a while to answer */
   gboolean patient = g_get_monotonic_time () - self->phase_started > SKIP_PATIENCE_US;
+  gboolean located;
 
   /* $pdc needs the holder read, not only the FSMO check's first word: a read that failed or
    * timed out (a DC just back, a busy machine at 4 Hz) is followed by others, for up to a minute
    * (as the refusal says); then binding the roles says why it cannot start */
   if ((fl_exercise_get_roles_used (self->exercise) & (1u << FL_ROLE_PDC)) && pdc_holder (self) == NULL &&
       g_get_monotonic_time () - self->phase_started < PDC_PATIENCE_US)
+    return FALSE;
+  /* so does a locator that found no DC in its first rounds (a reply that missed its deadline on
+   * a busy machine): the serving DC is what the run starts from */
+  if ((fl_exercise_get_roles_used (self->exercise) & ((1u << FL_ROLE_SERVING) | (1u << FL_ROLE_OTHER))) &&
+      fl_observation_get_view (o, FL_VIEW_LOCATOR, &located) == NULL &&
+      g_get_monotonic_time () - self->phase_started < SERVING_PATIENCE_US)
     return FALSE;
   for (guint i = 0; i < preconditions->len; i++)
     checks |= fl_predicate_get_checks (((FlExpectation *)preconditions->pdata[i])->that);
