@@ -808,23 +808,8 @@ test_window_replay_controls (void)
 }
 
 static GtkWidget *find_button (GtkWidget *widget, const char *label);
+static GtkWidget *find_widget_of_type (GtkWidget *widget, GType type);
 static AdwMessageDialog *wait_dialog (guint seconds);
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* waits until @details say @text (@present) or no longer say it (the holders are read every
  * 30 s, and when the PDC flag moves) */
@@ -874,7 +859,7 @@ move_pdc_in_window (FlWindow   *window,
   gtk_widget_activate (button);   /* the first: the PDC emulator */
   dialog = wait_dialog (5);
   g_assert_nonnull (dialog);
-  password = find_type (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  password = find_widget_of_type (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
   g_assert_nonnull (password);
   gtk_editable_set_text (GTK_EDITABLE (password), admin_password);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "move"));
@@ -1410,6 +1395,39 @@ find_button (GtkWidget  *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget_of_type (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_group (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_PREFERENCES_GROUP (widget) &&
+      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_group (c, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* the details of DC2 in a live session: who holds each role, "Move Here", the confirmation
  * (an administrator's account, the password asked for); with the holder down, the refusal and
  * why a role is not seized */
@@ -1459,6 +1477,24 @@ test_details_fsmo (void)
   fl_dc_details_set_session (FL_DC_DETAILS (details), session);
   gtk_window_present (GTK_WINDOW (details));
   spin (300);
+  /* scrolled down to the roles (below the advice and the checks) for the picture */
+  {
+    GtkWidget *scrolled = find_widget_of_type (details, GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *group = find_group (details, _("Operations Masters"));
+    GtkWidget *content = scrolled ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
+    graphene_rect_t bounds;
+
+    g_assert_nonnull (group);
+    g_assert_nonnull (content);
+    g_assert_true (gtk_widget_compute_bounds (group, content, &bounds));
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                              bounds.origin.y - 12);
+    spin (200);
+  }
+  g_clear_object (&shot);
+  shot = screenshot (details, "dc-details-roles");
+  g_assert_cmpuint (region_stats (shot, 0.05, 0.1, 0.95, 0.9).dark, >, 300);
+  g_clear_object (&shot);
   collect_text (details, text);
   if (strstr (text->str, fl_hint_get_title (FL_HINT_TRUST_BROKEN_WS2025)) == NULL)
     g_error ("DC2's details in a domain of 2025 DCs lack the 2025 advice on the broken trust:\n%s", text->str);
