@@ -24,6 +24,7 @@ typedef struct
 {
   FlLabSession    *session;
   GtkWindow       *parent;     /* weak */
+  GtkWindow       *fallback;   /* weak: the parent's own parent (the main window) */
   AdwToastOverlay *toasts;     /* weak */
   FlFsmoRole       role;
   char            *target;
@@ -38,6 +39,7 @@ transfer_free (Transfer *t)
 {
   g_clear_object (&t->session);
   g_clear_weak_pointer (&t->parent);
+  g_clear_weak_pointer (&t->fallback);
   g_clear_weak_pointer (&t->toasts);
   g_free (t->target);
   g_free (t->from);
@@ -68,11 +70,12 @@ transfer_done (GObject      *object,
                                                t->from ? t->from : "?", holder);
       toast (t, text);
     }
-  else if (t->parent != NULL)
+  else if (t->parent != NULL || t->fallback != NULL)
     {
+      /* the details window may have been closed meanwhile: then on the main window */
       g_autofree char *heading = g_strdup_printf (_("Could Not Move %s"), fl_fsmo_role_to_label (t->role));
       g_autofree char *body = g_utf8_make_valid (error->message, -1);
-      GtkWidget *dialog = adw_message_dialog_new (t->parent, heading, body);
+      GtkWidget *dialog = adw_message_dialog_new (t->parent ? t->parent : t->fallback, heading, body);
 
       adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"), NULL);
       gtk_window_present (GTK_WINDOW (dialog));
@@ -115,11 +118,19 @@ on_response (AdwMessageDialog *dialog,
   explicit_bzero (password, strlen (password));
 }
 
+/* "Move Role" once there is an account and a password */
 static void
-on_password_changed (GtkEditable      *password,
-                     AdwMessageDialog *dialog)
+on_credentials_changed (GtkEditable      *editable,
+                        AdwMessageDialog *dialog)
 {
-  adw_message_dialog_set_response_enabled (dialog, "move", *gtk_editable_get_text (password) != '\0');
+  Transfer *t = g_object_get_data (G_OBJECT (dialog), "fl-transfer");
+  g_autofree char *account = NULL;
+
+  if (t == NULL)
+    return;
+  account = g_strstrip (g_strdup (gtk_editable_get_text (t->account)));
+  adw_message_dialog_set_response_enabled (dialog, "move",
+                                           *account != '\0' && *gtk_editable_get_text (t->password) != '\0');
 }
 
 /* the administrator's account (the lab's realm filled in) and its password */
@@ -186,6 +197,8 @@ fl_fsmo_transfer_confirm (FlLabSession    *session,
   t = g_new0 (Transfer, 1);
   t->session = g_object_ref (session);
   g_set_weak_pointer (&t->parent, parent);
+  if (parent != NULL && gtk_window_get_transient_for (parent) != NULL)
+    g_set_weak_pointer (&t->fallback, gtk_window_get_transient_for (parent));
   g_set_weak_pointer (&t->toasts, toasts);
   t->role = role;
   t->target = g_strdup (verdict->vm);
@@ -215,7 +228,8 @@ fl_fsmo_transfer_confirm (FlLabSession    *session,
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "move", FALSE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "move");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (t->password, "changed", G_CALLBACK (on_password_changed), dialog);
+  g_signal_connect (t->password, "changed", G_CALLBACK (on_credentials_changed), dialog);
+  g_signal_connect (t->account, "changed", G_CALLBACK (on_credentials_changed), dialog);
   g_object_set_data_full (G_OBJECT (dialog), "fl-transfer", t, (GDestroyNotify)transfer_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_response), NULL);
   gtk_window_present (GTK_WINDOW (dialog));

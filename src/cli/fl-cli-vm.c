@@ -487,6 +487,31 @@ vm_main (FlCliOptions  *op,
 
 /* --- fsmo transfer ---------------------------------------------------------------------------- */
 
+/* {"role": "pdc", "from": "DC1", "holder": "DC2", "moved": true, "seconds": 0.8} */
+static void
+print_transfer (FlFsmoRole  role,
+                const char *from,
+                const char *holder,
+                gboolean    moved,
+                double      seconds)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, fl_fsmo_role_to_string (role));
+  json_builder_set_member_name (b, "from");
+  from ? json_builder_add_string_value (b, from) : json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "holder");
+  json_builder_add_string_value (b, holder);
+  json_builder_set_member_name (b, "moved");
+  json_builder_add_boolean_value (b, moved);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, seconds);
+  json_builder_end_object (b);
+  print_json (b);
+}
+
 /**
  * fl_cli_fsmo_transfer:
  *
@@ -564,7 +589,10 @@ fl_cli_fsmo_transfer (int    argc,
   verdict = fl_lab_session_check_transfer (session, role, to);
   if (verdict->kind == FL_VERDICT_ALLOWED && from != NULL && g_ascii_strcasecmp (from, to) == 0)
     {
-      printf (_("%s already holds the %s role\n"), from, fl_fsmo_role_to_label (role));
+      if (o.json)
+        print_transfer (role, from, from, FALSE, 0);
+      else
+        printf (_("%s already holds the %s role\n"), from, fl_fsmo_role_to_label (role));
       return FL_EXIT_OK;
     }
   if (verdict->kind == FL_VERDICT_REFUSED || (verdict->kind == FL_VERDICT_CONFIRM && !yes))
@@ -574,7 +602,11 @@ fl_cli_fsmo_transfer (int    argc,
       g_printerr (_("failoverctl: refused: move the %s role to %s\n"), fl_fsmo_role_to_label (role), verdict->vm);
       g_printerr ("%s\n", why);
       if (fl_sample_get_status (roles) != FL_STATUS_OK && fl_sample_get_message (roles) != NULL)
-        g_printerr (_("(reading the roles: %s)\n"), fl_sample_get_message (roles));
+        {
+          g_autofree char *text = fl_cli_safe (fl_sample_get_message (roles));
+
+          g_printerr (_("(reading the roles: %s)\n"), text);
+        }
       if (verdict->kind == FL_VERDICT_CONFIRM)
         g_printerr (_("Run again with --yes to do it anyway.\n"));
       return FL_EXIT_INTERLOCK;
@@ -591,24 +623,15 @@ fl_cli_fsmo_transfer (int    argc,
                              error->message);
 
   if (o.json)
-    {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "role");
-      json_builder_add_string_value (b, fl_fsmo_role_to_string (role));
-      json_builder_set_member_name (b, "from");
-      from ? json_builder_add_string_value (b, from) : json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "holder");
-      json_builder_add_string_value (b, holder);
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, (g_get_monotonic_time () - t0) / 1e6);
-      json_builder_end_object (b);
-      print_json (b);
-    }
+    print_transfer (role, from, holder, TRUE, (g_get_monotonic_time () - t0) / 1e6);
   else
-    /* TRANSLATORS: "PDC emulator: DC1 → DC2 in 2.1 s (fSMORoleOwner read back from DC2)" */
-    printf (_("%s: %s → %s in %.1f s (fSMORoleOwner read back from %s)\n"), fl_fsmo_role_to_label (role),
-            from ? from : "?", holder, (g_get_monotonic_time () - t0) / 1e6, verdict->vm);
+    {
+      g_autofree char *safe_from = fl_cli_safe (from ? from : "?");
+      g_autofree char *safe_holder = fl_cli_safe (holder);
+
+      /* TRANSLATORS: "PDC emulator: DC1 → DC2 in 2.1 s (fSMORoleOwner read back from DC2)" */
+      printf (_("%s: %s → %s in %.1f s (fSMORoleOwner read back from %s)\n"), fl_fsmo_role_to_label (role),
+              safe_from, safe_holder, (g_get_monotonic_time () - t0) / 1e6, verdict->vm);
+    }
   return FL_EXIT_OK;
 }

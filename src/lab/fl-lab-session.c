@@ -1437,8 +1437,7 @@ fl_lab_session_check_transfer (FlLabSession *self,
 typedef struct
 {
   FlLab         *lab;
-  char          *principal;
-  char          *password;
+  FlProbeConfig *as;         /* the lab, with the administrator's credentials */
   char          *target;
   FlFsmoRole     role;
   guint          timeout_ms;
@@ -1448,15 +1447,13 @@ static void
 transfer_free (Transfer *t)
 {
   g_object_unref (t->lab);
-  g_free (t->principal);
-  if (t->password != NULL)
-    explicit_bzero (t->password, strlen (t->password));
-  g_free (t->password);
+  fl_probe_config_unref (t->as);   /* its password is wiped with it */
   g_free (t->target);
   g_free (t);
 }
 
-/* under the lab's lock (across processes), as a VM action: one change of the lab at a time */
+/* under the lab's lock (across processes), as a VM action: one change of the lab at a time;
+ * the wait for the lock counts in the transfer's time */
 static void
 transfer_thread (GTask        *task,
                  gpointer      source,
@@ -1464,16 +1461,17 @@ transfer_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   Transfer *t = data;
+  gint64 started = g_get_monotonic_time ();
   GError *error = NULL;
-  g_autoptr(FlProbeConfig) as = fl_lab_create_probe_config_as (t->lab, t->principal, t->password, &error);
-  FlLabLock *lock = NULL;
+  FlLabLock *lock = fl_lab_lock_acquire (t->lab, MAX (t->timeout_ms / 1000, 1), &error);
   char *holder = NULL;
 
-  if (as != NULL)
-    lock = fl_lab_lock_acquire (t->lab, 600, &error);
   if (lock != NULL)
     {
-      fl_fsmo_transfer (as, t->target, t->role, t->timeout_ms, &holder, &error);
+      gint64 left_ms = (gint64)t->timeout_ms - (g_get_monotonic_time () - started) / 1000;
+
+      if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+        fl_fsmo_transfer (t->as, t->target, t->role, (guint)MAX (left_ms, 1000), &holder, &error);
       fl_lab_lock_release (lock);
     }
   if (error != NULL)
@@ -1482,7 +1480,8 @@ transfer_thread (GTask        *task,
     g_task_return_pointer (task, holder, g_free);
 }
 
-/* back on the main thread: a failure goes on the timeline too, then to the caller */
+/* back on the main thread: the model follows the new holder at once (the next reading of the
+ * roles confirms it); a failure goes on the timeline too; then to the caller */
 static void
 transfer_thread_done (GObject      *object,
                       GAsyncResult *result,
@@ -1496,14 +1495,23 @@ transfer_thread_done (GObject      *object,
 
   if (holder == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("fsmo transfer %s %s failed: %s", fl_fsmo_role_to_string (t->role),
-                                               t->target, error->message);
+      g_autofree char *what = g_strdup_printf ("fsmo transfer %s", fl_fsmo_role_to_string (t->role));
+      g_autofree char *text = g_strdup_printf (_("%s: %s failed: %s"), t->target, what, error->message);
 
       fl_timeline_mark_fault (self->timeline, FL_EVENT_ACTION, t->target, text);
       g_task_return_error (task, error);
+      return;
     }
-  else
-    g_task_return_pointer (task, holder, g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->dcs)); i++)
+    {
+      g_autoptr(FlDcState) dc = g_list_model_get_item (G_LIST_MODEL (self->dcs), i);
+      guint roles = fl_dc_state_get_fsmo_roles (dc) & ~(1u << t->role);
+
+      if (g_ascii_strcasecmp (fl_dc_state_get_name (dc), holder) == 0)
+        roles |= 1u << t->role;
+      fl_dc_state_set_fsmo_roles (dc, roles);
+    }
+  g_task_return_pointer (task, holder, g_free);
 }
 
 /**
@@ -1512,12 +1520,14 @@ transfer_thread_done (GObject      *object,
  * @target: the lab's name of the DC that is to hold it
  * @principal: an account allowed to move roles (an administrator: Domain Admins, Enterprise
  *   Admins for the naming and schema masters)
- * @password: its password (copied, and wiped once done)
+ * @password: its password (copied into the transfer's own probe config, wiped with it)
  * @confirmed: the interlocks (#FlInterlock flags) the user confirmed
- * @timeout_ms: how long the transfer may take
+ * @timeout_ms: how long the transfer may take, the wait for the lab's lock included
  *
  * Moves @role to @target (handed over by its holder, never seized), once the interlocks
- * allow it, under the lab's lock. The next FSMO reading shows the new holder.
+ * allow it, under the lab's lock. The interlocks are decided here, on the model; under the
+ * lock the target itself reads the holder again, and a holder that does not answer fails the
+ * transfer (it is never turned into a seizure).
  */
 void
 fl_lab_session_transfer_role_async (FlLabSession        *self,
@@ -1534,7 +1544,9 @@ fl_lab_session_transfer_role_async (FlLabSession        *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) inner = NULL;
   g_autoptr(FlVerdict) verdict = NULL;
+  g_autoptr(FlProbeConfig) as = NULL;
   g_autofree char *note = NULL;
+  GError *error = NULL;
   Transfer *t;
 
   g_return_if_fail (FL_IS_LAB_SESSION (self));
@@ -1556,10 +1568,15 @@ fl_lab_session_transfer_role_async (FlLabSession        *self,
                                _("a role is moved as an administrator: give its principal and password"));
       return;
     }
+  as = fl_lab_create_probe_config_as (self->lab, principal, password, &error);
+  if (as == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   t = g_new0 (Transfer, 1);
   t->lab = g_object_ref (self->lab);
-  t->principal = g_strdup (principal);
-  t->password = g_strdup (password);
+  t->as = g_steal_pointer (&as);
   t->target = g_strdup (verdict->vm);
   t->role = role;
   t->timeout_ms = timeout_ms;

@@ -475,6 +475,8 @@ become (FlCheckRun  *run,
         {
           rc = LDAP_SERVER_DOWN;
           ldap_get_option (c->ld, LDAP_OPT_RESULT_CODE, &rc);
+          if (rc == LDAP_SUCCESS)
+            rc = LDAP_SERVER_DOWN;
         }
       else
         {

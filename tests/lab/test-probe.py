@@ -520,7 +520,7 @@ t.ok(p.returncode == 1 and "not allowed to move a role" in p.stderr and "Domain 
      "7 fsmo transfer as a plain user: refused by the DC, and the message says who may", labtap.evidence(p))
 p = transfer("pdc", "DC2")
 out = json.loads(p.stdout) if p.returncode == 0 and p.stdout.startswith("{") else {}
-t.ok(out.get("holder") == "DC2" and out.get("from") == "DC1",
+t.ok(out.get("holder") == "DC2" and out.get("from") == "DC1" and out.get("moved") is True,
      f"7 fsmo transfer pdc --to DC2: DC1 → DC2, read back from DC2 ({out.get('seconds', 0):.1f} s)",
      labtap.evidence(p))
 roles, samples, err = holders()
@@ -530,7 +530,8 @@ flags = {d: by(samples, "ldap_ping", d)[0]["detail"].get("flags_text", "").split
 t.ok("PDC" in flags["DC2"] and "PDC" not in flags["DC1"],
      "7 after the transfer, the LDAP ping flags name DC2 as PDC", str(flags))
 p = transfer("pdc", "DC2")
-t.ok(p.returncode == 0 and "already holds" in p.stdout, "7 a second transfer to the holder does nothing",
+out = json.loads(p.stdout) if p.returncode == 0 and p.stdout.startswith("{") else {}
+t.ok(out.get("moved") is False and out.get("holder") == "DC2", "7 a second transfer to the holder does nothing",
      labtap.evidence(p))
 
 labtap.sandbox("stop", "DC2", lab_id=LAB_ID)
