@@ -163,7 +163,9 @@ fl_probe_init (void)
  *
  * Call once before the process exits, on the main thread, after the schedulers are gone: waits
  * (at most 15 s: longer than any check's deadline) until no check runs on any thread, then
- * removes what fl_probe_init() made.
+ * removes what fl_probe_init() made. A role transfer may take longer (its own timeout): a
+ * process that quits during one ends with _exit(), and the DC finishes or drops the transfer
+ * on its own.
  *
  * Returns: %TRUE when the process may exit normally; %FALSE when a check still runs inside a
  *   library that cannot be interrupted: then end with _exit(), which skips the libraries'
