@@ -656,8 +656,12 @@ start_job (FlProbeScheduler *self,
   guint row = dc_index == G_MAXUINT ? fl_probe_config_get_n_dcs (self->config) : dc_index;
   guint slot = row * FL_N_CHECKS + kind;
   Job *job;
-  /* the client views measure the client's experience, fallback delays included */
-  gint64 deadline_ms = kind == FL_CHECK_KDC_VIEW ? MAX (self->deadline_ms, 5000) : self->deadline_ms;
+  /* the client views measure the client's experience, fallback delays included; the FSMO
+   * roles (read every 30 s, over two Kerberos exchanges, a bind and a dozen searches) time no
+   * failover: a loaded machine timed them out at 800 ms, round after round, and a run that
+   * starts from the PDC's holder was refused */
+  gint64 deadline_ms = kind == FL_CHECK_KDC_VIEW || kind == FL_CHECK_FSMO ? MAX (self->deadline_ms, 5000)
+                                                                           : self->deadline_ms;
 
   if (self->in_flight[slot] != NULL)
     {
