@@ -811,73 +811,6 @@ static GtkWidget *find_button (GtkWidget *widget, const char *label);
 static GtkWidget *find_widget_of_type (GtkWidget *widget, GType type);
 static AdwMessageDialog *wait_dialog (guint seconds);
 
-/* waits until @details say @text (@present) or no longer say it (the holders are read every
- * 30 s, and when the PDC flag moves) */
-static gboolean
-wait_text (GtkWidget  *details,
-           const char *text,
-           gboolean    present,
-           guint       seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autoptr(GString) all = g_string_new (NULL);
-
-      collect_text (details, all);
-      if ((strstr (all->str, text) != NULL) == present)
-        return TRUE;
-      spin (250);
-    }
-  return FALSE;
-}
-
-/* In the live window: DC @to's details, "Move Here…" on the PDC emulator's row, the
- * administrator's password typed in, "Move Role"; the details then say this DC holds it. */
-static void
-move_pdc_in_window (FlWindow   *window,
-                    const char *to,
-                    const char *admin_password)
-{
-  FlLabSession *session = fl_window_get_session (window);
-  GtkWidget *details = fl_dc_details_new (fl_lab_session_lookup_dc (session, to), GTK_WINDOW (window));
-  g_autoptr(GString) text = g_string_new (NULL);
-  AdwMessageDialog *dialog;
-  GtkWidget *button, *password;
-
-  fl_dc_details_set_session (FL_DC_DETAILS (details), session);
-  gtk_window_present (GTK_WINDOW (details));
-  if (!wait_text (details, _("Not read yet"), FALSE, 60))
-    g_error ("%s's details never said who holds the roles", to);
-  button = find_button (details, _("_Move Here…"));
-  if (button == NULL)
-    {
-      collect_text (details, text);
-      g_error ("%s's details offer no Move Here:\n%s", to, text->str);
-    }
-  gtk_widget_activate (button);   /* the first: the PDC emulator */
-  dialog = wait_dialog (5);
-  g_assert_nonnull (dialog);
-  password = find_widget_of_type (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
-  g_assert_nonnull (password);
-  gtk_editable_set_text (GTK_EDITABLE (password), admin_password);
-  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "move"));
-  adw_message_dialog_response (dialog, "move");
-  gtk_window_close (GTK_WINDOW (dialog));
-  /* the session reads the roles again when the PDC flag moves */
-  for (gint64 end = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
-       g_strcmp0 (fl_lab_session_get_fsmo_holder (session, FL_FSMO_PDC), to) != 0 && g_get_monotonic_time () < end;)
-    spin (250);
-  spin (1500);   /* the details refresh every second */
-  collect_text (details, text);
-  if (g_strcmp0 (fl_lab_session_get_fsmo_holder (session, FL_FSMO_PDC), to) != 0 ||
-      strstr (text->str, _("Held by this DC")) == NULL)
-    g_error ("after Move Role, %s does not hold the PDC emulator (holder %s); its details say:\n%s", to,
-             fl_lab_session_get_fsmo_holder (session, FL_FSMO_PDC), text->str);
-  gtk_window_destroy (GTK_WINDOW (details));
-}
-
 static void
 test_window_live_lab (void)
 {
@@ -935,20 +868,6 @@ test_window_live_lab (void)
     g_assert_cmpuint (region_stats (chart, 0.5, 0, 1, 0.8).green, >, 500);   /* ok lanes */
     g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
     g_assert_nonnull (strstr (svg_text, "<svg"));
-  }
-  /* the PDC emulator moved to DC2 from the window, as an administrator, and back to DC1 */
-  {
-    g_autofree char *dir = g_path_get_dirname (lab_file);
-    g_autofree char *path = g_build_filename (dir, "client", "admin.password", NULL);
-    g_autofree char *admin = NULL;
-
-    if (g_file_get_contents (path, &admin, NULL, NULL))
-      {
-        g_strstrip (admin);
-        move_pdc_in_window (window, fl_lab_controller_get_name (fl_lab_get_controller (lab, 1)), admin);
-        move_pdc_in_window (window, fl_lab_controller_get_name (fl_lab_get_controller (lab, 0)), admin);
-        explicit_bzero (admin, strlen (admin));
-      }
   }
   /* and the session's report, from its recording up to now (every line written first) */
   g_free (export_report (window, "live-report.html",
