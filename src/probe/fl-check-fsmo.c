@@ -504,6 +504,32 @@ become (FlCheckRun  *run,
   return FALSE;
 }
 
+/* The target takes the role over its replication connection to the holder. A connection that
+ * the holder dropped when it restarted fails the first request ("Failed FSMO transfer:
+ * WERR_NETNAME_DELETED", LDAP unavailable) and is made anew by it: the same request once more,
+ * a second later, as an administrator would. A holder that is really gone fails it again. */
+static gboolean
+become_again (FlCheckRun  *run,
+              FsmoConn    *c,
+              FlFsmoRole   role,
+              GError     **error)
+{
+  g_autoptr(GError) first = NULL;
+
+  if (become (run, c, role, &first))
+    return TRUE;
+  if (!g_error_matches (first, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL) ||
+      strstr (first->message, "Failed FSMO transfer") == NULL ||
+      fl_net_remaining_us (run->deadline) < 2 * G_USEC_PER_SEC)
+    {
+      g_propagate_error (error, g_steal_pointer (&first));
+      return FALSE;
+    }
+  g_debug ("%s: %s; asking once more", fl_fsmo_role_to_become (role), first->message);
+  g_usleep (G_USEC_PER_SEC);
+  return become (run, c, role, error);
+}
+
 /**
  * fl_fsmo_transfer:
  * @config: the lab, with the credentials of an account allowed to move the role (Domain
@@ -565,7 +591,7 @@ fl_fsmo_transfer (FlProbeConfig  *config,
     {
       dn = fsmo_role_object (&c, role);
       owner = fsmo_owner (&run, c.ld, dn, &local_error);
-      if (owner != NULL && g_ascii_strcasecmp (owner, dc->name) != 0 && become (&run, &c, role, &local_error))
+      if (owner != NULL && g_ascii_strcasecmp (owner, dc->name) != 0 && become_again (&run, &c, role, &local_error))
         {
           /* what the target says now: the role is only moved once it says so */
           g_clear_pointer (&owner, g_free);
