@@ -807,8 +807,6 @@ test_window_replay_controls (void)
   g_assert_finalize_object (w);
 }
 
-static GtkWidget *find_button (GtkWidget *widget, const char *label);
-static GtkWidget *find_widget_of_type (GtkWidget *widget, GType type);
 static AdwMessageDialog *wait_dialog (guint seconds);
 
 static void
@@ -1297,16 +1295,17 @@ collect_text (GtkWidget *widget,
     collect_text (c, text);
 }
 
+/* the first widget under @widget (itself included) that @match accepts */
 static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
+find_widget (GtkWidget     *widget,
+             gboolean     (*match) (GtkWidget *, gconstpointer),
+             gconstpointer  data)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
-      gtk_widget_get_visible (widget))
+  if (match (widget, data))
     return widget;
   for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
     {
-      GtkWidget *found = find_button (c, label);
+      GtkWidget *found = find_widget (c, match, data);
 
       if (found != NULL)
         return found;
@@ -1314,37 +1313,25 @@ find_button (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget *widget,
-                     GType      type)
+static gboolean
+is_button_labelled (GtkWidget     *w,
+                    gconstpointer  label)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget_of_type (c, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_BUTTON (w) && gtk_widget_get_visible (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), label) == 0;
 }
 
-static GtkWidget *
-find_group (GtkWidget  *widget,
-            const char *title)
+static gboolean
+is_group_titled (GtkWidget     *w,
+                 gconstpointer  title)
 {
-  if (ADW_IS_PREFERENCES_GROUP (widget) &&
-      g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_group (c, title);
+  return ADW_IS_PREFERENCES_GROUP (w) && g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)), title) == 0;
+}
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+static gboolean
+is_scrolled (GtkWidget     *w,
+             gconstpointer  data)
+{
+  return GTK_IS_SCROLLED_WINDOW (w);
 }
 
 /* the details of DC2 in a live session: who holds each role, "Move Here", the confirmation
@@ -1398,8 +1385,8 @@ test_details_fsmo (void)
   spin (300);
   /* scrolled down to the roles (below the advice and the checks) for the picture */
   {
-    GtkWidget *scrolled = find_widget_of_type (details, GTK_TYPE_SCROLLED_WINDOW);
-    GtkWidget *group = find_group (details, _("Operations Masters"));
+    GtkWidget *scrolled = find_widget (details, is_scrolled, NULL);
+    GtkWidget *group = find_widget (details, is_group_titled, _("Operations Masters"));
     GtkWidget *content = scrolled ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
     graphene_rect_t bounds;
 
@@ -1427,7 +1414,7 @@ test_details_fsmo (void)
   }
 
   /* "Move Here…" on the PDC emulator's row (the first) */
-  button = find_button (details, _("_Move Here…"));
+  button = find_widget (details, is_button_labelled, _("_Move Here…"));
   g_assert_nonnull (button);
   gtk_widget_activate (button);
   dialog = wait_dialog (5);
