@@ -157,6 +157,39 @@ about_action (GSimpleAction *action,
 }
 
 static void
+help_shown (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* no help viewer (yelp) on this computer, or the guide is not installed */
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (source), _("Could Not Open Help"), NULL);
+      g_autofree char *text = g_utf8_make_valid (error->message, -1);   /* body: plain text */
+
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("%s\n\nThe guide is read with the GNOME help viewer "
+                                        "(Yelp): install it, or Failover Lab itself, to read it."),
+                                      text);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+help_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       data)
+{
+  GtkWindow *window = GTK_WINDOW (get_window (FL_APPLICATION (data)));
+
+  gtk_show_uri_full (window, "help:failover-lab", GDK_CURRENT_TIME, NULL, help_shown, NULL);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       data)
@@ -170,16 +203,19 @@ fl_application_startup (GApplication *app)
   static const GActionEntry entries[] = {
     { "open", open_action },
     { "about", about_action },
+    { "help", help_action },
     { "quit", quit_action },
   };
   const char *open_accels[] = { "<Primary>o", NULL };
   const char *quit_accels[] = { "<Primary>q", NULL };
+  const char *help_accels[] = { "F1", NULL };
 
   G_APPLICATION_CLASS (fl_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
 }
 
 static void
