@@ -18,12 +18,15 @@
 #include "fl-chart-math.h"
 #include "fl-probe-enums.h"
 
-#define LABEL_WIDTH  120
+#define LABEL_WIDTH  120    /* at least: wider when the labels need it (Japanese, presenter mode) */
+#define MAX_LABEL_WIDTH 240
 #define LANE_HEIGHT  7
 #define LANE_GAP     2
 #define GROUP_GAP    10
 #define AXIS_HEIGHT  22
 #define LATENCY_HEIGHT 72
+#define MIN_LANE_HEIGHT 5    /* a projector's 768 px, with the tiles and an exercise beside */
+#define MAX_LANE_HEIGHT 18
 #define MIN_SPAN_US  (G_GINT64_CONSTANT (10) * G_USEC_PER_SEC)
 #define MAX_SPAN_US  (G_GINT64_CONSTANT (8) * 3600 * G_USEC_PER_SEC)
 
@@ -67,6 +70,8 @@ struct _FlChart
 
   guint          follow_live : 1;
   gint64         configured_span_us;   /* the window asked for (Preferences) */
+  int            label_width;          /* the labels' column, from their text at this font size */
+  gint64         wall_minus_mono_us;   /* the samples' wall clock against their monotonic one; 0: not known */
   gint64         first_us;             /* the first sample of this timeline: the session's start */
   guint          dragging : 1;
   guint          colorblind : 1;
@@ -166,6 +171,32 @@ load_colors (FlChart *self)
   self->fg = c;
 }
 
+/* The chart's height is A + B × the lane height: the lanes and the latency plot grow with the
+ * room the window gives (a projector's full height), the gaps, labels and axis do not. */
+static void
+chart_geometry (FlChart *self,
+                double  *fixed,
+                double  *per_lane_px)
+{
+  int dcs = self->timeline ? (int)fl_probe_config_get_n_dcs (fl_timeline_get_config (self->timeline)) : 2;
+  int views = 2 + (self->windows ? (int)G_N_ELEMENTS (windows_views) : 0);
+  int lanes = (int)G_N_ELEMENTS (lane_checks);
+
+  *fixed = AXIS_HEIGHT + dcs * (lanes * LANE_GAP + GROUP_GAP) + views * LANE_GAP + 2 * GROUP_GAP + 8;
+  *per_lane_px = dcs * lanes + views * 2 + (double)LATENCY_HEIGHT / LANE_HEIGHT;
+}
+
+/* the lane height that fills @height, from MIN_LANE_HEIGHT to MAX_LANE_HEIGHT */
+static double
+lane_height_for (FlChart *self,
+                 int      height)
+{
+  double fixed, per_lane_px;
+
+  chart_geometry (self, &fixed, &per_lane_px);
+  return CLAMP (floor ((height - fixed) / per_lane_px), MIN_LANE_HEIGHT, MAX_LANE_HEIGHT);
+}
+
 static void
 fl_chart_measure (GtkWidget      *widget,
                   GtkOrientation  orientation,
@@ -178,15 +209,14 @@ fl_chart_measure (GtkWidget      *widget,
   FlChart *self = FL_CHART (widget);
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = LABEL_WIDTH + 200;
+    *minimum = *natural = self->label_width + 200;
   else
     {
-      int dcs = self->timeline ? (int)fl_probe_config_get_n_dcs (fl_timeline_get_config (self->timeline)) : 2;
+      double fixed, per_lane_px;
 
-      int views = 2 + (self->windows ? (int)G_N_ELEMENTS (windows_views) : 0);
-
-      *minimum = *natural = AXIS_HEIGHT + dcs * ((int)G_N_ELEMENTS (lane_checks) * (LANE_HEIGHT + LANE_GAP) + GROUP_GAP)
-                            + views * (LANE_HEIGHT * 2 + LANE_GAP) + GROUP_GAP + LATENCY_HEIGHT + GROUP_GAP + 8;
+      chart_geometry (self, &fixed, &per_lane_px);
+      *minimum = (int)ceil (fixed + per_lane_px * MIN_LANE_HEIGHT);
+      *natural = (int)ceil (fixed + per_lane_px * LANE_HEIGHT);
     }
 }
 
@@ -221,6 +251,10 @@ update_columns (FlChart      *self,
       const FlSample *s = self->scratch[i];
       GVariant *detail = fl_sample_get_detail (s);
       FlStatus st = fl_sample_get_status (s);
+
+      /* the clock the samples were taken by: a recording played back is not now */
+      if (fl_sample_get_wall_us (s) > 0)
+        self->wall_minus_mono_us = fl_sample_get_wall_us (s) - fl_sample_get_mono_us (s);
 
       /* a view's detail is shared from round to round while it does not change */
       if (by_server && detail != last_detail)
@@ -340,7 +374,7 @@ fill_columns (FlChart         *self,
           if (by_server && first.status == FL_STATUS_OK && server > 0)
             c = &self->dc_colors[(server - 1) % G_N_ELEMENTS (self->dc_colors)];
           gdk_cairo_set_source_rgba (cr, c);
-          cairo_rectangle (cr, LABEL_WIDTH + round (x0), y, MAX (1, round (x1) - round (x0)), height);
+          cairo_rectangle (cr, self->label_width + round (x0), y, MAX (1, round (x1) - round (x0)), height);
           cairo_fill (cr);
         }
       last_server = server;
@@ -418,22 +452,22 @@ draw_latency (FlChart *self,
   /* axis: a frame, and for the log scale one line a decade */
   cairo_set_line_width (cr, 1);
   cairo_set_source_rgba (cr, self->fg.red, self->fg.green, self->fg.blue, 0.15);
-  cairo_rectangle (cr, LABEL_WIDTH + 0.5, y + 0.5, width - 1, height - 1);
+  cairo_rectangle (cr, self->label_width + 0.5, y + 0.5, width - 1, height - 1);
   cairo_stroke (cr);
   if (self->latency_log)
     for (double v = 1; v < self->latency_top_ms; v *= 10)
       {
         double ly = floor (latency_y (self, v, y, height)) + 0.5;
 
-        cairo_move_to (cr, LABEL_WIDTH, ly);
-        cairo_line_to (cr, LABEL_WIDTH + width, ly);
+        cairo_move_to (cr, self->label_width, ly);
+        cairo_line_to (cr, self->label_width + width, ly);
         cairo_stroke (cr);
       }
 
   /* drawn as pixel columns, not stroked paths: a stroked polyline of a thousand points costs
    * cairo ten times more than the whole rest of the chart */
   cairo_save (cr);
-  cairo_rectangle (cr, LABEL_WIDTH, y, width, height);
+  cairo_rectangle (cr, self->label_width, y, width, height);
   cairo_clip (cr);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   for (guint d = 0; d < n_dcs; d++)
@@ -452,7 +486,7 @@ draw_latency (FlChart *self,
           {
             double y0 = latency_y (self, hi[i], y, height), y1 = latency_y (self, lo[i], y, height);
 
-            cairo_rectangle (cr, LABEL_WIDTH + round (xs[i]), round (y0), 1, MAX (1, round (y1) - round (y0)));
+            cairo_rectangle (cr, self->label_width + round (xs[i]), round (y0), 1, MAX (1, round (y1) - round (y0)));
           }
       cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.3);
       cairo_fill (cr);
@@ -469,7 +503,7 @@ draw_latency (FlChart *self,
               continue;
             }
           v = round (latency_y (self, hi[i], y, height));
-          x = LABEL_WIDTH + round (xs[i]);
+          x = self->label_width + round (xs[i]);
           if (isnan (prev))
             cairo_rectangle (cr, x, v - 1, 2, 2);
           else
@@ -562,8 +596,8 @@ draw_markers (FlChart *self,
       cairo_set_line_width (cr, 2);
       if (kind == FL_EVENT_FAULT)
         cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
-      cairo_move_to (cr, LABEL_WIDTH + x + 0.5, top);
-      cairo_line_to (cr, LABEL_WIDTH + x + 0.5, bottom);
+      cairo_move_to (cr, self->label_width + x + 0.5, top);
+      cairo_line_to (cr, self->label_width + x + 0.5, bottom);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
 
@@ -573,7 +607,7 @@ draw_markers (FlChart *self,
 
         pango_layout_set_markup (layout, markup, -1);
         gdk_cairo_set_source_rgba (cr, c);
-        cairo_move_to (cr, LABEL_WIDTH + x + 4, label_y);
+        cairo_move_to (cr, self->label_width + x + 4, label_y);
         pango_cairo_show_layout (cr, layout);
         g_object_unref (layout);
         label_y += 14;
@@ -590,7 +624,8 @@ draw_axis (FlChart *self,
 {
   gint64 steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600 };
   gint64 step = 3600;
-  gint64 now_mono = g_get_monotonic_time (), now_wall = g_get_real_time ();
+  gint64 wall_minus_mono = self->wall_minus_mono_us != 0 ? self->wall_minus_mono_us
+                                                          : g_get_real_time () - g_get_monotonic_time ();
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     if (self->view.span_us / (steps[i] * G_USEC_PER_SEC) <= 8)
@@ -600,7 +635,7 @@ draw_axis (FlChart *self,
       }
 
   {
-    gint64 wall_start = now_wall - (now_mono - self->view.start_us);
+    gint64 wall_start = self->view.start_us + wall_minus_mono;
     gint64 first = (wall_start / (step * G_USEC_PER_SEC) + 1) * step * G_USEC_PER_SEC;
 
     for (gint64 t = first; t < wall_start + self->view.span_us; t += step * G_USEC_PER_SEC)
@@ -613,30 +648,67 @@ draw_axis (FlChart *self,
 
         cairo_set_source_rgba (cr, self->fg.red, self->fg.green, self->fg.blue, 0.15);
         cairo_set_line_width (cr, 1);
-        cairo_move_to (cr, LABEL_WIDTH + x + 0.5, 0);
-        cairo_line_to (cr, LABEL_WIDTH + x + 0.5, y);
+        cairo_move_to (cr, self->label_width + x + 0.5, 0);
+        cairo_line_to (cr, self->label_width + x + 0.5, y);
         cairo_stroke (cr);
         pango_layout_set_markup (layout, markup, -1);
         gdk_cairo_set_source_rgba (cr, &self->fg);
-        cairo_move_to (cr, LABEL_WIDTH + x - 24, y + 3);
+        cairo_move_to (cr, self->label_width + x - 24, y + 3);
         pango_cairo_show_layout (cr, layout);
         g_object_unref (layout);
       }
   }
 }
 
+/* the width of @text as draw_label shows it */
+static int
+label_text_width (FlChart    *self,
+                  const char *text,
+                  gboolean    bold)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  g_autofree char *markup = g_markup_printf_escaped (bold ? "<b>%s</b>" : "<small>%s</small>", text);
+  int w;
+
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  g_object_unref (layout);
+  return w;
+}
+
+/* the labels' column fits its longest label (a larger font, another language) */
+static void
+update_label_width (FlChart *self)
+{
+  FlProbeConfig *config = fl_timeline_get_config (self->timeline);
+  const char *labels[] = { _("Logon server"), _("Tickets from"), _("LDAP ping (log)") };
+  int widest = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    widest = MAX (widest, label_text_width (self, labels[i], FALSE));
+  for (guint v = 0; self->windows && v < G_N_ELEMENTS (windows_views); v++)
+    widest = MAX (widest, label_text_width (self, fl_view_to_label (windows_views[v]), FALSE));
+  for (guint d = 0; d < fl_probe_config_get_n_dcs (config); d++)
+    widest = MAX (widest, label_text_width (self, fl_probe_config_get_dc (config, d)->name, TRUE));
+  self->label_width = CLAMP (widest + 12, LABEL_WIDTH, MAX_LABEL_WIDTH);
+}
+
 /* Draws the whole chart on @cr: the widget's snapshot and the PNG/SVG exports share it. */
 static void
 fl_chart_draw (FlChart *self,
                cairo_t *cr,
-               int      width)
+               int      width,
+               int      height)
 {
+  double lane = lane_height_for (self, height);
+  double latency = LATENCY_HEIGHT * lane / LANE_HEIGHT;
   FlProbeConfig *config = fl_timeline_get_config (self->timeline);
   gint64 interval_us = (gint64)fl_probe_config_get_interval_ms (config) * 1000;
   guint n_dcs = fl_probe_config_get_n_dcs (config);
   double y = 4;
 
-  self->view.width_px = width - LABEL_WIDTH;
+  update_label_width (self);
+  self->view.width_px = width - self->label_width;
   g_array_set_size (self->lanes, 0);
 
   for (guint d = 0; d < n_dcs; d++)
@@ -646,37 +718,37 @@ fl_chart_draw (FlChart *self,
       draw_label (self, cr, y - 2, dc, TRUE);
       for (guint k = 0; k < G_N_ELEMENTS (lane_checks); k++)
         {
-          fill_columns (self, cr, d, dc, lane_checks[k], y, LANE_HEIGHT, interval_us, FALSE);
-          y += LANE_HEIGHT + LANE_GAP;
+          fill_columns (self, cr, d, dc, lane_checks[k], y, lane, interval_us, FALSE);
+          y += lane + LANE_GAP;
         }
       y += GROUP_GAP;
     }
 
   draw_label (self, cr, y - 3, _("Logon server"), FALSE);
-  fill_columns (self, cr, n_dcs, NULL, FL_CHECK_LOCATOR, y, LANE_HEIGHT * 2, interval_us, TRUE);
-  y += LANE_HEIGHT * 2 + LANE_GAP;
+  fill_columns (self, cr, n_dcs, NULL, FL_CHECK_LOCATOR, y, lane * 2, interval_us, TRUE);
+  y += lane * 2 + LANE_GAP;
   draw_label (self, cr, y - 3, _("Tickets from"), FALSE);
-  fill_columns (self, cr, n_dcs, NULL, FL_CHECK_KDC_VIEW, y, LANE_HEIGHT * 2, interval_us, TRUE);
-  y += LANE_HEIGHT * 2 + LANE_GAP;
+  fill_columns (self, cr, n_dcs, NULL, FL_CHECK_KDC_VIEW, y, lane * 2, interval_us, TRUE);
+  y += lane * 2 + LANE_GAP;
   for (guint v = 0; self->windows && v < G_N_ELEMENTS (windows_views); v++)
     {
       draw_label (self, cr, y - 3, fl_view_to_label (windows_views[v]), FALSE);
-      fill_columns (self, cr, n_dcs, NULL, fl_view_to_check_kind (windows_views[v]), y, LANE_HEIGHT * 2,
+      fill_columns (self, cr, n_dcs, NULL, fl_view_to_check_kind (windows_views[v]), y, lane * 2,
                     interval_us, TRUE);
-      y += LANE_HEIGHT * 2 + LANE_GAP;
+      y += lane * 2 + LANE_GAP;
     }
   y += GROUP_GAP - LANE_GAP;
 
-  draw_latency (self, cr, y, LATENCY_HEIGHT, interval_us);
+  draw_latency (self, cr, y, latency, interval_us);
   {
     g_autofree char *top = format_ms (self->latency_top_ms);
     g_autofree char *bottom = format_ms (self->latency_log ? 0.1 : 0);
 
     draw_label (self, cr, y - 3, self->latency_log ? _("LDAP ping (log)") : _("LDAP ping"), FALSE);
     draw_label (self, cr, y + 11, top, FALSE);
-    draw_label (self, cr, y + LATENCY_HEIGHT - 16, bottom, FALSE);
+    draw_label (self, cr, y + latency - 16, bottom, FALSE);
   }
-  y += LATENCY_HEIGHT + GROUP_GAP;
+  y += latency + GROUP_GAP;
 
   draw_axis (self, cr, y);
   draw_markers (self, cr, 0, y);
@@ -689,13 +761,13 @@ fl_chart_snapshot (GtkWidget   *widget,
   FlChart *self = FL_CHART (widget);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
 
-  if (self->timeline == NULL || width <= LABEL_WIDTH)
+  if (self->timeline == NULL || width <= self->label_width)
     return;
 
   /* drawn into an image once per change, then only blitted: the pointer's overlays do not
    * redraw the chart, and a renderer does not replay thousands of cairo operations */
   if (self->cache == NULL || self->cache_generation != self->generation ||
-      self->cache_height != height || self->cache_view.width_px != width - LABEL_WIDTH ||
+      self->cache_height != height || self->cache_view.width_px != width - self->label_width ||
       self->cache_view.start_us != self->view.start_us || self->cache_view.span_us != self->view.span_us)
     {
       int scale = gtk_widget_get_scale_factor (widget);
@@ -704,7 +776,7 @@ fl_chart_snapshot (GtkWidget   *widget,
       g_autoptr(GBytes) bytes = NULL;
 
       cairo_surface_set_device_scale (surface, scale, scale);
-      fl_chart_draw (self, cr, width);
+      fl_chart_draw (self, cr, width, height);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
       bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
@@ -728,7 +800,7 @@ fl_chart_snapshot (GtkWidget   *widget,
       c.alpha = 0.2;
       gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (x0, 0, x1 - x0, height));
     }
-  else if (self->hover_x >= LABEL_WIDTH)
+  else if (self->hover_x >= self->label_width)
     {
       GdkRGBA c = self->fg;
 
@@ -767,7 +839,7 @@ fl_chart_export (FlChart     *self,
   cr = cairo_create (surface);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
-  fl_chart_draw (self, cr, width);
+  fl_chart_draw (self, cr, width, height);
   cairo_destroy (cr);
   if (svg)
     cairo_surface_finish (surface);
@@ -816,7 +888,7 @@ on_drag_begin (GtkGestureDrag *gesture,
                FlChart        *self)
 {
   self->dragging = TRUE;
-  self->drag_start_x = self->drag_x = MAX (x, LABEL_WIDTH);
+  self->drag_start_x = self->drag_x = MAX (x, self->label_width);
 }
 
 static void
@@ -825,7 +897,7 @@ on_drag_update (GtkGestureDrag *gesture,
                 double          dy,
                 FlChart        *self)
 {
-  self->drag_x = MAX (self->drag_start_x + dx, LABEL_WIDTH);
+  self->drag_x = MAX (self->drag_start_x + dx, self->label_width);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -835,8 +907,8 @@ on_drag_end (GtkGestureDrag *gesture,
              double          dy,
              FlChart        *self)
 {
-  double x0 = MIN (self->drag_start_x, self->drag_x) - LABEL_WIDTH;
-  double x1 = MAX (self->drag_start_x, self->drag_x) - LABEL_WIDTH;
+  double x0 = MIN (self->drag_start_x, self->drag_x) - self->label_width;
+  double x1 = MAX (self->drag_start_x, self->drag_x) - self->label_width;
 
   self->dragging = FALSE;
   if (x1 - x0 >= 8)
@@ -941,9 +1013,9 @@ fl_chart_query_tooltip (GtkWidget  *widget,
   g_autoptr(GString) s = g_string_new (NULL);
   gint64 t;
 
-  if (self->timeline == NULL || keyboard || x < LABEL_WIDTH)
+  if (self->timeline == NULL || keyboard || x < self->label_width)
     return FALSE;
-  t = fl_chart_time_for_x (&self->view, x - LABEL_WIDTH);
+  t = fl_chart_time_for_x (&self->view, x - self->label_width);
 
   /* an event marker under the pointer comes first */
   {
@@ -952,7 +1024,7 @@ fl_chart_query_tooltip (GtkWidget  *widget,
     for (guint i = 0; i < events->len; i++)
       {
         FlEvent *e = events->pdata[i];
-        double ex = fl_chart_x_for_time (&self->view, fl_event_get_mono_us (e)) + LABEL_WIDTH;
+        double ex = fl_chart_x_for_time (&self->view, fl_event_get_mono_us (e)) + self->label_width;
 
         if (fabs (ex - x) <= 3 && fl_event_get_message (e) != NULL)
           g_string_append_printf (s, "%s%s", s->len ? "\n" : "", fl_event_get_message (e));
@@ -1105,6 +1177,7 @@ fl_chart_init (FlChart *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   self->view.span_us = G_GINT64_CONSTANT (120) * G_USEC_PER_SEC;
   self->configured_span_us = self->view.span_us;
+  self->label_width = LABEL_WIDTH;
   self->view.width_px = 1;
   load_colors (self);
 
@@ -1144,6 +1217,7 @@ fl_chart_set_timeline (FlChart    *self,
   self->n_columns = 0;
   self->generation++;
   self->first_us = 0;
+  self->wall_minus_mono_us = 0;
   self->windows = timeline != NULL && fl_timeline_get_latest (timeline, NULL, FL_CHECK_WIN_LOCATOR) != NULL;
   if (timeline != NULL)
     {

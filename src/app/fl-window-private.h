@@ -33,16 +33,23 @@ struct _FlWindow
   GtkWidget       *recordings_heading;
   GtkListBox      *recordings_list;
   FlLogonBanner   *banner;
+  GtkWidget       *page_scroller;
+  GtkWidget       *dashboard;
   GtkFlowBox      *tiles;
   FlChart         *chart;
   GtkButton       *live_button;
   GtkListView     *event_list;
+  GtkWidget       *events_heading;
+  GtkWidget       *events_frame;
   FlExercisePane  *exercise_pane;
   GtkWidget       *replay_bar;
   GtkButton       *play_button;
   GtkDropDown     *speed_dropdown;
   GtkScale        *replay_scale;
   GtkLabel        *replay_time;
+
+  gboolean         presenter;        /* full screen, larger type: read from the back of a room */
+  gboolean         was_fullscreen;
 
   /* owned */
   GSettings            *settings;

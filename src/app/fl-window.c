@@ -14,6 +14,7 @@
 
 #include "fl-app-text.h"
 #include "fl-chart.h"
+#include "fl-dashboard-layout.h"
 #include "fl-dc-details.h"
 #include "fl-dc-tile.h"
 #include "fl-keyring.h"
@@ -195,7 +196,16 @@ fl_window_close_request (GtkWindow *window)
   FlWindow *self = FL_WINDOW (window);
   FlExerciseRunner *runner;
   GApplication *app;
+  int width, height;
 
+  /* the size to open at next time (not the full screen of presenter mode) */
+  gtk_window_get_default_size (window, &width, &height);
+  if (!self->presenter && !gtk_window_is_fullscreen (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
   if (!exercise_live (self))
     return GTK_WINDOW_CLASS (fl_window_parent_class)->close_request (window);
   runner = fl_exercise_pane_get_runner (self->exercise_pane);
@@ -299,6 +309,98 @@ follow_live_changed (FlWindow *self)
                           !fl_chart_get_follow_live (self->chart) && self->replay == NULL);
 }
 
+enum {
+  PROP_0,
+  PROP_PRESENTER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/**
+ * fl_window_set_presenter:
+ * @presenter: whether to present
+ *
+ * Presenter mode: the window fills the screen and its type is larger, to be read from the back
+ * of a classroom; the event list makes way for the chart, whose marks tell the same story. F11
+ * or the main menu toggles it; leaving full screen leaves it too.
+ */
+void
+fl_window_set_presenter (FlWindow *self,
+                         gboolean  presenter)
+{
+  g_return_if_fail (FL_IS_WINDOW (self));
+
+  presenter = !!presenter;
+  if (self->presenter == presenter)
+    return;
+  self->presenter = presenter;
+  gtk_widget_set_visible (self->events_heading, !presenter);
+  gtk_widget_set_visible (self->events_frame, !presenter);
+  if (presenter)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "presenter");
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "presenter");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTER]);
+}
+
+gboolean
+fl_window_get_presenter (FlWindow *self)
+{
+  g_return_val_if_fail (FL_IS_WINDOW (self), FALSE);
+
+  return self->presenter;
+}
+
+/* the window manager (or Super+Up, a double click) left full screen: so does presenter mode */
+static void
+fullscreened_changed (FlWindow *self)
+{
+  gboolean now = gtk_window_is_fullscreen (GTK_WINDOW (self));
+
+  if (self->presenter && self->was_fullscreen && !now)
+    fl_window_set_presenter (self, FALSE);
+  self->was_fullscreen = now;
+}
+
+static void
+fl_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PRESENTER:
+      g_value_set_boolean (value, FL_WINDOW (object)->presenter);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fl_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_PRESENTER:
+      fl_window_set_presenter (FL_WINDOW (object), g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 fl_window_class_init (FlWindowClass *klass)
 {
@@ -308,7 +410,15 @@ fl_window_class_init (FlWindowClass *klass)
   object_class->dispose = fl_window_dispose;
   GTK_WINDOW_CLASS (klass)->close_request = fl_window_close_request;
   object_class->finalize = fl_window_finalize;
+  object_class->get_property = fl_window_get_property;
+  object_class->set_property = fl_window_set_property;
 
+  properties[PROP_PRESENTER] =
+    g_param_spec_boolean ("presenter", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (FL_TYPE_DASHBOARD_LAYOUT);
   g_type_ensure (FL_TYPE_LOGON_BANNER);
   g_type_ensure (FL_TYPE_CHART);
   g_type_ensure (FL_TYPE_EXERCISE_PANE);
@@ -325,10 +435,14 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recordings_heading);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recordings_list);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, page_scroller);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, dashboard);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, tiles);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, chart);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, event_list);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, events_heading);
+  gtk_widget_class_bind_template_child (widget_class, FlWindow, events_frame);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, exercise_pane);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, replay_bar);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, play_button);
@@ -452,6 +566,12 @@ fl_window_init (FlWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->settings = g_settings_new ("io.github.failoverlab.FailoverLab");
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_signal_connect_swapped (self, "notify::fullscreened", G_CALLBACK (fullscreened_changed), self);
   self->events = gtk_string_list_new (NULL);
   fl_window_replay_init (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.play", FALSE);

@@ -50,4 +50,8 @@ gboolean  fl_window_export_report_finish (FlWindow            *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 
+void      fl_window_set_presenter (FlWindow *self,
+                                   gboolean  presenter);
+gboolean  fl_window_get_presenter (FlWindow *self);
+
 G_END_DECLS

@@ -677,6 +677,164 @@ test_window_replay (void)
   g_assert_finalize_object (window);
 }
 
+/* where @widget is in @window, for an assertion's message */
+static char *
+describe_bounds (GtkWidget *widget,
+                 GtkWidget *window)
+{
+  graphene_rect_t b;
+
+  if (!gtk_widget_compute_bounds (widget, window, &b))
+    return g_strdup_printf ("%s: not shown", G_OBJECT_TYPE_NAME (widget));
+  return g_strdup_printf ("%s at %.0f,%.0f %.0f×%.0f", G_OBJECT_TYPE_NAME (widget),
+                          b.origin.x, b.origin.y, b.size.width, b.size.height);
+}
+
+/* @widget is shown whole inside the visible part of @viewport (a scrolled window's), in @window */
+static gboolean
+shown_whole (GtkWidget *widget,
+             GtkWidget *viewport,
+             GtkWidget *window)
+{
+  graphene_rect_t b, v;
+
+  return gtk_widget_compute_bounds (widget, window, &b) && gtk_widget_compute_bounds (viewport, window, &v)
+         && b.size.width > 0 && b.size.height > 0 && graphene_rect_contains_rect (&v, &b);
+}
+
+/* the top @px of @widget (a tile's name and state) are shown inside @viewport */
+static gboolean
+shown_top (GtkWidget *widget,
+           GtkWidget *viewport,
+           GtkWidget *window,
+           double     px)
+{
+  graphene_rect_t b, v;
+
+  if (!gtk_widget_compute_bounds (widget, window, &b) || !gtk_widget_compute_bounds (viewport, window, &v))
+    return FALSE;
+  b.size.height = MIN (b.size.height, px);
+  return b.size.width > 0 && graphene_rect_contains_rect (&v, &b);
+}
+
+/* the fixture's recording without its exercise (no checklist beside the chart) */
+static FlRecordingContents *
+read_without_exercise (const char *fixture)
+{
+  g_autofree char *text = NULL, *path = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) kept = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  FlRecordingContents *contents;
+  int fd;
+
+  g_assert_true (g_file_get_contents (fixture, &text, NULL, &error));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "{\"type\": \"exercise\""))
+      g_string_append_printf (kept, "%s\n", lines[i]);
+  fd = g_file_open_tmp ("fl-classroom-XXXXXX.jsonl", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (g_file_set_contents (path, kept->str, kept->len, &error));
+  contents = fl_recording_read_file (path, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  return contents;
+}
+
+/* A classroom's projector (1366×768), a full-HD screen and presenter mode: the logon server, the
+ * tiles and the switchover chart are seen together, no scrolling; the chart is drawn (not blank)
+ * and on a tall screen takes the height left. With an exercise's checklist beside them on a
+ * projector, the tiles' column may scroll, but every tile's name and state are in sight. */
+static void
+test_window_classroom (void)
+{
+  const char *fixture = g_getenv ("FL_REPORT_FIXTURE");
+  static const struct { int width, height; gboolean exercise, presenter; const char *name; } sizes[] = {
+    { 1366, 768, FALSE, FALSE, "classroom-1366x768" },
+    { 1366, 768, TRUE, FALSE, "classroom-exercise-1366x768" },
+    { 1920, 1080, TRUE, FALSE, "classroom-exercise-1920x1080" },
+    { 1366, 768, FALSE, TRUE, "presenter-1366x768" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlRecordingContents) with_exercise = NULL;
+  g_autoptr(FlRecordingContents) without_exercise = NULL;
+
+  if (fixture == NULL)
+    {
+      g_test_skip ("FL_REPORT_FIXTURE is not set");
+      return;
+    }
+  with_exercise = fl_recording_read_file (fixture, &error);
+  g_assert_no_error (error);
+  without_exercise = read_without_exercise (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      FlWindow *window = fl_window_new (NULL);
+      GtkWidget *win = GTK_WIDGET (window), *chart, *tile;
+      g_autoptr(GdkTexture) shot = NULL;
+      g_autoptr(GString) where = g_string_new (NULL);
+      GtkAdjustment *vadj;
+      graphene_rect_t c;
+      int natural, w, h;
+      Stats inside;
+
+      g_object_ref (window);
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i].width, sizes[i].height);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (fl_window_open_recording (window, sizes[i].exercise ? with_exercise : without_exercise,
+                                               fixture, &error));
+      g_assert_no_error (error);
+      if (sizes[i].presenter)
+        gtk_widget_activate_action (win, "win.presenter", NULL);
+      spin (800);
+      shot = screenshot (win, sizes[i].name);   /* first: the evidence of what follows */
+      w = gtk_widget_get_width (win);
+      h = gtk_widget_get_height (win);
+      chart = GTK_WIDGET (window->chart);
+      {
+        g_autofree char *banner = describe_bounds (GTK_WIDGET (window->banner), win);
+        g_autofree char *tiles = describe_bounds (GTK_WIDGET (window->tiles), win);
+        g_autofree char *charted = describe_bounds (chart, win);
+
+        g_string_append_printf (where, "%s: window %d×%d; %s; %s; %s", sizes[i].name, w, h, banner, tiles, charted);
+      }
+      if (sizes[i].presenter != gtk_widget_has_css_class (win, "presenter"))
+        g_error ("%s: presenter mode not applied", where->str);
+      if (sizes[i].exercise != gtk_widget_get_visible (GTK_WIDGET (window->exercise_pane)))
+        g_error ("%s: the exercise's checklist is not shown as it should be", where->str);
+      vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (window->page_scroller));
+      if (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 1)
+        g_error ("%s: the page scrolls (%.0f px of content in %.0f)", where->str,
+                 gtk_adjustment_get_upper (vadj), gtk_adjustment_get_page_size (vadj));
+      if (!shown_whole (GTK_WIDGET (window->banner), window->page_scroller, win) ||
+          !shown_whole (chart, window->page_scroller, win))
+        g_error ("%s: the banner or the chart is not shown whole", where->str);
+      for (tile = gtk_widget_get_first_child (GTK_WIDGET (window->tiles)); tile; tile = gtk_widget_get_next_sibling (tile))
+        if (sizes[i].exercise && sizes[i].height < 1000 ? !shown_top (tile, window->page_scroller, win, 60)
+                                                        : !shown_whole (tile, window->page_scroller, win))
+          {
+            g_autofree char *at = describe_bounds (tile, win);
+
+            g_error ("%s: a tile is not in sight: %s", where->str, at);
+          }
+      g_assert_true (gtk_widget_compute_bounds (chart, win, &c));
+      inside = region_stats (shot, c.origin.x / w, c.origin.y / h, (c.origin.x + c.size.width) / w,
+                             (c.origin.y + c.size.height) / h);
+      if (inside.distinct < 20 || inside.green < 200)
+        g_error ("%s: the chart looks blank (%u colours, %u green pixels)", where->str,
+                 inside.distinct, inside.green);
+      gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, (int)c.size.width, NULL, &natural, NULL, NULL);
+      if (sizes[i].height >= 1080 && c.size.height < natural * 1.5)
+        g_error ("%s: the chart does not take the room (%.0f px high, %d natural)", where->str,
+                 c.size.height, natural);
+      gtk_window_destroy (GTK_WINDOW (window));
+      spin (100);
+      g_assert_finalize_object (window);
+    }
+}
+
 /* the replay's state, for an assertion's message */
 static char *
 replay_state (FlWindow *w)
@@ -1777,6 +1935,7 @@ main (int   argc,
   g_test_add_func ("/ui/report/screenshot", test_report_screenshot);
   g_test_add_func ("/ui/window/replay-screenshot", test_window_replay);
   g_test_add_func ("/ui/window/replay-controls", test_window_replay_controls);
+  g_test_add_func ("/ui/window/classroom", test_window_classroom);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
