@@ -1159,6 +1159,50 @@ fl_chart_class_init (FlChartClass *klass)
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_css_name (widget_class, "flchart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+/* The keyboard does what the pointer does, once the chart has the focus (Tab): ← → pan, + −
+ * zoom, Home or Escape follows the newest samples again. */
+static gboolean
+on_key (GtkEventControllerKey *controller,
+        guint                  keyval,
+        guint                  keycode,
+        GdkModifierType        state,
+        FlChart               *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      fl_chart_pan (&self->view, -self->view.width_px / 8.0);
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      fl_chart_pan (&self->view, self->view.width_px / 8.0);
+      break;
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      fl_chart_zoom (&self->view, self->view.width_px, 0.8, MIN_SPAN_US, MAX_SPAN_US);
+      break;
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      fl_chart_zoom (&self->view, self->view.width_px, 1.25, MIN_SPAN_US, MAX_SPAN_US);
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+    case GDK_KEY_Escape:
+      if (self->follow_live)
+        return FALSE;
+      fl_chart_set_follow_live (self, TRUE);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  fl_chart_set_follow_live (self, FALSE);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
 }
 
 static void
@@ -1167,6 +1211,7 @@ fl_chart_init (FlChart *self)
   GtkEventController *scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   GtkGesture *drag = gtk_gesture_drag_new ();
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->follow_live = TRUE;
   self->hover_x = -1;
@@ -1187,6 +1232,16 @@ fl_chart_init (FlChart *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Switchover chart"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Each check's answers per domain controller over time, with the faults and "
+                                    "switchovers marked. Left and Right pan, plus and minus zoom, Home follows "
+                                    "the newest samples."),
+                                  -1);
 }
 
 GtkWidget *

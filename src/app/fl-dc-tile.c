@@ -154,8 +154,13 @@ update_state (FlDcTile *self)
   const char *css;
   const char *text = fl_dc_tile_describe (self->state, &css);
 
+  g_autofree char *name = g_strdup_printf (C_("accessible tile: DC name, state", "%s: %s"),
+                                           fl_dc_state_get_name (self->state), text);
+
   gtk_label_set_label (self->state_label, text);
   fl_dc_tile_set_css (GTK_WIDGET (self->state_label), css);
+  /* a screen reader names the tile by its DC and state, not by colour */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
 /**
@@ -394,6 +399,7 @@ fl_dc_tile_class_init (FlDcTileClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fl_dc_tile_dispose;
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/failoverlab/FailoverLab/ui/fl-dc-tile.ui");

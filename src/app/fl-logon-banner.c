@@ -46,6 +46,7 @@ fl_logon_banner_class_init (FlLogonBannerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = fl_logon_banner_dispose;
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/failoverlab/FailoverLab/ui/fl-logon-banner.ui");
@@ -219,6 +220,12 @@ update (FlLogonBanner *self)
   FlStatus network;
   guint fsmo_down;
 
+  {
+    g_autofree char *name = server ? g_strdup_printf (_("Active logon server: %s"), server)
+                                   : g_strdup (_("No DC answers"));
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  }
   if (server != NULL)
     {
       gtk_label_set_label (self->server_label, server);

@@ -34,7 +34,6 @@ struct _FlWindow
   GtkListBox      *recordings_list;
   FlLogonBanner   *banner;
   GtkWidget       *page_scroller;
-  GtkWidget       *dashboard;
   GtkFlowBox      *tiles;
   FlChart         *chart;
   GtkButton       *live_button;

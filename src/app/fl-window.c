@@ -436,7 +436,6 @@ fl_window_class_init (FlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlWindow, recordings_list);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, page_scroller);
-  gtk_widget_class_bind_template_child (widget_class, FlWindow, dashboard);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, tiles);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, chart);
   gtk_widget_class_bind_template_child (widget_class, FlWindow, live_button);

@@ -825,6 +825,39 @@ test_window_classroom (void)
       if (inside.distinct < 20 || inside.green < 200)
         g_error ("%s: the chart looks blank (%u colours, %u green pixels)", where->str,
                  inside.distinct, inside.green);
+      /* a screen reader's names: the banner says who serves, the tiles who they are, by text */
+      {
+        g_autofree char *serving = g_strdup_printf (_("Active logon server: %s"), "DC2");
+
+        gtk_test_accessible_assert_role (GTK_ACCESSIBLE (window->banner), GTK_ACCESSIBLE_ROLE_STATUS);
+        gtk_test_accessible_assert_property (GTK_ACCESSIBLE (window->banner), GTK_ACCESSIBLE_PROPERTY_LABEL, serving);
+        gtk_test_accessible_assert_role (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_ROLE_IMG);
+        g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL));
+        for (tile = gtk_widget_get_first_child (GTK_WIDGET (window->tiles)); tile; tile = gtk_widget_get_next_sibling (tile))
+          g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (tile))),
+                                                           GTK_ACCESSIBLE_PROPERTY_LABEL));
+      }
+      /* the keyboard pans and zooms the chart, Home follows the newest samples again */
+      if (i == 0)
+        {
+          g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (chart);
+          gboolean handled = FALSE;
+
+          g_assert_true (gtk_widget_get_focusable (chart));
+          for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+            {
+              g_autoptr(GObject) controller = g_list_model_get_item (controllers, k);
+
+              if (!GTK_IS_EVENT_CONTROLLER_KEY (controller))
+                continue;
+              g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_minus, 0, 0, &handled);
+              g_assert_true (handled);
+              g_assert_false (fl_chart_get_follow_live (window->chart));
+              g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_Home, 0, 0, &handled);
+              g_assert_true (fl_chart_get_follow_live (window->chart));
+            }
+          g_assert_true (handled);
+        }
       gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, (int)c.size.width, NULL, &natural, NULL, NULL);
       if (sizes[i].height >= 1080 && c.size.height < natural * 1.5)
         g_error ("%s: the chart does not take the room (%.0f px high, %d natural)", where->str,
