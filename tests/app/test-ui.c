@@ -164,6 +164,20 @@ region_stats (GdkTexture *texture,
   return st;
 }
 
+/* colour statistics of where @widget is in @shot, a screenshot of @window */
+static Stats
+widget_stats (GdkTexture *shot,
+              GtkWidget  *widget,
+              GtkWidget  *window)
+{
+  double w = gdk_texture_get_width (shot), h = gdk_texture_get_height (shot);
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &b));
+  return region_stats (shot, b.origin.x / w, b.origin.y / h, (b.origin.x + b.size.width) / w,
+                       (b.origin.y + b.size.height) / h);
+}
+
 static void
 test_tile_lifecycle (void)
 {
@@ -820,8 +834,7 @@ test_window_classroom (void)
             g_error ("%s: a tile is not in sight: %s", where->str, at);
           }
       g_assert_true (gtk_widget_compute_bounds (chart, win, &c));
-      inside = region_stats (shot, c.origin.x / w, c.origin.y / h, (c.origin.x + c.size.width) / w,
-                             (c.origin.y + c.size.height) / h);
+      inside = widget_stats (shot, chart, win);
       if (inside.distinct < 20 || inside.green < 200)
         g_error ("%s: the chart looks blank (%u colours, %u green pixels)", where->str,
                  inside.distinct, inside.green);
@@ -1031,12 +1044,12 @@ test_window_live_lab (void)
     {
       g_clear_object (&shot);
       shot = screenshot (GTK_WIDGET (window), "healthy-lab");
-      tiles = region_stats (shot, 0.05, 0.3, 0.95, 0.7);
+      tiles = widget_stats (shot, GTK_WIDGET (window->tiles), GTK_WIDGET (window));
       if (tiles.red < 50 || attempt >= 26)
         break;
       spin (1000);
     }
-  banner = region_stats (shot, 0.05, 0.05, 0.95, 0.28);
+  banner = widget_stats (shot, GTK_WIDGET (window->banner), GTK_WIDGET (window));
   g_assert_cmpuint (banner.dark, >, 1000);          /* the logon server's name, large */
   g_assert_cmpuint (tiles.green, >, 100);           /* ok icons and "Answering" */
   g_assert_cmpuint (tiles.red, <, 50);              /* nothing failed */
@@ -1212,9 +1225,9 @@ test_window_outage (void)
   g_assert_true (wait_logon_server (window, other, 20));
   spin (2500);
   stopped = screenshot (GTK_WIDGET (window), "stop-serving-dc");
-  tiles = region_stats (stopped, 0.05, 0.3, 0.95, 0.7);
+  tiles = widget_stats (stopped, GTK_WIDGET (window->tiles), GTK_WIDGET (window));
   all = region_stats (stopped, 0, 0, 1, 1);
-  g_assert_cmpuint (region_stats (stopped, 0.05, 0.05, 0.95, 0.28).dark, >, 1000);   /* the new name */
+  g_assert_cmpuint (widget_stats (stopped, GTK_WIDGET (window->banner), GTK_WIDGET (window)).dark, >, 1000);   /* the new name */
   g_assert_cmpuint (tiles.red, >, 100);       /* the stopped DC's failed checks */
   g_assert_cmpuint (tiles.green, >, 100);     /* the other one's */
   g_assert_cmpuint (all.distinct, >, 100);
@@ -1225,9 +1238,9 @@ test_window_outage (void)
   g_assert_true (wait_logon_server (window, NULL, 20));
   spin (2500);
   all_down = screenshot (GTK_WIDGET (window), "all-dcs-down");
-  tiles = region_stats (all_down, 0.05, 0.3, 0.95, 0.7);
+  tiles = widget_stats (all_down, GTK_WIDGET (window->tiles), GTK_WIDGET (window));
   g_assert_cmpuint (tiles.red, >, 200);
-  g_assert_cmpuint (region_stats (all_down, 0.05, 0.05, 0.95, 0.28).dark, >, 500);  /* "No DC answers" */
+  g_assert_cmpuint (widget_stats (all_down, GTK_WIDGET (window->banner), GTK_WIDGET (window)).dark, >, 500);  /* "No DC answers" */
 
   sandbox ("start", serving);
   sandbox ("start", other);
