@@ -28,15 +28,29 @@ struct _FlDashboardLayout
 
 G_DEFINE_FINAL_TYPE (FlDashboardLayout, fl_dashboard_layout, GTK_TYPE_LAYOUT_MANAGER)
 
-/* a tile's width: the tiles' column's narrowest (one tile a line), in this language and font */
+/* a tile's width: the widest tile's natural width (a flow box lines its children up by their
+ * natural widths), in this language and font; at least the column's minimum */
 static int
 tile_width (GtkWidget *side)
 {
-  int minimum = 0;
+  GtkWidget *box = GTK_IS_SCROLLED_WINDOW (side) ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (side)) : side;
+  int widest = 0;
 
-  if (gtk_widget_should_layout (side))
-    gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
-  return MAX (minimum, 1);
+  if (!gtk_widget_should_layout (side))
+    return 1;
+  gtk_widget_measure (side, GTK_ORIENTATION_HORIZONTAL, -1, &widest, NULL, NULL, NULL);
+  if (GTK_IS_VIEWPORT (box))
+    box = gtk_viewport_get_child (GTK_VIEWPORT (box));
+  for (GtkWidget *child = box ? gtk_widget_get_first_child (box) : NULL; child; child = gtk_widget_get_next_sibling (child))
+    {
+      int natural = 0;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      widest = MAX (widest, natural);
+    }
+  return MAX (widest, 1);
 }
 
 /* the tiles' column's width beside the chart at @width, or 0: stacked */

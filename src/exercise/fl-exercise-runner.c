@@ -30,6 +30,7 @@
 #define SKIP_PATIENCE_US   (15 * G_USEC_PER_SEC)
 #define PDC_PATIENCE_US    (50 * G_USEC_PER_SEC)   /* the FSMO holder, read after a DC came back (within SETTLE_LIMIT) */
 #define SERVING_PATIENCE_US (20 * G_USEC_PER_SEC)  /* a DC found by the locator (within SETTLE_LIMIT) */
+#define PRECONDITION_PATIENCE_US (10 * G_USEC_PER_SEC)  /* the steady state, asked again each tick */
 #define RECOVER_LIMIT_US   (600 * G_USEC_PER_SEC)
 
 struct _FlExerciseRunner
@@ -887,9 +888,21 @@ start_first_step (FlExerciseRunner *self)
       return;
     }
   if (!fl_grader_bind_roles (self->grader, pdc_holder (self),
-                             fl_lab_has_client (lab) ? fl_lab_get_client_name (lab) : NULL, &error) ||
-      !fl_grader_check_preconditions (self->grader, &error))
+                             fl_lab_has_client (lab) ? fl_lab_get_client_name (lab) : NULL, &error))
     {
+      refuse (self, error);
+      return;
+    }
+  if (!fl_grader_check_preconditions (self->grader, &error))
+    {
+      /* one answer past its deadline (a busy machine: Kerberos on one DC of three, under
+       * ASan with two busy loops beside it) is not a lab that is not ready: the steady state
+       * is asked again each tick, for a while, before the run is refused with what failed */
+      if (g_get_monotonic_time () - self->phase_started < PRECONDITION_PATIENCE_US)
+        {
+          g_clear_error (&error);
+          return;
+        }
       refuse (self, error);
       return;
     }

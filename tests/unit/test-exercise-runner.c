@@ -241,8 +241,8 @@ test_abort (void)
   g_clear_object (&w.result);
 }
 
-/* a run that cannot start says why and does nothing: the steady state does not hold, the total
- * outage is not confirmed */
+/* a run that cannot start says why and does nothing: the steady state does not hold (for the
+ * runner's patience, 10 s), the total outage is not confirmed */
 static void
 test_refused (void)
 {
@@ -311,6 +311,36 @@ test_locator_late (void)
   g_assert_cmpstr (fl_grader_get_binding (fl_exercise_runner_get_grader (runner))->dc[FL_ROLE_SERVING], ==, "DC1");
 }
 
+/* a precondition that fails once (one DC's answer past its deadline) and holds at the next round
+ * starts the run: it is not refused at its first word */
+static void
+test_precondition_late (void)
+{
+  const char *json =
+    HEAD "\"preconditions\":[{\"that\":{\"answers\":\"$all\"},\"text\":\"Every DC answers\"}],"
+    "\"steps\":[{\"title\":\"x\",\"action\":{\"wait\":1}}]}";
+  g_autoptr(FlLabSession) session = new_session ();
+  g_autoptr(FlExerciseRunner) runner = new_runner (session, json);
+  Wait w = { NULL };
+  gint64 until;
+
+  fl_exercise_runner_run_async (runner, NULL, done, &w);
+  round_of (session, FL_STATUS_OK, FL_STATUS_TIMEOUT);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until && w.result == NULL)
+    g_main_context_iteration (NULL, FALSE);
+  if (w.result != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      fl_exercise_runner_run_finish (runner, w.result, &error);
+      g_error ("refused at DC2's first timeout: %s", error ? error->message : "(no error)");
+    }
+  g_assert_cmpint (fl_exercise_runner_get_state (runner), ==, FL_RUN_SETTLING);
+  round_of (session, FL_STATUS_OK, FL_STATUS_OK);
+  assert_state (runner, FL_RUN_OBSERVING, &w);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -322,6 +352,7 @@ main (int   argc,
   g_test_add_func ("/exercise-runner/abort", test_abort);
   g_test_add_func ("/exercise-runner/refused", test_refused);
   g_test_add_func ("/exercise-runner/locator-late", test_locator_late);
+  g_test_add_func ("/exercise-runner/precondition-late", test_precondition_late);
 
   return g_test_run ();
 }
