@@ -290,6 +290,27 @@ test_refused (void)
   g_clear_object (&w.result);
 }
 
+/* a second of ticks (the runner ticks every 200 ms) after a first bad word: the run is still
+ * settling, not refused (@what: that word, for the message) */
+static void
+assert_still_settling (FlExerciseRunner *runner,
+                       Wait             *w,
+                       const char       *what)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < until && w->result == NULL)
+    g_main_context_iteration (NULL, FALSE);
+  if (w->result != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      fl_exercise_runner_run_finish (runner, w->result, &error);
+      g_error ("refused at %s: %s", what, error ? error->message : "(no error)");
+    }
+  g_assert_cmpint (fl_exercise_runner_get_state (runner), ==, FL_RUN_SETTLING);
+}
+
 /* a locator that found no DC in the first rounds (a reply past its deadline on a busy machine)
  * is waited for: the run starts from the DC it finds next, not refused at its first word */
 static void
@@ -301,24 +322,13 @@ test_locator_late (void)
   g_autoptr(FlLabSession) session = new_session ();
   g_autoptr(FlExerciseRunner) runner = new_runner (session, json);
   Wait w = { NULL };
-  gint64 until;
 
   fl_exercise_runner_run_async (runner, NULL, done, &w);
   add (session, FL_CHECK_LDAP_PING, "DC1", FL_STATUS_OK, NULL);
   add (session, FL_CHECK_LDAP_PING, "DC2", FL_STATUS_OK, NULL);
   add (session, FL_CHECK_LOCATOR, NULL, FL_STATUS_TIMEOUT, NULL);
-  /* a few ticks (the runner ticks every 200 ms) with no DC located: still settling */
-  until = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until && w.result == NULL)
-    g_main_context_iteration (NULL, FALSE);
-  if (w.result != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      fl_exercise_runner_run_finish (runner, w.result, &error);
-      g_error ("refused at the locator's first timeout: %s", error ? error->message : "(no error)");
-    }
-  g_assert_cmpint (fl_exercise_runner_get_state (runner), ==, FL_RUN_SETTLING);
+  /* no DC located yet: still settling */
+  assert_still_settling (runner, &w, "the locator's first timeout");
   round_of (session, FL_STATUS_OK, FL_STATUS_OK);
   assert_state (runner, FL_RUN_OBSERVING, &w);
   g_assert_cmpstr (fl_grader_get_binding (fl_exercise_runner_get_grader (runner))->dc[FL_ROLE_SERVING], ==, "DC1");
@@ -336,21 +346,10 @@ test_precondition_late (void)
   g_autoptr(FlLabSession) session = new_session ();
   g_autoptr(FlExerciseRunner) runner = new_runner (session, json);
   Wait w = { NULL };
-  gint64 until;
 
   fl_exercise_runner_run_async (runner, NULL, done, &w);
   round_of (session, FL_STATUS_OK, FL_STATUS_TIMEOUT);
-  until = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until && w.result == NULL)
-    g_main_context_iteration (NULL, FALSE);
-  if (w.result != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      fl_exercise_runner_run_finish (runner, w.result, &error);
-      g_error ("refused at DC2's first timeout: %s", error ? error->message : "(no error)");
-    }
-  g_assert_cmpint (fl_exercise_runner_get_state (runner), ==, FL_RUN_SETTLING);
+  assert_still_settling (runner, &w, "DC2's first timeout");
   round_of (session, FL_STATUS_OK, FL_STATUS_OK);
   assert_state (runner, FL_RUN_OBSERVING, &w);
   abort_and_wait (runner, &w);
