@@ -30,6 +30,7 @@
 #define MIN_SPAN_US  (G_GINT64_CONSTANT (10) * G_USEC_PER_SEC)
 #define MAX_SPAN_US  (G_GINT64_CONSTANT (8) * 3600 * G_USEC_PER_SEC)
 
+/* the checks that time a failover (SYSVOL, read every 15 s, is on the tiles and in the details) */
 static const FlCheckKind lane_checks[] = {
   FL_CHECK_REACH, FL_CHECK_DNS, FL_CHECK_LDAP_PING, FL_CHECK_LDAP, FL_CHECK_KERBEROS,
   FL_CHECK_MACHINE_TRUST, FL_CHECK_SMB, FL_CHECK_TIME,

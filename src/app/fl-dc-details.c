@@ -16,6 +16,7 @@
 
 #include "fl-app-text.h"
 #include "fl-dc-details.h"
+#include "fl-gpo-view.h"
 #include "fl-hint.h"
 #include "fl-dc-tile.h"
 #include "fl-fsmo-transfer.h"
@@ -225,6 +226,17 @@ refresh (FlDcDetails *self)
           g_string_append_printf (text, " · %s", when);
           if (fl_sample_get_message (latest) != NULL)
             g_string_append_printf (text, "\n%s", fl_sample_get_message (latest));
+        }
+      /* this DC's SYSVOL against the GPOs' versions in AD (the gpo view) */
+      if (k == FL_CHECK_SYSVOL && latest != NULL && self->session != NULL)
+        {
+          FlSample *gpo = fl_timeline_get_latest (fl_lab_session_get_timeline (self->session), NULL,
+                                                  FL_CHECK_GPO);
+          const char *name = fl_dc_state_get_name (self->state);
+          g_autofree char *view = NULL;
+
+          if (fl_gpo_view (gpo, &latest, &name, 1, &view) != FL_STATUS_SKIPPED)
+            g_string_append_printf (text, "\n%s", view);
         }
       set_row (self, self->checks_group, key, fl_check_kind_to_label (k), text->str, FALSE);
 

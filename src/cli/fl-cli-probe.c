@@ -21,6 +21,7 @@
 
 #include "fl-checks.h"
 #include "fl-cli-common.h"
+#include "fl-gpo-view.h"
 #include "fl-hint.h"
 #include "fl-recording-file.h"
 #include "fl-lab-control.h"
@@ -31,7 +32,7 @@
 
 static const FlCheckKind table_checks[] = {
   FL_CHECK_REACH, FL_CHECK_DNS, FL_CHECK_LDAP_PING, FL_CHECK_LDAP, FL_CHECK_KERBEROS,
-  FL_CHECK_MACHINE_TRUST, FL_CHECK_SMB, FL_CHECK_TIME,
+  FL_CHECK_MACHINE_TRUST, FL_CHECK_SMB, FL_CHECK_SYSVOL, FL_CHECK_TIME,
 };
 
 typedef struct
@@ -126,6 +127,38 @@ append_hints (GString *out,
     }
 }
 
+/* the gpo row: the versions in AD against each DC's SYSVOL (the gpo view), not the reading alone */
+static void
+append_gpo_view (GString    *out,
+                 Session    *s,
+                 FlSample   *gpo,
+                 const char *ms,
+                 GPtrArray  *problems)
+{
+  guint n = fl_probe_config_get_n_dcs (s->config);
+  g_autofree FlSample **sysvol = g_new0 (FlSample *, n);
+  g_autofree const char **names = g_new0 (const char *, n);
+  g_autofree char *text = NULL;
+  FlStatus status;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = NULL;
+
+      names[i] = fl_probe_config_get_dc (s->config, i)->name;
+      key = key_for (FL_CHECK_SYSVOL, names[i]);
+      sysvol[i] = g_hash_table_lookup (s->latest, key);
+    }
+  if (fl_sample_get_status (gpo) == FL_STATUS_OK)
+    status = fl_gpo_view (gpo, sysvol, names, n, &text);
+  else
+    status = fl_sample_get_status (gpo), text = g_strdup (fl_sample_get_message (gpo));
+  g_string_append_printf (out, "%-10s %-8s %8s  %s\n", fl_check_kind_to_string (FL_CHECK_GPO),
+                          status_label (status), ms, text != NULL ? text : "");
+  if (status == FL_STATUS_DEGRADED)
+    g_ptr_array_add (problems, g_strdup_printf ("%s: %s", fl_check_kind_to_string (FL_CHECK_GPO), text));
+}
+
 static void
 print_table (Session *s)
 {
@@ -133,7 +166,7 @@ print_table (Session *s)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   guint n = fl_probe_config_get_n_dcs (s->config);
   const FlCheckKind domain_checks[] = { FL_CHECK_LOCATOR, FL_CHECK_KDC_VIEW, FL_CHECK_SSSD,
-                                        FL_CHECK_FSMO, FL_CHECK_NETWORK };
+                                        FL_CHECK_FSMO, FL_CHECK_GPO, FL_CHECK_NETWORK };
 
   g_string_append_printf (out, "%-8s", _("DC"));
   for (guint k = 0; k < G_N_ELEMENTS (table_checks); k++)
@@ -184,6 +217,11 @@ print_table (Session *s)
         continue;
       ms = fl_cli_format_ms (fl_sample_get_latency_us (sample));
       server = fl_sample_lookup_string (sample, "server");
+      if (domain_checks[k] == FL_CHECK_GPO)
+        {
+          append_gpo_view (out, s, sample, ms, problems);
+          continue;
+        }
       g_string_append_printf (out, "%-10s %-8s %8s  ", fl_check_kind_to_string (domain_checks[k]),
                               status_label (fl_sample_get_status (sample)), ms);
       if (domain_checks[k] == FL_CHECK_LOCATOR && server != NULL)

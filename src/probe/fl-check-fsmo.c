@@ -159,19 +159,8 @@ fsmo_owner (FlCheckRun  *run,
   return fl_dn_first_value (server_dn);
 }
 
-/* A Kerberos-bound LDAP connection to one DC, and its naming contexts */
-typedef struct
-{
-  LDAP         *ld;
-  krb5_context  ctx;
-  krb5_ccache   cc;
-  char         *domain_nc;
-  char         *config_nc;
-  char         *schema_nc;
-} FsmoConn;
-
-static void
-fsmo_disconnect (FsmoConn *c)
+void
+fl_check_krb_ldap_disconnect (FlKrbLdap *c)
 {
   OM_uint32 minor;
 
@@ -187,11 +176,13 @@ fsmo_disconnect (FsmoConn *c)
   memset (c, 0, sizeof *c);
 }
 
-static gboolean
-fsmo_connect (FlCheckRun       *run,
-              const FlProbeDc  *dc,
-              FsmoConn         *c,
-              GError          **error)
+/* A Kerberos-bound (SASL/GSSAPI) LDAP connection to one DC, and its naming contexts; the
+ * FSMO reading, a role's move and the GPO reading use it */
+gboolean
+fl_check_krb_ldap_connect (FlCheckRun       *run,
+                           const FlProbeDc  *dc,
+                           FlKrbLdap        *c,
+                           GError          **error)
 {
   g_autofree char *ccache = NULL;
   char *nc_attrs[] = { (char *)"defaultNamingContext", (char *)"configurationNamingContext",
@@ -236,7 +227,7 @@ fsmo_connect (FlCheckRun       *run,
 
   if (local_error != NULL)
     {
-      fsmo_disconnect (c);
+      fl_check_krb_ldap_disconnect (c);
       g_propagate_error (error, local_error);
       return FALSE;
     }
@@ -245,7 +236,7 @@ fsmo_connect (FlCheckRun       *run,
 
 /* the object whose fSMORoleOwner names @role's holder */
 static char *
-fsmo_role_object (const FsmoConn *c,
+fsmo_role_object (const FlKrbLdap *c,
                   FlFsmoRole      role)
 {
   switch (role)
@@ -272,10 +263,10 @@ fsmo_read (FlCheckRun       *run,
            char            **owners,
            GError          **error)
 {
-  FsmoConn c;
+  FlKrbLdap c;
   GError *local_error = NULL;
 
-  if (!fsmo_connect (run, dc, &c, error))
+  if (!fl_check_krb_ldap_connect (run, dc, &c, error))
     return FALSE;
 
   for (guint i = 0; local_error == NULL && i < FL_FSMO_N_ROLES; i++)
@@ -293,7 +284,7 @@ fsmo_read (FlCheckRun       *run,
         g_free (owner);
     }
 
-  fsmo_disconnect (&c);
+  fl_check_krb_ldap_disconnect (&c);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -302,12 +293,28 @@ fsmo_read (FlCheckRun       *run,
   return TRUE;
 }
 
+/* the DCs a domain-wide reading asks, in turn: the one the locator uses first, then lab order */
+GPtrArray *
+fl_check_dc_order (FlCheckRun         *run,
+                   const FlCheckHints *hints)
+{
+  GPtrArray *order = g_ptr_array_new ();
+
+  if (hints != NULL && hints->logon_server != NULL &&
+      fl_probe_config_lookup_dc (run->config, hints->logon_server) != NULL)
+    g_ptr_array_add (order, (gpointer)fl_probe_config_lookup_dc (run->config, hints->logon_server));
+  for (guint i = 0; i < fl_probe_config_get_n_dcs (run->config); i++)
+    if (!g_ptr_array_find (order, fl_probe_config_get_dc (run->config, i), NULL))
+      g_ptr_array_add (order, (gpointer)fl_probe_config_get_dc (run->config, i));
+  return order;
+}
+
 FlSample *
 fl_check_fsmo (FlCheckRun         *run,
                const FlCheckHints *hints)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) order = NULL;
   g_autofree char *unknown_labels = NULL;
   char *owners[FL_FSMO_N_ROLES] = { NULL };
   const char *read_from = NULL;
@@ -326,12 +333,7 @@ fl_check_fsmo (FlCheckRun         *run,
 
   /* read from the DC the locator uses; a DC that cannot say (still starting, a partition not
    * yet in place) hands over to the next one */
-  if (hints != NULL && hints->logon_server != NULL &&
-      fl_probe_config_lookup_dc (run->config, hints->logon_server) != NULL)
-    g_ptr_array_add (order, (gpointer)fl_probe_config_lookup_dc (run->config, hints->logon_server));
-  for (guint i = 0; i < fl_probe_config_get_n_dcs (run->config); i++)
-    if (!g_ptr_array_find (order, fl_probe_config_get_dc (run->config, i), NULL))
-      g_ptr_array_add (order, (gpointer)fl_probe_config_get_dc (run->config, i));
+  order = fl_check_dc_order (run, hints);
 
   for (guint d = 0; d < order->len && fl_net_remaining_us (run->deadline) > 0; d++)
     {
@@ -388,7 +390,7 @@ fl_check_fsmo (FlCheckRun         *run,
  * Windows requires; Samba takes any value), "1" for the others. */
 static struct berval *
 become_value (FlCheckRun  *run,
-              FsmoConn    *c,
+              FlKrbLdap    *c,
               FlFsmoRole   role,
               GError     **error)
 {
@@ -435,7 +437,7 @@ berval_free (struct berval *b)
  * replication and answers once it holds it (or once the holder refused). */
 static gboolean
 become (FlCheckRun  *run,
-        FsmoConn    *c,
+        FlKrbLdap    *c,
         FlFsmoRole   role,
         GError     **error)
 {
@@ -510,7 +512,7 @@ become (FlCheckRun  *run,
  * a second later, as an administrator would. A holder that is really gone fails it again. */
 static gboolean
 become_again (FlCheckRun  *run,
-              FsmoConn    *c,
+              FlKrbLdap    *c,
               FlFsmoRole   role,
               GError     **error)
 {
@@ -558,7 +560,7 @@ fl_fsmo_transfer (FlProbeConfig  *config,
   g_autofree char *owner = NULL;
   GError *local_error = NULL;
   FlCheckRun run = { 0 };
-  FsmoConn c;
+  FlKrbLdap c;
 
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (role < FL_FSMO_N_ROLES, FALSE);
@@ -587,7 +589,7 @@ fl_fsmo_transfer (FlProbeConfig  *config,
   g_variant_dict_init (&run.detail, NULL);
 
   fl_check_running_enter ();
-  if (fsmo_connect (&run, dc, &c, &local_error))
+  if (fl_check_krb_ldap_connect (&run, dc, &c, &local_error))
     {
       dn = fsmo_role_object (&c, role);
       owner = fsmo_owner (&run, c.ld, dn, &local_error);
@@ -600,7 +602,7 @@ fl_fsmo_transfer (FlProbeConfig  *config,
             g_set_error (&local_error, FL_PROBE_ERROR, FL_PROBE_ERROR_PROTOCOL,
                          _("%s accepted the transfer, but its fSMORoleOwner still names %s"), dc->name, owner);
         }
-      fsmo_disconnect (&c);
+      fl_check_krb_ldap_disconnect (&c);
     }
   fl_check_running_leave ();
   g_variant_dict_clear (&run.detail);

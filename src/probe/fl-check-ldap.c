@@ -47,13 +47,27 @@ fl_check_ldap_search (LDAP         *ld,
                       gint64        deadline_us,
                       LDAPMessage **result)
 {
+  return fl_check_ldap_search_scope (ld, base, LDAP_SCOPE_BASE, filter, attrs, deadline_us, result);
+}
+
+/* a search in @scope (LDAP_SCOPE_ONELEVEL: the children of @base), bounded by @deadline_us */
+int
+fl_check_ldap_search_scope (LDAP         *ld,
+                            const char   *base,
+                            int           scope,
+                            const char   *filter,
+                            char        **attrs,
+                            gint64        deadline_us,
+                            LDAPMessage **result)
+{
   struct timeval tv;
   int msgid = -1;
   int code = LDAP_OTHER;
   int rc;
 
   *result = NULL;
-  rc = ldap_search_ext (ld, base, LDAP_SCOPE_BASE, filter, attrs, 0, NULL, NULL, NULL, 1, &msgid);
+  rc = ldap_search_ext (ld, base, scope, filter, attrs, 0, NULL, NULL, NULL,
+                        scope == LDAP_SCOPE_BASE ? 1 : LDAP_NO_LIMIT, &msgid);
   if (rc != LDAP_SUCCESS)
     return rc;
   set_timeval (&tv, fl_net_remaining_us (deadline_us));

@@ -7,6 +7,7 @@
 
 #pragma once
 
+#include <krb5.h>
 #include <ldap.h>
 
 #include "fl-checks.h"
@@ -95,6 +96,16 @@ fl_check_ldap_search (LDAP         *ld,
                       LDAPMessage **result);
 
 G_GNUC_INTERNAL
+int
+fl_check_ldap_search_scope (LDAP         *ld,
+                            const char   *base,
+                            int           scope,
+                            const char   *filter,
+                            char        **attrs,
+                            gint64        deadline_us,
+                            LDAPMessage **result);
+
+G_GNUC_INTERNAL
 LDAP *
 fl_check_ldap_open (const FlProbeDc  *dc,
                     gint64            deadline_us,
@@ -150,11 +161,49 @@ FlSample *
 fl_check_locator (FlCheckRun         *run,
                   const FlCheckHints *hints);
 
-/* fl-check-fsmo.c */
+/* fl-check-fsmo.c: a Kerberos-bound (SASL/GSSAPI) LDAP connection to one DC, and its naming
+ * contexts */
+typedef struct
+{
+  LDAP         *ld;
+  krb5_context  ctx;
+  krb5_ccache   cc;
+  char         *domain_nc;
+  char         *config_nc;
+  char         *schema_nc;
+} FlKrbLdap;
+
+G_GNUC_INTERNAL
+gboolean
+fl_check_krb_ldap_connect (FlCheckRun       *run,
+                           const FlProbeDc  *dc,
+                           FlKrbLdap        *c,
+                           GError          **error);
+
+G_GNUC_INTERNAL
+void
+fl_check_krb_ldap_disconnect (FlKrbLdap *c);
+
 G_GNUC_INTERNAL
 FlSample *
 fl_check_fsmo (FlCheckRun         *run,
                const FlCheckHints *hints);
+
+G_GNUC_INTERNAL
+GPtrArray *
+fl_check_dc_order (FlCheckRun         *run,
+                   const FlCheckHints *hints);
+
+/* fl-check-gpo.c */
+G_GNUC_INTERNAL
+FlSample *
+fl_check_gpo (FlCheckRun         *run,
+              const FlCheckHints *hints);
+
+/* fl-check-sysvol.c */
+G_GNUC_INTERNAL
+FlSample *
+fl_check_sysvol (FlCheckRun *run);
 
 /* fl-check-sssd.c */
 G_GNUC_INTERNAL

@@ -1,7 +1,7 @@
 /* fl-checks.c: observing a DC the way a domain client does: one check run now, on this thread
  *
- * The checks themselves are in fl-check-<family>.c (net, dns, ldap, kerberos, time, locator,
- * fsmo, sssd); this file runs one and counts the checks under way. Every check blocks and runs
+ * The checks themselves are in fl-check-<family>.c (net, dns, ldap, kerberos, sysvol, time,
+ * locator, fsmo, gpo, sssd); this file runs one and counts the checks under way. Every check blocks and runs
  * on a worker thread with its own sockets, LDAP handle and krb5 context. Each is bounded by
  * @deadline_us where the library lets us (sockets, libldap); MIT krb5 1.20 cannot be
  * cancelled, so the scheduler abandons a late Kerberos check at its deadline and reports a
@@ -193,6 +193,8 @@ check_run (FlCheckKind         kind,
       return fl_check_kerberos (&run, dc->krb5_conf, TRUE);
     case FL_CHECK_SMB:
       return fl_check_tcp_service (&run, 445, "SMB");
+    case FL_CHECK_SYSVOL:
+      return fl_check_sysvol (&run);
     case FL_CHECK_TIME:
       return fl_check_time (&run);
     case FL_CHECK_NETWORK:
@@ -207,6 +209,8 @@ check_run (FlCheckKind         kind,
       return fl_check_kerberos (&run, fl_probe_config_get_client_krb5_conf (config), FALSE);
     case FL_CHECK_FSMO:
       return fl_check_fsmo (&run, hints);
+    case FL_CHECK_GPO:
+      return fl_check_gpo (&run, hints);
     case FL_CHECK_SSSD:
       return fl_check_sssd (&run);
     case FL_CHECK_WIN_LOCATOR:

@@ -26,6 +26,8 @@ FlDnsResponse *fl_check_dns_ask (const char  *server,
                                  guint16      qtype,
                                  gint64       deadline_us,
                                  GError     **error);
+const char *fl_sysvol_helper_path (void);
+
 FlSample *fl_check_run (FlCheckKind          kind,
                         FlProbeConfig       *config,
                         const FlProbeDc     *dc,

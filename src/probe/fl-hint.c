@@ -133,6 +133,17 @@ static const HintInfo hints[] = {
        "every DC a global catalog, or move the role to a DC that is not one (Move Here… in that "
        "DC's details, or failoverctl fsmo transfer infrastructure --to DC). In a forest of one "
        "domain, or once the AD Recycle Bin is on, it does no harm.") },
+  { FL_HINT_SYSVOL,
+    N_("SYSVOL does not serve Group Policy"),
+    /* TRANSLATORS: keep <DC> and <DOMAIN> as they are: they become the DC's and the domain's
+     * names; commands and event numbers stay as they are */
+    N_("<DC> answers SMB, but its SYSVOL share, the <DOMAIN>\\Policies folder or the Default "
+       "Domain Policy's GPT.INI is refused or missing. Clients that pick <DC> get no policy "
+       "(gpupdate fails) and may run logon scripts from nowhere. On Windows: dcdiag "
+       "/test:sysvolcheck /test:netlogons /s:<DC>, net share on <DC> (SYSVOL and NETLOGON "
+       "must be there), and DFS Replication events 4012 and 2213. On Samba: samba-tool ntacl "
+       "sysvolcheck, then samba-tool ntacl sysvolreset; Samba does not replicate SYSVOL, so "
+       "copy it from a DC that serves it.") },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (hints) == FL_N_HINTS);   /* in the enum's order (a unit test checks) */
@@ -194,6 +205,11 @@ fl_hint_classify (const FlSample      *sample,
     return context != NULL && context->all_dcs_ws2025 ? FL_HINT_TRUST_BROKEN_WS2025 : FL_HINT_TRUST_BROKEN;
   if (kind == FL_CHECK_KERBEROS && error_is (sample, "auth"))
     return FL_HINT_CREDENTIALS;
+  /* SMB answered and said no (a refused session or share, a folder or file refused or missing);
+   * SMB's own port closed or silent is the service-down classes below */
+  if (kind == FL_CHECK_SYSVOL &&
+      (error_is (sample, "protocol") || error_is (sample, "auth") || error_is (sample, "malformed")))
+    return FL_HINT_SYSVOL;
   if (status == FL_STATUS_DEGRADED)
     switch ((int)kind)
       {

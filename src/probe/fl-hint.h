@@ -28,6 +28,8 @@ G_BEGIN_DECLS
  * @FL_HINT_SSSD_UNAVAILABLE: SSSD's InfoPipe cannot be asked here
  * @FL_HINT_SSSD_OFFLINE: SSSD has no active server
  * @FL_HINT_INFRA_ON_GC: the Infrastructure master is a global catalog while another DC is not
+ * @FL_HINT_SYSVOL: the DC's SYSVOL serves no Group Policy (share, folder or GPT.INI refused or
+ *   missing) while SMB answers
  *
  * A failure class: one explanation and next step each (fl_hint_get_title() and friends). The
  * vocabulary of hints; the app, the command line and the exercises use these.
@@ -50,6 +52,7 @@ typedef enum
   FL_HINT_SSSD_UNAVAILABLE,     /*< nick=sssd-unavailable >*/
   FL_HINT_SSSD_OFFLINE,         /*< nick=sssd-offline >*/
   FL_HINT_INFRA_ON_GC,          /*< nick=infra-on-gc >*/
+  FL_HINT_SYSVOL,               /*< nick=sysvol >*/
   FL_N_HINTS                    /*< skip >*/
 } FlHint;
 

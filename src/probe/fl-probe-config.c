@@ -219,7 +219,13 @@ config_clear (gpointer data)
     g_unlink (self->client_krb5_conf);
   g_free (self->client_krb5_conf);
   if (self->tmpdir != NULL)
-    g_rmdir (self->tmpdir);
+    {
+      /* what the SYSVOL helper's libsmbclient keeps there */
+      g_autofree char *gencache = g_build_filename (self->tmpdir, "gencache.tdb", NULL);
+
+      g_unlink (gencache);
+      g_rmdir (self->tmpdir);
+    }
   g_free (self->tmpdir);
 }
 
@@ -416,6 +422,8 @@ const char *fl_probe_config_get_password (FlProbeConfig *self) { return self->pa
 const char *fl_probe_config_get_machine (FlProbeConfig *self) { return self->machine; }
 const char *fl_probe_config_get_keytab (FlProbeConfig *self) { return self->keytab; }
 const char *fl_probe_config_get_client_krb5_conf (FlProbeConfig *self) { return self->client_krb5_conf; }
+/* the private folder (0700) of this config's files: the krb5 profiles, the SMB client's cache */
+const char *fl_probe_config_get_private_dir (FlProbeConfig *self) { return self->tmpdir; }
 guint fl_probe_config_get_interval_ms (FlProbeConfig *self) { return self->interval_ms; }
 guint fl_probe_config_get_deadline_ms (FlProbeConfig *self) { return self->deadline_ms; }
 

@@ -57,6 +57,7 @@ const char      *fl_probe_config_get_password   (FlProbeConfig  *self);
 const char      *fl_probe_config_get_machine    (FlProbeConfig  *self);
 const char      *fl_probe_config_get_keytab     (FlProbeConfig  *self);
 const char      *fl_probe_config_get_client_krb5_conf (FlProbeConfig *self);
+const char      *fl_probe_config_get_private_dir (FlProbeConfig *self);
 guint            fl_probe_config_get_interval_ms (FlProbeConfig *self);
 guint            fl_probe_config_get_deadline_ms (FlProbeConfig *self);
 

@@ -22,15 +22,19 @@
  * cannot be cancelled) gets a "timeout" sample at the deadline, from the main context, and its
  * late result is dropped. Samples are emitted on the main context the scheduler was made in.
  *
- * Three checks have their own cadence. The FSMO roles are read at most every 30 s, or when the
- * PDC flag moved. SSSD, once it said it is not there, is asked again every 30 s. The SMB port
+ * Four checks have their own cadence. The FSMO roles, and the GPOs' versions in AD with them,
+ * are read at most every 30 s, or when the PDC flag moved. SSSD, once it said it is not there, is asked again every 30 s. The SMB port
  * is tried every SMB_PERIOD_US, and in every round while it is not ok or when anything else
  * about the DC changed: each TCP connect to port 445 makes the DC's smbd fork a child (about
  * 0.1 s of CPU on a Samba DC), which at 4 Hz cost the lab more than all the other checks
- * together, while the port only tells news when the DC changes. */
+ * together, while the port only tells news when the DC changes. SYSVOL (a process, a Kerberos
+ * exchange and an SMB session: about 0.1 s of CPU here) is read every SYSVOL_PERIOD_US, every
+ * SMB_PERIOD_US while it is not ok, and in the next round when anything else about the DC
+ * changed; like the FSMO reading it times no failover, and gets at least 5 s. */
 
 #define GRACE_US (30 * 1000)
 #define SMB_PERIOD_US (5 * G_USEC_PER_SEC)
+#define SYSVOL_PERIOD_US (15 * G_USEC_PER_SEC)
 #define SLOW_PERIOD_US (30 * G_USEC_PER_SEC)
 #define NO_STATUS 0xff
 
@@ -53,6 +57,9 @@ struct _FlProbeScheduler
   gboolean       sssd_absent;   /* and said it is not there */
   gint64        *smb_last;      /* (n_dcs) when each DC's SMB port was last tried */
   gboolean      *smb_due;       /* (n_dcs) try it in the next round */
+  gint64        *sysvol_last;   /* (n_dcs) when each DC's SYSVOL was last read */
+  gboolean      *sysvol_due;    /* (n_dcs) read it in the next round */
+  gboolean      *sysvol_bad;    /* (n_dcs) and it was not ok */
   guint8        *last_status;   /* (n_slots) each slot's last answered status, or NO_STATUS */
   guint32        pdc_flags;     /* which DCs said PDC last: a change reads the roles again */
   guint32        checks;
@@ -154,8 +161,10 @@ note_dc_status (FlProbeScheduler *self,
   slot = i * FL_N_CHECKS + kind;
   if (kind == FL_CHECK_SMB)
     self->smb_due[i] = status != FL_STATUS_OK;
+  else if (kind == FL_CHECK_SYSVOL)
+    self->sysvol_bad[i] = status != FL_STATUS_OK;
   else if (self->last_status[slot] != NO_STATUS && self->last_status[slot] != status)
-    self->smb_due[i] = TRUE;
+    self->smb_due[i] = self->sysvol_due[i] = TRUE;
   self->last_status[slot] = (guint8)status;
 }
 
@@ -360,6 +369,9 @@ fl_probe_scheduler_finalize (GObject *object)
   g_clear_pointer (&self->in_flight, g_free);
   g_clear_pointer (&self->smb_last, g_free);
   g_clear_pointer (&self->smb_due, g_free);
+  g_clear_pointer (&self->sysvol_last, g_free);
+  g_clear_pointer (&self->sysvol_due, g_free);
+  g_clear_pointer (&self->sysvol_bad, g_free);
   g_clear_pointer (&self->last_status, g_free);
   g_clear_pointer (&self->config, fl_probe_config_unref);
   g_clear_pointer (&self->client_site, g_free);
@@ -492,6 +504,9 @@ fl_probe_scheduler_new (FlProbeConfig *config)
   self->in_flight = g_new0 (Job *, self->n_slots);
   self->smb_last = g_new0 (gint64, n_dcs);
   self->smb_due = g_new0 (gboolean, n_dcs);
+  self->sysvol_last = g_new0 (gint64, n_dcs);
+  self->sysvol_due = g_new0 (gboolean, n_dcs);
+  self->sysvol_bad = g_new0 (gboolean, n_dcs);
   self->last_status = g_malloc (self->n_slots);
   memset (self->last_status, NO_STATUS, self->n_slots);
   /* enough threads that every check of every DC can be blocked at once */
@@ -660,8 +675,9 @@ start_job (FlProbeScheduler *self,
    * roles (read every 30 s, over two Kerberos exchanges, a bind and a dozen searches) time no
    * failover: a loaded machine timed them out at 800 ms, round after round, and a run that
    * starts from the PDC's holder was refused */
-  gint64 deadline_ms = kind == FL_CHECK_KDC_VIEW || kind == FL_CHECK_FSMO ? MAX (self->deadline_ms, 5000)
-                                                                           : self->deadline_ms;
+  gint64 deadline_ms = kind == FL_CHECK_KDC_VIEW || kind == FL_CHECK_FSMO || kind == FL_CHECK_GPO ||
+                        kind == FL_CHECK_SYSVOL
+                        ? MAX (self->deadline_ms, 5000) : self->deadline_ms;
 
   if (self->in_flight[slot] != NULL)
     {
@@ -708,6 +724,7 @@ typedef struct
   gboolean  fsmo;
   gboolean  sssd;
   gboolean *smb;   /* per DC */
+  gboolean *sysvol;
 } RoundPlan;
 
 /* Whether this round runs check @k for DC @i (@i == n_dcs: the domain-wide row) */
@@ -723,12 +740,14 @@ round_wants (FlProbeScheduler *self,
     return FALSE;   /* the Windows client's views are asked of the client (FlWinClient) */
   if (fl_check_kind_is_per_dc (k) != (i < n_dcs))
     return FALSE;
-  if (k == FL_CHECK_FSMO)
+  if (k == FL_CHECK_FSMO || k == FL_CHECK_GPO)
     return plan->fsmo;
   if (k == FL_CHECK_SSSD)
     return plan->sssd;
   if (k == FL_CHECK_SMB)
     return plan->smb[i];
+  if (k == FL_CHECK_SYSVOL)
+    return plan->sysvol[i];
   return TRUE;
 }
 
@@ -745,13 +764,14 @@ fl_probe_scheduler_run_round (FlProbeScheduler *self)
   gint64 now = g_get_monotonic_time ();
   guint n_dcs = fl_probe_config_get_n_dcs (self->config);
   g_autofree gboolean *run_smb = g_new0 (gboolean, n_dcs);
-  RoundPlan plan = { FALSE, FALSE, run_smb };
+  g_autofree gboolean *run_sysvol = g_new0 (gboolean, n_dcs);
+  RoundPlan plan = { FALSE, FALSE, run_smb, run_sysvol };
   guint n = 0;
 
   g_return_val_if_fail (FL_IS_PROBE_SCHEDULER (self), 0);
 
   plan.fsmo = self->fsmo_last == 0 || now - self->fsmo_last >= SLOW_PERIOD_US;
-  if (plan.fsmo && (self->checks & FL_CHECK_MASK (FL_CHECK_FSMO)))
+  if (plan.fsmo && (self->checks & (FL_CHECK_MASK (FL_CHECK_FSMO) | FL_CHECK_MASK (FL_CHECK_GPO))))
     self->fsmo_last = now;
   plan.sssd = !self->sssd_absent || now - self->sssd_last >= SLOW_PERIOD_US;
   if (plan.sssd && (self->checks & FL_CHECK_MASK (FL_CHECK_SSSD)))
@@ -763,6 +783,13 @@ fl_probe_scheduler_run_round (FlProbeScheduler *self)
         {
           self->smb_last[i] = now;
           self->smb_due[i] = FALSE;
+        }
+      run_sysvol[i] = self->sysvol_due[i] || self->sysvol_last[i] == 0 ||
+                      now - self->sysvol_last[i] >= (self->sysvol_bad[i] ? SMB_PERIOD_US : SYSVOL_PERIOD_US);
+      if (run_sysvol[i] && (self->checks & FL_CHECK_MASK (FL_CHECK_SYSVOL)))
+        {
+          self->sysvol_last[i] = now;
+          self->sysvol_due[i] = FALSE;
         }
     }
 

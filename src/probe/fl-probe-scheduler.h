@@ -22,11 +22,13 @@ G_DECLARE_FINAL_TYPE (FlProbeScheduler, fl_probe_scheduler, FL, PROBE_SCHEDULER,
                                FL_CHECK_MASK (FL_CHECK_LDAP_PING) | FL_CHECK_MASK (FL_CHECK_LDAP) | \
                                FL_CHECK_MASK (FL_CHECK_KERBEROS) | \
                                FL_CHECK_MASK (FL_CHECK_MACHINE_TRUST) | \
-                               FL_CHECK_MASK (FL_CHECK_SMB) | FL_CHECK_MASK (FL_CHECK_TIME) | \
+                               FL_CHECK_MASK (FL_CHECK_SMB) | FL_CHECK_MASK (FL_CHECK_SYSVOL) | \
+                               FL_CHECK_MASK (FL_CHECK_TIME) | \
                                FL_CHECK_MASK (FL_CHECK_NETWORK) | \
                                FL_CHECK_MASK (FL_CHECK_LOCATOR) | \
                                FL_CHECK_MASK (FL_CHECK_KDC_VIEW) | \
-                               FL_CHECK_MASK (FL_CHECK_FSMO) | FL_CHECK_MASK (FL_CHECK_SSSD))
+                               FL_CHECK_MASK (FL_CHECK_FSMO) | FL_CHECK_MASK (FL_CHECK_GPO) | \
+                               FL_CHECK_MASK (FL_CHECK_SSSD))
 
 FlProbeScheduler *fl_probe_scheduler_new          (FlProbeConfig    *config);
 FlProbeConfig    *fl_probe_scheduler_get_config   (FlProbeScheduler *self);

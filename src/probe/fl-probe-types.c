@@ -131,6 +131,8 @@ fl_check_kind_to_label (FlCheckKind kind)
       return _("Machine trust");
     case FL_CHECK_SMB:
       return _("SMB");
+    case FL_CHECK_SYSVOL:
+      return _("SYSVOL");
     case FL_CHECK_TIME:
       return _("Time");
     case FL_CHECK_NETWORK:
@@ -141,6 +143,8 @@ fl_check_kind_to_label (FlCheckKind kind)
       return _("Tickets from");
     case FL_CHECK_FSMO:
       return _("FSMO roles");
+    case FL_CHECK_GPO:
+      return _("Group Policy");
     case FL_CHECK_SSSD:
       return _("SSSD");
     case FL_CHECK_WIN_LOCATOR:

@@ -54,11 +54,13 @@ typedef enum
   FL_CHECK_KERBEROS,        /*< nick=kerberos >*/
   FL_CHECK_MACHINE_TRUST,   /*< nick=machine_trust >*/
   FL_CHECK_SMB,             /*< nick=smb >*/
+  FL_CHECK_SYSVOL,          /*< nick=sysvol >*/
   FL_CHECK_TIME,            /*< nick=time >*/
   FL_CHECK_NETWORK,         /*< nick=network >*/
   FL_CHECK_LOCATOR,         /*< nick=locator >*/
   FL_CHECK_KDC_VIEW,        /*< nick=kdc_view >*/
   FL_CHECK_FSMO,            /*< nick=fsmo >*/
+  FL_CHECK_GPO,             /*< nick=gpo >*/              /* each GPO's versionNumber in AD */
   FL_CHECK_SSSD,            /*< nick=sssd >*/
   FL_CHECK_WIN_LOCATOR,     /*< nick=win_locator >*/      /* nltest /dsgetdc /force on the client */
   FL_CHECK_SECURE_CHANNEL,  /*< nick=secure_channel >*/   /* nltest /sc_query: its DC and status */

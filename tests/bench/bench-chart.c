@@ -81,8 +81,10 @@ detail_for (FlCheckKind kind,
     case FL_CHECK_LDAP:
     case FL_CHECK_MACHINE_TRUST:
     case FL_CHECK_SMB:
+    case FL_CHECK_SYSVOL:
     case FL_CHECK_NETWORK:
     case FL_CHECK_FSMO:
+    case FL_CHECK_GPO:
     case FL_CHECK_SSSD:
     case FL_CHECK_WIN_LOCATOR:
     case FL_CHECK_SECURE_CHANNEL:

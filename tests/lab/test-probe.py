@@ -36,7 +36,14 @@ dcs = [d["name"] for d in st["controllers"]]
 addr = {d["name"]: d["address"] for d in st["controllers"]}
 host = {d["name"]: d["host"] for d in st["controllers"]}
 tmp = tempfile.mkdtemp(prefix="fl-probe-test-")
-PER_DC = ["reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb", "time"]
+PER_DC = ["reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb", "sysvol", "time"]
+# checks with a deadline of their own (5 s): the client's KDC view, the FSMO reading and SYSVOL
+# time no failover (the watch's 800 ms is for those that do)
+OWN_DEADLINE = ("kdc_view", "fsmo", "sysvol")
+
+
+def deadline_us(s):
+    return 5_000_000 if s["check"] in OWN_DEADLINE else DEADLINE_MS * 1000
 
 
 def ctl(*args, timeout=60):
@@ -243,6 +250,15 @@ p = ctl("fsmo", "--lab", lab_file, "--password-file", password_file)
 t.ok(p.returncode == 0 and "PDC" in p.stdout and "DC1" in p.stdout,
      "failoverctl fsmo prints the role owners", p.stdout + p.stderr)
 
+# SYSVOL over SMB with Kerberos: the Default Domain Policy's GPT.INI on every DC, the same version
+DDP = "{31B2F340-016D-11D2-945F-00C04FB984F9}"
+sv = {dc: by(samples, "sysvol", dc)[0] for dc in dcs}
+t.ok(all(s["status"] == "ok" and s["detail"].get("policies", 0) >= 2 and any(v.startswith(DDP + "=") for v in s["detail"].get("gpt_versions", []))
+         and s["detail"].get("host") == host[dc] for dc, s in sv.items())
+     and len({s["detail"].get("version") for s in sv.values()}) == 1,
+     "1 baseline: SYSVOL read on every DC (SMB, Kerberos): the Default Domain Policy at version "
+     f"{sv[dcs[0]]['detail'].get('version')}, the same everywhere", show(list(sv.values())))
+
 # decode of a live reply: the same facts as the ldap_ping sample
 d1 = by(samples, "ldap_ping", "DC1")[0]["detail"]
 t.ok(d1["dc_host"].lower() == host["DC1"] and d1["opcode"] == "LOGON_SAM_LOGON_RESPONSE_EX"
@@ -364,7 +380,7 @@ w, t_fault, t_done, t_undo, rc, err = scenario("unplug", "unplug", "plug", hold=
 samples, events = w.samples(), w.events()
 # from the first round that started with the cable out to the last that ended before the plug
 dc1 = answered([s for s in samples if s.get("dc") == "DC1" and s["t_us"] > t_done and end(s) < t_undo])
-late = [s for s in dc1 if s["latency_us"] > DEADLINE_MS * 1000]
+late = [s for s in dc1 if s["latency_us"] > deadline_us(s)]
 t.ok(dc1 and not late, f"3 unplug: DC1's checks end at their deadline, never later "
      f"(max {max((s['latency_us'] for s in dc1), default=0) / 1000:.0f} ms, deadline {DEADLINE_MS} ms, "
      f"{len(dc1)} samples)", show(late))
@@ -420,10 +436,7 @@ t.ok(locs and all(s["status"] == "fail" and "ERROR_NO_SUCH_DOMAIN" in s.get("mes
      show([s for s in locs if s["status"] != "fail" or "ERROR_NO_SUCH_DOMAIN" not in s.get("message", "")]))
 nok = [s for s in win if s["check"] in ("kerberos", "kdc_view") and s["status"] == "ok"]
 t.ok(not nok, "4 both stopped: Kerberos fails", show(nok))
-# (the client's KDC view and the FSMO reading have a deadline of their own, 5 s)
-OWN_DEADLINE = ("kdc_view", "fsmo")
-slow = [s for s in win if s["check"] not in OWN_DEADLINE and s["latency_us"] > DEADLINE_MS * 1000]
-slow += [s for s in win if s["check"] in OWN_DEADLINE and s["latency_us"] > 5_000_000]
+slow = [s for s in win if s["latency_us"] > deadline_us(s)]
 t.ok(not slow, f"4 both stopped: every check ends by its deadline (max "
      f"{max((s['latency_us'] for s in win if s['check'] not in OWN_DEADLINE), default=0) / 1000:.0f} ms)",
      show(slow))
@@ -581,6 +594,62 @@ rc, samples, err = check_json()
 fs = by(samples, "fsmo")
 t.ok(p.returncode == 0 and fs and "hint" not in fs[0],
      "7 DC2 a global catalog again: no hint", f"{labtap.evidence(p)}\n{fs}")
+
+# ---------------------------------------------------------------------------------------------
+# 8. SYSVOL refused on one DC while its directory answers: `sysvol` fails there, with what to do;
+# `ldap` stays ok; the other DC serves policy
+
+policies = os.path.join(st["state_dir"], "dc2", "state", "sysvol", lab["domain"], "Policies")
+mode = os.stat(policies).st_mode & 0o7777
+os.chmod(policies, 0)
+try:
+    rc, samples, err = check_json()
+    p = ctl("check", "--lab", lab_file, "--password-file", password_file, *SLOW)
+finally:
+    os.chmod(policies, mode)
+s2 = by(samples, "sysvol", "DC2")
+t.ok(s2 and s2[0]["status"] == "fail" and s2[0]["detail"].get("step") == "policies"
+     and "access denied" in s2[0].get("message", "") and s2[0].get("hint") == "sysvol",
+     f"8 SYSVOL: DC2's Policies folder unreadable: sysvol fails there ({s2[0].get('message') if s2 else ''})",
+     show(s2) + "\n" + err)
+l2 = by(samples, "ldap", "DC2")
+t.ok(l2 and l2[0]["status"] == "ok", "8 SYSVOL: DC2's LDAP still answers", show(l2))
+s1 = by(samples, "sysvol", "DC1")
+t.ok(s1 and s1[0]["status"] == "ok", "8 SYSVOL: DC1 still serves policy", show(s1))
+t.ok(rc == 1 and "SYSVOL does not serve Group Policy (DC2)" in p.stdout and "sysvolcheck" in p.stdout,
+     "8 SYSVOL: check exits 1 and says what to do", labtap.evidence(p))
+rc, samples, err = check_json()
+s2 = by(samples, "sysvol", "DC2")
+t.ok(s2 and s2[0]["status"] == "ok", "8 SYSVOL: readable again, DC2's sysvol is ok", show(s2) + "\n" + err)
+
+# ---------------------------------------------------------------------------------------------
+# 9. a GPO's version bumped on DC2's SYSVOL only: the gpo view says DC2's copy differs from AD
+# ("policy not replicated yet"); DC1 still matches
+
+gpt = os.path.join(policies, DDP, "GPT.INI")
+with open(gpt, "rb") as f:
+    original = f.read()
+ad_version = int(original.decode("ascii", "replace").split("Version=")[1].split()[0])
+bumped = original.replace(f"Version={ad_version}".encode(), f"Version={ad_version + 65536}".encode())
+try:
+    with open(gpt, "r+b") as f:   # the same file (its owner, mode and NT ACL stay)
+        f.write(bumped)
+        f.truncate()
+    p = ctl("check", "--lab", lab_file, "--password-file", password_file, *SLOW)
+finally:
+    with open(gpt, "r+b") as f:
+        f.write(original)
+        f.truncate()
+want = (f"policy not replicated yet: Default Domain Policy on DC2: SYSVOL version {ad_version + 65536}, "
+        f"AD version {ad_version}")
+gpo_line = [line for line in p.stdout.splitlines() if line.startswith("gpo ")]
+t.ok(gpo_line and "degraded" in gpo_line[0].lower() and want in gpo_line[0],
+     f"9 gpo view: a version bumped on DC2's SYSVOL only shows ({gpo_line[0].split('  ')[-1] if gpo_line else ''})",
+     labtap.evidence(p))
+p = ctl("check", "--lab", lab_file, "--password-file", password_file, *SLOW)
+gpo_line = [line for line in p.stdout.splitlines() if line.startswith("gpo ")]
+t.ok(gpo_line and "SYSVOL matches AD for" in gpo_line[0] and "DC1, DC2" in gpo_line[0],
+     "9 gpo view: restored, SYSVOL matches AD on every DC", labtap.evidence(p))
 
 # ---------------------------------------------------------------------------------------------
 # decode: the command-line decoder reads a live reply

@@ -121,6 +121,12 @@ test_classify (void)
     { FL_CHECK_SSSD, FL_STATUS_SKIPPED, NULL, NULL, NULL, 0, FL_HINT_NONE },   /* still running */
     { FL_CHECK_SSSD, FL_STATUS_DEGRADED, NULL, "active_server", "", 0, FL_HINT_SSSD_OFFLINE },
     { FL_CHECK_NETWORK, FL_STATUS_FAIL, "unreachable", NULL, NULL, 0, FL_HINT_NONE },
+    { FL_CHECK_SYSVOL, FL_STATUS_FAIL, "protocol", "step", "policies", 0, FL_HINT_SYSVOL },
+    { FL_CHECK_SYSVOL, FL_STATUS_FAIL, "auth", "step", "share", 0, FL_HINT_SYSVOL },
+    { FL_CHECK_SYSVOL, FL_STATUS_FAIL, "malformed", "step", "gpt", 0, FL_HINT_SYSVOL },
+    { FL_CHECK_SYSVOL, FL_STATUS_FAIL, "refused", "step", "share", 0, FL_HINT_SERVICE_STOPPED },
+    { FL_CHECK_SYSVOL, FL_STATUS_TIMEOUT, "timeout", NULL, NULL, 0, FL_HINT_NO_ANSWER },
+    { FL_CHECK_SYSVOL, FL_STATUS_SKIPPED, "config", NULL, NULL, 0, FL_HINT_NONE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -284,8 +284,8 @@ test_client_vm (void)
 static void
 test_vocabulary (void)
 {
-  static const char * const checks[] = { "reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb",
-                                         "time", "network", "locator", "kdc_view", "fsmo", "sssd",
+  static const char * const checks[] = { "reach", "dns", "ldap_ping", "ldap", "kerberos", "machine_trust", "smb", "sysvol",
+                                         "time", "network", "locator", "kdc_view", "fsmo", "gpo", "sssd",
                                          "win_locator", "secure_channel", "win_kdc", "win_logon" };
   static const char * const statuses[] = { "ok", "degraded", "fail", "timeout", "skipped" };
   static const char * const roles[] = { "pdc", "rid", "infrastructure", "naming", "schema" };

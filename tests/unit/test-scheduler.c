@@ -61,7 +61,7 @@ test_one_round (void)
 
   g_signal_connect (scheduler, "sample", G_CALLBACK (on_sample), &c);
   c.expected = fl_probe_scheduler_run_round (scheduler);
-  g_assert_cmpuint (c.expected, ==, FL_N_DC_CHECKS + 5);  /* network, locator, kdc_view, fsmo, sssd */
+  g_assert_cmpuint (c.expected, ==, FL_N_DC_CHECKS + 6);  /* network, locator, kdc_view, fsmo, gpo, sssd */
   g_timeout_add_seconds (10, quit_cb, c.loop);
   g_main_loop_run (c.loop);
   g_assert_cmpuint (c.expected, ==, 0);
@@ -95,6 +95,8 @@ test_one_round (void)
           break;
         case FL_CHECK_KERBEROS:
         case FL_CHECK_MACHINE_TRUST:
+        case FL_CHECK_SYSVOL:
+        case FL_CHECK_GPO:
           /* no credentials in this config */
           g_assert_cmpint (fl_sample_get_status (s), ==, FL_STATUS_SKIPPED);
           break;
