@@ -115,6 +115,8 @@ parse_line (FlSysvolReply  *reply,
   g_auto(GStrv) f = g_strsplit (line, " ", 5);
   guint n = g_strv_length (f);
 
+  if (n == 0)   /* an empty line splits into nothing */
+    return malformed (error, number, "an empty line");
   if (g_str_equal (f[0], "entries"))
     {
       guint64 v;

@@ -88,6 +88,8 @@ test_reply_malformed (void)
     "entries 1 2\n",
     "hello\n",
     "\n",
+    "\nentries 0\n",                           /* an empty line first (found by fuzz-sysvol) */
+    "entries 0\n\n",
     "gpt {nope} 0\n",
     "gpt " DDP " 13 W0dlbmVyYWxd\n",          /* an errno and bytes */
     "gpt " DDP " 0 not*base64\n",
