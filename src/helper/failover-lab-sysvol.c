@@ -4,10 +4,14 @@
  *   failover-lab-sysvol --host dc1.test.local --address 10.0.0.11 --domain test.local \
  *                       --user user01@TEST.LOCAL --cache-dir DIR [--timeout-ms 5000]
  *
- * The password comes on standard input, never in argv. KRB5_CONFIG names the KDC to ask (the
- * probe gives each DC a profile of its own). The output is lines (see src/probe/fl-sysvol.c):
+ * Standard input brings the password (the first line, never in argv), then requests: each line
+ * "read" reads the SYSVOL again, over the SMB session kept from the last read when it still
+ * works, and answers with lines (see src/probe/fl-sysvol.c) and a last line "done":
  *
  *   entries N | gpt {GUID} ERRNO [BASE64] | error share|policies|gpt ERRNO [BASE64]
+ *
+ * It ends at the end of its input. KRB5_CONFIG names the KDC to ask (the probe gives each DC a
+ * profile of its own).
  *
  * Why a process of its own: libsmbclient links Samba's own Heimdal Kerberos, which must not
  * meet the probe's MIT krb5 in one process; its calls cannot be cut short, and a process can be
@@ -178,23 +182,30 @@ read_gpt (const char *url,
   return 0;
 }
 
-static void
-read_password (void)
+/* one line of standard input, without its newline; FALSE at its end (or a line too long) */
+static gboolean
+read_line (char  *buf,
+           gsize  size)
 {
   gsize n = 0;
-  ssize_t r;
 
-  while (n < PASSWORD_MAX && (r = read (STDIN_FILENO, password + n, PASSWORD_MAX - n)) != 0)
+  while (n + 1 < size)
     {
+      ssize_t r = read (STDIN_FILENO, buf + n, 1);
+
       if (r < 0 && errno == EINTR)
         continue;
-      if (r < 0)
+      if (r <= 0)
         break;
-      n += (gsize)r;
+      if (buf[n] == '\n')
+        {
+          buf[n] = '\0';
+          return TRUE;
+        }
+      n++;
     }
-  password[n] = '\0';
-  if (n > 0 && password[n - 1] == '\n')
-    password[n - 1] = '\0';
+  buf[n] = '\0';
+  return FALSE;
 }
 
 /* Samba's client settings, from a file only this process sees: names through getaddrinfo()
@@ -225,89 +236,24 @@ write_config (const char *cache_dir)
   return g_strdup_printf ("/proc/self/fd/%d", fd);
 }
 
-int
-main (int    argc,
-      char **argv)
+/* one request: connect (or keep the session), list Policies, read every GPT.INI */
+static void
+read_sysvol (const char *domain)
 {
-  const char *domain = NULL, *cache_dir = NULL;
-  guint64 timeout_ms = 5000;
-  g_autofree char *config = NULL;
   g_autofree char *url = NULL;
   g_autoptr(GPtrArray) guids = g_ptr_array_new_with_free_func (g_free);
   gboolean have_default = FALSE;
-  SMBCCTX *ctx;
   struct smbc_dirent *entry;
   guint entries = 0;
   int dir;
 
-  for (int i = 1; i + 1 < argc; i += 2)
-    {
-      if (g_str_equal (argv[i], "--host"))
-        dc_host = argv[i + 1];
-      else if (g_str_equal (argv[i], "--address"))
-        dc_address = argv[i + 1];
-      else if (g_str_equal (argv[i], "--domain"))
-        domain = argv[i + 1];
-      else if (g_str_equal (argv[i], "--user"))
-        user = argv[i + 1];
-      else if (g_str_equal (argv[i], "--cache-dir"))
-        cache_dir = argv[i + 1];
-      else if (g_str_equal (argv[i], "--timeout-ms"))
-        {
-          if (!g_ascii_string_to_unsigned (argv[i + 1], 10, 100, 600000, &timeout_ms, NULL))
-            dc_host = NULL;
-        }
-      else
-        dc_host = NULL;
-    }
-  if (argc % 2 != 1 || !is_dns_name (dc_host) || !is_dns_name (domain) || dc_address == NULL ||
-      user == NULL || cache_dir == NULL || !g_path_is_absolute (cache_dir))
-    {
-      fprintf (stderr, "usage: %s --host HOST --address ADDRESS --domain DOMAIN --user PRINCIPAL "
-                       "--cache-dir DIR [--timeout-ms MS] < password\n", argv[0]);
-      return 2;
-    }
-
-  /* the caller kills this process at the check's deadline; this is the backstop */
-  alarm ((guint)(timeout_ms / 1000) + 2);
-  read_password ();
-
-  if ((config = write_config (cache_dir)) == NULL)
-    {
-      fprintf (stderr, "cannot write Samba's settings: %s\n", g_strerror (errno));
-      return 1;
-    }
-  if ((ctx = smbc_new_context ()) == NULL)
-    {
-      fprintf (stderr, "libsmbclient: %s\n", g_strerror (errno));
-      return 1;
-    }
-  smbc_setDebug (ctx, 1);
-  smbc_setLogCallback (ctx, NULL, log_cb);
-  smbc_setFunctionAuthData (ctx, auth_cb);
-  smbc_setOptionUseKerberos (ctx, TRUE);
-  smbc_setOptionFallbackAfterKerberos (ctx, FALSE);
-  smbc_setOptionNoAutoAnonymousLogin (ctx, TRUE);
-  smbc_setOptionUseCCache (ctx, FALSE);
-  smbc_setTimeout (ctx, (int)timeout_ms);
-  if (smbc_init_context (ctx) == NULL)
-    {
-      fprintf (stderr, "libsmbclient: %s\n", g_strerror (errno));
-      return 1;
-    }
-  if (smbc_setConfiguration (ctx, config) < 0)
-    {
-      fprintf (stderr, "libsmbclient did not take its settings: %s\n", g_strerror (errno));
-      return 1;
-    }
-  smbc_set_context (ctx);
-
-  /* connect, session (Kerberos), tree connect */
+  last_words[0] = '\0';
+  /* connect, session (Kerberos), tree connect: kept from the last request while it works */
   url = g_strdup_printf ("smb://%s/SYSVOL", dc_host);
   if ((dir = smbc_opendir (url)) < 0)
     {
       say_error ("share", errno);
-      goto out;
+      return;
     }
   smbc_closedir (dir);
 
@@ -317,7 +263,7 @@ main (int    argc,
   if ((dir = smbc_opendir (url)) < 0)
     {
       say_error ("policies", errno);
-      goto out;
+      return;
     }
   while ((entry = smbc_readdir ((unsigned int)dir)) != NULL)
     {
@@ -356,7 +302,7 @@ main (int    argc,
       if (!have_default && g_str_equal (guid, DEFAULT_DOMAIN_POLICY))
         {
           say_error ("gpt", errnum);
-          goto out;
+          return;
         }
     }
   if (!have_default)
@@ -364,11 +310,104 @@ main (int    argc,
       last_words[0] = '\0';
       say_error ("gpt", ENOENT);
     }
+}
 
-out:
+int
+main (int    argc,
+      char **argv)
+{
+  const char *domain = NULL, *cache_dir = NULL;
+  guint64 timeout_ms = 5000;
+  g_autofree char *config = NULL;
+  char request[64];
+  SMBCCTX *ctx;
+  int status = 0;
+
+  for (int i = 1; i + 1 < argc; i += 2)
+    {
+      if (g_str_equal (argv[i], "--host"))
+        dc_host = argv[i + 1];
+      else if (g_str_equal (argv[i], "--address"))
+        dc_address = argv[i + 1];
+      else if (g_str_equal (argv[i], "--domain"))
+        domain = argv[i + 1];
+      else if (g_str_equal (argv[i], "--user"))
+        user = argv[i + 1];
+      else if (g_str_equal (argv[i], "--cache-dir"))
+        cache_dir = argv[i + 1];
+      else if (g_str_equal (argv[i], "--timeout-ms"))
+        {
+          if (!g_ascii_string_to_unsigned (argv[i + 1], 10, 100, 600000, &timeout_ms, NULL))
+            dc_host = NULL;
+        }
+      else
+        dc_host = NULL;
+    }
+  if (argc % 2 != 1 || !is_dns_name (dc_host) || !is_dns_name (domain) || dc_address == NULL ||
+      user == NULL || cache_dir == NULL || !g_path_is_absolute (cache_dir))
+    {
+      fprintf (stderr, "usage: %s --host HOST --address ADDRESS --domain DOMAIN --user PRINCIPAL "
+                       "--cache-dir DIR [--timeout-ms MS] < password and requests\n", argv[0]);
+      return 2;
+    }
+
+  if (!read_line (password, sizeof password))
+    {
+      fprintf (stderr, "no password on standard input\n");
+      return 2;
+    }
+
+  if ((config = write_config (cache_dir)) == NULL)
+    {
+      fprintf (stderr, "cannot write Samba's settings: %s\n", g_strerror (errno));
+      return 1;
+    }
+  if ((ctx = smbc_new_context ()) == NULL)
+    {
+      fprintf (stderr, "libsmbclient: %s\n", g_strerror (errno));
+      return 1;
+    }
+  smbc_setDebug (ctx, 1);
+  smbc_setLogCallback (ctx, NULL, log_cb);
+  smbc_setFunctionAuthData (ctx, auth_cb);
+  smbc_setOptionUseKerberos (ctx, TRUE);
+  smbc_setOptionFallbackAfterKerberos (ctx, FALSE);
+  smbc_setOptionNoAutoAnonymousLogin (ctx, TRUE);
+  smbc_setOptionUseCCache (ctx, FALSE);
+  smbc_setTimeout (ctx, (int)timeout_ms);
+  if (smbc_init_context (ctx) == NULL)
+    {
+      fprintf (stderr, "libsmbclient: %s\n", g_strerror (errno));
+      return 1;
+    }
+  if (smbc_setConfiguration (ctx, config) < 0)
+    {
+      fprintf (stderr, "libsmbclient did not take its settings: %s\n", g_strerror (errno));
+      return 1;
+    }
+  smbc_set_context (ctx);
+
+  while (read_line (request, sizeof request))
+    {
+      if (request[0] == '\0')
+        continue;
+      if (!g_str_equal (request, "read"))
+        {
+          fprintf (stderr, "unknown request\n");
+          status = 2;
+          break;
+        }
+      /* the caller kills this process at the check's deadline; this is the backstop */
+      alarm ((guint)(timeout_ms / 1000) + 2);
+      read_sysvol (domain);
+      printf ("done\n");
+      fflush (stdout);
+      alarm (0);
+    }
+
   explicit_bzero (password, sizeof password);
   fflush (stdout);
   smbc_set_context (NULL);
   smbc_free_context (ctx, TRUE);
-  return 0;
+  return status;
 }

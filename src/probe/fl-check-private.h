@@ -201,9 +201,27 @@ fl_check_gpo (FlCheckRun         *run,
               const FlCheckHints *hints);
 
 /* fl-check-sysvol.c */
+typedef struct _FlSysvolHelper FlSysvolHelper;
+
 G_GNUC_INTERNAL
 FlSample *
 fl_check_sysvol (FlCheckRun *run);
+
+G_GNUC_INTERNAL
+void
+fl_sysvol_helper_free (FlSysvolHelper *helper);
+
+/* fl-probe-config.c */
+G_GNUC_INTERNAL
+FlSysvolHelper *
+fl_probe_config_take_sysvol_helper (FlProbeConfig *self,
+                                    const char    *dc_name);
+
+G_GNUC_INTERNAL
+void
+fl_probe_config_keep_sysvol_helper (FlProbeConfig  *self,
+                                    const char     *dc_name,
+                                    FlSysvolHelper *helper);
 
 /* fl-check-sssd.c */
 G_GNUC_INTERNAL

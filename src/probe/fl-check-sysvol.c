@@ -3,9 +3,10 @@
  * read, the Default Domain Policy's version in the sample
  *
  * The SMB client is libsmbclient, in a helper process (failover-lab-sysvol, see its header for
- * why). This file starts it with the DC's own krb5 profile, hands it the password on a pipe,
- * reads what it prints until the check's deadline, kills it there, and takes its words apart
- * (fl-sysvol.c).
+ * why). This file starts it with the DC's own krb5 profile, hands it the password on its
+ * standard input, asks it for a read per check, reads what it prints until the check's deadline,
+ * kills it there, and takes its words apart (fl-sysvol.c). Between checks that went well the
+ * helper waits in the config for the next one (see HELPER_MAX_AGE).
  *
  * Copyright 2026 The Failover Lab authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,10 +20,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "fl-check-private.h"
@@ -45,20 +48,97 @@ fl_sysvol_helper_path (void)
   return env != NULL && *env != '\0' ? env : FL_SYSVOL_HELPER;
 }
 
-typedef struct
+/* A helper serves one DC for many checks: it keeps its SMB session (and its Kerberos ticket)
+ * between them, so a healthy round costs a directory listing and a few small reads instead of a
+ * process start, a string-to-key and a session setup. It is given up (killed) after any check
+ * that was not ok, so every failure and every recovery is seen by a fresh session, and after
+ * HELPER_MAX_AGE, well inside a ticket's lifetime. */
+#define HELPER_MAX_AGE (30 * 60 * G_USEC_PER_SEC)
+
+struct _FlSysvolHelper
 {
-  GPid     pid;
-  int      out;
-  int      err;
-  GString *stdout_text;
-  GString *stderr_text;
-  gboolean too_much;
-  int      wait_status;
-} Helper;
+  GPid   pid;
+  int    in;        /* our end of its standard input: a socket, so a dead helper is EPIPE, not SIGPIPE */
+  int    out;
+  int    err;
+  char  *identity;  /* SHA-256 of everything it was started with (the password among them) */
+  gint64 started;
+};
+
+/* ends a helper and closes what leads to it. One that is ending on its own (its output
+ * closed) is given until @deadline; how it ended goes to @status. */
+static void
+helper_drop (FlSysvolHelper *h,
+             gint64          deadline,
+             int            *status)
+{
+  int s = 0;
+  pid_t r;
+
+  while ((r = waitpid (h->pid, &s, WNOHANG)) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (2000);
+  if (r == 0)
+    {
+      /* nothing it holds needs saving; a kill also ends it inside a call that does not return */
+      kill (h->pid, SIGKILL);
+      while (waitpid (h->pid, &s, 0) < 0 && errno == EINTR)
+        ;
+    }
+  if (status != NULL)
+    *status = s;
+  g_spawn_close_pid (h->pid);
+  close (h->in);
+  close (h->out);
+  close (h->err);
+  g_free (h->identity);
+  g_free (h);
+}
+
+void
+fl_sysvol_helper_free (FlSysvolHelper *h)
+{
+  if (h != NULL)
+    helper_drop (h, 0, NULL);
+}
 
 static gboolean
+send_all (int         fd,
+          const char *data,
+          gsize       len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = send (fd, data + done, len - done, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += (gsize)n;
+    }
+  return TRUE;
+}
+
+static char *
+helper_identity (FlCheckRun *run)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *parts[] = {
+    fl_sysvol_helper_path (), run->dc->host, run->dc->address, run->dc->krb5_conf,
+    fl_probe_config_get_domain (run->config), fl_probe_config_get_user (run->config),
+    fl_probe_config_get_password (run->config),
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (parts); i++)
+    g_checksum_update (sum, (const guchar *)(parts[i] != NULL ? parts[i] : ""), (gssize)strlen (parts[i] != NULL ? parts[i] : "") + 1);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static FlSysvolHelper *
 spawn_helper (FlCheckRun  *run,
-              Helper      *h,
+              const char  *identity,
               GError     **error)
 {
   const char *password = fl_probe_config_get_password (run->config);
@@ -75,61 +155,87 @@ spawn_helper (FlCheckRun  *run,
     NULL
   };
   g_auto(GStrv) envp = g_get_environ ();
-  int in = -1;
-  gsize len = strlen (password);
-  gsize done = 0;
+  g_autofree FlSysvolHelper *h = g_new0 (FlSysvolHelper, 1);
+  int pair[2];
 
   envp = g_environ_setenv (envp, "KRB5_CONFIG", run->dc->krb5_conf, TRUE);
   envp = g_environ_setenv (envp, "KRB5CCNAME", "MEMORY:failover-lab-sysvol", TRUE);
   envp = g_environ_unsetenv (envp, "KRB5_CLIENT_KTNAME");
-  /* the helper gets the one secret it needs, on its pipe, and no other */
+  /* the helper gets the one secret it needs, on its standard input, and no other */
   envp = g_environ_unsetenv (envp, "FAILOVER_LAB_PASSWORD");
   envp = g_environ_unsetenv (envp, "FAILOVER_LAB_PVE_SECRET");
   /* libsmbclient reads ~/.smb/smb.conf before the helper's own settings */
   envp = g_environ_setenv (envp, "HOME", fl_probe_config_get_private_dir (run->config), TRUE);
 
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int e = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "socketpair: %s", g_strerror (e));
+      return NULL;
+    }
   if (!g_spawn_async_with_pipes_and_fds (NULL, argv, (const char * const *)envp,
                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_CLOEXEC_PIPES,
-                                         NULL, NULL, -1, -1, -1, NULL, NULL, 0,
-                                         &h->pid, &in, &h->out, &h->err, error))
-    return FALSE;
-  /* a password is far smaller than a pipe's buffer: this write does not wait for the helper */
-  while (done < len)
+                                         NULL, NULL, pair[1], -1, -1, NULL, NULL, 0,
+                                         &h->pid, NULL, &h->out, &h->err, error))
     {
-      ssize_t n = write (in, password + done, len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += (gsize)n;
+      close (pair[0]);
+      close (pair[1]);
+      return NULL;
     }
-  close (in);
-  return TRUE;
+  close (pair[1]);
+  h->in = pair[0];
+  h->identity = g_strdup (identity);
+  h->started = g_get_monotonic_time ();
+  /* the password, one line; it is far smaller than a socket's buffer: no wait for the helper.
+   * A helper that is already gone shows in what it said and how it ended. */
+  if (send_all (h->in, password, strlen (password)))
+    send_all (h->in, "\n", 1);
+  return g_steal_pointer (&h);
 }
 
-/* reads both pipes until the helper closes them or @deadline passes; FALSE at the deadline */
+typedef enum
+{
+  READ_DONE,     /* the reply ended with "done": the helper waits for the next request */
+  READ_ENDED,    /* the helper closed its output: it has ended (or is ending) */
+  READ_TIMEOUT,
+} ReadResult;
+
 static gboolean
-read_helper (Helper *h,
-             gint64  deadline)
+ends_with_done (const GString *text)
+{
+  return g_str_has_suffix (text->str, "\ndone\n") || g_str_equal (text->str, "done\n");
+}
+
+/* reads what the helper says to one request, until "done", the end of its output, or
+ * @deadline; stderr is read beside, so a chatty helper cannot block on it */
+static ReadResult
+read_helper (FlSysvolHelper *h,
+             gint64          deadline,
+             GString        *out_text,
+             GString        *err_text,
+             gboolean       *too_much)
 {
   struct pollfd fds[2] = { { h->out, POLLIN, 0 }, { h->err, POLLIN, 0 } };
-  GString *texts[2] = { h->stdout_text, h->stderr_text };
+  GString *texts[2] = { out_text, err_text };
   const gsize max[2] = { FL_SYSVOL_REPLY_MAX + 1, STDERR_MAX };
-  guint open = 2;
+  gboolean out_open = TRUE;
+  gboolean err_open = TRUE;
 
-  while (open > 0)
+  while (out_open || err_open)
     {
       gint64 left = deadline - g_get_monotonic_time ();
       int r;
 
       if (left <= 0)
-        return FALSE;
+        return READ_TIMEOUT;
+      fds[0].fd = out_open ? h->out : -1;
+      fds[1].fd = err_open ? h->err : -1;
       r = poll (fds, 2, (int)MIN ((left + 999) / 1000, G_MAXINT));
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
-        return FALSE;
+        return READ_TIMEOUT;
       for (guint i = 0; i < 2; i++)
         {
           char buf[4096];
@@ -142,30 +248,27 @@ read_helper (Helper *h,
             continue;
           if (n <= 0)
             {
-              fds[i].fd = -1;
-              open--;
+              if (i == 0)
+                out_open = FALSE;
+              else
+                err_open = FALSE;
               continue;
             }
           if (texts[i]->len < max[i])
             g_string_append_len (texts[i], buf, MIN ((gsize)n, max[i] - texts[i]->len));
           else if (i == 0)
-            h->too_much = TRUE;
+            *too_much = TRUE;
+          if (i == 0 && !*too_much && ends_with_done (out_text))
+            {
+              g_string_truncate (out_text, out_text->len - strlen ("done\n"));
+              return READ_DONE;
+            }
         }
+      /* its output closed: it has ended; what it wrote on stderr is there already or soon */
+      if (!out_open && err_open && poll (&fds[1], 1, 0) == 0)
+        break;
     }
-  return TRUE;
-}
-
-static void
-end_helper (Helper   *h,
-            gboolean  kill_it)
-{
-  if (kill_it)
-    kill (h->pid, SIGKILL);
-  while (waitpid (h->pid, &h->wait_status, 0) < 0 && errno == EINTR)
-    ;
-  g_spawn_close_pid (h->pid);
-  close (h->out);
-  close (h->err);
+  return READ_ENDED;
 }
 
 /* what failed, in words a lab user understands; the errno is libsmbclient's */
@@ -273,10 +376,15 @@ read_reply (FlCheckRun          *run,
 FlSample *
 fl_check_sysvol (FlCheckRun *run)
 {
-  Helper h = { 0 };
+  FlSysvolHelper *h = NULL;
+  g_autofree char *identity = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FlSysvolReply) reply = NULL;
-  gboolean in_time;
+  g_autoptr(GString) out_text = NULL;
+  g_autoptr(GString) err_text = NULL;
+  gboolean too_much = FALSE;
+  int wait_status = 0;
+  FlSample *sample;
 
   if (fl_probe_config_get_user (run->config) == NULL || fl_probe_config_get_password (run->config) == NULL)
     {
@@ -303,54 +411,76 @@ fl_check_sysvol (FlCheckRun *run)
 
   g_variant_dict_insert (&run->detail, "principal", "s", fl_probe_config_get_user (run->config));
   g_variant_dict_insert (&run->detail, "host", "s", run->dc->host);
-  h.stdout_text = g_string_new (NULL);
-  h.stderr_text = g_string_new (NULL);
-  if (!spawn_helper (run, &h, &error))
+  if (strchr (fl_probe_config_get_password (run->config), '\n') != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("cannot start the SMB client: %s"), error->message);
-
-      g_string_free (h.stdout_text, TRUE);
-      g_string_free (h.stderr_text, TRUE);
       g_variant_dict_insert (&run->detail, "error", "s", "config");
-      return fl_check_finish (run, FL_STATUS_FAIL, message);
+      return fl_check_finish (run, FL_STATUS_SKIPPED,
+                              _("the password has a line break, which the SMB client cannot be given"));
     }
-  in_time = read_helper (&h, run->deadline);
-  end_helper (&h, !in_time);
 
-  if (!in_time)
+  identity = helper_identity (run);
+  h = fl_probe_config_take_sysvol_helper (run->config, run->dc->name);
+  if (h != NULL && (!g_str_equal (h->identity, identity) ||
+                    g_get_monotonic_time () - h->started > HELPER_MAX_AGE ||
+                    !send_all (h->in, "read\n", 5)))
+    g_clear_pointer (&h, fl_sysvol_helper_free);
+  if (h == NULL)
     {
-      g_string_free (h.stdout_text, TRUE);
-      g_string_free (h.stderr_text, TRUE);
+      if ((h = spawn_helper (run, identity, &error)) == NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("cannot start the SMB client: %s"), error->message);
+
+          g_variant_dict_insert (&run->detail, "error", "s", "config");
+          return fl_check_finish (run, FL_STATUS_FAIL, message);
+        }
+      send_all (h->in, "read\n", 5);
+    }
+
+  out_text = g_string_new (NULL);
+  err_text = g_string_new (NULL);
+  switch (read_helper (h, run->deadline, out_text, err_text, &too_much))
+    {
+    case READ_TIMEOUT:
+      helper_drop (h, 0, NULL);
       g_set_error_literal (&error, FL_PROBE_ERROR, FL_PROBE_ERROR_TIMEOUT,
                            _("SYSVOL was not read within the deadline"));
       return fl_check_fail (run, error);
+    case READ_ENDED:
+      helper_drop (h, run->deadline, &wait_status);
+      h = NULL;
+      break;
+    case READ_DONE:
+    default:
+      break;
     }
-  if (!WIFEXITED (h.wait_status) || WEXITSTATUS (h.wait_status) != 0)
+  if (h == NULL && (!WIFEXITED (wait_status) || WEXITSTATUS (wait_status) != 0))
     {
-      g_autofree char *words = fl_ldap_value_text (h.stderr_text->str, h.stderr_text->len);
+      g_autofree char *words = fl_ldap_value_text (err_text->str, err_text->len);
       g_autofree char *message = NULL;
 
       g_strstrip (words);
       for (char *p = words; *p != '\0'; p++)
         if ((guchar)*p < 0x20)
           *p = ' ';
-      message = WIFEXITED (h.wait_status)
+      message = WIFEXITED (wait_status)
                   ? g_strdup_printf (_("the SMB client failed (exit status %d): %s"),
-                                     WEXITSTATUS (h.wait_status), words)
+                                     WEXITSTATUS (wait_status), words)
                   : g_strdup_printf (_("the SMB client ended by signal %d: %s"),
-                                     WTERMSIG (h.wait_status), words);
-      g_string_free (h.stdout_text, TRUE);
-      g_string_free (h.stderr_text, TRUE);
+                                     WTERMSIG (wait_status), words);
       g_variant_dict_insert (&run->detail, "error", "s", "failed");
       return fl_check_finish (run, FL_STATUS_FAIL, message);
     }
-  reply = h.too_much ? NULL : fl_sysvol_parse_reply (h.stdout_text->str, h.stdout_text->len, &error);
-  if (h.too_much && error == NULL)
+  reply = too_much ? NULL : fl_sysvol_parse_reply (out_text->str, out_text->len, &error);
+  if (too_much && error == NULL)
     g_set_error (&error, FL_PROBE_ERROR, FL_PROBE_ERROR_MALFORMED,
                  _("the SYSVOL helper said more than %u bytes"), FL_SYSVOL_REPLY_MAX);
-  g_string_free (h.stdout_text, TRUE);
-  g_string_free (h.stderr_text, TRUE);
-  if (reply == NULL)
-    return fl_check_fail (run, error);
-  return read_reply (run, reply);
+  if (reply != NULL)
+    sample = read_reply (run, reply);
+  else
+    sample = fl_check_fail (run, error);
+  /* kept for the next check only after a clean read */
+  if (h != NULL && fl_sample_get_status (sample) == FL_STATUS_OK)
+    fl_probe_config_keep_sysvol_helper (run->config, run->dc->name, g_steal_pointer (&h));
+  g_clear_pointer (&h, fl_sysvol_helper_free);
+  return sample;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fl-check-private.h"
 #include "fl-checks.h"
 #include "fl-krb-pool.h"
 #include "fl-probe-config.h"
@@ -40,6 +41,8 @@ struct _FlProbeConfig
   guint      deadline_ms;
   gboolean   prepared;
   FlKrbPool *krb_pool; /* made by prepare: its contexts read the profiles written there */
+  GMutex      helpers_lock;
+  GHashTable *helpers; /* DC name → its idle SYSVOL helper (fl-check-sysvol.c); under the lock */
 };
 
 static void
@@ -192,6 +195,7 @@ fl_probe_config_new (const char *domain,
   self->domain = g_strdup (domain);
   self->realm = realm ? g_strdup (realm) : g_ascii_strup (domain, -1);
   self->dcs = g_ptr_array_new_with_free_func (dc_free);
+  g_mutex_init (&self->helpers_lock);
   self->interval_ms = 1000;
   self->deadline_ms = 800;
   return self;
@@ -215,6 +219,9 @@ config_clear (gpointer data)
   g_free (self->machine);
   g_free (self->keytab);
   g_clear_pointer (&self->krb_pool, fl_krb_pool_free);
+  /* before the private folder goes: the helpers keep their caches there */
+  g_clear_pointer (&self->helpers, g_hash_table_unref);
+  g_mutex_clear (&self->helpers_lock);
   if (self->client_krb5_conf != NULL)
     g_unlink (self->client_krb5_conf);
   g_free (self->client_krb5_conf);
@@ -404,6 +411,33 @@ fl_probe_config_prepare (FlProbeConfig  *self,
   self->krb_pool = fl_krb_pool_new ();
   self->prepared = TRUE;
   return TRUE;
+}
+
+/* The SYSVOL helpers between two checks: a check takes its DC's (no other check can use it
+ * meanwhile) and keeps it again when it is fit for the next one. The config ends them. */
+FlSysvolHelper *
+fl_probe_config_take_sysvol_helper (FlProbeConfig *self,
+                                    const char    *dc_name)
+{
+  FlSysvolHelper *helper = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->helpers_lock);
+
+  if (self->helpers != NULL)
+    g_hash_table_steal_extended (self->helpers, dc_name, NULL, (gpointer *)&helper);
+  return helper;
+}
+
+void
+fl_probe_config_keep_sysvol_helper (FlProbeConfig  *self,
+                                    const char     *dc_name,
+                                    FlSysvolHelper *helper)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->helpers_lock);
+
+  if (self->helpers == NULL)
+    self->helpers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)fl_sysvol_helper_free);
+  g_hash_table_replace (self->helpers, g_strdup (dc_name), helper);
 }
 
 /* (the Kerberos checks' contexts and learned pre-authentication: fl-krb-pool.c) */

@@ -652,6 +652,89 @@ t.ok(gpo_line and "SYSVOL matches AD for" in gpo_line[0] and "DC1, DC2" in gpo_l
      "9 gpo view: restored, SYSVOL matches AD on every DC", labtap.evidence(p))
 
 # ---------------------------------------------------------------------------------------------
+# 10. SYSVOL in a watch: one helper per DC serves check after check over its kept SMB session; a
+# SYSVOL that turns unreadable and a DC that stops are still seen at once (a kept session must
+# not hide them), each recovery is seen, and the helpers end with the watch
+
+
+def helper_pids(proc):
+    """The watch's SYSVOL helpers: its children named failover-lab-sysvol (our own processes)."""
+    pids = set()
+    for task in os.listdir(f"/proc/{proc.pid}/task"):
+        try:
+            with open(f"/proc/{proc.pid}/task/{task}/children") as f:
+                kids = f.read().split()
+        except OSError:
+            continue
+        for kid in kids:
+            try:
+                with open(f"/proc/{kid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if argv and argv[0].endswith(b"failover-lab-sysvol"):
+                pids.add((int(kid), argv[argv.index(b"--host") + 1].decode() if b"--host" in argv else "?"))
+    return pids
+
+
+def sysvol_of(lines, dc, since=0):
+    return [x for x in lines if x.get("type") == "sample" and x.get("check") == "sysvol"
+            and x.get("dc") == dc and x["t_us"] >= since and x["status"] != "skipped"]
+
+
+w = Watch("sysvol")
+ok2 = w.wait(lambda lines: all(sum(1 for x in sysvol_of(lines, d) if x["status"] == "ok") >= 2 for d in dcs), 60)
+first = helper_pids(w.proc)
+ok3 = w.wait(lambda lines: all(sum(1 for x in sysvol_of(lines, d) if x["status"] == "ok") >= 3 for d in dcs), 60)
+second = helper_pids(w.proc)
+t.ok(ok2 and ok3 and len(first) == len(dcs) and first == second,
+     f"10 watch: one SYSVOL helper per DC serves check after check ({len(first)} processes, the same "
+     f"over 3 reads each)", f"helpers then {sorted(first)}, later {sorted(second)}\n"
+     + show([x for d in dcs for x in sysvol_of(w.samples(), d)]))
+
+os.chmod(policies, 0)
+try:
+    t0 = w.now_us()
+    denied = w.wait(lambda lines: any(x["status"] == "fail" for x in sysvol_of(lines, "DC2", t0)), 40)
+finally:
+    os.chmod(policies, mode)
+t1 = w.now_us()
+healed = w.wait(lambda lines: any(x["status"] == "ok" for x in sysvol_of(lines, "DC2", t1)), 40)
+s2 = sysvol_of(w.samples(), "DC2", t0)
+t.ok(denied and healed and s2[0]["detail"].get("step") == "policies",
+     "10 watch: DC2's Policies made unreadable under a kept session: the next read fails "
+     "(access denied), and the next after it is made readable is ok", show(s2))
+
+t0 = w.now_us()
+labtap.sandbox("stop", "DC1", lab_id=LAB_ID)
+down = w.wait(lambda lines: any(x["status"] in ("fail", "timeout") for x in sysvol_of(lines, "DC1", t0)), 40)
+t1 = w.now_us()
+labtap.sandbox("start", "DC1", lab_id=LAB_ID)
+up = w.wait(lambda lines: any(x["status"] == "ok" for x in sysvol_of(lines, "DC1", t1)), 90)
+s1 = sysvol_of(w.samples(), "DC1", t0)
+t.ok(down and up, "10 watch: DC1 stopped: its SYSVOL read fails at once, not over a session kept "
+     "from before; started again: ok", show(s1, 20))
+after = helper_pids(w.proc)
+rc, err = w.stop()
+
+
+def running(pid):
+    """Still a process (an exited one left for its new parent to reap is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+gone_by = time.monotonic() + 15
+while time.monotonic() < gone_by and any(running(pid) for pid, _ in after):
+    time.sleep(0.1)
+left = [pid for pid, _ in after if running(pid)]
+t.ok(rc == 0 and after and not left, f"10 watch: its {len(after)} SYSVOL helpers end with it",
+     f"exit {rc}; still running: {left}\n{err[-500:]}")
+
+# ---------------------------------------------------------------------------------------------
 # decode: the command-line decoder reads a live reply
 p = ctl("decode", "netlogon",
         "17000000bd1100007497781f053bd7428bb28cf3d97a7f6a02733405686f77746f0861626172746c6574"

@@ -310,7 +310,7 @@ fixture_tear_down (Fixture       *f,
     }
   g_rmdir (f->dir);
   g_free (f->dir);
-  fl_probe_config_unref (f->config);
+  g_clear_pointer (&f->config, fl_probe_config_unref);
   g_unsetenv ("FL_SYSVOL_HELPER");
 }
 
@@ -320,7 +320,7 @@ use_helper (Fixture    *f,
             const char *body)
 {
   g_autofree char *path = g_build_filename (f->dir, "helper", NULL);
-  g_autofree char *script = g_strdup_printf ("#!/bin/sh\necho $$ > '%s/pid'\n"
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\necho $$ >> '%s/pid'\n"
                                              "printf '%%s\\n' \"$*\" > '%s/argv'\n%s\n",
                                              f->dir, f->dir, body);
   g_autoptr(GError) error = NULL;
@@ -363,6 +363,7 @@ test_check_ok (Fixture       *f,
     "read pw; [ \"$pw\" = 's3cret-Pw' ] || { echo \"password: '$pw'\" >&2; exit 3; }\n"
     "[ -n \"$KRB5_CONFIG\" ] && [ -f \"$KRB5_CONFIG\" ] || { echo 'no KRB5_CONFIG' >&2; exit 4; }\n"
     "[ -z \"$FAILOVER_LAB_PASSWORD\" ] || { echo 'the password in its environment' >&2; exit 5; }\n"
+    "read req; [ \"$req\" = read ] || exit 6\n"
     "printf 'entries 2\\ngpt %s 0 %s\\ngpt %s 2\\n'", DDP, ini, OTHER);
   g_autoptr(FlSample) s = NULL;
   g_autofree char *argv = NULL;
@@ -397,7 +398,7 @@ test_check_refused (Fixture       *f,
                     gconstpointer  data)
 {
   g_autofree char *words = b64 ("tree connect failed: NT_STATUS_ACCESS_DENIED");
-  g_autofree char *body = g_strdup_printf ("cat > /dev/null\nprintf 'error policies 13 %s\\n'", words);
+  g_autofree char *body = g_strdup_printf ("read pw; read req\nprintf 'error policies 13 %s\\n'", words);
   g_autoptr(FlSample) s = NULL;
 
   (void)data;
@@ -408,7 +409,7 @@ test_check_refused (Fixture       *f,
   g_assert_cmpstr (fl_sample_lookup_string (s, "step"), ==, "policies");
   g_assert_cmpint (fl_hint_classify (s, NULL), ==, FL_HINT_SYSVOL);
 
-  use_helper (f, "cat > /dev/null\necho 'error share 111'");
+  use_helper (f, "read pw; read req\necho 'error share 111'");
   g_clear_pointer (&s, fl_sample_unref);
   s = run_check (f, 10 * G_USEC_PER_SEC);
   assert_sample (s, FL_STATUS_FAIL, "refused", "SMB refused the connection");
@@ -437,6 +438,113 @@ test_check_deadline (Fixture       *f,
     g_error ("the helper (PID %" G_GUINT64_FORMAT ") is still there after its check ended", pid);
 }
 
+/* the PIDs of the helpers started so far, in order */
+static GArray *
+helper_pids (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "pid", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return pids;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      guint64 pid;
+
+      if (g_ascii_string_to_unsigned (lines[i], 10, 1, G_MAXINT, &pid, NULL))
+        g_array_append_val (pids, (pid_t){ (pid_t)pid });
+    }
+  return pids;
+}
+
+static gboolean
+process_gone (pid_t pid)
+{
+  return kill (pid, 0) != 0 && errno == ESRCH;
+}
+
+/* one helper serves the checks while they are ok (one process start, one Kerberos session);
+ * a check that is not ok ends it, and so does the config's end */
+static void
+test_check_kept (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *ini = b64 ("[General]\r\nVersion=7\r\n");
+  g_autofree char *fail = g_build_filename (f->dir, "fail", NULL);
+  g_autofree char *requests = g_build_filename (f->dir, "requests", NULL);
+  g_autofree char *body = g_strdup_printf (
+    "read pw\n"
+    "n=0\n"
+    "while read req; do\n"
+    "  [ \"$req\" = read ] || exit 6\n"
+    "  n=$((n + 1)); echo $n > '%s'\n"
+    "  if [ -e '%s' ]; then echo 'error policies 13'; else printf 'entries 1\\ngpt %s 0 %s\\n'; fi\n"
+    "  echo done\n"
+    "done\n", requests, fail, DDP, ini);
+  g_autoptr(GArray) pids = NULL;
+  g_autofree char *count = NULL;
+
+  (void)data;
+  use_helper (f, body);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(FlSample) s = run_check (f, 10 * G_USEC_PER_SEC);
+
+      assert_sample (s, FL_STATUS_OK, NULL, "Default Domain Policy version 7 (user 0, computer 7); 1 policy folder");
+    }
+  pids = helper_pids (f);
+  g_assert_true (g_file_get_contents (requests, &count, NULL, NULL));
+  if (pids->len != 1 || !g_str_equal (count, "3\n"))
+    g_error ("3 ok checks: %u helpers started (wanted 1), the last one had %s requests (wanted 3)",
+             pids->len, g_strstrip (count));
+  g_assert_true (process_gone (g_array_index (pids, pid_t, 0)) == FALSE);
+
+  /* a failed read ends it: the next check starts a new one */
+  g_assert_true (g_file_set_contents (fail, "", 0, NULL));
+  {
+    g_autoptr(FlSample) s = run_check (f, 10 * G_USEC_PER_SEC);
+
+    assert_sample (s, FL_STATUS_FAIL, "protocol", "access denied to SYSVOL");
+  }
+  if (!process_gone (g_array_index (pids, pid_t, 0)))
+    g_error ("the helper (PID %d) still runs after a failed check", (int)g_array_index (pids, pid_t, 0));
+  g_unlink (fail);
+  {
+    g_autoptr(FlSample) s = run_check (f, 10 * G_USEC_PER_SEC);
+
+    assert_sample (s, FL_STATUS_OK, NULL, "version 7");
+  }
+  g_clear_pointer (&pids, g_array_unref);
+  pids = helper_pids (f);
+  g_assert_cmpuint (pids->len, ==, 2);
+
+  /* another helper program (or DC, user, password) is another helper */
+  {
+    g_autofree char *other = g_build_filename (f->dir, "helper2", NULL);
+    g_autofree char *path = g_build_filename (f->dir, "helper", NULL);
+    g_autoptr(FlSample) s = NULL;
+
+    g_assert_cmpint (link (path, other), ==, 0);
+    g_setenv ("FL_SYSVOL_HELPER", other, TRUE);
+    s = run_check (f, 10 * G_USEC_PER_SEC);
+    assert_sample (s, FL_STATUS_OK, NULL, "version 7");
+    g_clear_pointer (&pids, g_array_unref);
+    pids = helper_pids (f);
+    g_assert_cmpuint (pids->len, ==, 3);
+    if (!process_gone (g_array_index (pids, pid_t, 1)))
+      g_error ("the first helper program's process (PID %d) still runs", (int)g_array_index (pids, pid_t, 1));
+  }
+
+  /* the config's end ends the one it kept */
+  g_assert_true (process_gone (g_array_index (pids, pid_t, 2)) == FALSE);
+  g_clear_pointer (&f->config, fl_probe_config_unref);
+  if (!process_gone (g_array_index (pids, pid_t, 2)))
+    g_error ("the helper (PID %d) still runs after its config ended", (int)g_array_index (pids, pid_t, 2));
+}
+
 static void
 test_check_broken (Fixture       *f,
                    gconstpointer  data)
@@ -444,16 +552,16 @@ test_check_broken (Fixture       *f,
   g_autoptr(FlSample) s = NULL;
 
   (void)data;
-  use_helper (f, "cat > /dev/null\necho 'not what the helper prints'");
+  use_helper (f, "read pw; read req\necho 'not what the helper prints'");
   s = run_check (f, 10 * G_USEC_PER_SEC);
   assert_sample (s, FL_STATUS_FAIL, "malformed", "malformed");
 
-  use_helper (f, "cat > /dev/null\necho 'libsmbclient: out of memory' >&2\nexit 1");
+  use_helper (f, "read pw; read req\necho 'libsmbclient: out of memory' >&2\nexit 1");
   g_clear_pointer (&s, fl_sample_unref);
   s = run_check (f, 10 * G_USEC_PER_SEC);
   assert_sample (s, FL_STATUS_FAIL, "failed", "exit status 1): libsmbclient: out of memory");
 
-  use_helper (f, "cat > /dev/null\nkill -SEGV $$");
+  use_helper (f, "read pw; read req\nkill -SEGV $$");
   g_clear_pointer (&s, fl_sample_unref);
   s = run_check (f, 10 * G_USEC_PER_SEC);
   assert_sample (s, FL_STATUS_FAIL, "failed", "signal 11");
@@ -479,6 +587,7 @@ main (int    argc,
   g_test_add ("/sysvol/check/ok", Fixture, NULL, fixture_set_up, test_check_ok, fixture_tear_down);
   g_test_add ("/sysvol/check/refused", Fixture, NULL, fixture_set_up, test_check_refused, fixture_tear_down);
   g_test_add ("/sysvol/check/deadline", Fixture, NULL, fixture_set_up, test_check_deadline, fixture_tear_down);
+  g_test_add ("/sysvol/check/kept", Fixture, NULL, fixture_set_up, test_check_kept, fixture_tear_down);
   g_test_add ("/sysvol/check/broken", Fixture, NULL, fixture_set_up, test_check_broken, fixture_tear_down);
   return g_test_run ();
 }
