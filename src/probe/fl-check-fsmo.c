@@ -319,17 +319,12 @@ fl_check_fsmo (FlCheckRun         *run,
   char *owners[FL_FSMO_N_ROLES] = { NULL };
   const char *read_from = NULL;
   guint unknown = 0;   /* 1 << FlFsmoRole */
+  FlSample *sample;
 
   /* without the user's credentials there is no Kerberos bind: nothing to say about the DCs, as
    * for the Kerberos checks (skipped, not failed) */
-  if (fl_probe_config_get_user (run->config) == NULL || fl_probe_config_get_password (run->config) == NULL)
-    {
-      g_variant_dict_insert (&run->detail, "error", "s", "config");
-      return fl_check_finish (run, FL_STATUS_SKIPPED,
-                              _("no user credentials: the FSMO roles are read with a Kerberos bind; give the "
-                                "lab a user principal and a password (keyring, FAILOVER_LAB_PASSWORD or "
-                                "--password-file)"));
-    }
+  if ((sample = fl_check_need_user (run, _("the FSMO roles are read with a Kerberos bind"))) != NULL)
+    return sample;
 
   /* read from the DC the locator uses; a DC that cannot say (still starting, a partition not
    * yet in place) hands over to the next one */

@@ -78,15 +78,10 @@ fl_check_gpo (FlCheckRun         *run,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *message = NULL;
   const char *read_from = NULL;
+  FlSample *sample;
 
-  if (fl_probe_config_get_user (run->config) == NULL || fl_probe_config_get_password (run->config) == NULL)
-    {
-      g_variant_dict_insert (&run->detail, "error", "s", "config");
-      return fl_check_finish (run, FL_STATUS_SKIPPED,
-                              _("no user credentials: the Group Policy objects are read with a Kerberos "
-                                "bind; give the lab a user principal and a password (keyring, "
-                                "FAILOVER_LAB_PASSWORD or --password-file)"));
-    }
+  if ((sample = fl_check_need_user (run, _("the Group Policy objects are read with a Kerberos bind"))) != NULL)
+    return sample;
 
   order = fl_check_dc_order (run, hints);
   for (guint d = 0; d < order->len && read_from == NULL && fl_net_remaining_us (run->deadline) > 0; d++)

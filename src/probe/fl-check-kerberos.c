@@ -165,7 +165,6 @@ fl_check_kerberos (FlCheckRun *run,
 {
   const char *principal = machine ? fl_probe_config_get_machine (run->config)
                                   : fl_probe_config_get_user (run->config);
-  const char *password = fl_probe_config_get_password (run->config);
   const char *keytab_path = fl_probe_config_get_keytab (run->config);
   FlKrbPool *pool = fl_probe_config_get_krb_pool (run->config);
   krb5_context ctx = NULL;
@@ -179,14 +178,14 @@ fl_check_kerberos (FlCheckRun *run,
 
   memset (&creds, 0, sizeof creds);
 
-  if (principal == NULL || (machine ? keytab_path == NULL : password == NULL))
+  if (!machine && (sample = fl_check_need_user (run, NULL)) != NULL)
+    return sample;
+  if (machine && (principal == NULL || keytab_path == NULL))
     {
       g_variant_dict_insert (&run->detail, "error", "s", "config");
       return fl_check_finish (run, FL_STATUS_SKIPPED,
-                              machine ? _("no machine account: give the lab a keytab and a machine "
-                                          "principal (credentials.keytab, credentials.machine)")
-                                      : _("no user credentials: give the lab a user principal and a "
-                                          "password (keyring, FAILOVER_LAB_PASSWORD or --password-file)"));
+                              _("no machine account: give the lab a keytab and a machine "
+                                "principal (credentials.keytab, credentials.machine)"));
     }
 
   g_mutex_init (&trace.lock);

@@ -57,6 +57,11 @@ FlSample *
 fl_check_fail (FlCheckRun   *run,
                const GError *error);
 
+G_GNUC_INTERNAL
+FlSample *
+fl_check_need_user (FlCheckRun *run,
+                    const char *why);
+
 /* fl-check-net.c */
 G_GNUC_INTERNAL
 FlSample *

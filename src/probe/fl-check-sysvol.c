@@ -386,13 +386,8 @@ fl_check_sysvol (FlCheckRun *run)
   int wait_status = 0;
   FlSample *sample;
 
-  if (fl_probe_config_get_user (run->config) == NULL || fl_probe_config_get_password (run->config) == NULL)
-    {
-      g_variant_dict_insert (&run->detail, "error", "s", "config");
-      return fl_check_finish (run, FL_STATUS_SKIPPED,
-                              _("no user credentials: give the lab a user principal and a "
-                                "password (keyring, FAILOVER_LAB_PASSWORD or --password-file)"));
-    }
+  if ((sample = fl_check_need_user (run, NULL)) != NULL)
+    return sample;
   if (run->dc->host == NULL || *run->dc->host == '\0')
     {
       g_variant_dict_insert (&run->detail, "error", "s", "config");

@@ -36,6 +36,30 @@ fl_check_run_init (FlCheckRun      *run,
     g_variant_dict_insert (&run->detail, "address", "s", dc->address);
 }
 
+/**
+ * fl_check_need_user:
+ * @why: (nullable): what the check reads with the user's Kerberos bind, for the message
+ *
+ * Returns: (nullable): %NULL when the lab has a user principal and a password; otherwise the
+ *   check's "skipped" sample, which says where they come from
+ */
+FlSample *
+fl_check_need_user (FlCheckRun *run,
+                    const char *why)
+{
+  g_autofree char *message = NULL;
+
+  if (fl_probe_config_get_user (run->config) != NULL && fl_probe_config_get_password (run->config) != NULL)
+    return NULL;
+  g_variant_dict_insert (&run->detail, "error", "s", "config");
+  message = why != NULL
+    ? g_strdup_printf (_("no user credentials: %s; give the lab a user principal and a password "
+                         "(keyring, FAILOVER_LAB_PASSWORD or --password-file)"), why)
+    : g_strdup (_("no user credentials: give the lab a user principal and a "
+                  "password (keyring, FAILOVER_LAB_PASSWORD or --password-file)"));
+  return fl_check_finish (run, FL_STATUS_SKIPPED, message);
+}
+
 FlSample *
 fl_check_finish (FlCheckRun *run,
                  FlStatus    status,
