@@ -16,6 +16,7 @@
 
 #include "fl-chart.h"
 #include "fl-chart-math.h"
+#include "fl-dc-colors.h"
 #include "fl-probe-enums.h"
 
 #define LABEL_WIDTH  120    /* at least: wider when the labels need it (Japanese, presenter mode) */
@@ -27,6 +28,9 @@
 #define LATENCY_HEIGHT 72
 #define MIN_LANE_HEIGHT 5    /* a projector's 768 px, with the tiles and an exercise beside */
 #define MAX_LANE_HEIGHT 18
+#define STRIP_HEIGHT 1       /* the thinnest strips, when a DC's lanes do not fit (many DCs) */
+#define DC_LABEL_HEIGHT 14   /* a DC's name beside its strips */
+#define STRIPS_GAP   2       /* between two DCs' strips */
 #define MIN_SPAN_US  (G_GINT64_CONSTANT (10) * G_USEC_PER_SEC)
 #define MAX_SPAN_US  (G_GINT64_CONSTANT (8) * 3600 * G_USEC_PER_SEC)
 
@@ -43,7 +47,7 @@ struct _FlChart
   /* owned */
   FlTimeline    *timeline;
   GdkRGBA        status_colors[5];
-  GdkRGBA        dc_colors[6];
+  GdkRGBA        dc_colors[FL_CHART_N_DC_COLORS];
   GdkRGBA        fg;
   gulong         sample_handler;
   gulong         event_handler;
@@ -143,39 +147,38 @@ load_colors (FlChart *self)
   GtkStyleContext *ctx = gtk_widget_get_style_context (GTK_WIDGET (self));
   GdkRGBA c;
 
-  /* colour-blind safe (Okabe–Ito) or the theme's named colours */
+  /* colour-blind safe (Okabe–Ito) or the theme's named colours (fl-dc-colors.h) */
   if (self->colorblind)
     {
-      set_rgba (&self->status_colors[FL_STATUS_OK], "#009E73");
-      set_rgba (&self->status_colors[FL_STATUS_DEGRADED], "#E69F00");
-      set_rgba (&self->status_colors[FL_STATUS_FAIL], "#D55E00");
-      set_rgba (&self->status_colors[FL_STATUS_TIMEOUT], "#CC79A7");
+      set_rgba (&self->status_colors[FL_STATUS_OK], fl_chart_status_colors[1][0]);
+      set_rgba (&self->status_colors[FL_STATUS_DEGRADED], fl_chart_status_colors[1][1]);
+      set_rgba (&self->status_colors[FL_STATUS_FAIL], fl_chart_status_colors[1][2]);
+      set_rgba (&self->status_colors[FL_STATUS_TIMEOUT], fl_chart_status_colors[1][3]);
     }
   else
     {
       if (!gtk_style_context_lookup_color (ctx, "success_color", &self->status_colors[FL_STATUS_OK]))
-        set_rgba (&self->status_colors[FL_STATUS_OK], "#26a269");
+        set_rgba (&self->status_colors[FL_STATUS_OK], fl_chart_status_colors[0][0]);
       if (!gtk_style_context_lookup_color (ctx, "warning_color", &self->status_colors[FL_STATUS_DEGRADED]))
-        set_rgba (&self->status_colors[FL_STATUS_DEGRADED], "#cd9309");
+        set_rgba (&self->status_colors[FL_STATUS_DEGRADED], fl_chart_status_colors[0][1]);
       if (!gtk_style_context_lookup_color (ctx, "error_color", &self->status_colors[FL_STATUS_FAIL]))
-        set_rgba (&self->status_colors[FL_STATUS_FAIL], "#c01c28");
-      set_rgba (&self->status_colors[FL_STATUS_TIMEOUT], "#9141ac");
+        set_rgba (&self->status_colors[FL_STATUS_FAIL], fl_chart_status_colors[0][2]);
+      set_rgba (&self->status_colors[FL_STATUS_TIMEOUT], fl_chart_status_colors[0][3]);
     }
-  set_rgba (&self->status_colors[FL_STATUS_SKIPPED], "rgba(128,128,128,0.35)");
-  set_rgba (&self->dc_colors[0], "#3584e4");
-  set_rgba (&self->dc_colors[1], "#e66100");
-  set_rgba (&self->dc_colors[2], "#2ec27e");
-  set_rgba (&self->dc_colors[3], "#9141ac");
-  set_rgba (&self->dc_colors[4], "#865e3c");
-  set_rgba (&self->dc_colors[5], "#1c71d8");
+  set_rgba (&self->status_colors[FL_STATUS_SKIPPED], FL_CHART_SKIPPED_COLOR);
+  for (guint i = 0; i < FL_CHART_N_DC_COLORS; i++)
+    set_rgba (&self->dc_colors[i], fl_chart_dc_colors[i]);
   gtk_style_context_get_color (ctx, &c);
   self->fg = c;
 }
 
-/* The chart's height is A + B × the lane height: the lanes and the latency plot grow with the
- * room the window gives (a projector's full height), the gaps, labels and axis do not. */
+/* The chart's height is @fixed + @per_lane_px × the lane height: the lanes and the latency plot
+ * grow with the room the window gives (a projector's full height), the gaps, labels and axis do
+ * not. A DC's checks are lanes, or, when @strip_px is not 0, strips of that height (many DCs on
+ * a short window). */
 static void
 chart_geometry (FlChart *self,
+                int      strip_px,
                 double  *fixed,
                 double  *per_lane_px)
 {
@@ -183,18 +186,41 @@ chart_geometry (FlChart *self,
   int views = 2 + (self->windows ? (int)G_N_ELEMENTS (windows_views) : 0);
   int lanes = (int)G_N_ELEMENTS (lane_checks);
 
-  *fixed = AXIS_HEIGHT + dcs * (lanes * LANE_GAP + GROUP_GAP) + views * LANE_GAP + 2 * GROUP_GAP + 8;
-  *per_lane_px = dcs * lanes + views * 2 + (double)LATENCY_HEIGHT / LANE_HEIGHT;
+  *fixed = AXIS_HEIGHT + views * LANE_GAP + 2 * GROUP_GAP + 8
+           + dcs * (strip_px > 0 ? MAX (lanes * strip_px, DC_LABEL_HEIGHT) + STRIPS_GAP : lanes * LANE_GAP + GROUP_GAP);
+  *per_lane_px = (strip_px > 0 ? 0 : dcs * lanes) + views * 2 + (double)LATENCY_HEIGHT / LANE_HEIGHT;
+}
+
+/* 0 when a DC's checks fit as lanes in @height; otherwise the highest strips that fit (at least
+ * STRIP_HEIGHT): every check still shows its colour, the DC's name stays readable, and the whole
+ * chart is in sight */
+static int
+strip_height_for (FlChart *self,
+                  int      height)
+{
+  double fixed, per_lane_px;
+
+  chart_geometry (self, 0, &fixed, &per_lane_px);
+  if (height >= fixed + per_lane_px * MIN_LANE_HEIGHT)
+    return 0;
+  for (int strip = MIN_LANE_HEIGHT - 1; strip > STRIP_HEIGHT; strip--)
+    {
+      chart_geometry (self, strip, &fixed, &per_lane_px);
+      if (height >= fixed + per_lane_px * MIN_LANE_HEIGHT)
+        return strip;
+    }
+  return STRIP_HEIGHT;
 }
 
 /* the lane height that fills @height, from MIN_LANE_HEIGHT to MAX_LANE_HEIGHT */
 static double
 lane_height_for (FlChart *self,
-                 int      height)
+                 int      height,
+                 int      strip_px)
 {
   double fixed, per_lane_px;
 
-  chart_geometry (self, &fixed, &per_lane_px);
+  chart_geometry (self, strip_px, &fixed, &per_lane_px);
   return CLAMP (floor ((height - fixed) / per_lane_px), MIN_LANE_HEIGHT, MAX_LANE_HEIGHT);
 }
 
@@ -213,10 +239,12 @@ fl_chart_measure (GtkWidget      *widget,
     *minimum = *natural = self->label_width + 200;
   else
     {
-      double fixed, per_lane_px;
+      double fixed, per_lane_px, strips_fixed, strips_per_lane_px;
 
-      chart_geometry (self, &fixed, &per_lane_px);
-      *minimum = (int)ceil (fixed + per_lane_px * MIN_LANE_HEIGHT);
+      chart_geometry (self, 0, &fixed, &per_lane_px);
+      chart_geometry (self, STRIP_HEIGHT, &strips_fixed, &strips_per_lane_px);
+      *minimum = (int)ceil (MIN (fixed + per_lane_px * MIN_LANE_HEIGHT,
+                                 strips_fixed + strips_per_lane_px * MIN_LANE_HEIGHT));
       *natural = (int)ceil (fixed + per_lane_px * LANE_HEIGHT);
     }
 }
@@ -701,7 +729,8 @@ fl_chart_draw (FlChart *self,
                int      width,
                int      height)
 {
-  double lane = lane_height_for (self, height);
+  int strips = strip_height_for (self, height);
+  double lane = lane_height_for (self, height, strips);
   double latency = LATENCY_HEIGHT * lane / LANE_HEIGHT;
   FlProbeConfig *config = fl_timeline_get_config (self->timeline);
   gint64 interval_us = (gint64)fl_probe_config_get_interval_ms (config) * 1000;
@@ -716,13 +745,17 @@ fl_chart_draw (FlChart *self,
     {
       const char *dc = fl_probe_config_get_dc (config, d)->name;
 
+      double top = y;
+
       draw_label (self, cr, y - 2, dc, TRUE);
       for (guint k = 0; k < G_N_ELEMENTS (lane_checks); k++)
         {
-          fill_columns (self, cr, d, dc, lane_checks[k], y, lane, interval_us, FALSE);
-          y += lane + LANE_GAP;
+          fill_columns (self, cr, d, dc, lane_checks[k], y, strips > 0 ? strips : lane, interval_us, FALSE);
+          y += strips > 0 ? strips : lane + LANE_GAP;
         }
-      y += GROUP_GAP;
+      if (strips > 0)
+        y = MAX (y, top + DC_LABEL_HEIGHT);
+      y += strips > 0 ? STRIPS_GAP : GROUP_GAP;
     }
 
   draw_label (self, cr, y - 3, _("Logon server"), FALSE);

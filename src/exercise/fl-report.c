@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fl-probe-enums.h"
+#include "fl-dc-colors.h"
 #include "fl-report.h"
 
 #define CHART_W      900
@@ -317,12 +318,7 @@ lane_add (Lane  *lane,
 static const char *
 dc_colour (int index)
 {
-  /* distinct for colour-blind readers (Okabe–Ito) */
-  static const char * const colours[] = {
-    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000"
-  };
-
-  return colours[index % G_N_ELEMENTS (colours)];
+  return fl_chart_dc_colors[index % FL_CHART_N_DC_COLORS];
 }
 
 /* about how wide @text is at 12 px: a wide (CJK) character twice a narrow one */

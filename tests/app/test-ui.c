@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "fl-chart.h"
+#include "fl-dc-colors.h"
 #include "fl-dc-details.h"
 #include "fl-hint.h"
 #include "fl-dc-tile.h"
@@ -876,6 +877,168 @@ test_window_classroom (void)
       if (sizes[i].height >= 1080 && c.size.height < natural * 1.5)
         g_error ("%s: the chart does not take the room (%.0f px high, %d natural)", where->str,
                  c.size.height, natural);
+      gtk_window_destroy (GTK_WINDOW (window));
+      spin (100);
+      g_assert_finalize_object (window);
+    }
+}
+
+/* a recording of a lab with @n_dcs DCs: every DC answers (each at its own latency) until DC1
+ * stops answering at 20 s; the locator and the KDC view move to DC2 */
+static FlRecordingContents *
+many_dcs_recording (guint n_dcs)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  FlRecordingContents *contents;
+  int fd;
+
+  g_string_append (text, "{\"type\": \"header\", \"format\": 1, \"app\": \"failover-lab\", \"version\": \"0.1.0\", "
+                         "\"started_wall_us\": 1796090000000000, \"started_mono_us\": 0, \"domain\": \"test.local\", "
+                         "\"lab\": {\"format\": 1, \"name\": \"many\", \"domain\": \"test.local\", \"controllers\": [");
+  for (guint d = 1; d <= n_dcs; d++)
+    g_string_append_printf (text, "%s{\"name\": \"DC%u\", \"host\": \"dc%u.test.local\", \"address\": \"10.231.7.%u\"}",
+                            d > 1 ? ", " : "", d, d, 10 + d);
+  g_string_append (text, "]}, \"settings\": {\"interval_ms\": 250, \"deadline_ms\": 800}}\n");
+  for (gint64 t = 1000000; t <= 40000000; t += 250000)
+    {
+      const char *server = t < 21000000 ? "DC1" : "DC2";
+
+      for (guint d = 1; d <= n_dcs; d++)
+        {
+          gboolean down = d == 1 && t >= 20000000;
+
+          for (guint k = 0; k < 3; k++)
+            {
+              static const char * const checks[] = { "ldap_ping", "dns", "kerberos" };
+
+              g_string_append_printf (text, "{\"type\": \"sample\", \"t_us\": %" G_GINT64_FORMAT ", \"wall_us\": %"
+                                      G_GINT64_FORMAT ", \"dc\": \"DC%u\", \"check\": \"%s\", \"status\": \"%s\", "
+                                      "\"latency_us\": %u}\n",
+                                      t, 1796090000000000 + t, d, checks[k], down ? "timeout" : "ok",
+                                      down ? 800000 : 1000 + d * 2500 + k * 300);
+            }
+        }
+      g_string_append_printf (text, "{\"type\": \"sample\", \"t_us\": %" G_GINT64_FORMAT ", \"wall_us\": %" G_GINT64_FORMAT
+                              ", \"dc\": null, \"check\": \"locator\", \"status\": \"ok\", \"latency_us\": 3000, "
+                              "\"detail\": {\"server\": \"%s\"}}\n", t, 1796090000000000 + t, server);
+      g_string_append_printf (text, "{\"type\": \"sample\", \"t_us\": %" G_GINT64_FORMAT ", \"wall_us\": %" G_GINT64_FORMAT
+                              ", \"dc\": null, \"check\": \"kdc_view\", \"status\": \"ok\", \"latency_us\": 90000, "
+                              "\"detail\": {\"server\": \"%s\"}}\n", t, 1796090000000000 + t, server);
+    }
+  fd = g_file_open_tmp ("fl-many-dcs-XXXXXX.jsonl", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
+  contents = fl_recording_read_file (path, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  return contents;
+}
+
+/* pixels of exactly @hex ("#rrggbb") where @widget is in @shot */
+static guint
+colour_pixels (GdkTexture *shot,
+               GtkWidget  *widget,
+               GtkWidget  *window,
+               const char *hex)
+{
+  int w = gdk_texture_get_width (shot), h = gdk_texture_get_height (shot);
+  g_autofree guchar *data = g_malloc ((gsize)w * h * 4);
+  guint want = (guint)g_ascii_strtoull (hex + 1, NULL, 16), n = 0;
+  graphene_rect_t b;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, window, &b));
+  gdk_texture_download (shot, data, (gsize)w * 4);
+  for (int y = MAX (0, (int)b.origin.y); y < MIN (h, (int)(b.origin.y + b.size.height)); y++)
+    for (int x = MAX (0, (int)b.origin.x); x < MIN (w, (int)(b.origin.x + b.size.width)); x++)
+      {
+        const guchar *p = data + ((gsize)y * w + x) * 4;   /* B G R A */
+
+        if ((((guint)p[2] << 16) | ((guint)p[1] << 8) | p[0]) == want)
+          n++;
+      }
+  return n;
+}
+
+/* A lab of three and one of eight DCs, on a projector (1366×768) and a full-HD screen: the page
+ * does not scroll, the banner and the chart are shown whole, every tile's name and state are in
+ * sight, and every DC's latency line is drawn in a colour of its own (fl-dc-colors.h) */
+static void
+test_window_many_dcs (void)
+{
+  static const struct { guint n_dcs; int width, height; } cases[] = {
+    { 3, 1366, 768 }, { 3, 1920, 1080 }, { 8, 1366, 768 }, { 8, 1920, 1080 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FlRecordingContents) rec = many_dcs_recording (cases[i].n_dcs);
+      g_autofree char *name = g_strdup_printf ("lab-%udc-%dx%d", cases[i].n_dcs, cases[i].width, cases[i].height);
+      FlWindow *window = fl_window_new (NULL);
+      GtkWidget *win = GTK_WIDGET (window), *chart, *tile;
+      g_autoptr(GdkTexture) shot = NULL;
+      g_autoptr(GString) where = g_string_new (NULL);
+      g_autoptr(GError) error = NULL;
+      GtkAdjustment *vadj;
+      guint n_tiles = 0;
+
+      g_object_ref (window);
+      gtk_window_set_default_size (GTK_WINDOW (window), cases[i].width, cases[i].height);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (fl_window_open_recording (window, rec, "many-dcs.jsonl", &error));
+      g_assert_no_error (error);
+      spin (800);
+      shot = screenshot (win, name);
+      chart = GTK_WIDGET (window->chart);
+      {
+        g_autofree char *banner = describe_bounds (GTK_WIDGET (window->banner), win);
+        g_autofree char *tiles = describe_bounds (GTK_WIDGET (window->tiles), win);
+        g_autofree char *charted = describe_bounds (chart, win);
+
+        g_string_append_printf (where, "%s: window %d×%d; %s; %s; %s", name, gtk_widget_get_width (win),
+                                gtk_widget_get_height (win), banner, tiles, charted);
+      }
+      vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (window->page_scroller));
+      if (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 1)
+        g_error ("%s: the page scrolls (%.0f px of content in %.0f)", where->str,
+                 gtk_adjustment_get_upper (vadj), gtk_adjustment_get_page_size (vadj));
+      if (!shown_whole (GTK_WIDGET (window->banner), window->page_scroller, win) ||
+          !shown_whole (chart, window->page_scroller, win))
+        g_error ("%s: the banner or the chart is not shown whole", where->str);
+      /* the first line of tiles is in sight; the others scroll into it, in the tiles' own
+       * column (the chart and the banner stay) */
+      for (tile = gtk_widget_get_first_child (GTK_WIDGET (window->tiles)); tile; tile = gtk_widget_get_next_sibling (tile))
+        {
+          GtkWidget *column = gtk_widget_get_ancestor (GTK_WIDGET (window->tiles), GTK_TYPE_SCROLLED_WINDOW);
+          GtkAdjustment *tadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (column));
+          graphene_rect_t t;
+
+          n_tiles++;
+          if (shown_top (tile, window->page_scroller, win, 60))
+            continue;
+          g_assert_true (gtk_widget_compute_bounds (tile, GTK_WIDGET (window->tiles), &t));
+          gtk_adjustment_set_value (tadj, t.origin.y);
+          spin (50);
+          if (n_tiles <= 2 || !shown_top (tile, column, win, 60) || !shown_whole (chart, window->page_scroller, win))
+            {
+              g_autofree char *at = describe_bounds (tile, win);
+
+              g_error ("%s: tile %u is not in sight, nor scrolled into it in the tiles' column: %s",
+                       where->str, n_tiles, at);
+            }
+        }
+      if (n_tiles != cases[i].n_dcs)
+        g_error ("%s: %u tiles for %u DCs", where->str, n_tiles, cases[i].n_dcs);
+      for (guint d = 0; d < cases[i].n_dcs; d++)
+        {
+          guint n = colour_pixels (shot, chart, win, fl_chart_dc_colors[d]);
+
+          if (n < 20)
+            g_error ("%s: DC%u's latency line (%s) is not drawn in the chart: %u pixels of its colour",
+                     where->str, d + 1, fl_chart_dc_colors[d], n);
+        }
       gtk_window_destroy (GTK_WINDOW (window));
       spin (100);
       g_assert_finalize_object (window);
@@ -1983,6 +2146,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/replay-screenshot", test_window_replay);
   g_test_add_func ("/ui/window/replay-controls", test_window_replay_controls);
   g_test_add_func ("/ui/window/classroom", test_window_classroom);
+  g_test_add_func ("/ui/window/many-dcs", test_window_many_dcs);
   g_test_add_func ("/ui/window/live-lab-screenshot", test_window_live_lab);
   g_test_add_func ("/ui/window/outage-screenshots", test_window_outage);
   g_test_add_func ("/ui/window/password-prompt", test_password_prompt);
