@@ -1061,7 +1061,11 @@ fl_chart_query_tooltip (GtkWidget  *widget,
         double ex = fl_chart_x_for_time (&self->view, fl_event_get_mono_us (e)) + self->label_width;
 
         if (fabs (ex - x) <= 3 && fl_event_get_message (e) != NULL)
-          g_string_append_printf (s, "%s%s", s->len ? "\n" : "", fl_event_get_message (e));
+          {
+            g_autofree char *words = fl_event_describe (e);
+
+            g_string_append_printf (s, "%s%s", s->len ? "\n" : "", words);
+          }
       }
     if (s->len > 0)
       {

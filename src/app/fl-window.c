@@ -43,6 +43,7 @@ on_event_added (FlTimeline *timeline,
   g_autofree char *when = fl_format_clock_time (fl_event_get_wall_us (event));
   g_autofree char *relative = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *words = NULL;
 
   /* relative to the last fault: what the class is timing; before any, to the start */
   if (fl_event_get_kind (event) == FL_EVENT_FAULT)
@@ -54,7 +55,8 @@ on_event_added (FlTimeline *timeline,
   else
     relative = g_strdup_printf (_("start %+.1f s"), (mono - self->start_mono) / 1e6);
   /* three columns: absolute time, relative time, what happened */
-  line = g_strdup_printf ("%s\t%s\t%s", when, relative, fl_event_get_message (event));
+  words = fl_event_describe (event);
+  line = g_strdup_printf ("%s\t%s\t%s", when, relative, words);
 
   /* newest first; bounded */
   gtk_string_list_splice (self->events, 0, 0, (const char * const[]) { line, NULL });
@@ -63,7 +65,7 @@ on_event_added (FlTimeline *timeline,
 
   /* live only: a replayed recording's switchovers are history, not news */
   if (fl_event_get_kind (event) == FL_EVENT_SWITCHED && self->vm_control != NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (fl_event_get_message (event)));
+    adw_toast_overlay_add_toast (self->toast_overlay, fl_toast_new_plain (words));
 }
 
 static void

@@ -270,10 +270,12 @@ section_faults (GString                   *out,
     {
       FlEvent *e = c->events->pdata[i];
       FlEventKind kind = fl_event_get_kind (e);
+      g_autofree char *words = NULL;
 
       if (kind != FL_EVENT_FAULT && kind != FL_EVENT_DETECTED && kind != FL_EVENT_SWITCHED &&
           kind != FL_EVENT_FAILBACK)
         continue;
+      words = fl_event_describe (e);
       if (!any)
         {
           tag_text (out, "h2", NULL, _("Faults and switchovers"));
@@ -286,7 +288,7 @@ section_faults (GString                   *out,
           any = TRUE;
         }
       g_string_append_printf (out, "<tr><td class=\"num\">%.1f s</td>", (fl_event_get_mono_us (e) - t0) / 1e6);
-      tag_text (out, "td", NULL, fl_event_get_message (e));
+      tag_text (out, "td", NULL, words);
       seconds_cell (out, fl_event_get_detection_us (e) / 1e6, fl_event_get_detection_us (e) >= 0);
       seconds_cell (out, fl_event_get_switchover_us (e) / 1e6,
                     kind == FL_EVENT_SWITCHED && fl_event_get_switchover_us (e) >= 0);
@@ -467,10 +469,11 @@ section_events (GString                   *out,
     {
       FlEvent *e = c->events->pdata[i];
       g_autofree char *clock = clock_time (fl_event_get_wall_us (e));
+      g_autofree char *words = fl_event_describe (e);
 
       g_string_append_printf (out, "<tr><td class=\"num\">%.1f s</td>", (fl_event_get_mono_us (e) - t0) / 1e6);
       tag_text (out, "td", NULL, clock);
-      tag_text (out, "td", NULL, fl_event_get_message (e));
+      tag_text (out, "td", NULL, words);
       g_string_append (out, "</tr>");
     }
   g_string_append (out, "</table>");

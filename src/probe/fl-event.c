@@ -132,6 +132,92 @@ add_opt_string (JsonBuilder *b,
   json_builder_add_string_value (b, value);
 }
 
+/**
+ * fl_event_words:
+ * @dc: (nullable): the DC the event is about
+ * @view: (nullable): the view's nick ("locator", "kerberos", "win_locator", …)
+ * @from: (nullable): the DC before (%NULL: none)
+ * @to: (nullable): the DC after (%NULL: none)
+ * @detection_us: how long the fault took to be seen (< 0: not seen)
+ * @switchover_us: how long the view took to move after the fault
+ *
+ * The words of a view's move, a fault's detection or a DC's return, in this language: the
+ * switchover detector says them, and a recording is read with them (a recording made in another
+ * language, or by an older version that named views by their ids, is shown in the reader's
+ * words).
+ *
+ * Returns: (nullable): the text, or %NULL for an event these words do not cover
+ */
+char *
+fl_event_words (FlEventKind  kind,
+                const char  *dc,
+                const char  *view,
+                const char  *from,
+                const char  *to,
+                gint64       detection_us,
+                gint64       switchover_us)
+{
+  int v;
+
+  if (kind == FL_EVENT_DETECTED && dc != NULL && detection_us >= 0)
+    return g_strdup_printf (_("%s failure detected after %.1f s"), dc, detection_us / 1e6);
+  if (kind == FL_EVENT_SERVICE_UP && dc != NULL)
+    return g_strdup_printf (_("%s answers again"), dc);
+  if (view == NULL || !fl_enum_from_nick (FL_TYPE_VIEW, view, &v))
+    return NULL;
+  switch (kind)
+    {
+    case FL_EVENT_SWITCHED:
+      if (to == NULL || switchover_us < 0)
+        return NULL;
+      if (detection_us >= 0)
+        /* TRANSLATORS: "Logon server: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
+        return g_strdup_printf (_("%s: %s → %s in %.1f s (detected after %.1f s)"),
+                                fl_view_to_label ((FlView)v), from ? from : _("none"), to,
+                                switchover_us / 1e6, detection_us / 1e6);
+      /* TRANSLATORS: "Kerberos tickets: DC1 → DC2 in 1.3 s" */
+      return g_strdup_printf (_("%s: %s → %s in %.1f s"), fl_view_to_label ((FlView)v),
+                              from ? from : _("none"), to, switchover_us / 1e6);
+    case FL_EVENT_LOCATOR_CHANGED:
+      return g_strdup_printf (_("Active logon server: %s → %s"), from ? from : _("none"), to ? to : _("none"));
+    case FL_EVENT_KDC_CHANGED:
+      return g_strdup_printf (_("Tickets now come from %s (before: %s)"), to ? to : _("no KDC"),
+                              from ? from : _("no KDC"));
+    case FL_EVENT_VIEW_CHANGED:
+      /* TRANSLATORS: a Windows client's view moved: "Secure channel: DC1 → none" */
+      return g_strdup_printf (_("%s: %s → %s"), fl_view_to_label ((FlView)v), from ? from : _("none"),
+                              to ? to : _("none"));
+    case FL_EVENT_WATCH_STARTED:
+    case FL_EVENT_FAULT:
+    case FL_EVENT_SERVICE_DOWN:
+    case FL_EVENT_SERVICE_UP:
+    case FL_EVENT_REACH_LOST:
+    case FL_EVENT_REACH_BACK:
+    case FL_EVENT_ALL_DOWN:
+    case FL_EVENT_RECOVERED:
+    case FL_EVENT_DETECTED:
+    case FL_EVENT_FAILBACK:
+    case FL_EVENT_ACTION:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * fl_event_describe:
+ *
+ * Returns: what the event says, for a person: a view's move in this language
+ *   (fl_event_words()), any other event as it was recorded
+ */
+char *
+fl_event_describe (const FlEvent *self)
+{
+  char *words = fl_event_words (self->kind, self->dc, self->view, self->from, self->to, self->detection_us,
+                                self->switchover_us);
+
+  return words != NULL ? words : g_strdup (self->message != NULL ? self->message : "");
+}
+
 JsonNode *
 fl_event_to_json (const FlEvent *self)
 {

@@ -57,6 +57,14 @@ const char   *fl_event_get_to            (const FlEvent *self);
 gint64        fl_event_get_detection_us  (const FlEvent *self);
 gint64        fl_event_get_switchover_us (const FlEvent *self);
 const char   *fl_event_get_message       (const FlEvent *self);
+char         *fl_event_words             (FlEventKind    kind,
+                                          const char    *dc,
+                                          const char    *view,
+                                          const char    *from,
+                                          const char    *to,
+                                          gint64         detection_us,
+                                          gint64         switchover_us);
+char         *fl_event_describe          (const FlEvent *self);
 const char   *fl_event_kind_to_string    (FlEventKind    kind);
 gboolean      fl_event_kind_from_string  (const char    *text,
                                           FlEventKind   *kind);

@@ -133,16 +133,8 @@ emit_switched (FlSwitchoverDetector *self,
   gint64 switchover = MAX (0, t_switch - f->t_fault);
 
   f->switched[v] = TRUE;
-  if (f->t_detect >= 0)
-    /* TRANSLATORS: "Logon server: DC1 → DC2 in 1.3 s (detected after 0.4 s)" */
-    message = g_strdup_printf (_("%s: %s → %s in %.1f s (detected after %.1f s)"),
-                               fl_view_to_label (v), f->original[v] ? f->original[v] : _("none"),
-                               server, switchover / 1e6, (f->t_detect - f->t_fault) / 1e6);
-  else
-    /* TRANSLATORS: "Kerberos tickets: DC1 → DC2 in 1.3 s" */
-    message = g_strdup_printf (_("%s: %s → %s in %.1f s"), fl_view_to_label (v),
-                               f->original[v] ? f->original[v] : _("none"), server,
-                               switchover / 1e6);
+  message = fl_event_words (FL_EVENT_SWITCHED, f->dc, view_name (v), f->original[v], server,
+                            f->t_detect >= 0 ? f->t_detect - f->t_fault : -1, switchover);
   emit (self, FL_EVENT_SWITCHED, MAX (t_switch, f->t_fault), f->dc, view_name (v), f->original[v],
         server, f->t_detect >= 0 ? f->t_detect - f->t_fault : -1, switchover, message);
 }
@@ -181,8 +173,7 @@ on_event_added (FlTimeline           *timeline,
 
       if (i >= 0 && self->service[i] == STATE_DOWN)
         {
-          g_autofree char *detected =
-            g_strdup_printf (_("%s failure detected after %.1f s"), self->fault.dc, 0.0);
+          g_autofree char *detected = fl_event_words (FL_EVENT_DETECTED, self->fault.dc, NULL, NULL, NULL, 0, -1);
 
           self->fault.t_detect = self->fault.t_fault;
           emit (self, FL_EVENT_DETECTED, self->fault.t_fault, self->fault.dc, NULL, NULL, NULL, 0,
@@ -212,19 +203,7 @@ update_view (FlSwitchoverDetector *self,
       FlEventKind kind = v == FL_VIEW_LOCATOR ? FL_EVENT_LOCATOR_CHANGED
                          : v == FL_VIEW_KERBEROS ? FL_EVENT_KDC_CHANGED : FL_EVENT_VIEW_CHANGED;
 
-      if (v == FL_VIEW_LOCATOR)
-        message = g_strdup_printf (_("Active logon server: %s → %s"),
-                                   self->view[v] ? self->view[v] : _("none"),
-                                   server ? server : _("none"));
-      else if (v == FL_VIEW_KERBEROS)
-        message = g_strdup_printf (_("Tickets now come from %s (before: %s)"),
-                                   server ? server : _("no KDC"),
-                                   self->view[v] ? self->view[v] : _("no KDC"));
-      else
-        /* TRANSLATORS: a Windows client's view moved: "Secure channel: DC1 → none" */
-        message = g_strdup_printf (_("%s: %s → %s"), fl_view_to_label (v),
-                                   self->view[v] ? self->view[v] : _("none"),
-                                   server ? server : _("none"));
+      message = fl_event_words (kind, NULL, view_name (v), self->view[v], server, -1, -1);
       emit (self, kind, t_end, NULL, view_name (v), self->view[v], server, -1, -1, message);
       self->change_t[v] = t_end;
       g_free (self->change_from[v]);
@@ -342,8 +321,7 @@ on_sample_added (FlTimeline           *timeline,
             fl_sample_get_mono_us (sample) >= f->t_fault - G_USEC_PER_SEC / 10)
           {
             g_autofree char *detected =
-              g_strdup_printf (_("%s failure detected after %.1f s"), dc,
-                               MAX (0, t_end - f->t_fault) / 1e6);
+              fl_event_words (FL_EVENT_DETECTED, dc, NULL, NULL, NULL, MAX (0, t_end - f->t_fault), -1);
 
             f->t_detect = MAX (t_end, f->t_fault);
             if (f->dc == NULL)
@@ -356,7 +334,7 @@ on_sample_added (FlTimeline           *timeline,
       self->service[i] = now;
     else
       {
-        g_autofree char *message = g_strdup_printf (_("%s answers again"), dc);
+        g_autofree char *message = fl_event_words (FL_EVENT_SERVICE_UP, dc, NULL, NULL, NULL, -1, -1);
 
         self->service[i] = now;
         emit (self, FL_EVENT_SERVICE_UP, t_end, dc, NULL, NULL, NULL, -1, -1, message);

@@ -308,6 +308,32 @@ test_sharing_and_bulk_access (void)
   g_assert_cmpuint (fl_timeline_find_sample (timeline, NULL, FL_CHECK_LOCATOR, 99999), ==, 4);
 }
 
+/* a recording is read in the reader's words: a view's move is said again from its fields (an
+ * older recording said "locator view: …"); any other event keeps what it recorded */
+static void
+test_event_words (void)
+{
+  g_autoptr(FlEvent) old = fl_event_new (FL_EVENT_SWITCHED, 22000000, 0, "DC1", "locator", "DC1", "DC2",
+                                         1000000, 1200000,
+                                         "locator view: DC1 → DC2 in 1.2 s (detected after 1.0 s)");
+  g_autoptr(FlEvent) kdc = fl_event_new (FL_EVENT_KDC_CHANGED, 1, 0, NULL, "kerberos", "DC1", NULL, -1, -1, "x");
+  g_autoptr(FlEvent) fault = fl_event_new (FL_EVENT_FAULT, 1, 0, "DC1", NULL, NULL, NULL, -1, -1, "vm shutdown DC1");
+  g_autoptr(FlEvent) seen = fl_event_new (FL_EVENT_DETECTED, 1, 0, "DC1", NULL, NULL, NULL, 800000, -1, "DC1 failure detected after 0.8 s");
+  g_autoptr(FlEvent) odd = fl_event_new (FL_EVENT_SWITCHED, 1, 0, "DC1", "no-such-view", "DC1", "DC2", -1, 5, "as recorded");
+  g_autofree char *a = fl_event_describe (old);
+  g_autofree char *b = fl_event_describe (kdc);
+  g_autofree char *c = fl_event_describe (fault);
+  g_autofree char *d = fl_event_describe (odd);
+  g_autofree char *e = NULL;
+
+  g_assert_cmpstr (a, ==, "Logon server: DC1 → DC2 in 1.2 s (detected after 1.0 s)");
+  g_assert_cmpstr (b, ==, "Tickets now come from no KDC (before: DC1)");
+  g_assert_cmpstr (c, ==, "vm shutdown DC1");
+  g_assert_cmpstr (d, ==, "as recorded");
+  /* the detector's own words are these: a live event and its reading agree */
+  g_assert_cmpstr (fl_event_get_message (seen), ==, (e = fl_event_describe (seen)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -315,6 +341,7 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/detector/stop-and-failback", test_stop_and_failback);
+  g_test_add_func ("/detector/event-words", test_event_words);
   g_test_add_func ("/detector/observed-fault-and-all-down", test_observed_fault_and_all_down);
   g_test_add_func ("/timeline/ring-buffer", test_ring_buffer);
   g_test_add_func ("/timeline/sharing-and-bulk-access", test_sharing_and_bulk_access);
