@@ -420,10 +420,11 @@ fl_probe_config_take_sysvol_helper (FlProbeConfig *self,
                                     const char    *dc_name)
 {
   FlSysvolHelper *helper = NULL;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->helpers_lock);
 
+  g_mutex_lock (&self->helpers_lock);
   if (self->helpers != NULL)
     g_hash_table_steal_extended (self->helpers, dc_name, NULL, (gpointer *)&helper);
+  g_mutex_unlock (&self->helpers_lock);
   return helper;
 }
 
@@ -432,12 +433,18 @@ fl_probe_config_keep_sysvol_helper (FlProbeConfig  *self,
                                     const char     *dc_name,
                                     FlSysvolHelper *helper)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->helpers_lock);
+  FlSysvolHelper *old = NULL;
+  g_autofree char *old_key = NULL;
 
+  g_mutex_lock (&self->helpers_lock);
   if (self->helpers == NULL)
     self->helpers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify)fl_sysvol_helper_free);
-  g_hash_table_replace (self->helpers, g_strdup (dc_name), helper);
+  /* one that was there (a check beside this one) is ended outside the lock */
+  g_hash_table_steal_extended (self->helpers, dc_name, (gpointer *)&old_key, (gpointer *)&old);
+  g_hash_table_insert (self->helpers, g_strdup (dc_name), helper);
+  g_mutex_unlock (&self->helpers_lock);
+  fl_sysvol_helper_free (old);
 }
 
 /* (the Kerberos checks' contexts and learned pre-authentication: fl-krb-pool.c) */
