@@ -733,30 +733,56 @@ shown_top (GtkWidget *widget,
   return b.size.width > 0 && graphene_rect_contains_rect (&v, &b);
 }
 
+/* the page does not scroll, and the logon server and the chart are shown whole */
+static void
+assert_page_fits (FlWindow   *window,
+                  const char *where)
+{
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (window->page_scroller));
+  GtkWidget *win = GTK_WIDGET (window);
+
+  if (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 1)
+    g_error ("%s: the page scrolls (%.0f px of content in %.0f)", where,
+             gtk_adjustment_get_upper (vadj), gtk_adjustment_get_page_size (vadj));
+  if (!shown_whole (GTK_WIDGET (window->banner), window->page_scroller, win) ||
+      !shown_whole (GTK_WIDGET (window->chart), window->page_scroller, win))
+    g_error ("%s: the banner or the chart is not shown whole", where);
+}
+
+/* a recording read from @text (JSON lines), through a file as the window reads one */
+static FlRecordingContents *
+recording_from_text (const char *text,
+                     gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  FlRecordingContents *contents;
+  int fd = g_file_open_tmp ("fl-ui-recording-XXXXXX.jsonl", &path, &error);
+
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_assert_true (g_file_set_contents (path, text, (gssize)len, &error));
+  contents = fl_recording_read_file (path, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  return contents;
+}
+
 /* the fixture's recording without its exercise (no checklist beside the chart) */
 static FlRecordingContents *
 read_without_exercise (const char *fixture)
 {
-  g_autofree char *text = NULL, *path = NULL;
+  g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GString) kept = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  FlRecordingContents *contents;
-  int fd;
 
   g_assert_true (g_file_get_contents (fixture, &text, NULL, &error));
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "{\"type\": \"exercise\""))
       g_string_append_printf (kept, "%s\n", lines[i]);
-  fd = g_file_open_tmp ("fl-classroom-XXXXXX.jsonl", &path, &error);
-  g_assert_no_error (error);
-  g_close (fd, NULL);
-  g_assert_true (g_file_set_contents (path, kept->str, kept->len, &error));
-  contents = fl_recording_read_file (path, &error);
-  g_assert_no_error (error);
-  g_unlink (path);
-  return contents;
+  return recording_from_text (kept->str, kept->len);
 }
 
 /* A classroom's projector (1366×768), a full-HD screen and presenter mode: the logon server, the
@@ -791,7 +817,6 @@ test_window_classroom (void)
       GtkWidget *win = GTK_WIDGET (window), *chart, *tile;
       g_autoptr(GdkTexture) shot = NULL;
       g_autoptr(GString) where = g_string_new (NULL);
-      GtkAdjustment *vadj;
       graphene_rect_t c;
       int natural, w, h;
       Stats inside;
@@ -820,13 +845,7 @@ test_window_classroom (void)
         g_error ("%s: presenter mode not applied", where->str);
       if (sizes[i].exercise != gtk_widget_get_visible (GTK_WIDGET (window->exercise_pane)))
         g_error ("%s: the exercise's checklist is not shown as it should be", where->str);
-      vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (window->page_scroller));
-      if (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 1)
-        g_error ("%s: the page scrolls (%.0f px of content in %.0f)", where->str,
-                 gtk_adjustment_get_upper (vadj), gtk_adjustment_get_page_size (vadj));
-      if (!shown_whole (GTK_WIDGET (window->banner), window->page_scroller, win) ||
-          !shown_whole (chart, window->page_scroller, win))
-        g_error ("%s: the banner or the chart is not shown whole", where->str);
+      assert_page_fits (window, where->str);
       for (tile = gtk_widget_get_first_child (GTK_WIDGET (window->tiles)); tile; tile = gtk_widget_get_next_sibling (tile))
         if (sizes[i].exercise && sizes[i].height < 1000 ? !shown_top (tile, window->page_scroller, win, 60)
                                                         : !shown_whole (tile, window->page_scroller, win))
@@ -889,10 +908,6 @@ static FlRecordingContents *
 many_dcs_recording (guint n_dcs)
 {
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  FlRecordingContents *contents;
-  int fd;
 
   g_string_append (text, "{\"type\": \"header\", \"format\": 1, \"app\": \"failover-lab\", \"version\": \"0.1.0\", "
                          "\"started_wall_us\": 1796090000000000, \"started_mono_us\": 0, \"domain\": \"test.local\", "
@@ -927,14 +942,7 @@ many_dcs_recording (guint n_dcs)
                               ", \"dc\": null, \"check\": \"kdc_view\", \"status\": \"ok\", \"latency_us\": 90000, "
                               "\"detail\": {\"server\": \"%s\"}}\n", t, 1796090000000000 + t, server);
     }
-  fd = g_file_open_tmp ("fl-many-dcs-XXXXXX.jsonl", &path, &error);
-  g_assert_no_error (error);
-  g_close (fd, NULL);
-  g_assert_true (g_file_set_contents (path, text->str, text->len, &error));
-  contents = fl_recording_read_file (path, &error);
-  g_assert_no_error (error);
-  g_unlink (path);
-  return contents;
+  return recording_from_text (text->str, text->len);
 }
 
 /* pixels of exactly @hex ("#rrggbb") where @widget is in @shot */
@@ -981,7 +989,6 @@ test_window_many_dcs (void)
       g_autoptr(GdkTexture) shot = NULL;
       g_autoptr(GString) where = g_string_new (NULL);
       g_autoptr(GError) error = NULL;
-      GtkAdjustment *vadj;
       guint n_tiles = 0;
 
       g_object_ref (window);
@@ -1000,13 +1007,7 @@ test_window_many_dcs (void)
         g_string_append_printf (where, "%s: window %d×%d; %s; %s; %s", name, gtk_widget_get_width (win),
                                 gtk_widget_get_height (win), banner, tiles, charted);
       }
-      vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (window->page_scroller));
-      if (gtk_adjustment_get_upper (vadj) > gtk_adjustment_get_page_size (vadj) + 1)
-        g_error ("%s: the page scrolls (%.0f px of content in %.0f)", where->str,
-                 gtk_adjustment_get_upper (vadj), gtk_adjustment_get_page_size (vadj));
-      if (!shown_whole (GTK_WIDGET (window->banner), window->page_scroller, win) ||
-          !shown_whole (chart, window->page_scroller, win))
-        g_error ("%s: the banner or the chart is not shown whole", where->str);
+      assert_page_fits (window, where->str);
       /* the first line of tiles is in sight; the others scroll into it, in the tiles' own
        * column (the chart and the banner stay) */
       for (tile = gtk_widget_get_first_child (GTK_WIDGET (window->tiles)); tile; tile = gtk_widget_get_next_sibling (tile))
