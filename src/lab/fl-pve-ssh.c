@@ -254,7 +254,7 @@ qm (FlPveSsh            *self,
       /* the error, as pvesh's would be: with a non-zero status there is only the error */
       JsonNode *nothing = fl_pve_parse_cli (status, out->str, out->len, err->str, error);
 
-      g_assert (nothing == NULL);
+      g_clear_pointer (&nothing, json_node_unref);   /* (there is none with a non-zero status) */
       /* a task's failure, as the REST API reports it */
       if (error != NULL && *error != NULL && (*error)->code == FL_PVE_ERROR_SERVER && status == 255)
         (*error)->code = FL_PVE_ERROR_TASK_FAILED;
