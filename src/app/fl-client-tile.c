@@ -431,7 +431,9 @@ fl_client_tile_init (FlClientTile *self)
       GtkWidget *name = gtk_label_new (_(rows_table[i].name));
       Row *row = &self->rows[i];
 
-      row->icon = GTK_IMAGE (gtk_image_new_from_icon_name ("content-loading-symbolic"));
+      /* the status is said by the words beside it: the icon is for the eye only */
+      row->icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", "content-loading-symbolic",
+                                "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
       row->value = GTK_LABEL (gtk_label_new ("—"));
       row->when = GTK_LABEL (gtk_label_new (""));
       gtk_label_set_xalign (GTK_LABEL (name), 0);

@@ -439,7 +439,9 @@ fl_dc_tile_init (FlDcTile *self)
       Row *row = &self->rows[k];
       GtkWidget *label = gtk_label_new (fl_check_kind_to_label (k));
 
-      row->icon = GTK_IMAGE (gtk_image_new_from_icon_name ("content-loading-symbolic"));
+      /* the status is said by the words beside it: the icon is for the eye only */
+      row->icon = g_object_new (GTK_TYPE_IMAGE, "icon-name", "content-loading-symbolic",
+                                "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
       row->status = GTK_LABEL (gtk_label_new ("…"));
       row->latency = GTK_LABEL (gtk_label_new (""));
       gtk_label_set_xalign (GTK_LABEL (label), 0);

@@ -301,6 +301,9 @@ fl_window_running_changed (FlWindow *self)
                             running ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button),
                                running ? _("Pause Probing") : _("Resume Probing"));
+  /* an icon says nothing to a screen reader: the button's name is its tooltip's words */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->run_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  running ? _("Pause Probing") : _("Resume Probing"), -1);
 }
 
 static void
@@ -838,6 +841,9 @@ show_lab (FlWindow                  *self,
       GtkWidget *tile = fl_dc_tile_new (dc);
 
       gtk_flow_box_append (self->tiles, tile);
+      /* the cell a screen reader lands on is named by its DC (the tile inside says its state) */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (tile)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, fl_dc_state_get_name (dc), -1);
       if (self->vm_control != NULL)
         fl_vm_control_add_tile (self->vm_control, tile);
     }
@@ -1206,7 +1212,7 @@ file_loaded (GObject      *object,
 
   if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &len, NULL, &error))
     goto failed;
-  if (g_str_has_prefix (contents, "{\"type\":\"header\""))
+  if (fl_recording_is_recording (contents, len))
     {
       /* read on a worker: a long recording takes seconds */
       g_autoptr(GTask) task = g_task_new (object, NULL, recording_read, g_object_ref (self));

@@ -392,6 +392,27 @@ read_body (FlRecordingContents *c,
   c->n_lines += n_lines;
 }
 
+/**
+ * fl_recording_is_recording:
+ *
+ * Whether @data starts like a recording (its first line an object whose "type" is "header"),
+ * however its JSON is spaced; a lab file does not. For a file given to open, before it is read
+ * as one or the other.
+ */
+gboolean
+fl_recording_is_recording (const char *data,
+                           gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonObject) first = NULL;
+  const char *nl = length > 0 ? memchr (data, '\n', MIN (length, (gsize)FL_RECORDING_MAX_LINE + 1)) : NULL;
+
+  if (nl == NULL)
+    return FALSE;
+  first = parse_line (parser, data, (gsize)(nl - data));
+  return first != NULL && g_strcmp0 (fl_json_get_string (first, "type"), "header") == 0;
+}
+
 FlRecordingContents *
 fl_recording_read_data (const char  *data,
                         gsize        length,

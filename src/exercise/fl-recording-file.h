@@ -54,6 +54,8 @@ typedef struct
   gboolean    capped;          /* the recording reached its cap and stopped */
 } FlRecordingContents;
 
+gboolean             fl_recording_is_recording   (const char           *data,
+                                                  gsize                 length);
 FlRecordingContents *fl_recording_read_data      (const char           *data,
                                                   gsize                 length,
                                                   GError              **error);

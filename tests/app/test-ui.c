@@ -1017,6 +1017,12 @@ test_window_many_dcs (void)
           graphene_rect_t t;
 
           n_tiles++;
+          /* the cell a screen reader lands on is named by its DC */
+          {
+            g_autofree char *dc = g_strdup_printf ("DC%u", n_tiles);
+
+            gtk_test_accessible_assert_property (GTK_ACCESSIBLE (tile), GTK_ACCESSIBLE_PROPERTY_LABEL, dc);
+          }
           if (shown_top (tile, window->page_scroller, win, 60))
             continue;
           g_assert_true (gtk_widget_compute_bounds (tile, GTK_WIDGET (window->tiles), &t));

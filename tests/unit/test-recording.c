@@ -484,6 +484,27 @@ test_exercise_at (void)
   g_assert_cmpstr (x->hint, ==, "Look");
 }
 
+/* a file given to open is told apart by its first line, however its JSON is spaced */
+static void
+test_sniff (void)
+{
+  static const struct { const char *text; gboolean recording; } cases[] = {
+    { "{\"type\":\"header\",\"format\":1}\n", TRUE },
+    { "{\"type\": \"header\", \"format\": 1}\n{\"type\": \"sample\"}\n", TRUE },
+    { "{ \"format\": 1, \"type\" : \"header\" }\n", TRUE },
+    { "{\"format\": 1, \"name\": \"classroom\", \"domain\": \"test.local\"}\n", FALSE },
+    { "{\"type\": \"sample\"}\n", FALSE },
+    { "{\"type\": \"header\"}", FALSE },          /* no newline: not a recording's line */
+    { "[\"type\", \"header\"]\n", FALSE },
+    { "\n", FALSE },
+    { "", FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    if (fl_recording_is_recording (cases[i].text, strlen (cases[i].text)) != cases[i].recording)
+      g_error ("\"%s\": read as %s", cases[i].text, cases[i].recording ? "a lab file" : "a recording");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +516,7 @@ main (int   argc,
   g_test_add_func ("/recording/damaged", test_damaged);
   g_test_add_func ("/recording/long", test_long);
   g_test_add_func ("/recording/not-a-recording", test_not_a_recording);
+  g_test_add_func ("/recording/sniff", test_sniff);
   g_test_add_func ("/recording/disk-full", test_disk_full);
   g_test_add_func ("/recording/default-path", test_default_path);
   g_test_add_func ("/recording/finish", test_finish);
