@@ -29,7 +29,7 @@
 #define MIN_LANE_HEIGHT 5    /* a projector's 768 px, with the tiles and an exercise beside */
 #define MAX_LANE_HEIGHT 18
 #define STRIP_HEIGHT 1       /* the thinnest strips, when a DC's lanes do not fit (many DCs) */
-#define DC_LABEL_HEIGHT 14   /* a DC's name beside its strips */
+#define DC_LABEL_HEIGHT 14   /* a DC's name beside its strips, at least */
 #define STRIPS_GAP   2       /* between two DCs' strips */
 #define MIN_SPAN_US  (G_GINT64_CONSTANT (10) * G_USEC_PER_SEC)
 #define MAX_SPAN_US  (G_GINT64_CONSTANT (8) * 3600 * G_USEC_PER_SEC)
@@ -176,6 +176,19 @@ load_colors (FlChart *self)
  * grow with the room the window gives (a projector's full height), the gaps, labels and axis do
  * not. A DC's checks are lanes, or, when @strip_px is not 0, strips of that height (many DCs on
  * a short window). */
+/* a DC's name beside its strips: the bold label's height in this font (presenter mode's is
+ * larger), less the line's own spacing */
+static int
+dc_label_height (FlChart *self)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  int height = 0;
+
+  pango_layout_set_markup (layout, "<b>DC</b>", -1);
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  return MAX (DC_LABEL_HEIGHT, height - 3);
+}
+
 static void
 chart_geometry (FlChart *self,
                 int      strip_px,
@@ -187,7 +200,8 @@ chart_geometry (FlChart *self,
   int lanes = (int)G_N_ELEMENTS (lane_checks);
 
   *fixed = AXIS_HEIGHT + views * LANE_GAP + 2 * GROUP_GAP + 8
-           + dcs * (strip_px > 0 ? MAX (lanes * strip_px, DC_LABEL_HEIGHT) + STRIPS_GAP : lanes * LANE_GAP + GROUP_GAP);
+           + dcs * (strip_px > 0 ? MAX (lanes * strip_px, dc_label_height (self)) + STRIPS_GAP
+                                 : lanes * LANE_GAP + GROUP_GAP);
   *per_lane_px = (strip_px > 0 ? 0 : dcs * lanes) + views * 2 + (double)LATENCY_HEIGHT / LANE_HEIGHT;
 }
 
@@ -754,7 +768,7 @@ fl_chart_draw (FlChart *self,
           y += strips > 0 ? strips : lane + LANE_GAP;
         }
       if (strips > 0)
-        y = MAX (y, top + DC_LABEL_HEIGHT);
+        y = MAX (y, top + dc_label_height (self));
       y += strips > 0 ? STRIPS_GAP : GROUP_GAP;
     }
 

@@ -5,7 +5,7 @@
  *                       --user user01@TEST.LOCAL --cache-dir DIR [--timeout-ms 5000]
  *
  * Standard input brings the password (the first line, never in argv), then requests: each line
- * "read" reads the SYSVOL again, over the SMB session kept from the last read when it still
+ * "read" (or "read MS", MS its time in milliseconds) reads the SYSVOL again, over the SMB session kept from the last read when it still
  * works, and answers with lines (see src/probe/fl-sysvol.c) and a last line "done":
  *
  *   entries N | gpt {GUID} ERRNO [BASE64] | error share|policies|gpt ERRNO [BASE64]
@@ -40,6 +40,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -47,7 +48,7 @@
 
 #include "fl-sysvol.h"   /* its limits and names; macros and an inline function only */
 
-#define PASSWORD_MAX 1024
+#define PASSWORD_MAX FL_SYSVOL_PASSWORD_MAX
 #define GPT_INI_MAX FL_GPT_INI_MAX
 #define MAX_GPOS FL_SYSVOL_MAX_GPOS
 #define DEFAULT_DOMAIN_POLICY FL_DEFAULT_DOMAIN_POLICY
@@ -55,7 +56,7 @@
 static const char *dc_host;
 static const char *dc_address;
 static char *user;
-static char password[PASSWORD_MAX + 1];
+static char password[PASSWORD_MAX + 2];   /* the line, its newline read in place of the NUL */
 static char last_words[1024];
 
 /* ------------------------------------------------------------------------------------------ */
@@ -351,6 +352,8 @@ main (int    argc,
       return 2;
     }
 
+  /* it holds the password for as long as it serves: no core dump, no ptrace by others */
+  prctl (PR_SET_DUMPABLE, 0);
   if (!read_line (password, sizeof password))
     {
       fprintf (stderr, "no password on standard input\n");
@@ -389,16 +392,22 @@ main (int    argc,
 
   while (read_line (request, sizeof request))
     {
+      guint64 request_ms = timeout_ms;
+
       if (request[0] == '\0')
         continue;
-      if (!g_str_equal (request, "read"))
+      /* "read", or "read MS": this read's own time (the check's deadline) */
+      if (!(g_str_equal (request, "read") ||
+            (g_str_has_prefix (request, "read ") &&
+             g_ascii_string_to_unsigned (request + 5, 10, 100, 600000, &request_ms, NULL))))
         {
           fprintf (stderr, "unknown request\n");
           status = 2;
           break;
         }
+      smbc_setTimeout (ctx, (int)request_ms);
       /* the caller kills this process at the check's deadline; this is the backstop */
-      alarm ((guint)(timeout_ms / 1000) + 2);
+      alarm ((guint)(request_ms / 1000) + 2);
       read_sysvol (domain);
       printf ("done\n");
       fflush (stdout);

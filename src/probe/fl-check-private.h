@@ -224,6 +224,10 @@ fl_probe_config_take_sysvol_helper (FlProbeConfig *self,
 
 G_GNUC_INTERNAL
 void
+fl_probe_config_drop_sysvol_helpers (FlProbeConfig *self);
+
+G_GNUC_INTERNAL
+void
 fl_probe_config_keep_sysvol_helper (FlProbeConfig  *self,
                                     const char     *dc_name,
                                     FlSysvolHelper *helper);

@@ -52,8 +52,10 @@ fl_sysvol_helper_path (void)
  * between them, so a healthy round costs a directory listing and a few small reads instead of a
  * process start, a string-to-key and a session setup. It is given up (killed) after any check
  * that was not ok, so every failure and every recovery is seen by a fresh session, and after
- * HELPER_MAX_AGE, well inside a ticket's lifetime. */
-#define HELPER_MAX_AGE (30 * 60 * G_USEC_PER_SEC)
+ * HELPER_MAX_AGE: a kept session is one Kerberos authentication, so what breaks only a new one
+ * (a DC's clock skewed, the user's password changed on the DC) shows within that time, as a
+ * member's own kept SMB session would show it. */
+#define HELPER_MAX_AGE (10 * 60 * G_USEC_PER_SEC)
 
 struct _FlSysvolHelper
 {
@@ -201,10 +203,18 @@ typedef enum
   READ_TIMEOUT,
 } ReadResult;
 
-static gboolean
-ends_with_done (const GString *text)
+/* what is on @fd now, without waiting (what a request wrote on stderr stays with it) */
+static void
+drain (int      fd,
+       GString *text)
 {
-  return g_str_has_suffix (text->str, "\ndone\n") || g_str_equal (text->str, "done\n");
+  struct pollfd p = { fd, POLLIN, 0 };
+  char buf[4096];
+  ssize_t n;
+
+  while (poll (&p, 1, 0) > 0 && (n = read (fd, buf, sizeof buf)) > 0)
+    if (text->len < STDERR_MAX)
+      g_string_append_len (text, buf, MIN ((gsize)n, STDERR_MAX - text->len));
 }
 
 /* reads what the helper says to one request, until "done", the end of its output, or
@@ -221,6 +231,9 @@ read_helper (FlSysvolHelper *h,
   const gsize max[2] = { FL_SYSVOL_REPLY_MAX + 1, STDERR_MAX };
   gboolean out_open = TRUE;
   gboolean err_open = TRUE;
+  char tail[7];        /* the last bytes said */
+  gsize tail_len = 0;
+  gsize total = 0;
 
   while (out_open || err_open)
     {
@@ -254,14 +267,33 @@ read_helper (FlSysvolHelper *h,
                 err_open = FALSE;
               continue;
             }
+          if ((gsize)n > max[i] - MIN (texts[i]->len, max[i]) && i == 0)
+            *too_much = TRUE;   /* what is past the limit is not kept; its end is still looked for */
           if (texts[i]->len < max[i])
             g_string_append_len (texts[i], buf, MIN ((gsize)n, max[i] - texts[i]->len));
-          else if (i == 0)
-            *too_much = TRUE;
-          if (i == 0 && !*too_much && ends_with_done (out_text))
+          if (i == 0)
             {
-              g_string_truncate (out_text, out_text->len - strlen ("done\n"));
-              return READ_DONE;
+              /* the last bytes of everything it said (kept or not): is it "done"? */
+              gsize take = MIN ((gsize)n, sizeof tail);
+
+              if (tail_len + take > sizeof tail)
+                {
+                  gsize drop = tail_len + take - sizeof tail;
+
+                  memmove (tail, tail + drop, tail_len - drop);
+                  tail_len -= drop;
+                }
+              memcpy (tail + tail_len, buf + n - take, take);
+              tail_len += take;
+              total += (gsize)n;
+              if ((tail_len >= 6 && memcmp (tail + tail_len - 6, "\ndone\n", 6) == 0) ||
+                  (total == 5 && memcmp (tail, "done\n", 5) == 0))
+                {
+                  if (!*too_much)
+                    g_string_truncate (out_text, out_text->len - strlen ("done\n"));
+                  drain (h->err, err_text);
+                  return READ_DONE;
+                }
             }
         }
       /* its output closed: it has ended; what it wrote on stderr is there already or soon */
@@ -378,6 +410,7 @@ fl_check_sysvol (FlCheckRun *run)
 {
   FlSysvolHelper *h = NULL;
   g_autofree char *identity = NULL;
+  g_autofree char *request = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FlSysvolReply) reply = NULL;
   g_autoptr(GString) out_text = NULL;
@@ -406,18 +439,24 @@ fl_check_sysvol (FlCheckRun *run)
 
   g_variant_dict_insert (&run->detail, "principal", "s", fl_probe_config_get_user (run->config));
   g_variant_dict_insert (&run->detail, "host", "s", run->dc->host);
-  if (strchr (fl_probe_config_get_password (run->config), '\n') != NULL)
+  if (strchr (fl_probe_config_get_password (run->config), '\n') != NULL ||
+      strlen (fl_probe_config_get_password (run->config)) > FL_SYSVOL_PASSWORD_MAX)
     {
       g_variant_dict_insert (&run->detail, "error", "s", "config");
       return fl_check_finish (run, FL_STATUS_SKIPPED,
-                              _("the password has a line break, which the SMB client cannot be given"));
+                              _("the password has a line break or is longer than 1023 bytes, which "
+                                "the SMB client cannot be given"));
     }
 
+  /* each read is bounded by this check's own deadline (libsmbclient's timeout, and the
+   * helper's backstop), whatever the check that started the helper had left */
+  request = g_strdup_printf ("read %" G_GINT64_FORMAT "\n",
+                             CLAMP ((run->deadline - g_get_monotonic_time ()) / 1000, 100, 600000));
   identity = helper_identity (run);
   h = fl_probe_config_take_sysvol_helper (run->config, run->dc->name);
   if (h != NULL && (!g_str_equal (h->identity, identity) ||
                     g_get_monotonic_time () - h->started > HELPER_MAX_AGE ||
-                    !send_all (h->in, "read\n", 5)))
+                    !send_all (h->in, request, strlen (request))))
     g_clear_pointer (&h, fl_sysvol_helper_free);
   if (h == NULL)
     {
@@ -428,7 +467,7 @@ fl_check_sysvol (FlCheckRun *run)
           g_variant_dict_insert (&run->detail, "error", "s", "config");
           return fl_check_finish (run, FL_STATUS_FAIL, message);
         }
-      send_all (h->in, "read\n", 5);
+      send_all (h->in, request, strlen (request));
     }
 
   out_text = g_string_new (NULL);

@@ -420,12 +420,24 @@ fl_probe_config_take_sysvol_helper (FlProbeConfig *self,
                                     const char    *dc_name)
 {
   FlSysvolHelper *helper = NULL;
+  g_autofree char *key = NULL;
 
   g_mutex_lock (&self->helpers_lock);
   if (self->helpers != NULL)
-    g_hash_table_steal_extended (self->helpers, dc_name, NULL, (gpointer *)&helper);
+    g_hash_table_steal_extended (self->helpers, dc_name, (gpointer *)&key, (gpointer *)&helper);
   g_mutex_unlock (&self->helpers_lock);
   return helper;
+}
+
+/* ends the helpers kept for the next checks: probing paused or stopped, none will come soon */
+void
+fl_probe_config_drop_sysvol_helpers (FlProbeConfig *self)
+{
+  g_autoptr(GHashTable) helpers = NULL;
+
+  g_mutex_lock (&self->helpers_lock);
+  helpers = g_steal_pointer (&self->helpers);
+  g_mutex_unlock (&self->helpers_lock);
 }
 
 void

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "fl-check-private.h"
 #include "fl-checks.h"
 #include "fl-probe-scheduler.h"
 
@@ -576,6 +577,9 @@ attach_timer (FlProbeScheduler *self)
 static void
 restart_timer (FlProbeScheduler *self)
 {
+  /* no SYSVOL read comes soon: its helpers (and the password and SMB sessions they hold) go */
+  fl_probe_config_drop_sysvol_helpers (self->config);
+
   if (self->timer == NULL)
     return;
   g_source_destroy (self->timer);

@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 
 /* limits: the helper's whole output, the GPOs it reports, one GPT.INI */
 #define FL_SYSVOL_REPLY_MAX (256 * 1024)
+#define FL_SYSVOL_PASSWORD_MAX 1023   /* bytes of the password line (without its newline) */
 #define FL_SYSVOL_MAX_GPOS 64
 #define FL_GPT_INI_MAX (16 * 1024)
 
